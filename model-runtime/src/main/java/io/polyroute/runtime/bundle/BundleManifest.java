@@ -1,0 +1,40 @@
+package io.polyroute.runtime.bundle;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parsed {@code bundle.yaml} of a model bundle (see {@code docs/bundle-format.md}).
+ *
+ * @param format always {@value #FORMAT}
+ * @param name bundle name (the folder name under the model repository)
+ * @param version the version folder the manifest describes
+ * @param description free text
+ * @param input what each record must carry
+ * @param outputDim width of the prediction
+ * @param stages the stages, applied in order
+ * @param reference optional dense reference model of the whole bundle
+ * @param checksums SHA-256 (lowercase hex) of every file, keyed by path relative to the version folder
+ * @param quality optional quality figures written by the model kit
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"format", "name", "version", "description", "input", "output_dim", "stages",
+    "reference", "checksums", "quality"})
+public record BundleManifest(
+        @JsonProperty("format") String format,
+        @JsonProperty("name") String name,
+        @JsonProperty("version") String version,
+        @JsonProperty("description") String description,
+        @JsonProperty("input") InputSpec input,
+        @JsonProperty("output_dim") Integer outputDim,
+        @JsonProperty("stages") List<StageSpec> stages,
+        @JsonProperty("reference") ModelRef reference,
+        @JsonProperty("checksums") Map<String, String> checksums,
+        @JsonProperty("quality") Map<String, Object> quality) {
+
+    public static final String FORMAT = "polyroute-bundle/1";
+    public static final String FILE_NAME = "bundle.yaml";
+}

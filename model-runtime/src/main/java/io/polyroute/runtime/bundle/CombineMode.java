@@ -1,0 +1,38 @@
+package io.polyroute.runtime.bundle;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** How a stage combines the outputs of its selected experts (DESIGN §5). */
+public enum CombineMode {
+    /** {@code y = Σ_{e in S_0} w[0,e] · f_e(x)}. */
+    WEIGHTED_SUM("weighted_sum"),
+    /** TensorPoly-I: weighted sum over rank components of per-expert outer products of its leaves. */
+    TENSORPOLY_RANK("tensorpoly_rank"),
+    /** TensorPoly-II: one routing group per order, outer product of the per-order mixtures. */
+    TENSORPOLY_ORDER("tensorpoly_order");
+
+    private final String key;
+
+    CombineMode(String key) {
+        this.key = key;
+    }
+
+    /** The name used in {@code bundle.yaml}. */
+    public String key() {
+        return key;
+    }
+
+    public boolean isTensor() {
+        return this != WEIGHTED_SUM;
+    }
+
+    public static Optional<CombineMode> parse(String key) {
+        return Arrays.stream(values()).filter(m -> m.key.equals(key)).findFirst();
+    }
+
+    public static String allKeys() {
+        return Arrays.stream(values()).map(CombineMode::key).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,146 @@
+package io.polyroute.runtime.onnx;
+
+import java.io.Serializable;
+
+/**
+ * How ONNX Runtime sessions are created. Immutable; use {@link #builder()}.
+ *
+ * <pre>{@code
+ * RuntimeOptions opts = RuntimeOptions.builder().device(Device.AUTO).intraOpThreads(1).build();
+ * }</pre>
+ */
+public final class RuntimeOptions implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Device choice: auto, cuda or cpu. */
+    private final Device device;
+    /** CUDA device id; a slot uses {@code slot mod deviceCount} when {@link #deviceCount} > 0. */
+    private final int deviceId;
+    /** Threads of the process-wide intra-op pool shared by all sessions. */
+    private final int intraOpThreads;
+    /** CUDA memory limit per session arena in bytes; 0 = unlimited. */
+    private final long cudaMemoryLimitBytes;
+    /** CUDA arena extend strategy: {@code kNextPowerOfTwo} or {@code kSameAsRequested}. */
+    private final String cudaArenaStrategy;
+
+    private RuntimeOptions(Builder b) {
+        this.device = b.device;
+        this.deviceId = b.deviceId;
+        this.intraOpThreads = b.intraOpThreads;
+        this.cudaMemoryLimitBytes = b.cudaMemoryLimitBytes;
+        this.cudaArenaStrategy = b.cudaArenaStrategy;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** CPU only, one intra-op thread: what tests and validation use. */
+    public static RuntimeOptions cpu() {
+        return builder().device(Device.CPU).build();
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public int deviceId() {
+        return deviceId;
+    }
+
+    public int intraOpThreads() {
+        return intraOpThreads;
+    }
+
+    public long cudaMemoryLimitBytes() {
+        return cudaMemoryLimitBytes;
+    }
+
+    public String cudaArenaStrategy() {
+        return cudaArenaStrategy;
+    }
+
+    /** A copy bound to the CUDA device of an expert slot: {@code slot mod deviceCount}. */
+    public RuntimeOptions forSlot(int slot, int deviceCount) {
+        Builder b = toBuilder();
+        if (deviceCount > 0) {
+            b.deviceId(Math.floorMod(slot, deviceCount));
+        }
+        return b.build();
+    }
+
+    public Builder toBuilder() {
+        return builder()
+                .device(device)
+                .deviceId(deviceId)
+                .intraOpThreads(intraOpThreads)
+                .cudaMemoryLimitBytes(cudaMemoryLimitBytes)
+                .cudaArenaStrategy(cudaArenaStrategy);
+    }
+
+    @Override
+    public String toString() {
+        return "RuntimeOptions{device=" + device + ", deviceId=" + deviceId + ", intraOpThreads="
+                + intraOpThreads + ", cudaMemoryLimitBytes=" + cudaMemoryLimitBytes
+                + ", cudaArenaStrategy=" + cudaArenaStrategy + '}';
+    }
+
+    /** Builder of {@link RuntimeOptions}; {@link #build()} checks every value. */
+    public static final class Builder {
+        private Device device = Device.AUTO;
+        private int deviceId = 0;
+        private int intraOpThreads = 1;
+        private long cudaMemoryLimitBytes = 0;
+        private String cudaArenaStrategy = "kNextPowerOfTwo";
+
+        public Builder device(Device device) {
+            this.device = device;
+            return this;
+        }
+
+        public Builder deviceId(int deviceId) {
+            this.deviceId = deviceId;
+            return this;
+        }
+
+        public Builder intraOpThreads(int threads) {
+            this.intraOpThreads = threads;
+            return this;
+        }
+
+        public Builder cudaMemoryLimitBytes(long bytes) {
+            this.cudaMemoryLimitBytes = bytes;
+            return this;
+        }
+
+        public Builder cudaArenaStrategy(String strategy) {
+            this.cudaArenaStrategy = strategy;
+            return this;
+        }
+
+        public RuntimeOptions build() {
+            if (device == null) {
+                throw new IllegalArgumentException("runtime.device must be set (auto, cuda or cpu).");
+            }
+            if (deviceId < 0) {
+                throw new IllegalArgumentException(
+                        "runtime.cuda.device-id must be >= 0, but is " + deviceId + ".");
+            }
+            if (intraOpThreads < 1) {
+                throw new IllegalArgumentException(
+                        "runtime.intra-op-threads must be >= 1, but is " + intraOpThreads + ".");
+            }
+            if (cudaMemoryLimitBytes < 0) {
+                throw new IllegalArgumentException(
+                        "runtime.cuda.memory-limit must be >= 0, but is " + cudaMemoryLimitBytes + ".");
+            }
+            if (!"kNextPowerOfTwo".equals(cudaArenaStrategy)
+                    && !"kSameAsRequested".equals(cudaArenaStrategy)) {
+                throw new IllegalArgumentException(
+                        "runtime.cuda.arena-strategy must be kNextPowerOfTwo or kSameAsRequested, but is '"
+                                + cudaArenaStrategy + "'.");
+            }
+            return new RuntimeOptions(this);
+        }
+    }
+}
