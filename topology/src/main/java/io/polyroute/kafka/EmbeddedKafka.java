@@ -139,7 +139,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Creates a topic with replication factor 1 and waits until the broker confirms it.
+     * Creates a topic with replication factor 1 and waits until the broker lists it.
+     *
+     * <p>The controller confirms a new topic before the broker's metadata cache has it, so a
+     * {@code listTopics} right after {@code createTopics} may still miss it; this method returns
+     * only once the broker lists the topic.
      *
      * @throws IllegalStateException if the topic exists already or the broker refuses it
      */
@@ -148,6 +152,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
                     .all()
                     .get(adminTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            Topics.awaitListed(admin, List.of(name), adminTimeout);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(
                     "Could not create topic '" + name + "' with " + partitions + " partitions on "

@@ -89,7 +89,27 @@ public final class Topics {
                 }
             }
         }
+        awaitListed(admin, created, timeout);
         return created;
+    }
+
+    /**
+     * Waits until the broker lists every topic in {@code names}. The controller confirms a new
+     * topic before the broker's metadata cache has it, so a {@code listTopics} right after
+     * {@code createTopics} can still miss it.
+     *
+     * @throws IllegalStateException if a topic is still not listed when the timeout runs out
+     */
+    public static void awaitListed(Admin admin, Collection<String> names, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Set<String> missing = missing(admin, names, timeout);
+        while (!missing.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The broker did not list the new topics " + missing + " within "
+                        + timeout.toMillis() + " ms of creating them.");
+            }
+            missing = missing(admin, missing, timeout);
+        }
     }
 
     private static <T> T await(KafkaFuture<T> future, Duration timeout, String what) {
