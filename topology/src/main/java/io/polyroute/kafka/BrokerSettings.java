@@ -64,7 +64,7 @@ record BrokerSettings(Properties properties, String bootstrapServers, String con
         // The default 128 MiB dedupe buffer is heap that a test broker never needs.
         p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
 
-        builder.brokerProperties().forEach(p::setProperty);
+        builder.extraBrokerProperties().forEach(p::setProperty);
         return new BrokerSettings(p, HOST + ":" + brokerPort, controller);
     }
 

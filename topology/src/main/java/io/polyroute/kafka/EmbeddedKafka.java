@@ -1,11 +1,8 @@
 package io.polyroute.kafka;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,8 +84,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Starts a formatted server and returns once it answers {@code describeCluster}. */
-    static EmbeddedKafka start(Builder builder) {
-        Path logDir = createLogDir();
+    private static EmbeddedKafka launch(Builder builder) {
+        Path logDir = LogDir.create();
         KafkaRaftServer server = null;
         try {
             BrokerSettings settings = BrokerSettings.create(logDir, builder);
@@ -103,7 +100,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             return kafka;
         } catch (RuntimeException | Error e) {
             stopQuietly(server, e);
-            deleteQuietly(logDir, e);
+            LogDir.deleteQuietly(logDir, e);
             throw e;
         }
     }
@@ -156,7 +153,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(
                     "Could not create topic '" + name + "' with " + partitions + " partitions on "
-                            + bootstrapServers + ": " + rootMessage(e),
+                            + bootstrapServers + ": " + Errors.rootMessage(e),
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -179,7 +176,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             failure = e;
         }
         try {
-            deleteRecursively(logDir);
+            LogDir.delete(logDir);
         } catch (UncheckedIOException e) {
             if (failure == null) {
                 failure = e;
@@ -196,14 +193,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         ReadinessProbe.await(adminProperties(), bootstrapServers, timeout);
     }
 
-    private static Path createLogDir() {
-        try {
-            return Files.createTempDirectory("polyroute-kafka-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not create a temporary log directory for the embedded broker.", e);
-        }
-    }
-
     private static void stopQuietly(KafkaRaftServer server, Throwable cause) {
         if (server == null) {
             return;
@@ -214,35 +203,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }
-    }
-
-    private static void deleteQuietly(Path dir, Throwable cause) {
-        try {
-            deleteRecursively(dir);
-        } catch (UncheckedIOException e) {
-            cause.addSuppressed(e);
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not delete the embedded broker's log directory " + dir + ".", e);
-        }
-    }
-
-    static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     /**
@@ -305,10 +265,10 @@ public final class EmbeddedKafka implements AutoCloseable {
          */
         public EmbeddedKafka start() {
             sanityCheck();
-            return EmbeddedKafka.start(this);
+            return EmbeddedKafka.launch(this);
         }
 
-        Map<String, String> brokerProperties() {
+        Map<String, String> extraBrokerProperties() {
             return brokerProperties;
         }
 

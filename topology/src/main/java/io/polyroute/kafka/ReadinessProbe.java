@@ -46,7 +46,7 @@ final class ReadinessProbe {
         throw new IllegalStateException(
                 "The embedded Kafka broker at " + bootstrapServers + " did not answer describeCluster within "
                         + timeout.toMillis() + " ms"
-                        + (lastError == null ? "." : "; last error: " + EmbeddedKafka.rootMessage(lastError)),
+                        + (lastError == null ? "." : "; last error: " + Errors.rootMessage(lastError)),
                 lastError);
     }
 }

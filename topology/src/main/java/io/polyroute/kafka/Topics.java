@@ -117,7 +117,7 @@ public final class Topics {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(
-                    "Could not " + what + " within " + timeout.toMillis() + " ms: " + EmbeddedKafka.rootMessage(e), e);
+                    "Could not " + what + " within " + timeout.toMillis() + " ms: " + Errors.rootMessage(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while trying to " + what + ".", e);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.polyroute.testing.KafkaBrokerExtension;
+import io.polyroute.testing.KafkaTestUtils;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,12 +91,19 @@ class EmbeddedKafkaITCase {
     }
 
     @Test
-    void shouldDeleteItsLogDirectoryOnClose() {
+    void shouldApplyExtraBrokerPropertiesAndDeleteItsLogDirectoryOnClose() throws Exception {
         Path logDir;
-        try (EmbeddedKafka second = EmbeddedKafka.builder().autoCreateTopics(true).start()) {
+        try (EmbeddedKafka second = EmbeddedKafka.builder()
+                .autoCreateTopics(true)
+                .brokerProperty("num.partitions", "3")
+                .start()) {
             logDir = second.logDir();
             assertThat(logDir).isDirectory();
-            second.createTopic("t", 1);
+            KafkaTestUtils.produceValues(second.clientProperties(), "created-on-first-use", List.of(bytes("x")));
+            try (Admin admin = Admin.create(second.adminProperties())) {
+                assertThat(admin.describeTopics(List.of("created-on-first-use")).allTopicNames().get()
+                        .get("created-on-first-use").partitions()).hasSize(3);
+            }
         }
         assertThat(Files.exists(logDir)).isFalse();
     }
