@@ -11,9 +11,10 @@ import io.polyroute.runtime.kit.onnx.OnnxGraph;
  *
  * <p>Selection is ONNX {@code TopK} (largest, sorted), which breaks ties to the lower index, as the
  * routing math requires. The selected indices become a 0/1 mask ({@code ScatterElements}); the
- * logits of unselected experts are replaced by -inf before the {@code Softmax}. The softmax output
- * is multiplied by the mask once more because ONNX Runtime's vectorised exponential clamps its
- * argument (near -88), which would leave unselected weights at about 1e-38 instead of 0.
+ * logits of unselected experts are replaced by -inf before the {@code Softmax}, which ONNX Runtime
+ * turns into exact zeros (a finite constant such as -100 would leave weights near 1e-44). The
+ * softmax is multiplied by the mask once more so that the zeros do not depend on how a Softmax
+ * kernel treats -inf.
  */
 final class TopKRouting {
     private TopKRouting() {}
