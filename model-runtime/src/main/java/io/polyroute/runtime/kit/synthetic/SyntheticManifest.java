@@ -69,8 +69,8 @@ final class SyntheticManifest {
         if (spec.description() != null) {
             return spec.description();
         }
-        return "Synthetic mixture of experts: " + spec.stages() + (spec.stages() == 1 ? " stage" : " stages")
-                + " of " + spec.experts() + " experts, top-" + spec.topK() + ", " + spec.combine().key()
-                + ", seed " + spec.seed() + ".";
+        // Short and free of ': ' so that the YAML line stays plain and unsplit.
+        return "synthetic, " + spec.stages() + (spec.stages() == 1 ? " stage" : " stages") + " x " + spec.experts()
+                + " experts, top-" + spec.topK() + ", " + spec.combine().key() + ", seed " + spec.seed();
     }
 }
