@@ -14,11 +14,18 @@ public final class InputOptions {
                     .withDescription("Largest accepted input record value in bytes; larger records go to the "
                             + "dead-letter topic with reason OVERSIZED.");
 
+    public static final ConfigOption<Boolean> BOUNDED =
+            ConfigOptions.key("input.bounded")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription("Read the input topic up to the offsets current at start, then finish the job. "
+                            + "For backfills, benchmarks and tests; a production job leaves it false.");
+
     private InputOptions() {}
 
     /** The options and checks of this component. */
     public static OptionGroup group() {
         return new OptionGroup(
-                "input", List.of(MAX_RECORD_BYTES), List.of(OptionCheck.atLeast(MAX_RECORD_BYTES, 1)));
+                "input", List.of(MAX_RECORD_BYTES, BOUNDED), List.of(OptionCheck.atLeast(MAX_RECORD_BYTES, 1)));
     }
 }

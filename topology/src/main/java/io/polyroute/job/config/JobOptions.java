@@ -37,11 +37,19 @@ public final class JobOptions {
     private JobOptions() {}
 
     /** The options and checks of this component. */
+    public static final ConfigOption<String> NAME =
+            ConfigOptions.key("job.name")
+                    .stringType()
+                    .defaultValue("polyroute")
+                    .withDescription("Name of the job: the Flink job name, the consumer group id and the prefix of "
+                            + "the sinks' transactional ids. Two jobs on one Kafka cluster need different names.");
+
     public static OptionGroup group() {
         return new OptionGroup(
                 "job",
-                List.of(MODE, PARALLELISM, SLOTS, CHECKPOINT_INTERVAL),
+                List.of(NAME, MODE, PARALLELISM, SLOTS, CHECKPOINT_INTERVAL),
                 List.of(
+                        OptionCheck.notBlank(NAME),
                         OptionCheck.atLeast(PARALLELISM, 1),
                         OptionCheck.atLeast(SLOTS, 1),
                         OptionCheck.positive(CHECKPOINT_INTERVAL)));

@@ -42,6 +42,14 @@ public final class TopicsOptions {
                     .withDescription("Topic of the expert placement plans; always created with one partition so "
                             + "plans stay in order.");
 
+    public static final ConfigOption<io.polyroute.schemas.AvroEncoding> ENCODING =
+            ConfigOptions.key("topics.encoding")
+                    .enumType(io.polyroute.schemas.AvroEncoding.class)
+                    .defaultValue(io.polyroute.schemas.AvroEncoding.BINARY)
+                    .withDescription("Avro encoding of every record the job reads and writes: binary (plain Avro "
+                            + "binary, the schema agreed out of band) or single-object (Avro single-object "
+                            + "encoding: a header with the schema fingerprint, then binary).");
+
     public static final ConfigOption<Boolean> AUTO_CREATE =
             ConfigOptions.key("topics.auto-create")
                     .booleanType()
@@ -77,7 +85,7 @@ public final class TopicsOptions {
         checks.add(OptionCheck.atLeast(REPLICATION_FACTOR, 1));
         return new OptionGroup(
                 "topics",
-                List.of(INPUT, OUTPUT, DLQ, LOAD, PLANS, AUTO_CREATE, PARTITIONS, REPLICATION_FACTOR),
+                List.of(INPUT, OUTPUT, DLQ, LOAD, PLANS, ENCODING, AUTO_CREATE, PARTITIONS, REPLICATION_FACTOR),
                 checks);
     }
 
