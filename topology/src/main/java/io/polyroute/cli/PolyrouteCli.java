@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Serve mixture-of-experts models over Kafka streams with Apache Flink.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, BundleCommand.class, ScoreCommand.class})
 public final class PolyrouteCli implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -26,7 +26,23 @@ public final class PolyrouteCli implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new PolyrouteCli());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler(PolyrouteCli::handleFailure);
         return cl;
+    }
+
+    /**
+     * Usage errors (bad values, bad bundles, bad configuration) print one line that says what to
+     * fix; anything else prints its stack trace too.
+     */
+    private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof io.polyroute.runtime.bundle.BundleValidationException) {
+            cl.getErr().println("error: " + e.getMessage());
+            return 2;
+        }
+        cl.getErr().println("error: " + e);
+        e.printStackTrace(cl.getErr());
+        return 1;
     }
 
     public static void main(String[] args) {

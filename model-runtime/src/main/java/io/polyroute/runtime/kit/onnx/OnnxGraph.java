@@ -38,19 +38,29 @@ public final class OnnxGraph {
 
     /** Declares a float input of shape {@code [N, width]} with a dynamic batch dimension. */
     public String input(String inputName, int width) {
-        graph.addInput(valueInfo(inputName, width));
+        return input(inputName, width, OnnxMl.TensorProto.DataType.FLOAT);
+    }
+
+    /** Declares an input of another element type, for models whose inputs are not features. */
+    public String input(String inputName, int width, OnnxMl.TensorProto.DataType type) {
+        graph.addInput(valueInfo(inputName, width, type));
         names.add(inputName);
         return inputName;
     }
 
     /** Declares {@code value} as the float output {@code outputName} of shape {@code [N, width]}. */
     public void output(String value, String outputName, int width) {
+        output(value, outputName, width, OnnxMl.TensorProto.DataType.FLOAT);
+    }
+
+    /** Declares {@code value} as an output of the given element type. */
+    public void output(String value, String outputName, int width, OnnxMl.TensorProto.DataType type) {
         String v = value;
         if (!value.equals(outputName)) {
             node("Identity", new String[] {value}, new String[] {outputName}, null);
             v = outputName;
         }
-        graph.addOutput(valueInfo(v, width));
+        graph.addOutput(valueInfo(v, width, type));
     }
 
     /** A float constant (initializer) of the given shape. */
@@ -168,7 +178,7 @@ public final class OnnxGraph {
         return n;
     }
 
-    private static OnnxMl.ValueInfoProto valueInfo(String valueName, int width) {
+    private static OnnxMl.ValueInfoProto valueInfo(String valueName, int width, OnnxMl.TensorProto.DataType type) {
         OnnxMl.TensorShapeProto shape = OnnxMl.TensorShapeProto.newBuilder()
                 .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
                 .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(width))
@@ -177,7 +187,7 @@ public final class OnnxGraph {
                 .setName(valueName)
                 .setType(OnnxMl.TypeProto.newBuilder()
                         .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-                                .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                                .setElemType(type.getNumber())
                                 .setShape(shape)))
                 .build();
     }

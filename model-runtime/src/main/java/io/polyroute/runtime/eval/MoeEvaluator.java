@@ -1,0 +1,158 @@
+package io.polyroute.runtime.eval;
+
+import io.polyroute.runtime.bundle.ModelBundle;
+import io.polyroute.runtime.onnx.RuntimeOptions;
+import io.polyroute.runtime.routing.RoutingDecision;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Takes a batch of records through every stage of a bundle in-process: encoder, gate, the selected
+ * experts (one batched run per expert over the records that chose it), combine, shared expert.
+ * This is the fused execution mode and the yardstick of the expert-parallel one.
+ *
+ * <pre>{@code
+ * try (MoeEvaluator eval = MoeEvaluator.open(BundleLoader.load(dir), RuntimeOptions.cpu())) {
+ *     Evaluation out = eval.evaluate(features, n, null);
+ * }
+ * }</pre>
+ */
+public final class MoeEvaluator implements AutoCloseable {
+    private final ModelBundle bundle;
+    private final List<StageRuntime> stages;
+
+    private MoeEvaluator(ModelBundle bundle, List<StageRuntime> stages) {
+        this.bundle = bundle;
+        this.stages = stages;
+    }
+
+    /** Opens every stage's encoder, gate and shared expert; experts load on first use. */
+    public static MoeEvaluator open(ModelBundle bundle, RuntimeOptions options) {
+        List<StageRuntime> stages = new ArrayList<>();
+        try {
+            for (int s = 0; s < bundle.stageCount(); s++) {
+                stages.add(new StageRuntime(bundle, s, options));
+            }
+        } catch (RuntimeException e) {
+            stages.forEach(StageRuntime::close);
+            throw e;
+        }
+        return new MoeEvaluator(bundle, List.copyOf(stages));
+    }
+
+    public ModelBundle bundle() {
+        return bundle;
+    }
+
+    public List<StageRuntime> stages() {
+        return stages;
+    }
+
+    /** Loads every expert session of every stage now, instead of on first use. */
+    public void preloadExperts() {
+        for (StageRuntime s : stages) {
+            for (int e = 0; e < s.expertCount(); e++) {
+                s.loadExpert(e);
+            }
+        }
+    }
+
+    /**
+     * Evaluates {@code n} records.
+     *
+     * @param features row-major {@code n × inputDim}
+     * @param taskIndex each record's index in the bundle's task vocabulary; required only when a
+     *     stage routes on the task
+     */
+    public Evaluation evaluate(float[] features, int n, int[] taskIndex) {
+        return evaluate(features, n, taskIndex, null);
+    }
+
+    /** As {@link #evaluate(float[], int, int[])}, with a balancing bias per stage ({@code bias[s]}, may be null). */
+    public Evaluation evaluate(float[] features, int n, int[] taskIndex, float[][] bias) {
+        if (features.length != n * bundle.inputDim()) {
+            throw new IllegalArgumentException("Expected " + n + " × " + bundle.inputDim() + " features, got "
+                    + features.length + " values.");
+        }
+        RoutingDecision[][] routing = new RoutingDecision[stages.size()][];
+        float[] previous = null;
+        for (StageRuntime stage : stages) {
+            int s = stage.index();
+            float[] in = stage.stageInput(features, previous, n);
+            float[] u = stage.encode(in, n);
+            RoutingDecision[] decisions = stage.route(u, n, taskIndex, s == 0 ? null : routing[s - 1],
+                    bias == null ? null : bias[s]);
+            routing[s] = decisions;
+            previous = runStage(stage, u, n, decisions);
+        }
+        return new Evaluation(n, bundle.outputDim(), previous, routing);
+    }
+
+    private static float[] runStage(StageRuntime stage, float[] u, int n, RoutingDecision[] decisions) {
+        int e = stage.expertCount();
+        int w = stage.width();
+        int p = stage.expertOutputDim();
+        // Records per expert, in record order.
+        int[] counts = new int[e];
+        for (RoutingDecision d : decisions) {
+            for (int i = 0; i < d.visitedCount(); i++) {
+                counts[d.visitedExpert(i)]++;
+            }
+        }
+        int[][] members = new int[e][];
+        for (int x = 0; x < e; x++) {
+            members[x] = new int[counts[x]];
+            counts[x] = 0;
+        }
+        for (int r = 0; r < n; r++) {
+            RoutingDecision d = decisions[r];
+            for (int i = 0; i < d.visitedCount(); i++) {
+                int x = d.visitedExpert(i);
+                members[x][counts[x]++] = r;
+            }
+        }
+        float[][][] outs = new float[n][e][];
+        for (int x = 0; x < e; x++) {
+            int m = members[x].length;
+            if (m == 0) {
+                continue;
+            }
+            float[] rows = new float[m * w];
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(u, members[x][i] * w, rows, i * w, w);
+            }
+            float[] y = stage.runExpert(x, rows, m);
+            for (int i = 0; i < m; i++) {
+                float[] row = new float[p];
+                System.arraycopy(y, i * p, row, 0, p);
+                outs[members[x][i]][x] = row;
+            }
+        }
+        float[] shared = stage.runShared(u, n);
+        int od = stage.outputDim();
+        float[] out = new float[n * od];
+        for (int r = 0; r < n; r++) {
+            stage.combine(decisions[r], outs[r], shared, r, out, r * od);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        for (StageRuntime s : stages) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.polyroute.runtime.routing;
+
+import io.polyroute.runtime.bundle.StageSpec;
+
+/**
+ * Combines the outputs of a record's selected experts into the stage output (DESIGN §5).
+ * Implementations are stateless and thread-safe; obtain them from the static factories.
+ *
+ * <pre>{@code
+ * Combiner c = Combiner.tensorPolyOrder(2, 4, 16);
+ * c.combine(decision, outputsByExpert, y, 0);
+ * }</pre>
+ */
+public interface Combiner {
+
+    /**
+     * Writes the combined output of one record into {@code dst[dstOffset .. dstOffset+outputDim())}.
+     *
+     * @param decision the record's routing at this stage
+     * @param outputsByExpert {@code f_e(x)} for every visited expert {@code e} (length P each);
+     *     entries of experts the record does not visit are ignored and may be null
+     */
+    void combine(RoutingDecision decision, float[][] outputsByExpert, float[] dst, int dstOffset);
+
+    /** Width of the combined output. */
+    int outputDim();
+
+    /** Width P each expert output must have. */
+    int expertOutputDim();
+
+    /** {@code y = Σ_{e in S_0} w[0,e] · f_e(x)}. */
+    static Combiner weightedSum(int p) {
+        return new WeightedSumCombiner(p);
+    }
+
+    /** TensorPoly-I: {@code y = T_d(Σ_{e in S_0} w[0,e] · (l[e,0] ⊗ … ⊗ l[e,N-1]))}. */
+    static Combiner tensorPolyRank(int order, int leafDim, int truncate) {
+        return new TensorPolyRankCombiner(order, leafDim, truncate);
+    }
+
+    /** TensorPoly-II: {@code m_o = Σ_{e in S_o} w[o,e] · l[e,o]}; {@code y = T_d(m_0 ⊗ … ⊗ m_{N-1})}. */
+    static Combiner tensorPolyOrder(int order, int leafDim, int truncate) {
+        return new TensorPolyOrderCombiner(order, leafDim, truncate);
+    }
+
+    /** The combiner a validated stage declares. */
+    static Combiner forStage(StageSpec stage) {
+        switch (stage.combineMode()) {
+            case WEIGHTED_SUM:
+                return weightedSum(stage.expertOutputDim());
+            case TENSORPOLY_RANK:
+                return tensorPolyRank(stage.order(), stage.leafDim(), stage.outputDim());
+            case TENSORPOLY_ORDER:
+                return tensorPolyOrder(stage.order(), stage.leafDim(), stage.outputDim());
+            default:
+                throw new IllegalArgumentException("Unknown combine mode " + stage.combine());
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.polyroute.runtime.routing;
+
+import java.util.Arrays;
+
+/**
+ * The routing of one record at one stage: for each routing group {@code o} the {@code k} selected
+ * experts (highest score first) and their softmax weights.
+ */
+public final class RoutingDecision {
+    private final int groups;
+    private final int k;
+    /** Selected experts, row-major {@code [groups][k]}. */
+    private final int[] experts;
+    /** Weights aligned with {@link #experts}; each group's weights sum to 1. */
+    private final float[] weights;
+    /** Sorted union of the selected experts over all groups. */
+    private final int[] visited;
+    /** Whether optional balancing (bias or capacity overflow) changed the selection. */
+    private final boolean rerouted;
+
+    public RoutingDecision(int groups, int k, int[] experts, float[] weights, boolean rerouted) {
+        if (experts.length != groups * k || weights.length != groups * k) {
+            throw new IllegalArgumentException("A routing decision of " + groups + " groups × top-" + k
+                    + " needs " + groups * k + " experts and weights, got " + experts.length + " and "
+                    + weights.length + ".");
+        }
+        this.groups = groups;
+        this.k = k;
+        this.experts = experts;
+        this.weights = weights;
+        this.visited = Arrays.stream(experts).distinct().sorted().toArray();
+        this.rerouted = rerouted;
+    }
+
+    public int groups() {
+        return groups;
+    }
+
+    public int k() {
+        return k;
+    }
+
+    /** The {@code j}-th selected expert of group {@code o}. */
+    public int expert(int o, int j) {
+        return experts[o * k + j];
+    }
+
+    /** The weight of the {@code j}-th selected expert of group {@code o}. */
+    public float weight(int o, int j) {
+        return weights[o * k + j];
+    }
+
+    /** The experts the record visits (each once), ascending. */
+    public int[] visited() {
+        return visited.clone();
+    }
+
+    public int visitedCount() {
+        return visited.length;
+    }
+
+    public int visitedExpert(int i) {
+        return visited[i];
+    }
+
+    public boolean rerouted() {
+        return rerouted;
+    }
+
+    /** The weight expert {@code e} has in group {@code o}, 0 when not selected there. */
+    public float weightOf(int o, int e) {
+        for (int j = 0; j < k; j++) {
+            if (experts[o * k + j] == e) {
+                return weights[o * k + j];
+            }
+        }
+        return 0f;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RoutingDecision d && groups == d.groups && k == d.k
+                && Arrays.equals(experts, d.experts) && Arrays.equals(weights, d.weights)
+                && rerouted == d.rerouted;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(experts) + Arrays.hashCode(weights);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("RoutingDecision{");
+        for (int o = 0; o < groups; o++) {
+            sb.append(o == 0 ? "" : "; ").append("g").append(o).append(':');
+            for (int j = 0; j < k; j++) {
+                sb.append(' ').append(expert(o, j)).append('=').append(weight(o, j));
+            }
+        }
+        return sb.append('}').toString();
+    }
+}

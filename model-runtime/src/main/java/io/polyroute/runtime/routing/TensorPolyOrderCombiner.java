@@ -1,0 +1,48 @@
+package io.polyroute.runtime.routing;
+
+/** TensorPoly-II: one routing group per order; the outer product of the per-order mixtures. */
+final class TensorPolyOrderCombiner implements Combiner {
+    private final TensorIndex idx;
+
+    TensorPolyOrderCombiner(int order, int leafDim, int truncate) {
+        this.idx = new TensorIndex(order, leafDim, truncate);
+    }
+
+    @Override
+    public void combine(RoutingDecision d, float[][] outs, float[] dst, int off) {
+        int n = idx.order;
+        int m = idx.leafDim;
+        if (d.groups() != n) {
+            throw new IllegalArgumentException("tensorpoly_order of order " + n + " needs " + n
+                    + " routing groups, but the decision has " + d.groups() + ".");
+        }
+        double[] mix = new double[n * m];
+        for (int o = 0; o < n; o++) {
+            for (int j = 0; j < d.k(); j++) {
+                float[] f = outs[d.expert(o, j)];
+                double w = d.weight(o, j);
+                for (int a = 0; a < m; a++) {
+                    mix[o * m + a] += w * f[o * m + a];
+                }
+            }
+        }
+        for (int i = 0; i < idx.truncate; i++) {
+            double prod = 1;
+            int base = i * n;
+            for (int o = 0; o < n; o++) {
+                prod *= mix[o * m + idx.digits[base + o]];
+            }
+            dst[off + i] = (float) prod;
+        }
+    }
+
+    @Override
+    public int outputDim() {
+        return idx.truncate;
+    }
+
+    @Override
+    public int expertOutputDim() {
+        return idx.order * idx.leafDim;
+    }
+}

@@ -1,0 +1,47 @@
+package io.polyroute.schemas;
+
+import io.polyroute.avro.DeadLetter;
+import io.polyroute.avro.ExpertLoad;
+import io.polyroute.avro.PlacementPlan;
+import io.polyroute.avro.Prediction;
+import io.polyroute.avro.SensorReading;
+
+/**
+ * Factories for the serde of every Polyroute record published on Kafka.
+ *
+ * <pre>{@code
+ * Serde<Prediction> predictions = AvroSerdes.prediction(AvroEncoding.SINGLE_OBJECT);
+ * }</pre>
+ *
+ * <p>Named apart from Kafka's {@code org.apache.kafka.common.serialization.Serdes} so both can be
+ * imported in the same file.
+ */
+public final class AvroSerdes {
+
+    private AvroSerdes() {}
+
+    /** Returns a serde for {@link SensorReading}, the records of the {@code sensors} topic. */
+    public static AvroSerde<SensorReading> sensorReading(AvroEncoding encoding) {
+        return AvroSerde.of(SensorReading.class, encoding);
+    }
+
+    /** Returns a serde for {@link Prediction}, the records of the {@code predictions} topic. */
+    public static AvroSerde<Prediction> prediction(AvroEncoding encoding) {
+        return AvroSerde.of(Prediction.class, encoding);
+    }
+
+    /** Returns a serde for {@link DeadLetter}, the records of the {@code polyroute.dlq} topic. */
+    public static AvroSerde<DeadLetter> deadLetter(AvroEncoding encoding) {
+        return AvroSerde.of(DeadLetter.class, encoding);
+    }
+
+    /** Returns a serde for {@link ExpertLoad}, the records of the {@code polyroute.load} topic. */
+    public static AvroSerde<ExpertLoad> expertLoad(AvroEncoding encoding) {
+        return AvroSerde.of(ExpertLoad.class, encoding);
+    }
+
+    /** Returns a serde for {@link PlacementPlan}, the records of the {@code polyroute.plans} topic. */
+    public static AvroSerde<PlacementPlan> placementPlan(AvroEncoding encoding) {
+        return AvroSerde.of(PlacementPlan.class, encoding);
+    }
+}

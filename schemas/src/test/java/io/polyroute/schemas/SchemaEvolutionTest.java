@@ -1,0 +1,230 @@
+package io.polyroute.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.polyroute.avro.ExpertChoice;
+import io.polyroute.avro.Prediction;
+import io.polyroute.avro.SensorReading;
+import io.polyroute.schemas.RecordDecodeException.Reason;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.io.ResolvingDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.junit.jupiter.api.Test;
+
+/** The current schemas must keep reading what earlier producers wrote. */
+class SchemaEvolutionTest {
+
+    /** SensorReading as first sketched: no task, no attributes. */
+    private static final Schema SENSOR_READING_V0 = new Schema.Parser().parse("""
+            {"type": "record", "name": "SensorReading", "namespace": "io.polyroute.avro", "fields": [
+              {"name": "event_id", "type": "string"},
+              {"name": "source_id", "type": "string"},
+              {"name": "event_time", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+              {"name": "features", "type": {"type": "array", "items": "float"}}
+            ]}""");
+
+    /** Prediction without flags. */
+    private static final Schema PREDICTION_V0 = new Schema.Parser().parse("""
+            {"type": "record", "name": "Prediction", "namespace": "io.polyroute.avro", "fields": [
+              {"name": "event_id", "type": "string"},
+              {"name": "source_id", "type": "string"},
+              {"name": "event_time", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+              {"name": "processed_time", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+              {"name": "model", "type": {"type": "record", "name": "ModelRef", "fields": [
+                {"name": "name", "type": "string"}, {"name": "version", "type": "string"}]}},
+              {"name": "output", "type": {"type": "array", "items": "float"}},
+              {"name": "experts", "type": {"type": "array", "items": {"type": "record", "name": "ExpertChoice",
+                "fields": [
+                  {"name": "stage", "type": "int"}, {"name": "expert", "type": "int"},
+                  {"name": "group", "type": "int"}, {"name": "weight", "type": "float"},
+                  {"name": "slot", "type": "int"}]}}},
+              {"name": "latency_ms", "type": "double"}
+            ]}""");
+
+    @Test
+    void shouldReadSensorReadingsWrittenWithoutTaskAndAttributes() throws IOException {
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(SensorReading.getClassSchema(), SENSOR_READING_V0)
+                .getType()).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        byte[] old = writeBinary(SENSOR_READING_V0, oldReading());
+
+        SensorReading reading = readResolving(old, SENSOR_READING_V0, SensorReading.class);
+
+        assertThat(reading.getEventId()).isEqualTo("evt-1");
+        assertThat(reading.getSourceId()).isEqualTo("press-01");
+        assertThat(reading.getEventTime()).isEqualTo(SampleRecords.T0);
+        assertThat(reading.getFeatures()).containsExactly(1.5f, -2f);
+        assertThat(reading.getTask()).isNull();
+        assertThat(reading.getAttributes()).isNull();
+    }
+
+    @Test
+    void shouldSupplyTheDefaultsOfTaskAndAttributesThroughTheResolvingDecoder() throws IOException {
+        byte[] old = writeBinary(SENSOR_READING_V0, oldReading());
+        ResolvingDecoder in = DecoderFactory.get().resolvingDecoder(
+                SENSOR_READING_V0, SensorReading.getClassSchema(), DecoderFactory.get().binaryDecoder(old, null));
+        Map<String, Object> values = new LinkedHashMap<>();
+
+        for (Schema.Field field : in.readFieldOrder()) {
+            switch (field.name()) {
+                case "event_id", "source_id" -> values.put(field.name(), in.readString());
+                case "event_time" -> values.put(field.name(), in.readLong());
+                case "features" -> {
+                    List<Float> features = new ArrayList<>();
+                    for (long n = in.readArrayStart(); n > 0; n = in.arrayNext()) {
+                        for (long i = 0; i < n; i++) {
+                            features.add(in.readFloat());
+                        }
+                    }
+                    values.put(field.name(), features);
+                }
+                case "task", "attributes" -> {
+                    assertThat(in.readIndex()).as("union branch of the default of %s", field.name()).isZero();
+                    in.readNull();
+                    values.put(field.name(), null);
+                }
+                default -> throw new AssertionError("Unexpected field " + field.name());
+            }
+        }
+        in.drain();
+
+        assertThat(values).containsOnlyKeys("event_id", "source_id", "task", "event_time", "features", "attributes")
+                .containsEntry("event_id", "evt-1")
+                .containsEntry("event_time", SampleRecords.T0.toEpochMilli())
+                .containsEntry("features", List.of(1.5f, -2f))
+                .containsEntry("task", null)
+                .containsEntry("attributes", null);
+    }
+
+    @Test
+    void shouldReadPredictionsWrittenWithoutFlagsAsHavingNoFlags() throws IOException {
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(Prediction.getClassSchema(), PREDICTION_V0)
+                .getType()).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        Prediction current = SampleRecords.prediction();
+        byte[] old = writeBinary(PREDICTION_V0, asOldPrediction(current));
+
+        Prediction prediction = readResolving(old, PREDICTION_V0, Prediction.class);
+
+        assertThat(prediction).isEqualTo(Prediction.newBuilder(current).setFlags(List.of()).build());
+    }
+
+    @Test
+    void shouldLetReadersOfTheOldSensorReadingReadCurrentBytes() throws IOException {
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(SENSOR_READING_V0, SensorReading.getClassSchema())
+                .getType()).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        byte[] current = AvroCodec.encode(SampleRecords.sensorReading(), AvroEncoding.BINARY);
+
+        GenericRecord old = new GenericDatumReader<GenericRecord>(SensorReading.getClassSchema(), SENSOR_READING_V0)
+                .read(null, DecoderFactory.get().binaryDecoder(current, null));
+
+        assertThat(old.get("event_id")).hasToString("evt-000042");
+        assertThat(old.hasField("task")).isFalse();
+    }
+
+    @Test
+    void shouldDecodeOldBinaryBytesThroughACodecToldTheWriterSchema() throws IOException {
+        AvroCodec<SensorReading> codec =
+                AvroCodec.of(SensorReading.class, AvroEncoding.BINARY).withWriterSchema(SENSOR_READING_V0);
+
+        SensorReading reading = codec.decode(writeBinary(SENSOR_READING_V0, oldReading()));
+
+        assertThat(reading.getEventId()).isEqualTo("evt-1");
+        assertThat(reading.getTask()).isNull();
+    }
+
+    @Test
+    void shouldRecogniseOldAndCurrentSingleObjectBytesByFingerprint() throws IOException {
+        byte[] old = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), SENSOR_READING_V0)
+                .encode(oldReading()).array();
+        byte[] current = AvroCodec.encode(SampleRecords.sensorReading(), AvroEncoding.SINGLE_OBJECT);
+        AvroCodec<SensorReading> strict = AvroCodec.of(SensorReading.class, AvroEncoding.SINGLE_OBJECT);
+        AvroCodec<SensorReading> evolving = strict.withWriterSchema(SENSOR_READING_V0);
+
+        assertThat(evolving.decode(old).getEventId()).isEqualTo("evt-1");
+        assertThat(evolving.decode(current)).isEqualTo(SampleRecords.sensorReading());
+        assertThat(catchThrowableOfType(RecordDecodeException.class, () -> strict.decode(old)).reason())
+                .isEqualTo(Reason.UNKNOWN_FINGERPRINT);
+    }
+
+    @Test
+    void shouldRefuseAWriterSchemaTheCurrentSchemaCannotRead() {
+        Schema withoutSourceId = new Schema.Parser().parse("""
+                {"type": "record", "name": "SensorReading", "namespace": "io.polyroute.avro", "fields": [
+                  {"name": "event_id", "type": "string"},
+                  {"name": "event_time", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+                  {"name": "features", "type": {"type": "array", "items": "float"}}
+                ]}""");
+
+        assertThatThrownBy(() -> AvroCodec.of(SensorReading.class, AvroEncoding.BINARY).withWriterSchema(withoutSourceId))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("The SensorReading schema cannot read data written with writer schema"
+                        + " io.polyroute.avro.SensorReading:")
+                .hasMessageContaining("source_id");
+    }
+
+    private static GenericRecord oldReading() {
+        GenericRecord record = new GenericData.Record(SENSOR_READING_V0);
+        record.put("event_id", "evt-1");
+        record.put("source_id", "press-01");
+        record.put("event_time", SampleRecords.T0.toEpochMilli());
+        record.put("features", List.of(1.5f, -2f));
+        return record;
+    }
+
+    private static GenericRecord asOldPrediction(Prediction current) {
+        Schema choiceSchema = PREDICTION_V0.getField("experts").schema().getElementType();
+        GenericRecord model = new GenericData.Record(PREDICTION_V0.getField("model").schema());
+        model.put("name", current.getModel().getName());
+        model.put("version", current.getModel().getVersion());
+        GenericRecord record = new GenericData.Record(PREDICTION_V0);
+        record.put("event_id", current.getEventId());
+        record.put("source_id", current.getSourceId());
+        record.put("event_time", current.getEventTime().toEpochMilli());
+        record.put("processed_time", current.getProcessedTime().toEpochMilli());
+        record.put("model", model);
+        record.put("output", current.getOutput());
+        record.put("experts", current.getExperts().stream().map(choice -> {
+            GenericRecord old = new GenericData.Record(choiceSchema);
+            for (Schema.Field field : ExpertChoice.getClassSchema().getFields()) {
+                old.put(field.name(), choice.get(field.pos()));
+            }
+            return old;
+        }).collect(Collectors.toList()));
+        record.put("latency_ms", current.getLatencyMs());
+        return record;
+    }
+
+    private static byte[] writeBinary(Schema schema, GenericRecord record) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
+        encoder.flush();
+        return out.toByteArray();
+    }
+
+    /** Reads with Avro's resolving decoder, built by the reader from the writer and reader schemas. */
+    private static <T> T readResolving(byte[] bytes, Schema writer, Class<T> type) throws IOException {
+        SpecificData model = SpecificData.getForClass(type);
+        return new SpecificDatumReader<T>(writer, model.getSchema(type), model)
+                .read(null, DecoderFactory.get().binaryDecoder(bytes, null));
+    }
+}

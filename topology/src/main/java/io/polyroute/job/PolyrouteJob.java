@@ -1,0 +1,185 @@
+package io.polyroute.job;
+
+import io.polyroute.job.config.BatchingOptions;
+import io.polyroute.job.config.DedupeOptions;
+import io.polyroute.job.config.InputOptions;
+import io.polyroute.job.config.JobConfig;
+import io.polyroute.job.config.JobMode;
+import io.polyroute.job.config.JobOptions;
+import io.polyroute.job.config.KafkaOptions;
+import io.polyroute.job.config.TopicsOptions;
+import io.polyroute.job.io.DeadLetterSerializer;
+import io.polyroute.job.io.PredictionSerializer;
+import io.polyroute.job.io.RawRecordDeserializer;
+import io.polyroute.job.model.InFlight;
+import io.polyroute.job.model.Part;
+import io.polyroute.job.model.RawRecord;
+import io.polyroute.job.model.Rejected;
+import io.polyroute.job.operators.CombineFunction;
+import io.polyroute.job.operators.DeadLetters;
+import io.polyroute.job.operators.DecodeValidateFunction;
+import io.polyroute.job.operators.DedupeFunction;
+import io.polyroute.job.operators.ExpertOperator;
+import io.polyroute.job.operators.FusedOperator;
+import io.polyroute.job.operators.GateOperator;
+import io.polyroute.job.operators.InputContract;
+import io.polyroute.job.operators.SlotRouter;
+import io.polyroute.job.operators.StageOpener;
+import io.polyroute.runtime.bundle.ModelBundle;
+import io.polyroute.schemas.AvroEncoding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * Builds Polyroute's Flink job (DESIGN §1): Kafka source → decode and validate → dedupe by event
+ * id → per stage GATE → partition by slot → EXPERT → key by event id → COMBINE (or one FUSED
+ * operator) → transactional Kafka sink of predictions; every refused record goes to the
+ * transactional dead-letter sink.
+ *
+ * <pre>{@code
+ * StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+ * PolyrouteJob.build(env, config, BundleLoader.load(path));
+ * env.execute("polyroute");
+ * }</pre>
+ */
+public final class PolyrouteJob {
+    /** Kafka's default broker limit is 15 min; the sink's transactions must stay below it. */
+    static final String TRANSACTION_TIMEOUT_MS = "600000";
+
+    private PolyrouteJob() {}
+
+    public static void build(StreamExecutionEnvironment env, JobConfig config, ModelBundle bundle) {
+        env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.setParallelism(config.get(JobOptions.PARALLELISM));
+        AvroEncoding encoding = config.get(TopicsOptions.ENCODING);
+        StageOpener opener = new StageOpener(bundle.root().toString(), RuntimeSettings.from(config));
+
+        DataStream<RawRecord> raw = env.fromSource(source(config), WatermarkStrategy.noWatermarks(), "kafka-sensors")
+                .uid("kafka-sensors");
+        InputContract contract = new InputContract(bundle.inputDim(), List.copyOf(bundle.tasks()),
+                bundle.routesOnTask(), config.get(InputOptions.MAX_RECORD_BYTES));
+        SingleOutputStreamOperator<InFlight> decoded = raw
+                .process(new DecodeValidateFunction(contract, encoding), TypeInformation.of(InFlight.class))
+                .name("decode-validate").uid("decode-validate");
+        List<DataStream<Rejected>> rejected = new ArrayList<>();
+        rejected.add(decoded.getSideOutput(DeadLetters.TAG));
+        DataStream<InFlight> unique = decoded;
+        if (!config.get(DedupeOptions.HORIZON).isZero()) {
+            SingleOutputStreamOperator<InFlight> deduped = decoded
+                    .keyBy(r -> r.eventId)
+                    .process(new DedupeFunction(config.get(DedupeOptions.HORIZON)), TypeInformation.of(InFlight.class))
+                    .name("dedupe").uid("dedupe");
+            rejected.add(deduped.getSideOutput(DeadLetters.TAG));
+            unique = deduped;
+        }
+
+        DataStream<InFlight> done = config.get(JobOptions.MODE) == JobMode.FUSED
+                ? fused(config, opener, unique, rejected)
+                : expertParallel(config, opener, bundle, unique, rejected);
+
+        done.sinkTo(predictionSink(config, bundle, encoding)).name("kafka-predictions").uid("kafka-predictions");
+        DataStream<Rejected> dlq = rejected.get(0);
+        for (int i = 1; i < rejected.size(); i++) {
+            dlq = dlq.union(rejected.get(i));
+        }
+        dlq.sinkTo(deadLetterSink(config, encoding)).name("kafka-dlq").uid("kafka-dlq");
+    }
+
+    private static DataStream<InFlight> fused(JobConfig config, StageOpener opener, DataStream<InFlight> in,
+            List<DataStream<Rejected>> rejected) {
+        SingleOutputStreamOperator<InFlight> out = in.transform("fused", TypeInformation.of(InFlight.class),
+                        new FusedOperator(opener, 0, config.get(BatchingOptions.GATE_SIZE),
+                                config.get(BatchingOptions.GATE_MAX_DELAY).toMillis()))
+                .uid("fused");
+        rejected.add(out.getSideOutput(DeadLetters.TAG));
+        return out;
+    }
+
+    private static DataStream<InFlight> expertParallel(JobConfig config, StageOpener opener, ModelBundle bundle,
+            DataStream<InFlight> in, List<DataStream<Rejected>> rejected) {
+        int slots = config.get(JobOptions.SLOTS);
+        SlotRouter router = SlotRouter.roundRobin(slots);
+        DataStream<InFlight> stream = in;
+        for (int s = 0; s < bundle.stageCount(); s++) {
+            SingleOutputStreamOperator<Part> gate = stream.transform("gate-" + s, TypeInformation.of(Part.class),
+                            new GateOperator(opener, s, router, config.get(BatchingOptions.GATE_SIZE),
+                                    config.get(BatchingOptions.GATE_MAX_DELAY).toMillis()))
+                    .uid("gate-" + s);
+            rejected.add(gate.getSideOutput(DeadLetters.TAG));
+            SingleOutputStreamOperator<Part> results = gate
+                    .partitionCustom((Integer slot, int n) -> Math.floorMod(slot, n), p -> p.slot)
+                    .transform("expert-" + s, TypeInformation.of(Part.class),
+                            new ExpertOperator(opener, s, 0, config.get(BatchingOptions.EXPERT_SIZE),
+                                    config.get(BatchingOptions.EXPERT_MAX_DELAY).toMillis()))
+                    .setParallelism(slots)
+                    .uid("expert-" + s);
+            SingleOutputStreamOperator<InFlight> combined = results
+                    .union(gate.getSideOutput(GateOperator.HEADERS))
+                    .keyBy(p -> p.eventId)
+                    .process(new CombineFunction(opener, s), TypeInformation.of(InFlight.class))
+                    .name("combine-" + s).uid("combine-" + s);
+            rejected.add(combined.getSideOutput(DeadLetters.TAG));
+            stream = combined;
+        }
+        return stream;
+    }
+
+    private static KafkaSource<RawRecord> source(JobConfig config) {
+        var builder = KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
+                .setTopics(config.get(TopicsOptions.INPUT))
+                .setGroupId(config.get(JobOptions.NAME))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperties(clientProperties(config));
+        if (config.get(InputOptions.BOUNDED)) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    private static KafkaSink<InFlight> predictionSink(JobConfig config, ModelBundle bundle, AvroEncoding encoding) {
+        return KafkaSink.<InFlight>builder()
+                .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(producerProperties(config))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.get(JobOptions.NAME) + "-predictions")
+                .setRecordSerializer(new PredictionSerializer(config.get(TopicsOptions.OUTPUT), bundle.name(),
+                        bundle.version(), encoding))
+                .build();
+    }
+
+    private static KafkaSink<Rejected> deadLetterSink(JobConfig config, AvroEncoding encoding) {
+        return KafkaSink.<Rejected>builder()
+                .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(producerProperties(config))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.get(JobOptions.NAME) + "-dlq")
+                .setRecordSerializer(new DeadLetterSerializer(config.get(TopicsOptions.DLQ), encoding))
+                .build();
+    }
+
+    private static Properties clientProperties(JobConfig config) {
+        Properties p = config.kafkaClientProperties();
+        p.putIfAbsent("isolation.level", "read_committed");
+        return p;
+    }
+
+    private static Properties producerProperties(JobConfig config) {
+        Properties p = config.kafkaClientProperties();
+        p.putIfAbsent("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
+        return p;
+    }
+}

@@ -1,0 +1,51 @@
+package io.polyroute.job.config;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Micro-batching of the gate and expert operators. A batch is flushed when it is full, when its
+ * oldest record has waited the maximum delay, and before every checkpoint barrier.
+ */
+public final class BatchingOptions {
+
+    public static final ConfigOption<Integer> GATE_SIZE =
+            ConfigOptions.key("batching.gate.size")
+                    .intType()
+                    .defaultValue(64)
+                    .withDescription("Records per gate batch.");
+
+    public static final ConfigOption<Duration> GATE_MAX_DELAY =
+            ConfigOptions.key("batching.gate.max-delay")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(5))
+                    .withDescription("Longest time a record waits in an incomplete gate batch.");
+
+    public static final ConfigOption<Integer> EXPERT_SIZE =
+            ConfigOptions.key("batching.expert.size")
+                    .intType()
+                    .defaultValue(64)
+                    .withDescription("Records per expert batch, per expert.");
+
+    public static final ConfigOption<Duration> EXPERT_MAX_DELAY =
+            ConfigOptions.key("batching.expert.max-delay")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(5))
+                    .withDescription("Longest time a record waits in an incomplete expert batch.");
+
+    private BatchingOptions() {}
+
+    /** The options and checks of this component. */
+    public static OptionGroup group() {
+        return new OptionGroup(
+                "batching",
+                List.of(GATE_SIZE, GATE_MAX_DELAY, EXPERT_SIZE, EXPERT_MAX_DELAY),
+                List.of(
+                        OptionCheck.atLeast(GATE_SIZE, 1),
+                        OptionCheck.notNegative(GATE_MAX_DELAY),
+                        OptionCheck.atLeast(EXPERT_SIZE, 1),
+                        OptionCheck.notNegative(EXPERT_MAX_DELAY)));
+    }
+}

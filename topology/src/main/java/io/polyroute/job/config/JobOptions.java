@@ -1,0 +1,57 @@
+package io.polyroute.job.config;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** Layout, parallelism and checkpointing of the Flink job. */
+public final class JobOptions {
+
+    public static final ConfigOption<JobMode> MODE =
+            ConfigOptions.key("job.mode")
+                    .enumType(JobMode.class)
+                    .defaultValue(JobMode.EXPERT_PARALLEL)
+                    .withDescription("Layout of the job: expert-parallel runs gate, experts and combine as separate "
+                            + "operators; fused runs them inside one operator per subtask.");
+
+    public static final ConfigOption<Integer> PARALLELISM =
+            ConfigOptions.key("job.parallelism")
+                    .intType()
+                    .defaultValue(2)
+                    .withDescription("Parallelism of the source, decode, gate, combine and sink operators.");
+
+    public static final ConfigOption<Integer> SLOTS =
+            ConfigOptions.key("job.slots")
+                    .intType()
+                    .defaultValue(2)
+                    .withDescription("Parallelism of the expert operator; each subtask is one placement slot.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+            ConfigOptions.key("job.checkpoint-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(1))
+                    .withDescription("Time between checkpoints. Predictions become visible to read_committed "
+                            + "consumers when a checkpoint completes.");
+
+    private JobOptions() {}
+
+    /** The options and checks of this component. */
+    public static final ConfigOption<String> NAME =
+            ConfigOptions.key("job.name")
+                    .stringType()
+                    .defaultValue("polyroute")
+                    .withDescription("Name of the job: the Flink job name, the consumer group id and the prefix of "
+                            + "the sinks' transactional ids. Two jobs on one Kafka cluster need different names.");
+
+    public static OptionGroup group() {
+        return new OptionGroup(
+                "job",
+                List.of(NAME, MODE, PARALLELISM, SLOTS, CHECKPOINT_INTERVAL),
+                List.of(
+                        OptionCheck.notBlank(NAME),
+                        OptionCheck.atLeast(PARALLELISM, 1),
+                        OptionCheck.atLeast(SLOTS, 1),
+                        OptionCheck.positive(CHECKPOINT_INTERVAL)));
+    }
+}

@@ -1,0 +1,103 @@
+package io.polyroute.job.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.flink.configuration.ConfigOption;
+
+/**
+ * Every option of a Polyroute job, grouped by component. The command line prints
+ * {@link #helpText()} for {@code polyroute run --help}, and {@link JobConfig} accepts exactly these
+ * keys plus the {@value KafkaOptions#PROPERTIES_PREFIX} pass-through.
+ *
+ * <p>A new component adds its {@code *Options} class to {@link #GROUPS}.
+ */
+public final class OptionsRegistry {
+
+    private static final List<OptionGroup> GROUPS = List.of(
+            KafkaOptions.group(),
+            TopicsOptions.group(),
+            JobOptions.group(),
+            BundleOptions.group(),
+            RuntimeOptions.group(),
+            BatchingOptions.group(),
+            DedupeOptions.group(),
+            InputOptions.group());
+
+    private static final Map<String, ConfigOption<?>> BY_KEY = index(GROUPS);
+
+    private OptionsRegistry() {}
+
+    /** The option groups in the order the help lists them. */
+    public static List<OptionGroup> groups() {
+        return GROUPS;
+    }
+
+    /** Every registered option, in help order. */
+    public static List<ConfigOption<?>> options() {
+        return List.copyOf(BY_KEY.values());
+    }
+
+    /** Every registered key. */
+    public static Set<String> keys() {
+        return BY_KEY.keySet();
+    }
+
+    /** The option registered under {@code key}, if any. */
+    public static Optional<ConfigOption<?>> find(String key) {
+        return Optional.ofNullable(BY_KEY.get(key));
+    }
+
+    /** The registered key closest to a mistyped {@code key}, for "did you mean" hints. */
+    public static Optional<String> suggest(String key) {
+        return KeySuggester.closest(key, BY_KEY.keySet());
+    }
+
+    /** The option's description as plain text. */
+    public static String description(ConfigOption<?> option) {
+        return new PlainTextFormatter().format(option.description());
+    }
+
+    /** The option's default as a user would write it, or {@code (none)}. */
+    public static String defaultText(ConfigOption<?> option) {
+        return option.hasDefaultValue() ? OptionValues.format(option.defaultValue()) : "(none)";
+    }
+
+    /** A listing of every option with its default and description, for {@code --help}. */
+    public static String helpText() {
+        String nl = System.lineSeparator();
+        StringBuilder out = new StringBuilder("Job options (in the job file, or --set key=value):").append(nl);
+        for (OptionGroup group : GROUPS) {
+            out.append(nl);
+            for (ConfigOption<?> option : group.options()) {
+                out.append("  ").append(option.key()).append("  (default: ").append(defaultText(option)).append(')')
+                        .append(nl).append("      ").append(description(option)).append(nl);
+            }
+            if (group.name().equals("kafka")) {
+                out.append("  ").append(KafkaOptions.PROPERTIES_PREFIX).append('*').append(nl)
+                        .append("      Any Kafka client property, passed without the prefix to every client, ")
+                        .append("e.g. kafka.properties.security.protocol=SSL.").append(nl);
+            }
+        }
+        return out.toString();
+    }
+
+    private static Map<String, ConfigOption<?>> index(List<OptionGroup> groups) {
+        Map<String, ConfigOption<?>> byKey = new LinkedHashMap<>();
+        for (OptionGroup group : groups) {
+            for (ConfigOption<?> option : group.options()) {
+                if (byKey.put(option.key(), option) != null) {
+                    throw new IllegalStateException("The option key '" + option.key() + "' is registered twice.");
+                }
+                if (!option.key().startsWith(group.name() + ".")) {
+                    throw new IllegalStateException("The option '" + option.key() + "' does not start with its group "
+                            + "prefix '" + group.name() + ".'.");
+                }
+            }
+        }
+        return Collections.unmodifiableMap(byKey);
+    }
+}

@@ -1,0 +1,38 @@
+package io.polyroute.job.config;
+
+import java.util.EnumSet;
+import org.apache.flink.configuration.description.Formatter;
+import org.apache.flink.configuration.description.TextElement;
+
+/** Renders a Flink option {@code Description} as plain text for the command line's help. */
+final class PlainTextFormatter extends Formatter {
+
+    @Override
+    protected void formatLink(StringBuilder state, String link, String description) {
+        state.append(description).append(" (").append(link).append(')');
+    }
+
+    @Override
+    protected void formatLineBreak(StringBuilder state) {
+        state.append(System.lineSeparator());
+    }
+
+    @Override
+    protected void formatText(
+            StringBuilder state, String format, String[] elements, EnumSet<TextElement.TextStyle> styles) {
+        // A plain description is its own format string; only format when there is something to insert.
+        state.append(elements.length == 0 ? format : String.format(format, (Object[]) elements));
+    }
+
+    @Override
+    protected void formatList(StringBuilder state, String[] entries) {
+        for (String entry : entries) {
+            state.append(System.lineSeparator()).append("  - ").append(entry);
+        }
+    }
+
+    @Override
+    protected Formatter newInstance() {
+        return new PlainTextFormatter();
+    }
+}

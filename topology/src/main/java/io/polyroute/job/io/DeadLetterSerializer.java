@@ -1,0 +1,52 @@
+package io.polyroute.job.io;
+
+import io.polyroute.avro.DeadLetter;
+import io.polyroute.avro.DeadLetterReason;
+import io.polyroute.job.model.Rejected;
+import io.polyroute.schemas.AvroCodec;
+import io.polyroute.schemas.AvroEncoding;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Writes refused records to the dead-letter topic as Avro {@code DeadLetter}s. */
+public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<Rejected> {
+    private static final long serialVersionUID = 1L;
+
+    private final String topic;
+    private final AvroEncoding encoding;
+    private transient AvroCodec<DeadLetter> codec;
+
+    public DeadLetterSerializer(String topic, AvroEncoding encoding) {
+        this.topic = topic;
+        this.encoding = encoding;
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        codec = AvroCodec.of(DeadLetter.class, encoding);
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(Rejected r, KafkaSinkContext context, Long timestamp) {
+        if (codec == null) {
+            codec = AvroCodec.of(DeadLetter.class, encoding);
+        }
+        DeadLetter dl = DeadLetter.newBuilder()
+                .setKey(r.key == null ? null : ByteBuffer.wrap(r.key))
+                .setValue(r.value == null ? null : ByteBuffer.wrap(r.value))
+                .setTopic(r.topic == null ? "" : r.topic)
+                .setPartition(r.partition)
+                .setOffset(r.offset)
+                .setReason(DeadLetterReason.valueOf(r.reason))
+                .setMessage(r.message == null ? "" : r.message)
+                .setEventId(r.eventId)
+                .setTime(Instant.ofEpochMilli(r.time))
+                .build();
+        byte[] key = r.eventId == null ? r.key : r.eventId.getBytes(StandardCharsets.UTF_8);
+        return new ProducerRecord<>(topic, null, timestamp, key, codec.encode(dl));
+    }
+}

@@ -1,0 +1,80 @@
+package io.polyroute.job.io;
+
+import io.polyroute.avro.ExpertChoice;
+import io.polyroute.avro.ModelRef;
+import io.polyroute.avro.Prediction;
+import io.polyroute.job.model.InFlight;
+import io.polyroute.schemas.AvroCodec;
+import io.polyroute.schemas.AvroEncoding;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Turns a finished record into an Avro {@code Prediction} keyed by event id. The Avro object is
+ * built here, at the edge, so Flink's network stack only carries the job's own POJOs.
+ */
+public final class PredictionSerializer implements KafkaRecordSerializationSchema<InFlight> {
+    private static final long serialVersionUID = 1L;
+
+    private final String topic;
+    private final String modelName;
+    private final String modelVersion;
+    private final AvroEncoding encoding;
+    private transient AvroCodec<Prediction> codec;
+
+    public PredictionSerializer(String topic, String modelName, String modelVersion, AvroEncoding encoding) {
+        this.topic = topic;
+        this.modelName = modelName;
+        this.modelVersion = modelVersion;
+        this.encoding = encoding;
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        codec = AvroCodec.of(Prediction.class, encoding);
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(InFlight rec, KafkaSinkContext context, Long timestamp) {
+        if (codec == null) {
+            codec = AvroCodec.of(Prediction.class, encoding);
+        }
+        return new ProducerRecord<>(topic, null, timestamp, rec.eventId.getBytes(StandardCharsets.UTF_8),
+                codec.encode(toPrediction(rec, modelName, modelVersion, System.currentTimeMillis())));
+    }
+
+    /** The Avro prediction of a finished record. */
+    public static Prediction toPrediction(InFlight rec, String modelName, String modelVersion, long now) {
+        List<Float> output = new ArrayList<>(rec.previous.length);
+        for (float v : rec.previous) {
+            output.add(v);
+        }
+        List<ExpertChoice> experts = new ArrayList<>(rec.choiceExpert.length);
+        for (int i = 0; i < rec.choiceExpert.length; i++) {
+            experts.add(ExpertChoice.newBuilder()
+                    .setStage(rec.choiceStage[i])
+                    .setGroup(rec.choiceGroup[i])
+                    .setExpert(rec.choiceExpert[i])
+                    .setWeight(rec.choiceWeight[i])
+                    .setSlot(rec.choiceSlot[i])
+                    .build());
+        }
+        return Prediction.newBuilder()
+                .setEventId(rec.eventId)
+                .setSourceId(rec.sourceId == null ? "" : rec.sourceId)
+                .setEventTime(Instant.ofEpochMilli(rec.eventTime))
+                .setProcessedTime(Instant.ofEpochMilli(now))
+                .setModel(ModelRef.newBuilder().setName(modelName).setVersion(modelVersion).build())
+                .setOutput(output)
+                .setExperts(experts)
+                .setLatencyMs(Math.max(0, now - rec.eventTime))
+                .setFlags(Arrays.asList(rec.flags))
+                .build();
+    }
+}

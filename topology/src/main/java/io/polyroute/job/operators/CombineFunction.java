@@ -1,0 +1,132 @@
+package io.polyroute.job.operators;
+
+import io.polyroute.avro.DeadLetterReason;
+import io.polyroute.job.model.InFlight;
+import io.polyroute.job.model.Part;
+import io.polyroute.job.model.Rejected;
+import io.polyroute.runtime.bundle.StageSpec;
+import io.polyroute.runtime.eval.StageCombiner;
+import io.polyroute.runtime.routing.RoutingDecision;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * COMBINE of one stage, keyed by event id: waits for the record's header and one result per
+ * visited expert (held in keyed state, so they survive failures), then combines them and sends
+ * the record on to the next stage or the sink. A failed expert or a non-finite output makes the
+ * record a {@code MODEL_ERROR} dead letter instead.
+ */
+public final class CombineFunction extends KeyedProcessFunction<String, Part, InFlight> {
+    private static final long serialVersionUID = 1L;
+
+    private final StageOpener opener;
+    private final int stageIndex;
+
+    private transient StageCombiner combiner;
+    private transient int experts;
+    private transient ValueState<Part> header;
+    private transient MapState<Integer, float[]> results;
+    private transient ValueState<String> failure;
+    private transient Counter completed;
+
+    public CombineFunction(StageOpener opener, int stageIndex) {
+        this.opener = opener;
+        this.stageIndex = stageIndex;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        StageSpec spec = opener.bundle().stage(stageIndex);
+        combiner = StageCombiner.forStage(spec);
+        experts = spec.expertCount();
+        header = getRuntimeContext().getState(new ValueStateDescriptor<>("header", TypeInformation.of(Part.class)));
+        results = getRuntimeContext().getMapState(new MapStateDescriptor<>("results", Types.INT,
+                TypeInformation.of(float[].class)));
+        failure = getRuntimeContext().getState(new ValueStateDescriptor<>("failure", Types.STRING));
+        completed = getRuntimeContext().getMetricGroup().counter(JobMetrics.PREDICTIONS);
+    }
+
+    @Override
+    public void processElement(Part part, Context ctx, Collector<InFlight> out) throws Exception {
+        if (part.kind == Part.HEADER) {
+            header.update(part);
+        } else if (part.error != null) {
+            if (failure.value() == null) {
+                failure.update(part.error);
+            }
+            results.put(part.expert, new float[0]);
+        } else {
+            results.put(part.expert, part.vector);
+        }
+        Part h = header.value();
+        if (h == null || count() < h.visited) {
+            return;
+        }
+        String error = failure.value();
+        clear();
+        if (error != null) {
+            ctx.output(DeadLetters.TAG, Rejected.of(h.record, DeadLetterReason.MODEL_ERROR.name(), error));
+            return;
+        }
+        float[] y = combine(h);
+        for (float v : y) {
+            if (!Float.isFinite(v)) {
+                ctx.output(DeadLetters.TAG, Rejected.of(h.record, DeadLetterReason.MODEL_ERROR.name(),
+                        "Stage " + stageIndex + " produced a non-finite output (" + v + ") for this record."));
+                return;
+            }
+        }
+        completed.inc();
+        out.collect(advance(h, y));
+    }
+
+    private int count() throws Exception {
+        int c = 0;
+        for (Integer ignored : results.keys()) {
+            c++;
+        }
+        return c;
+    }
+
+    private void clear() {
+        header.clear();
+        results.clear();
+        failure.clear();
+    }
+
+    private float[] combine(Part h) throws Exception {
+        RoutingDecision d = Decisions.of(h);
+        float[][] outs = new float[experts][];
+        for (int i = 0; i < d.visitedCount(); i++) {
+            int e = d.visitedExpert(i);
+            outs[e] = results.get(e);
+        }
+        float[] y = new float[combiner.outputDim()];
+        combiner.combine(d, outs, h.shared, y);
+        return y;
+    }
+
+    private InFlight advance(Part h, float[] y) {
+        InFlight rec = h.record;
+        int m = h.selected.length;
+        int[] groups = new int[m];
+        for (int i = 0; i < m; i++) {
+            groups[i] = i / h.k;
+        }
+        rec.addChoices(stageIndex, groups, h.selected, h.slots, h.weights);
+        if (h.rerouted) {
+            rec.addFlag("rerouted");
+        }
+        rec.previous = y;
+        rec.stage = stageIndex + 1;
+        return rec;
+    }
+}

@@ -1,0 +1,110 @@
+package io.polyroute.job.operators;
+
+import io.polyroute.avro.DeadLetterReason;
+import io.polyroute.avro.SensorReading;
+import io.polyroute.job.model.InFlight;
+import io.polyroute.job.model.RawRecord;
+import io.polyroute.job.model.Rejected;
+import io.polyroute.schemas.AvroCodec;
+import io.polyroute.schemas.AvroEncoding;
+import io.polyroute.schemas.RecordDecodeException;
+import java.util.List;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Decodes {@code SensorReading}s and checks them against the bundle's input contract. Anything
+ * that fails goes to {@link DeadLetters#TAG} with its reason and original bytes; nothing stops the
+ * job and nothing is dropped.
+ */
+public final class DecodeValidateFunction extends ProcessFunction<RawRecord, InFlight> {
+    private static final long serialVersionUID = 1L;
+
+    private final InputContract contract;
+    private final AvroEncoding encoding;
+    private transient AvroCodec<SensorReading> codec;
+    private transient Counter accepted;
+    private transient Counter rejected;
+
+    public DecodeValidateFunction(InputContract contract, AvroEncoding encoding) {
+        this.contract = contract;
+        this.encoding = encoding;
+    }
+
+    @Override
+    public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
+        codec = AvroCodec.of(SensorReading.class, encoding);
+        accepted = getRuntimeContext().getMetricGroup().counter(JobMetrics.RECORDS_ACCEPTED);
+        rejected = getRuntimeContext().getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
+    }
+
+    @Override
+    public void processElement(RawRecord raw, Context ctx, Collector<InFlight> out) {
+        Rejected bad = check(raw, out);
+        if (bad != null) {
+            rejected.inc();
+            ctx.output(DeadLetters.TAG, bad);
+        } else {
+            accepted.inc();
+        }
+    }
+
+    /** Emits the decoded record, or returns why it is refused. */
+    private Rejected check(RawRecord raw, Collector<InFlight> out) {
+        if (raw.value == null) {
+            return Rejected.of(raw, DeadLetterReason.NULL_VALUE.name(), "The record has no value (a tombstone or a null payload).", null);
+        }
+        if (raw.value.length > contract.maxRecordBytes()) {
+            return Rejected.of(raw, DeadLetterReason.OVERSIZED.name(), "The record value has " + raw.value.length
+                    + " bytes, more than input.max-record-bytes = " + contract.maxRecordBytes() + ".", null);
+        }
+        SensorReading r;
+        try {
+            r = codec.decode(raw.value);
+        } catch (RecordDecodeException e) {
+            return Rejected.of(raw, DeadLetterReason.UNDECODABLE.name(), e.getMessage(), null);
+        }
+        String id = r.getEventId();
+        if (id == null || id.isBlank()) {
+            return Rejected.of(raw, DeadLetterReason.MISSING_ID.name(), "The record has an empty event_id.", null);
+        }
+        List<Float> f = r.getFeatures();
+        if (f.size() != contract.featureDim()) {
+            return Rejected.of(raw, DeadLetterReason.WRONG_DIMENSION.name(), "The record has " + f.size()
+                    + " features, but the bundle expects " + contract.featureDim() + ".", id);
+        }
+        float[] features = new float[f.size()];
+        for (int i = 0; i < features.length; i++) {
+            float v = f.get(i);
+            if (!Float.isFinite(v)) {
+                return Rejected.of(raw, DeadLetterReason.NON_FINITE.name(), "Feature " + i + " is " + v
+                        + "; features must be finite.", id);
+            }
+            features[i] = v;
+        }
+        int taskIndex = -1;
+        if (contract.requiresTask()) {
+            taskIndex = r.getTask() == null ? -1 : contract.tasks().indexOf(r.getTask());
+            if (taskIndex < 0) {
+                return Rejected.of(raw, DeadLetterReason.UNKNOWN_TASK.name(), "The task '" + r.getTask()
+                        + "' is not one of the bundle's tasks " + contract.tasks() + ".", id);
+            }
+        }
+        InFlight rec = new InFlight();
+        rec.eventId = id;
+        rec.sourceId = r.getSourceId();
+        rec.task = r.getTask();
+        rec.taskIndex = taskIndex;
+        rec.eventTime = r.getEventTime().toEpochMilli();
+        rec.readTime = raw.readTime;
+        rec.features = features;
+        rec.rawKey = raw.key;
+        rec.rawValue = raw.value;
+        rec.topic = raw.topic;
+        rec.partition = raw.partition;
+        rec.offset = raw.offset;
+        out.collect(rec);
+        return null;
+    }
+}

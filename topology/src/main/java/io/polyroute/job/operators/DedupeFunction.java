@@ -1,0 +1,59 @@
+package io.polyroute.job.operators;
+
+import io.polyroute.avro.DeadLetterReason;
+import io.polyroute.job.model.InFlight;
+import io.polyroute.job.model.Rejected;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed by event id: passes the first record of each id and sends later ones within the dedupe
+ * horizon to the dead-letter topic as {@code DUPLICATE}. The horizon is a state TTL counted from
+ * the first sighting (processing time); after it, the id is forgotten and a repeat is served again.
+ * State costs roughly 100 bytes per distinct id seen within the horizon.
+ */
+public final class DedupeFunction extends KeyedProcessFunction<String, InFlight, InFlight> {
+    private static final long serialVersionUID = 1L;
+
+    private final Duration horizon;
+    private transient ValueState<Boolean> seen;
+    private transient Counter duplicates;
+
+    public DedupeFunction(Duration horizon) {
+        if (horizon.isNegative() || horizon.isZero()) {
+            throw new IllegalArgumentException("dedupe.horizon must be positive, but is " + horizon + ".");
+        }
+        this.horizon = horizon;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        ValueStateDescriptor<Boolean> d = new ValueStateDescriptor<>("seen", Types.BOOLEAN);
+        d.enableTimeToLive(StateTtlConfig.newBuilder(horizon)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupIncrementally(10, false)
+                .build());
+        seen = getRuntimeContext().getState(d);
+        duplicates = getRuntimeContext().getMetricGroup().counter(JobMetrics.DUPLICATES);
+    }
+
+    @Override
+    public void processElement(InFlight rec, Context ctx, Collector<InFlight> out) throws Exception {
+        if (seen.value() != null) {
+            duplicates.inc();
+            ctx.output(DeadLetters.TAG, Rejected.of(rec, DeadLetterReason.DUPLICATE.name(),
+                    "Event id " + rec.eventId + " was already received within the dedupe horizon of " + horizon + "."));
+            return;
+        }
+        seen.update(Boolean.TRUE);
+        out.collect(rec);
+    }
+}

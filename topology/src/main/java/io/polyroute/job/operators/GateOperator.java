@@ -1,0 +1,178 @@
+package io.polyroute.job.operators;
+
+import io.polyroute.avro.DeadLetterReason;
+import io.polyroute.job.model.InFlight;
+import io.polyroute.job.model.Part;
+import io.polyroute.job.model.Rejected;
+import io.polyroute.runtime.eval.StageRuntime;
+import io.polyroute.runtime.routing.RoutingDecision;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * GATE of one stage: micro-batches records, runs the stage encoder, gate and shared expert, and
+ * emits one {@link Part#TASK} per (record, visited expert) addressed to a slot, plus one
+ * {@link Part#HEADER} per record to {@link #HEADERS} for the COMBINE operator. A batch that fails
+ * is retried record by record so only the failing records become {@code MODEL_ERROR} dead letters.
+ */
+public final class GateOperator extends MicroBatchOperator<Part> implements OneInputStreamOperator<InFlight, Part> {
+    private static final long serialVersionUID = 1L;
+
+    /** Side output of the per-record headers. */
+    public static final OutputTag<Part> HEADERS = new OutputTag<>("stage-headers") {};
+
+    private final StageOpener opener;
+    private final int stageIndex;
+    private final SlotRouter router;
+
+    private transient StageRuntime stage;
+    private transient List<InFlight> buffer;
+
+    public GateOperator(StageOpener opener, int stageIndex, SlotRouter router, int batchSize, long maxDelayMillis) {
+        super(batchSize, maxDelayMillis);
+        this.opener = opener;
+        this.stageIndex = stageIndex;
+        this.router = router;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        stage = opener.stage(stageIndex, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), 0);
+        buffer = new ArrayList<>(batchSize);
+    }
+
+    @Override
+    public void processElement(StreamRecord<InFlight> element) throws Exception {
+        buffer.add(element.getValue());
+        afterBuffering();
+        if (buffer.size() >= batchSize) {
+            flushAndRecord();
+        }
+    }
+
+    @Override
+    protected int buffered() {
+        return buffer == null ? 0 : buffer.size();
+    }
+
+    @Override
+    protected void flushAll() {
+        List<InFlight> batch = buffer;
+        buffer = new ArrayList<>(batchSize);
+        try {
+            route(batch);
+        } catch (RuntimeException e) {
+            // Isolate the records the models refuse; the rest are served as usual.
+            for (InFlight rec : batch) {
+                try {
+                    route(List.of(rec));
+                } catch (RuntimeException one) {
+                    output.collect(DeadLetters.TAG, new StreamRecord<>(Rejected.of(rec,
+                            DeadLetterReason.MODEL_ERROR.name(), "Stage " + stage.spec().name()
+                                    + " gate failed on this record: " + one.getMessage())));
+                }
+            }
+        }
+    }
+
+    private void route(List<InFlight> batch) {
+        int n = batch.size();
+        int d = batch.get(0).features.length;
+        float[] features = new float[n * d];
+        int[] tasks = new int[n];
+        float[] previous = null;
+        if (stageIndex > 0) {
+            int p = batch.get(0).previous.length;
+            previous = new float[n * p];
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(batch.get(r).previous, 0, previous, r * p, p);
+            }
+        }
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(batch.get(r).features, 0, features, r * d, d);
+            tasks[r] = batch.get(r).taskIndex;
+        }
+        float[] u = stage.encode(stage.stageInput(features, previous, n), n);
+        RoutingDecision[] decisions = stage.route(u, n, tasks, inherited(batch), null);
+        float[] shared = stage.runShared(u, n);
+        int w = stage.width();
+        int od = stage.outputDim();
+        List<StreamRecord<Part>> tasksOut = new ArrayList<>();
+        List<StreamRecord<Part>> headersOut = new ArrayList<>(n);
+        for (int r = 0; r < n; r++) {
+            InFlight rec = batch.get(r);
+            RoutingDecision dec = decisions[r];
+            float[] row = new float[w];
+            System.arraycopy(u, r * w, row, 0, w);
+            int[] slotOf = new int[stage.expertCount()];
+            for (int i = 0; i < dec.visitedCount(); i++) {
+                int e = dec.visitedExpert(i);
+                slotOf[e] = router.slotFor(stageIndex, e, rec.eventId);
+                tasksOut.add(new StreamRecord<>(Part.task(rec.eventId, stageIndex, e, slotOf[e], row)));
+            }
+            headersOut.add(new StreamRecord<>(header(rec, dec, slotOf, shared, r, od)));
+        }
+        // Emit only after the whole batch succeeded, so a retry never duplicates parts.
+        for (StreamRecord<Part> h : headersOut) {
+            output.collect(HEADERS, h);
+        }
+        for (StreamRecord<Part> t : tasksOut) {
+            output.collect(t);
+        }
+    }
+
+    private RoutingDecision[] inherited(List<InFlight> batch) {
+        if (stageIndex == 0) {
+            return null;
+        }
+        RoutingDecision[] out = new RoutingDecision[batch.size()];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = Decisions.lastStage(batch.get(r), stageIndex - 1);
+        }
+        return out;
+    }
+
+    private Part header(InFlight rec, RoutingDecision dec, int[] slotOf, float[] shared, int r, int od) {
+        Part h = new Part();
+        h.kind = Part.HEADER;
+        h.eventId = rec.eventId;
+        h.stage = stageIndex;
+        h.record = rec;
+        h.groups = dec.groups();
+        h.k = dec.k();
+        int m = dec.groups() * dec.k();
+        h.selected = new int[m];
+        h.weights = new float[m];
+        h.slots = new int[m];
+        for (int o = 0; o < dec.groups(); o++) {
+            for (int j = 0; j < dec.k(); j++) {
+                int e = dec.expert(o, j);
+                h.selected[o * dec.k() + j] = e;
+                h.weights[o * dec.k() + j] = dec.weight(o, j);
+                h.slots[o * dec.k() + j] = slotOf[e];
+            }
+        }
+        h.visited = dec.visitedCount();
+        h.rerouted = dec.rerouted();
+        if (shared != null) {
+            h.shared = new float[od];
+            System.arraycopy(shared, r * od, h.shared, 0, od);
+        }
+        return h;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (stage != null) {
+                stage.close();
+            }
+        } finally {
+            super.close();
+        }
+    }
+}

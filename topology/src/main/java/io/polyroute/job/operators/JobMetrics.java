@@ -1,0 +1,29 @@
+package io.polyroute.job.operators;
+
+/** Names of every metric the job's operators register, in one place. */
+public final class JobMetrics {
+    /** Records that passed decoding and validation. */
+    public static final String RECORDS_ACCEPTED = "polyrouteRecordsAccepted";
+    /** Records sent to the dead-letter topic by the operator. */
+    public static final String RECORDS_REJECTED = "polyrouteRecordsRejected";
+    /** Duplicate event ids refused within the dedupe horizon. */
+    public static final String DUPLICATES = "polyrouteDuplicates";
+    /** Records in each flushed micro-batch. */
+    public static final String BATCH_SIZE = "polyrouteBatchSize";
+    /** Milliseconds the oldest record of a flushed batch waited in the buffer. */
+    public static final String BATCH_DELAY_MS = "polyrouteBatchDelayMs";
+    /** Microseconds of model time per flushed batch. */
+    public static final String BATCH_RUN_US = "polyrouteBatchRunMicros";
+    /** Records currently buffered by the operator. */
+    public static final String QUEUE_DEPTH = "polyrouteQueueDepth";
+    /** Expert sessions resident on this slot. */
+    public static final String RESIDENT_SESSIONS = "polyrouteResidentSessions";
+    /** Records served per expert (registered in an {@code expert} sub-group). */
+    public static final String EXPERT_RECORDS = "polyrouteExpertRecords";
+    /** Predictions completed by the operator. */
+    public static final String PREDICTIONS = "polyroutePredictions";
+    /** Version of the placement plan in force. */
+    public static final String PLAN_VERSION = "polyroutePlanVersion";
+
+    private JobMetrics() {}
+}

@@ -1,0 +1,99 @@
+package io.polyroute.job.operators;
+
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+
+/**
+ * Base of the operators that buffer records into micro-batches. A batch is flushed when the
+ * subclass says it is full, when the oldest buffered record has waited {@code maxDelayMillis}
+ * (a processing-time timer), before every checkpoint barrier ({@link #prepareSnapshotPreBarrier}),
+ * and at the end of input — so no record lives only in a buffer when a checkpoint completes.
+ */
+public abstract class MicroBatchOperator<OUT> extends AbstractStreamOperator<OUT> {
+    private static final long serialVersionUID = 1L;
+
+    /** Records per batch that trigger a flush. */
+    protected final int batchSize;
+    /** Longest a record may wait in the buffer, milliseconds. */
+    protected final long maxDelayMillis;
+
+    private transient boolean timerPending;
+    private transient long oldestNanos;
+    protected transient Histogram batchSizes;
+    protected transient Histogram batchDelays;
+    protected transient Histogram batchRunMicros;
+
+    protected MicroBatchOperator(int batchSize, long maxDelayMillis) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("Batch size must be >= 1, but is " + batchSize + ".");
+        }
+        if (maxDelayMillis < 0) {
+            throw new IllegalArgumentException("Batch max delay must be >= 0 ms, but is " + maxDelayMillis + ".");
+        }
+        this.batchSize = batchSize;
+        this.maxDelayMillis = maxDelayMillis;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        batchSizes = getMetricGroup().histogram(JobMetrics.BATCH_SIZE, new DescriptiveStatisticsHistogram(1000));
+        batchDelays = getMetricGroup().histogram(JobMetrics.BATCH_DELAY_MS, new DescriptiveStatisticsHistogram(1000));
+        batchRunMicros = getMetricGroup().histogram(JobMetrics.BATCH_RUN_US, new DescriptiveStatisticsHistogram(1000));
+        getMetricGroup().gauge(JobMetrics.QUEUE_DEPTH, this::buffered);
+    }
+
+    /** Records buffered now. */
+    protected abstract int buffered();
+
+    /** Runs and emits everything buffered. */
+    protected abstract void flushAll() throws Exception;
+
+    /** Call after buffering a record: starts the delay timer for the first record of a batch. */
+    protected void afterBuffering() throws Exception {
+        if (buffered() == 1 || !timerPending) {
+            if (buffered() == 1) {
+                oldestNanos = System.nanoTime();
+            }
+            if (!timerPending) {
+                timerPending = true;
+                long now = getProcessingTimeService().getCurrentProcessingTime();
+                getProcessingTimeService().registerTimer(now + maxDelayMillis, this::onDelayTimer);
+            }
+        }
+    }
+
+    private void onDelayTimer(long time) throws Exception {
+        timerPending = false;
+        if (buffered() > 0) {
+            flushAndRecord();
+        }
+    }
+
+    /** Flushes and records batch metrics. */
+    protected void flushAndRecord() throws Exception {
+        int n = buffered();
+        if (n == 0) {
+            return;
+        }
+        batchDelays.update((System.nanoTime() - oldestNanos) / 1_000_000L);
+        long t0 = System.nanoTime();
+        flushAll();
+        batchRunMicros.update((System.nanoTime() - t0) / 1_000L);
+        batchSizes.update(n);
+        oldestNanos = System.nanoTime();
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        flushAndRecord();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flushAndRecord();
+        super.finish();
+    }
+}

@@ -1,0 +1,107 @@
+package io.polyroute.testing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Static helpers for tests against a Kafka broker: unique names, producing, awaiting records. */
+public final class KafkaTestUtils {
+
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+
+    private KafkaTestUtils() {}
+
+    /** A topic name unique to this run, e.g. {@code sensors-3f9a1c2e}, so tests never share data. */
+    public static String randomTopic(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * Writes the values (no keys) with an idempotent producer and waits until every one is
+     * acknowledged.
+     */
+    public static void produceValues(Properties clientProps, String topic, List<byte[]> values) {
+        Properties props = new Properties();
+        props.putAll(clientProps);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            for (byte[] value : values) {
+                producer.send(new ProducerRecord<>(topic, value));
+            }
+            producer.flush();
+        }
+    }
+
+    /**
+     * Reads {@code topic} from the beginning with {@code isolation.level=read_committed} until at
+     * least {@code count} records have arrived and the consumer has reached the end of every
+     * partition, then returns everything it read. Reading to the end means extra records (for
+     * example duplicates) are returned too, so callers can assert an exact count.
+     *
+     * @param consumerProps client properties; deserializers default to byte arrays, the group id
+     *     is not needed because partitions are assigned directly
+     * @throws AssertionError if fewer than {@code count} records arrive before the timeout
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> awaitRecords(
+            Properties consumerProps, String topic, int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ConsumerRecord<byte[], byte[]>> received = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(readCommitted(consumerProps))) {
+            List<TopicPartition> partitions = awaitPartitions(consumer, topic, deadline);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (System.nanoTime() < deadline) {
+                consumer.poll(POLL_INTERVAL).forEach(received::add);
+                if (received.size() >= count && atEnd(consumer, partitions)) {
+                    return received;
+                }
+            }
+        }
+        throw new AssertionError("Expected at least " + count + " committed records on topic '" + topic
+                + "' within " + timeout.toMillis() + " ms, but received " + received.size() + ".");
+    }
+
+    private static Properties readCommitted(Properties consumerProps) {
+        Properties props = new Properties();
+        props.putAll(consumerProps);
+        props.putIfAbsent(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.putIfAbsent(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return props;
+    }
+
+    private static List<TopicPartition> awaitPartitions(KafkaConsumer<?, ?> consumer, String topic, long deadline) {
+        while (System.nanoTime() < deadline) {
+            long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofMillis(remainingMs));
+            if (infos != null && !infos.isEmpty()) {
+                return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            }
+        }
+        throw new AssertionError("Topic '" + topic + "' did not appear before the deadline.");
+    }
+
+    /** True when the position is at the last stable offset of every partition. */
+    private static boolean atEnd(KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
+    }
+}
