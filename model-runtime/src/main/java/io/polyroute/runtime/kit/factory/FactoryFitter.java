@@ -41,7 +41,7 @@ final class FactoryFitter {
     static Fitted fit(long seed, Config cfg, Consumer<String> progress) {
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom trainDraws = root.split();
-        SplittableRandom heldOutDraws = root.split();
+        root.split(); // the held-out stream, see heldOut()
         SplittableRandom fitting = root.split();
         int types = FactoryPhysics.REGIMES.size();
         int d = FactoryPhysics.FEATURES;
@@ -49,7 +49,7 @@ final class FactoryFitter {
         progress.accept(String.format(Locale.ROOT, "drawing %d training and %d held-out records (seed %d)",
                 cfg.trainingPerType() * types, cfg.heldOutPerType() * types, seed));
         FactoryDataset train = FactoryDataset.draw(cfg.trainingPerType(), trainDraws);
-        FactoryDataset heldOut = FactoryDataset.draw(cfg.heldOutPerType(), heldOutDraws);
+        FactoryDataset heldOut = heldOut(seed, cfg);
 
         Pca pca = Pca.fit(train.x, train.n, d, cfg.encoderDims(), true);
         AffineMap encoder = AffineMap.of(pca.matrix(false), pca.offset(false), d, cfg.encoderDims());
@@ -80,6 +80,13 @@ final class FactoryFitter {
 
         QualityReport report = measure(seed, cfg, train.n, heldOut, moe, dense);
         return new Fitted(moe, dense, report);
+    }
+
+    /** The held-out records the report of {@code seed} is measured on, drawn apart from the training data. */
+    static FactoryDataset heldOut(long seed, Config cfg) {
+        SplittableRandom root = new SplittableRandom(seed);
+        root.split();
+        return FactoryDataset.draw(cfg.heldOutPerType(), root.split());
     }
 
     private static QualityReport measure(long seed, Config cfg, int trainingRecords, FactoryDataset heldOut,
