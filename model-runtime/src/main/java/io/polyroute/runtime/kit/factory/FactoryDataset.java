@@ -67,10 +67,6 @@ final class FactoryDataset {
         return rows;
     }
 
-    boolean anomaly(int i) {
-        return score[i] >= FactorySimulator.ANOMALY_THRESHOLD;
-    }
-
     /** The given rows of the row-major {@code n × width} matrix {@code m}. */
     static double[] select(double[] m, int width, int[] rows) {
         double[] out = new double[rows.length * width];

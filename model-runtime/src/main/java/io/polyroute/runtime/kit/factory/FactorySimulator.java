@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * The synthetic factory as a stream of sensor readings: {@value #MACHINE_TYPES_COUNT} machine types
+ * The synthetic factory as a stream of sensor readings: 8 machine types
  * (the operating regimes), several machines of each, every reading 32 channels that are a
  * nonlinear, type-specific function of the machine's latent operating state (load, speed, wear)
  * plus noise. Each machine's load and speed wander around its own set point, its wear grows with
@@ -27,8 +27,6 @@ import java.util.SplittableRandom;
  * }</pre>
  */
 public final class FactorySimulator {
-    static final int MACHINE_TYPES_COUNT = 8;
-
     /** The machine types, which are also the record's {@code task} and the experts' regimes. */
     public static final List<String> MACHINE_TYPES = FactoryPhysics.REGIMES;
 

@@ -249,15 +249,6 @@ public final class Linalg {
         return out;
     }
 
-    /** Widens float32 values to double. */
-    public static double[] toDouble(float[] values) {
-        double[] out = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
-    }
-
     private static void checkShape(double[] a, int rows, int cols, String name) {
         if (rows < 0 || cols < 0 || a.length != (long) rows * cols) {
             throw new IllegalArgumentException("Matrix " + name + " has " + a.length + " values, but "

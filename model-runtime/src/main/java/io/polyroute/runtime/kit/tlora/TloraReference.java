@@ -2,6 +2,7 @@ package io.polyroute.runtime.kit.tlora;
 
 import io.polyroute.runtime.kit.onnx.ModelFragment;
 import io.polyroute.runtime.kit.onnx.OnnxGraph;
+import io.polyroute.runtime.kit.linalg.Linalg;
 import io.polyroute.runtime.kit.reference.TopKRouting;
 
 /**
@@ -32,7 +33,7 @@ final class TloraReference {
         String h = g.op("MatMul", reshape(g, x, 0, 1, d), aMix);
         String adapter = reshape(g, g.op("MatMul", h, bMix), 0, o);
         adapter = g.op("Mul", adapter, g.constant("inv_rank", new float[] {1.0f / r}, 1));
-        String base = g.op("MatMul", x, g.constant("W0", toFloat(f.w0), d, o));
+        String base = g.op("MatMul", x, g.constant("W0", Linalg.toFloat(f.w0), d, o));
         g.output(g.op("Add", base, adapter), "y", o);
         return g;
     }
@@ -45,14 +46,6 @@ final class TloraReference {
             for (int i = 0; i < len; i++) {
                 out[s * len + i] = (float) factors[s][i];
             }
-        }
-        return out;
-    }
-
-    private static float[] toFloat(double[] v) {
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) v[i];
         }
         return out;
     }
