@@ -8,6 +8,8 @@ package io.polyroute.runtime.kit.factory;
  * @param features the 32 readings in the order of {@link FactorySimulator#FEATURE_NAMES}
  * @param eventTimeMillis when the reading was taken
  * @param truth the latent state and health behind the reading, for tests and quality figures
+ * @param sequence position of the reading in its simulator's stream, from 0; with the seed it
+ *     makes a unique, replayable event id such as {@code sim-7-000123}
  */
 public record FactoryReading(String sourceId, String task, float[] features, long eventTimeMillis,
-        GroundTruth truth) {}
+        GroundTruth truth, long sequence) {}

@@ -50,6 +50,7 @@ public final class FactorySimulator {
     private final int machinesPerType;
     private final Machine[][] machines;
     private long clock;
+    private long sequence;
 
     private FactorySimulator(Builder b) {
         this.random = new SplittableRandom(b.seed);
@@ -86,7 +87,7 @@ public final class FactorySimulator {
         physics.features(regime, z, random, features);
         double score = physics.healthScore(regime, z);
         GroundTruth truth = new GroundTruth(regime, z[0], z[1], z[2], score, score >= ANOMALY_THRESHOLD);
-        return new FactoryReading(machine.id, MACHINE_TYPES.get(regime), features, eventTimeMillis, truth);
+        return new FactoryReading(machine.id, MACHINE_TYPES.get(regime), features, eventTimeMillis, truth, sequence++);
     }
 
     /** The share of readings of each machine type at {@code tMillis}, summing to 1. */

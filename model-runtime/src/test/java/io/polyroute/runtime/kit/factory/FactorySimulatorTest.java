@@ -52,6 +52,7 @@ class FactorySimulatorTest {
         assertThat(types).containsExactlyInAnyOrderElementsOf(FactorySimulator.MACHINE_TYPES);
         assertThat(readings.get(0).eventTimeMillis()).isEqualTo(1000);
         assertThat(readings.get(3).eventTimeMillis()).isEqualTo(1015);
+        assertThat(readings.get(3).sequence()).isEqualTo(3);
         long anomalies = readings.stream().filter(r -> r.truth().anomaly()).count();
         assertThat(anomalies).isBetween(40L, 2000L);
         assertThat(FactorySimulator.FEATURE_NAMES).hasSize(32).doesNotHaveDuplicates();
