@@ -71,12 +71,12 @@ public final class CombineFunction extends KeyedProcessFunction<String, Part, In
             return;
         }
         String error = failure.value();
+        float[] y = error == null ? combine(h) : null;
         clear();
         if (error != null) {
             ctx.output(DeadLetters.TAG, Rejected.of(h.record, DeadLetterReason.MODEL_ERROR.name(), error));
             return;
         }
-        float[] y = combine(h);
         for (float v : y) {
             if (!Float.isFinite(v)) {
                 ctx.output(DeadLetters.TAG, Rejected.of(h.record, DeadLetterReason.MODEL_ERROR.name(),
@@ -108,6 +108,10 @@ public final class CombineFunction extends KeyedProcessFunction<String, Part, In
         for (int i = 0; i < d.visitedCount(); i++) {
             int e = d.visitedExpert(i);
             outs[e] = results.get(e);
+            if (outs[e] == null) {
+                throw new IllegalStateException("Record " + h.eventId + " at stage " + stageIndex + " has no result of expert "
+                        + e + "; decision " + d + ", results from experts " + results.keys() + ", visited " + h.visited);
+            }
         }
         float[] y = new float[combiner.outputDim()];
         combiner.combine(d, outs, h.shared, y);
