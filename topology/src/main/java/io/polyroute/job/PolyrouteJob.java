@@ -63,6 +63,7 @@ public final class PolyrouteJob {
     public static void build(StreamExecutionEnvironment env, JobConfig config, ModelBundle bundle) {
         env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.setParallelism(config.get(JobOptions.PARALLELISM));
+        env.setBufferTimeout(config.get(JobOptions.BUFFER_TIMEOUT).toMillis());
         AvroEncoding encoding = config.get(TopicsOptions.ENCODING);
         StageOpener opener = new StageOpener(bundle.root().toString(), RuntimeSettings.from(config));
 
