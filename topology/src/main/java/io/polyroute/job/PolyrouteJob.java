@@ -101,7 +101,7 @@ public final class PolyrouteJob {
     private static DataStream<InFlight> fused(JobConfig config, StageOpener opener, DataStream<InFlight> in,
             List<DataStream<Rejected>> rejected) {
         SingleOutputStreamOperator<InFlight> out = in.transform("fused", TypeInformation.of(InFlight.class),
-                        new FusedOperator(opener, 0, config.get(BatchingOptions.GATE_SIZE),
+                        new FusedOperator(opener, RuntimeSettings.deviceCount(config), config.get(BatchingOptions.GATE_SIZE),
                                 config.get(BatchingOptions.GATE_MAX_DELAY).toMillis()))
                 .uid("fused");
         rejected.add(out.getSideOutput(DeadLetters.TAG));
@@ -122,7 +122,8 @@ public final class PolyrouteJob {
             SingleOutputStreamOperator<Part> results = gate
                     .partitionCustom((Integer slot, int n) -> Math.floorMod(slot, n), p -> p.slot)
                     .transform("expert-" + s, TypeInformation.of(Part.class),
-                            new ExpertOperator(opener, s, 0, config.get(BatchingOptions.EXPERT_SIZE),
+                            new ExpertOperator(opener, s, RuntimeSettings.deviceCount(config),
+                                    config.get(BatchingOptions.EXPERT_SIZE),
                                     config.get(BatchingOptions.EXPERT_MAX_DELAY).toMillis()))
                     .setParallelism(slots)
                     .uid("expert-" + s);

@@ -1,13 +1,12 @@
 package io.polyroute.ops;
 
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Command line of the cluster scripts in {@code ops/}: {@code topics}, {@code produce},
- * {@code submit} and {@code verify}. Runs from the shaded jar:
+ * Command line of the cluster scripts in {@code ops/}: {@code topics}, {@code produce} and
+ * {@code verify}. The job itself is submitted with {@code polyroute run --jobmanager}. Runs from
+ * the shaded jar:
  *
  * <pre>{@code
  * java -cp topology/target/polyroute-topology-*-all.jar io.polyroute.ops.OpsTool produce \
@@ -17,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "polyroute-ops", mixinStandardHelpOptions = true,
         description = "Cluster operations for the chaos and overload tests.",
         subcommands = {CommandLine.HelpCommand.class, TopicsCommand.class, ProduceCommand.class,
-            SubmitCommand.class, VerifyCommand.class})
+            VerifyCommand.class})
 public final class OpsTool implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -39,17 +38,4 @@ public final class OpsTool implements Runnable {
         System.exit(cl.execute(args));
     }
 
-    /** The jar this class was loaded from, which is the job jar a remote cluster needs. */
-    static String jarPath() {
-        try {
-            Path p = Path.of(OpsTool.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (!p.toString().endsWith(".jar")) {
-                throw new IllegalStateException("Submitting to a cluster needs the shaded jar "
-                        + "topology/target/polyroute-topology-*-all.jar on the classpath, not the classes in " + p + ".");
-            }
-            return p.toString();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException("Cannot locate the job jar: " + e.getMessage(), e);
-        }
-    }
 }
