@@ -94,13 +94,27 @@ is_running() {
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
 }
 
-# Starts a JVM in the background, records its pid as <name>, sends stdout/stderr to <name>.out.
+# Starts a JVM in the background, records its pid as <name>, sends stdout/stderr to <name>.out and,
+# when it ends, appends its exit status there (137 means it was killed with SIGKILL).
 launch() {
-  local name="$1"
+  local name="$1" i
   shift
   mkdir -p "$PID_DIR" "$LOG_DIR"
-  nohup "$@" >"$LOG_DIR/$name.out" 2>&1 </dev/null &
-  echo $! >"$PID_DIR/$name.pid"
+  rm -f "$PID_DIR/$name.pid"
+  (
+    set +e
+    trap '' HUP
+    "$@" >>"$LOG_DIR/$name.out" 2>&1 </dev/null &
+    pid=$!
+    echo "$pid" >"$PID_DIR/$name.pid.tmp" && mv "$PID_DIR/$name.pid.tmp" "$PID_DIR/$name.pid"
+    wait "$pid"
+    echo "[$(date '+%F %T')] $name (pid $pid) exited with status $?" >>"$LOG_DIR/$name.out"
+  ) &
+  for ((i = 0; i < 100; i++)); do
+    [ -s "$PID_DIR/$name.pid" ] && return 0
+    sleep 0.05
+  done
+  die "could not start $name"
 }
 
 # Stops one process: SIGTERM, then SIGKILL after a grace period. Only the pid it recorded.

@@ -4,8 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Command line of the cluster scripts in {@code ops/}: {@code topics}, {@code produce} and
- * {@code verify}. The job itself is submitted with {@code polyroute run --jobmanager}. Runs from
+ * Command line of the cluster scripts in {@code ops/} and of the Docker and Kubernetes recipes:
+ * {@code topics}, {@code produce}, {@code verify} and {@code simulate}. The job itself is submitted with {@code polyroute run --jobmanager}. Runs from
  * the shaded jar:
  *
  * <pre>{@code
@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "polyroute-ops", mixinStandardHelpOptions = true,
         description = "Cluster operations for the chaos and overload tests.",
         subcommands = {CommandLine.HelpCommand.class, TopicsCommand.class, ProduceCommand.class,
-            VerifyCommand.class})
+            VerifyCommand.class, SimulateCommand.class})
 public final class OpsTool implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -28,6 +28,7 @@ public final class OpsTool implements Runnable {
     /** Runs a subcommand; usage errors exit with 2, failures with 1. */
     public static void main(String[] args) {
         CommandLine cl = new CommandLine(new OpsTool());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             line.getErr().println("error: " + e.getMessage());
             if (!(e instanceof IllegalArgumentException)) {
