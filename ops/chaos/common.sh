@@ -2,7 +2,7 @@
 # the events the verifier reads. Source it after ops/cluster/lib.sh.
 
 JAR=""
-OPS_JAVA_OPTS=(-Xmx1500m -XX:+UseParallelGC "${JAVA_OPENS[@]}")
+OPS_JAVA_OPTS=(-Xmx1500m -XX:+UseParallelGC)
 
 # Builds the shaded jar when sources changed (through the launcher) and remembers its path.
 ensure_jar() {

@@ -108,7 +108,8 @@ launch() {
     pid=$!
     echo "$pid" >"$PID_DIR/$name.pid.tmp" && mv "$PID_DIR/$name.pid.tmp" "$PID_DIR/$name.pid"
     wait "$pid"
-    echo "[$(date '+%F %T')] $name (pid $pid) exited with status $?" >>"$LOG_DIR/$name.out"
+    status=$?
+    echo "[$(date '+%F %T')] $name (pid $pid) exited with status $status" >>"$LOG_DIR/$name.out"
   ) &
   for ((i = 0; i < 100; i++)); do
     [ -s "$PID_DIR/$name.pid" ] && return 0
@@ -251,6 +252,8 @@ restart-strategy.fixed-delay.delay: 1 s
 heartbeat.interval: 1000
 heartbeat.timeout: 8000
 heartbeat.rpc-failure-threshold: 2
+# A System.exit from user code must fail the task, not end the TaskManager.
+cluster.intercept-user-system-exit: THROW
 # The shaded job jar is larger than the default 100 MiB upload limit.
 rest.server.max-content-length: 419430400
 rest.client.max-content-length: 419430400
@@ -274,28 +277,41 @@ flink_resource_params() {
   echo "$out" | grep '^BASH_JAVA_UTILS_EXEC_RESULT:' | tail -n 2 | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://'
 }
 
+# Writes the JVM options, the --add-opens list and the classpath of a Flink process to an argument
+# file. ONNX Runtime 1.29 overflows its stack while creating its environment when the process
+# command line is longer than about 3 KB (a Flink classpath is 4 KB), so it must stay short.
+flink_argfile() {
+  local kind="$1" jvm="$2" file="$CONF_DIR/$1.jvm.args"
+  {
+    printf '%s\n' $jvm "${JAVA_OPENS[@]}"
+    printf -- '-cp\n%s\n' "$(classpath flink)"
+  } >"$file"
+  echo "$file"
+}
+
 start_jobmanager() {
-  local params jvm dyn
+  local params jvm dyn args
   params="$(flink_resource_params JM)"
   jvm="$(echo "$params" | sed -n 1p)"
   dyn="$(echo "$params" | sed -n 2p)"
+  args="$(flink_argfile jobmanager "$jvm")"
   # shellcheck disable=SC2086 # the computed options are word lists
-  launch jobmanager java $jvm "${JAVA_OPENS[@]}" \
+  launch jobmanager java @"$args" -XX:ErrorFile="$LOG_DIR/hs_err_jobmanager_%p.log" \
     -Dlog4j2.configurationFile="$CLUSTER_DIR/conf/log4j2.properties" -Dlog.file="$LOG_DIR/jobmanager.log" \
-    -cp "$(classpath flink)" org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
-    --configDir "$CONF_DIR" $dyn
+    org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$CONF_DIR" $dyn
 }
 
 start_taskmanager() {
-  local i="$1" params jvm dyn
+  local i="$1" params jvm dyn args
   params="$(flink_resource_params TM)"
   jvm="$(echo "$params" | sed -n 1p)"
   dyn="$(echo "$params" | sed -n 2p)"
+  args="$(flink_argfile "taskmanager-$i" "$jvm")"
   # shellcheck disable=SC2086
-  launch "taskmanager-$i" java $jvm "${JAVA_OPENS[@]}" \
+  launch "taskmanager-$i" java @"$args" -XX:ErrorFile="$LOG_DIR/hs_err_taskmanager-${i}_%p.log" \
     -Dlog4j2.configurationFile="$CLUSTER_DIR/conf/log4j2.properties" -Dlog.file="$LOG_DIR/taskmanager-$i.log" \
-    -cp "$(classpath flink)" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
-    --configDir "$CONF_DIR" $dyn -D taskmanager.resource-id="tm-$i" -D taskmanager.rpc.port=$((PORT_BASE + 40 + i))
+    org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF_DIR" $dyn \
+    -D taskmanager.resource-id="tm-$i" -D taskmanager.rpc.port=$((PORT_BASE + 40 + i))
 }
 
 # Number of TaskManagers registered with the JobManager (0 when the REST API does not answer).
