@@ -12,8 +12,9 @@ usage() {
 Usage: ops/chaos/run.sh [--records N] [--quick] [--mode expert-parallel|fused] [--keep-cluster]
 
 Produces N deterministic readings, runs the Polyroute job on the local cluster (started here
-unless it already runs), and while it processes: kill -9 TaskManager 1 (then restarts it), kill -9
-Kafka broker 2 (restarted 10 s later), kill -9 TaskManager 2 (then restarts it). Then checks the
+unless it already runs), and while it processes: kill -9 a TaskManager that runs tasks of the job
+at 15% (restarting it), kill -9 Kafka broker 2 at 40% (restarted 10 s later), and kill -9 a busy
+TaskManager again at 65% (restarting it). Then checks the
 committed predictions (read_committed): every event id exactly once, values equal to an
 uninterrupted in-process run (relative error <= 1e-5), and prints the recovery time of every kill.
 
@@ -119,12 +120,15 @@ await_progress_after() {
   done
 }
 
+# Kills a TaskManager that runs tasks of the job once $1 percent of the records are committed.
 kill_taskmanager() {
-  local i="$1" at="$2"
+  local at="$1" i
   await_percent "$at"
+  i="$(busy_taskmanager)"
+  [ -n "$i" ] || die "no TaskManager runs tasks of the job; see $REST_URL"
   read_progress "$PROGRESS"
   local before=$TOTAL
-  say "kill -9 TaskManager $i at $DISTINCT/$RECORDS committed"
+  say "kill -9 TaskManager $i (it runs tasks of the job) at $DISTINCT/$RECORDS committed"
   echo "$(now_ms) kill taskmanager-$i at $((100 * DISTINCT / RECORDS))%" >>"$EVENTS"
   crash_process "taskmanager-$i"
   sleep 2
@@ -149,9 +153,9 @@ kill_broker() {
   await_progress_after "$before"
 }
 
-kill_taskmanager 1 15
+kill_taskmanager 15
 kill_broker 2 40
-kill_taskmanager 2 65
+kill_taskmanager 65
 
 say "all kills done; waiting for the verifier"
 set +e

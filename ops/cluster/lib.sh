@@ -252,6 +252,8 @@ restart-strategy.fixed-delay.delay: 1 s
 heartbeat.interval: 1000
 heartbeat.timeout: 8000
 heartbeat.rpc-failure-threshold: 2
+# Spread the job's slots over the TaskManagers, so that losing one TaskManager loses part of the job.
+taskmanager.load-balance.mode: SLOTS
 # A System.exit from user code must fail the task, not end the TaskManager.
 cluster.intercept-user-system-exit: THROW
 # The shaded job jar is larger than the default 100 MiB upload limit.
@@ -319,6 +321,14 @@ registered_taskmanagers() {
   local body
   body="$(curl -fsS "$REST_URL/taskmanagers" 2>/dev/null)" || { echo 0; return 0; }
   echo "$body" | tr ',' '\n' | awk '/"id":/ { n++ } END { print n + 0 }'
+}
+
+# The number N of a TaskManager tm-N that runs tasks (has a slot in use), or nothing.
+busy_taskmanager() {
+  local body
+  body="$(curl -fsS "$REST_URL/taskmanagers" 2>/dev/null)" || return 0
+  echo "$body" | tr '{' '\n' | sed -n 's/.*"id":"tm-\([0-9]*\)".*"slotsNumber":\([0-9]*\),"freeSlots":\([0-9]*\).*/\1 \2 \3/p' \
+    | awk '$3 < $2 { print $1; exit }'
 }
 
 await_taskmanagers() {

@@ -104,8 +104,9 @@ final class PredictionTally {
         double worst = 0;
         for (int start = 0; start < counts.length; start += batch) {
             int n = Math.min(batch, counts.length - start);
-            readings.features(from + start, n, x);
-            Evaluation want = evaluator.evaluate(x, n, new int[n]);
+            float[] rows = n == batch ? x : new float[n * readings.dim()];
+            readings.features(from + start, n, rows);
+            Evaluation want = evaluator.evaluate(rows, n, new int[n]);
             for (int r = 0; r < n; r++) {
                 int i = start + r;
                 if (counts[i] == 0) {
