@@ -6,13 +6,13 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../cluster/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-QUICK_RECORDS=200000
+QUICK_RECORDS=150000
 usage() {
   cat <<USAGE
-Usage: ops/chaos/run.sh [--records N] [--quick] [--mode expert-parallel|fused] [--keep-cluster]
+Usage: ops/chaos/run.sh [--records N] [--quick] [--rate R] [--mode expert-parallel|fused] [--keep-cluster]
 
-Produces N deterministic readings, runs the Polyroute job on the local cluster (started here
-unless it already runs), and while it processes: kill -9 a TaskManager that runs tasks of the job
+Runs the Polyroute job on the local cluster (started here unless it already runs), produces N
+deterministic readings to it as a live stream of R readings per second, and while it processes: kill -9 a TaskManager that runs tasks of the job
 at 15% (restarting it), kill -9 Kafka broker 2 at 40% (restarted 10 s later), and kill -9 a busy
 TaskManager again at 65% (restarting it). Then checks the
 committed predictions (read_committed): every event id exactly once, values equal to an
@@ -24,6 +24,8 @@ Exit code 0 only when lost, duplicated and mismatched are all 0.
 Options:
   --records N       readings to produce (default 1000000)
   --quick           $QUICK_RECORDS readings (the size CI runs)
+  --rate R          readings per second the producer sends (default 1000; keep it below the
+                    job's throughput so that the kills happen while records flow)
   --mode M          job.mode: expert-parallel (default) or fused
   --keep-cluster    leave a cluster this script started running afterwards
   -h, --help        show this help
@@ -31,12 +33,14 @@ USAGE
 }
 
 RECORDS=1000000
+RATE=1000
 MODE=expert-parallel
 KEEP=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --records) RECORDS="${2:?--records needs a number}"; shift ;;
     --quick) RECORDS=$QUICK_RECORDS ;;
+    --rate) RATE="${2:?--rate needs a number}"; shift ;;
     --mode) MODE="${2:?--mode needs a value}"; shift ;;
     --keep-cluster) KEEP=1 ;;
     -h | --help) usage; exit 0 ;;
@@ -45,13 +49,16 @@ while [ $# -gt 0 ]; do
   shift
 done
 [[ "$RECORDS" =~ ^[0-9]+$ ]] && ((RECORDS >= 1000)) || die "--records must be a whole number of at least 1000"
+[[ "$RATE" =~ ^[0-9]+$ ]] && ((RATE >= 1)) || die "--rate must be a positive whole number"
 
 STARTED_CLUSTER=0
 VERIFY_PID=""
+PRODUCER_PID=""
 JOB_ID=""
 cleanup() {
   local rc=$?
   [ -n "$VERIFY_PID" ] && kill "$VERIFY_PID" 2>/dev/null || true
+  [ -n "$PRODUCER_PID" ] && kill "$PRODUCER_PID" 2>/dev/null || true
   cancel_job "$JOB_ID"
   if [ "$STARTED_CLUSTER" = 1 ] && [ "$KEEP" = 0 ]; then
     "$CLUSTER_DIR/down.sh" >/dev/null 2>&1 || true
@@ -81,10 +88,6 @@ VERIFY_LOG="$LOG_DIR/$RUN-verify.out"
 say "creating topics for $RUN (replication 3, min.insync.replicas 2)"
 ops_tool topics --bootstrap-servers "$(bootstrap_servers)" --partitions 4 \
   "$RUN-sensors" "$RUN-predictions" "$RUN-dlq" "$RUN-load" "$RUN-plans" >&2
-say "producing $RECORDS readings"
-ops_tool produce --bootstrap-servers "$(bootstrap_servers)" --topic "$RUN-sensors" --records "$RECORDS" \
-  --prefix "$RUN" --dim "$CHAOS_DIM" >&2
-
 write_job_file "$RUN" "$MODE" "2 s"
 say "submitting the job ($MODE) to $REST_URL"
 JOB_ID="$(submit_job "$RUN")"
@@ -96,6 +99,11 @@ ops_tool verify --bootstrap-servers "$(bootstrap_servers)" --predictions "$RUN-p
   --dim "$CHAOS_DIM" --bundle "$BUNDLE" --events "$EVENTS" --progress "$PROGRESS" --settle 15s --timeout 60m \
   >"$VERIFY_LOG" 2>&1 &
 VERIFY_PID=$!
+
+say "producing $RECORDS readings at $RATE per second (about $((RECORDS / RATE)) s)"
+ops_tool produce --bootstrap-servers "$(bootstrap_servers)" --topic "$RUN-sensors" --records "$RECORDS" \
+  --prefix "$RUN" --dim "$CHAOS_DIM" --rate "$RATE" >"$LOG_DIR/$RUN-produce.out" 2>&1 &
+PRODUCER_PID=$!
 
 # Waits until the verifier has seen $1 percent of the records.
 await_percent() {
@@ -157,7 +165,10 @@ kill_taskmanager 15
 kill_broker 2 40
 kill_taskmanager 65
 
-say "all kills done; waiting for the verifier"
+say "all kills done; waiting for the producer and the verifier"
+wait "$PRODUCER_PID" || die "producing the readings failed; see $LOG_DIR/$RUN-produce.out"
+PRODUCER_PID=""
+tail -n 1 "$LOG_DIR/$RUN-produce.out" >&2
 set +e
 wait "$VERIFY_PID"
 VERIFY_RC=$?
