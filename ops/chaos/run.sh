@@ -104,16 +104,16 @@ say "producing $RECORDS readings at $RATE per second (about $((RECORDS / RATE)) 
 ops_tool produce --bootstrap-servers "$(bootstrap_servers)" --topic "$RUN-sensors" --records "$RECORDS" \
   --prefix "$RUN" --dim "$CHAOS_DIM" --rate "$RATE" >"$LOG_DIR/$RUN-produce.out" 2>&1 &
 PRODUCER_PID=$!
+PRODUCE_START=$SECONDS
 
-# Waits until the verifier has seen $1 percent of the records.
+# Waits until the producer has been sending for $1 percent of its planned time.
 await_percent() {
-  local want=$(($1 * RECORDS / 100))
-  while true; do
+  local due=$((PRODUCE_START + $1 * RECORDS / RATE / 100))
+  while ((SECONDS < due)); do
     kill -0 "$VERIFY_PID" 2>/dev/null || die "the verifier stopped early; see $VERIFY_LOG"
-    read_progress "$PROGRESS"
-    ((DISTINCT >= want)) && return 0
     sleep 0.5
   done
+  read_progress "$PROGRESS"
 }
 
 # Waits until committed output moves again after a kill (the verifier measures the exact time).
@@ -128,30 +128,33 @@ await_progress_after() {
   done
 }
 
-# Kills a TaskManager that runs tasks of the job once $1 percent of the records are committed.
+# Kills a TaskManager that runs tasks of the job $1 percent into the stream, and restarts it.
 kill_taskmanager() {
-  local at="$1" i
+  local at="$1" i="" start
   await_percent "$at"
-  i="$(busy_taskmanager)"
-  [ -n "$i" ] || die "no TaskManager runs tasks of the job; see $REST_URL"
+  start=$SECONDS
+  while [ -z "$i" ]; do
+    i="$(busy_taskmanager)"
+    [ -n "$i" ] || ((SECONDS - start < 120)) || die "no TaskManager ran tasks of the job for 120 s; see $REST_URL"
+    [ -n "$i" ] || sleep 0.5
+  done
   read_progress "$PROGRESS"
   local before=$TOTAL
-  say "kill -9 TaskManager $i (it runs tasks of the job) at $DISTINCT/$RECORDS committed"
+  say "kill -9 TaskManager $i (it runs tasks of the job) at $DISTINCT/$RECORDS committed, $at% into the stream"
   echo "$(now_ms) kill taskmanager-$i at $((100 * DISTINCT / RECORDS))%" >>"$EVENTS"
   crash_process "taskmanager-$i"
   sleep 2
   say "restarting TaskManager $i"
   start_taskmanager "$i"
   await_progress_after "$before"
-  await_taskmanagers "$TASKMANAGERS" 120
 }
 
+# Kills Kafka broker $1 $2 percent into the stream, and restarts it 10 s later.
 kill_broker() {
   local i="$1" at="$2"
   await_percent "$at"
-  read_progress "$PROGRESS"
   local before=$TOTAL
-  say "kill -9 Kafka broker $i at $DISTINCT/$RECORDS committed"
+  say "kill -9 Kafka broker $i at $DISTINCT/$RECORDS committed, $at% into the stream"
   echo "$(now_ms) kill broker-$i at $((100 * DISTINCT / RECORDS))%" >>"$EVENTS"
   crash_process "broker-$i"
   sleep 10
