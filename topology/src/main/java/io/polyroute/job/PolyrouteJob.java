@@ -60,7 +60,16 @@ public final class PolyrouteJob {
 
     private PolyrouteJob() {}
 
+    /** Adds the job to {@code env}: the production layout, with no hooks. */
     public static void build(StreamExecutionEnvironment env, JobConfig config, ModelBundle bundle) {
+        build(env, config, bundle, JobHooks.NONE);
+    }
+
+    /**
+     * Adds the job to {@code env} with {@code hooks} applied; {@link JobHooks#NONE} gives the
+     * production job. For tests that need to act on the finished records, e.g. to inject a failure.
+     */
+    public static void build(StreamExecutionEnvironment env, JobConfig config, ModelBundle bundle, JobHooks hooks) {
         env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.setParallelism(config.get(JobOptions.PARALLELISM));
         AvroEncoding encoding = config.get(TopicsOptions.ENCODING);
@@ -89,7 +98,8 @@ public final class PolyrouteJob {
                 ? fused(config, opener, unique, rejected)
                 : expertParallel(config, opener, bundle, unique, rejected);
 
-        done.sinkTo(predictionSink(config, bundle, encoding)).name("kafka-predictions").uid("kafka-predictions");
+        hooks.beforePredictionSink(done)
+                .sinkTo(predictionSink(config, bundle, encoding)).name("kafka-predictions").uid("kafka-predictions");
         DataStream<Rejected> dlq = rejected.get(0);
         for (int i = 1; i < rejected.size(); i++) {
             dlq = dlq.union(rejected.get(i));
