@@ -61,8 +61,8 @@ final class BundleBuildCommand implements Callable<Integer> {
     @Option(names = "--stages", defaultValue = "1", description = "synthetic: number of stages (default: ${DEFAULT-VALUE}).")
     int stages;
 
-    @Option(names = "--stage-input", defaultValue = "previous",
-            description = "synthetic: what later stages read: previous or concat (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--stage-input",
+            description = "synthetic: what later stages read: previous (default) or concat.")
     String stageInput;
 
     @Option(names = "--inherit-routing", description = "synthetic: later stages reuse the first stage's routing.")
@@ -115,13 +115,20 @@ final class BundleBuildCommand implements Callable<Integer> {
     private SyntheticBundleBuilder synthetic() {
         CombineMode mode = CombineMode.parse(combine).orElseThrow(() -> new IllegalArgumentException(
                 "--combine '" + combine + "' is unknown; expected one of " + CombineMode.allKeys()));
-        StageInput in = StageInput.parse(stageInput).orElseThrow(() -> new IllegalArgumentException(
-                "--stage-input '" + stageInput + "' is unknown; expected previous or concat"));
         SyntheticBundleBuilder b = SyntheticBundleBuilder.create()
-                .experts(experts).topK(topK).combine(mode).stages(stages).stageInput(in)
-                .inheritRouting(inherit).sharedExpert(shared).hidden(hidden)
+                .experts(experts).topK(topK).combine(mode).stages(stages).hidden(hidden)
                 .seed(seed == null ? SyntheticBundleBuilder.DEFAULT_SEED : seed)
                 .progress(System.out::println);
+        if (stageInput != null) {
+            b.stageInput(StageInput.parse(stageInput).orElseThrow(() -> new IllegalArgumentException(
+                    "--stage-input '" + stageInput + "' is unknown; expected previous or concat")));
+        }
+        if (inherit) {
+            b.inheritRouting(true);
+        }
+        if (shared) {
+            b.sharedExpert(true);
+        }
         if (order != null) {
             b.order(order);
         }

@@ -57,8 +57,34 @@ public final class JobHarness {
     /** Builds the job on the current (MiniCluster) environment and runs it to the end of its bounded input. */
     public static void runBounded(JobConfig config, ModelBundle bundle) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        PolyrouteJob.build(env, config.with("input.bounded", "true"), bundle);
+        PolyrouteJob.build(env, withControlTopics(config).with("input.bounded", "true"), bundle);
         env.execute(config.get(io.polyroute.job.config.JobOptions.NAME));
+    }
+
+    /**
+     * The config with fresh random load and plans topics (created here) unless the test named
+     * its own, so concurrent jobs never share a control loop.
+     */
+    public static JobConfig withControlTopics(JobConfig config) {
+        JobConfig out = config;
+        java.util.List<org.apache.kafka.clients.admin.NewTopic> create = new ArrayList<>();
+        if (!config.explicitValues().containsKey("topics.load")) {
+            String t = KafkaTestUtils.randomTopic("load");
+            out = out.with("topics.load", t);
+            create.add(new org.apache.kafka.clients.admin.NewTopic(t, 1, (short) 1));
+        }
+        if (!config.explicitValues().containsKey("topics.plans")) {
+            String t = KafkaTestUtils.randomTopic("plans");
+            out = out.with("topics.plans", t);
+            create.add(new org.apache.kafka.clients.admin.NewTopic(t, 1, (short) 1));
+        }
+        if (!create.isEmpty()) {
+            try (org.apache.kafka.clients.admin.Admin admin =
+                    org.apache.kafka.clients.admin.Admin.create(config.kafkaClientProperties())) {
+                io.polyroute.kafka.Topics.createIfMissing(admin, create, Duration.ofSeconds(30));
+            }
+        }
+        return out;
     }
 
     public static Map<String, Prediction> predictionsById(KafkaBrokerExtension kafka, String topic, int count,
