@@ -35,6 +35,7 @@ import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.schemas.AvroEncoding;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -79,6 +80,7 @@ public final class PolyrouteJob {
      * production job. For tests that need to act on the finished records, e.g. to inject a failure.
      */
     public static void build(StreamExecutionEnvironment env, JobConfig config, ModelBundle bundle, JobHooks hooks) {
+        Objects.requireNonNull(hooks, "hooks");
         env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.setParallelism(config.get(JobOptions.PARALLELISM));
         env.setBufferTimeout(config.get(JobOptions.BUFFER_TIMEOUT).toMillis());

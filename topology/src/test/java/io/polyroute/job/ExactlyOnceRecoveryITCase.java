@@ -191,14 +191,14 @@ class ExactlyOnceRecoveryITCase {
 
         Run(String mode) {
             this.mode = mode;
-            this.config = JobConfig.of(Map.of(
+            this.config = JobHarness.withControlTopics(JobConfig.of(Map.of(
                     "kafka.bootstrap-servers", KAFKA.bootstrapServers(),
                     "topics.input", input, "topics.output", output, "topics.dlq", dlq,
                     "job.name", name,
                     "job.mode", mode,
                     "job.parallelism", "2", "job.slots", "2",
                     "job.checkpoint-interval", "200 ms",
-                    "bundle.path", bundle.root().toString()))
+                    "bundle.path", bundle.root().toString())))
                     .with("input.bounded", "true");
         }
     }

@@ -67,14 +67,16 @@ class FlushBeforeBarrierITCase {
     @ValueSource(strings = {"expert-parallel", "fused"})
     void shouldCommitEveryPredictionOnceWhileBatchesNeverFillNorTimeOut(String mode) throws Exception {
         String output = KAFKA.createRandomTopic("predictions", 2);
-        JobConfig config = JobConfig.of(Map.of(
+        JobConfig config = JobHarness.withControlTopics(JobConfig.of(Map.of(
                 "kafka.bootstrap-servers", KAFKA.bootstrapServers(),
                 "topics.input", input, "topics.output", output, "topics.dlq", KAFKA.createRandomTopic("dlq", 1),
                 "job.name", "fb-" + output,
                 "job.mode", mode,
                 "job.parallelism", "2", "job.slots", "2",
                 "job.checkpoint-interval", "500 ms",
-                "bundle.path", bundle.root().toString()))
+                "bundle.path", bundle.root().toString())))
+                // No plan changes: activating a new plan flushes the gate, and only barriers may flush here.
+                .with("rebalance.enabled", "false")
                 .with("batching.gate.size", "10000").with("batching.gate.max-delay", "1 h")
                 .with("batching.expert.size", "10000").with("batching.expert.max-delay", "1 h");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
