@@ -7,6 +7,7 @@ import io.polyroute.avro.DeadLetterReason;
 import io.polyroute.avro.Prediction;
 import io.polyroute.avro.SensorReading;
 import io.polyroute.job.config.JobConfig;
+import io.polyroute.job.operators.JobMetrics;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.ReferenceModel;
 import io.polyroute.testing.JobHarness;
@@ -23,6 +24,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -43,7 +48,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * that turns NaN). The bounded job finishes normally; every bad record is a dead letter with the
  * right reason, a message, its original key and value bytes and its topic, partition and offset;
  * every good record is predicted exactly once and matches reference.onnx; and records in equals
- * predictions plus dead letters.
+ * predictions plus dead letters, as does the job's count of refused records.
  */
 @Timeout(300)
 class DeadLetterITCase {
@@ -57,8 +62,12 @@ class DeadLetterITCase {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
+    /** Keeps the job's metrics after it finishes, so the dead-letter counters can be read. */
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
             .setNumberTaskManagers(1)
             .setNumberSlotsPerTaskManager(2)
             .build());
@@ -117,7 +126,7 @@ class DeadLetterITCase {
                 "bundle.path", bundle.root().toString()))
                 .with("input.max-record-bytes", Integer.toString(MAX_RECORD_BYTES));
 
-        JobHarness.runBounded(config, bundle);
+        JobID job = JobHarness.runBounded(config, bundle).getJobID();
 
         Map<String, Prediction> predictions = JobHarness.predictionsById(KAFKA, output, GOOD, DEADLINE);
         List<DeadLetter> deadLetters = JobHarness.deadLetters(KAFKA, dlq, expectedDeadLetters.size(), DEADLINE);
@@ -139,6 +148,17 @@ class DeadLetterITCase {
         byCoordinates.forEach((at, d) -> assertDeadLetter(at, d, expectedDeadLetters.get(at)));
         assertThat(deadLetters).extracting(DeadLetter::getReason).as("every reason is covered")
                 .containsAll(Arrays.asList(DeadLetterReason.values()));
+        assertThat(counted(job, JobMetrics.RECORDS_REJECTED)).as("%s summed over the job", JobMetrics.RECORDS_REJECTED)
+                .isEqualTo(deadLetters.size());
+        assertThat(counted(job, JobMetrics.DUPLICATES)).as(JobMetrics.DUPLICATES)
+                .isEqualTo(deadLetters.stream().filter(d -> d.getReason() == DeadLetterReason.DUPLICATE).count());
+    }
+
+    /** The sum of a counter over every operator and subtask of the job. */
+    private static long counted(JobID job, String counter) {
+        return METRICS.findJobMetricGroups(job, "^" + counter + "$").stream()
+                .mapToLong(m -> ((Counter) m.f2).getCount())
+                .sum();
     }
 
     private static void assertDeadLetter(Coordinates at, DeadLetter got, Expected want) {

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -54,11 +55,14 @@ public final class JobHarness {
         return out;
     }
 
-    /** Builds the job on the current (MiniCluster) environment and runs it to the end of its bounded input. */
-    public static void runBounded(JobConfig config, ModelBundle bundle) throws Exception {
+    /**
+     * Builds the job on the current (MiniCluster) environment and runs it to the end of its bounded
+     * input; returns the result, which names the job.
+     */
+    public static JobExecutionResult runBounded(JobConfig config, ModelBundle bundle) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         PolyrouteJob.build(env, withControlTopics(config).with("input.bounded", "true"), bundle);
-        env.execute(config.get(io.polyroute.job.config.JobOptions.NAME));
+        return env.execute(config.get(io.polyroute.job.config.JobOptions.NAME));
     }
 
     /**
