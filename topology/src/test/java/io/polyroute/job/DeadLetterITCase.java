@@ -131,8 +131,7 @@ class DeadLetterITCase {
         Map<String, Prediction> predictions = JobHarness.predictionsById(KAFKA, output, GOOD, DEADLINE);
         List<DeadLetter> deadLetters = JobHarness.deadLetters(KAFKA, dlq, expectedDeadLetters.size(), DEADLINE);
         assertThat(predictions.size() + deadLetters.size()).as("predictions + dead letters").isEqualTo(recordsIn);
-        assertThat(predictions.keySet()).as("predicted event ids")
-                .containsExactlyInAnyOrderElementsOf(goodReadings.stream().map(SensorReading::getEventId).toList());
+        JobHarness.assertAnswersExactly(predictions, goodReadings);
         assertThat(JobHarness.maxReferenceError(bundle, goodReadings, predictions))
                 .isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
 
@@ -143,8 +142,7 @@ class DeadLetterITCase {
             assertThat(previous).as("a second dead letter for offset %d of partition %d", d.getOffset(),
                     d.getPartition()).isNull();
         }
-        assertThat(byCoordinates.keySet()).as("coordinates of the dead letters")
-                .containsExactlyInAnyOrderElementsOf(expectedDeadLetters.keySet());
+        assertThat(byCoordinates.keySet()).as("coordinates of the dead letters").isEqualTo(expectedDeadLetters.keySet());
         byCoordinates.forEach((at, d) -> assertDeadLetter(at, d, expectedDeadLetters.get(at)));
         assertThat(deadLetters).extracting(DeadLetter::getReason).as("every reason is covered")
                 .containsAll(Arrays.asList(DeadLetterReason.values()));

@@ -2,6 +2,8 @@ package io.polyroute.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.polyroute.avro.DeadLetter;
+import io.polyroute.avro.DeadLetterReason;
 import io.polyroute.avro.ExpertChoice;
 import io.polyroute.avro.Prediction;
 import io.polyroute.avro.SensorReading;
@@ -15,6 +17,7 @@ import io.polyroute.testing.KafkaBrokerExtension;
 import io.polyroute.testing.Poll;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +39,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,12 +54,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * model throws once, or the only TaskManager is terminated and a fresh one started. After the job
  * has recovered and finished, the committed predictions (read_committed) hold every event id
  * exactly once, each equal to what an uninterrupted run of the same mode produced (same experts,
- * outputs within 1e-6 relative error) and to reference.onnx within its tolerance; nothing went to
- * the dead-letter topic.
+ * outputs within 1e-6 relative error) and to reference.onnx within its tolerance. The input also
+ * holds undecodable records and replays of earlier readings: each is exactly one dead letter.
  */
 @Timeout(300)
 class ExactlyOnceRecoveryITCase {
     private static final int RECORDS = 20_000;
+    /** After every this many readings the input holds an undecodable record and a replay of the last reading. */
+    private static final int BAD_EVERY = 500;
     private static final double SAME_AS_UNINTERRUPTED = 1e-6;
     private static final Duration DEADLINE = Duration.ofSeconds(120);
 
@@ -72,6 +79,8 @@ class ExactlyOnceRecoveryITCase {
     private static ModelBundle bundle;
     private static List<SensorReading> readings;
     private static String input;
+    /** Where each bad record of the input landed, and the reason it must be refused with. */
+    private static Map<List<Long>, DeadLetterReason> badRecords;
     /** Predictions of an uninterrupted run, per mode, read once. */
     private static final Map<String, Map<String, Prediction>> UNINTERRUPTED = new HashMap<>();
     /** The MiniCluster numbers TaskManagers in start order and never reuses a number. */
@@ -83,7 +92,28 @@ class ExactlyOnceRecoveryITCase {
                 .build(bundles.resolve("ws"));
         readings = JobHarness.randomReadings("eo", RECORDS, bundle.inputDim(), List.of(), 21);
         input = KAFKA.createRandomTopic("sensors", 2);
-        KAFKA.produceValues(input, JobHarness.encode(readings));
+        List<byte[]> values = JobHarness.encode(readings);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        List<DeadLetterReason> reasons = new ArrayList<>();
+        for (int i = 0; i < RECORDS; i++) {
+            // A replay must land in its original's partition, after it, to be the one refused.
+            int partition = i % 2;
+            records.add(new ProducerRecord<>(input, partition, null, values.get(i)));
+            reasons.add(null);
+            if (i % BAD_EVERY == BAD_EVERY - 1) {
+                records.add(new ProducerRecord<>(input, partition, null, new byte[] {1, 2, 3}));
+                reasons.add(DeadLetterReason.UNDECODABLE);
+                records.add(new ProducerRecord<>(input, partition, null, values.get(i)));
+                reasons.add(DeadLetterReason.DUPLICATE);
+            }
+        }
+        List<RecordMetadata> landed = KAFKA.produce(records);
+        badRecords = new HashMap<>();
+        for (int i = 0; i < landed.size(); i++) {
+            if (reasons.get(i) != null) {
+                badRecords.put(List.of((long) landed.get(i).partition(), landed.get(i).offset()), reasons.get(i));
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -125,14 +155,18 @@ class ExactlyOnceRecoveryITCase {
 
     private static void assertExactlyOnceAndAsUninterrupted(Run run) throws Exception {
         Map<String, Prediction> got = JobHarness.predictionsById(KAFKA, run.output, RECORDS, DEADLINE);
-        assertThat(got.keySet()).as("event ids answered")
-                .containsExactlyInAnyOrderElementsOf(readings.stream().map(SensorReading::getEventId).toList());
+        JobHarness.assertAnswersExactly(got, readings);
         Map<String, Prediction> want = uninterrupted(run.mode);
         for (Prediction p : got.values()) {
             assertSameAs(p, want.get(p.getEventId()));
         }
         assertThat(JobHarness.maxReferenceError(bundle, readings, got)).isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
-        assertThat(KAFKA.awaitRecords(run.dlq, 0, DEADLINE)).as("dead letters").isEmpty();
+        Map<List<Long>, DeadLetterReason> refused = new HashMap<>();
+        for (DeadLetter d : JobHarness.deadLetters(KAFKA, run.dlq, badRecords.size(), DEADLINE)) {
+            assertThat(refused.put(List.of((long) d.getPartition(), d.getOffset()), d.getReason()))
+                    .as("a second dead letter for offset %d of partition %d", d.getOffset(), d.getPartition()).isNull();
+        }
+        assertThat(refused).as("dead letters by partition and offset").isEqualTo(badRecords);
     }
 
     private static void assertSameAs(Prediction got, Prediction want) {

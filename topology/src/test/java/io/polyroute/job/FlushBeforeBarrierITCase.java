@@ -87,8 +87,7 @@ class FlushBeforeBarrierITCase {
 
             assertThat(job.getJobStatus().get(DEADLINE.toSeconds(), TimeUnit.SECONDS))
                     .as("the unbounded job is still running").isEqualTo(JobStatus.RUNNING);
-            assertThat(predictions.keySet()).as("event ids answered")
-                    .containsExactlyInAnyOrderElementsOf(readings.stream().map(SensorReading::getEventId).toList());
+            JobHarness.assertAnswersExactly(predictions, readings);
             assertThat(JobHarness.maxReferenceError(bundle, readings, predictions))
                     .isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
         } finally {
