@@ -162,9 +162,8 @@ class ExactlyOnceRecoveryITCase {
     private static void assertExactlyOnceAndAsUninterrupted(Run run) throws Exception {
         Map<String, Prediction> got = JobHarness.predictionsById(KAFKA, run.output, RECORDS, DEADLINE);
         JobHarness.assertAnswersExactly(got, readings);
-        Map<String, Prediction> want = uninterrupted;
         for (Prediction p : got.values()) {
-            assertSameAs(p, want.get(p.getEventId()));
+            assertSameAs(p, uninterrupted.get(p.getEventId()));
         }
         assertThat(JobHarness.maxReferenceError(bundle, readings, got)).isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
         Map<List<Long>, DeadLetterReason> refused = new HashMap<>();
@@ -233,7 +232,8 @@ class ExactlyOnceRecoveryITCase {
      * Passes finished records on unchanged until, in one subtask, a checkpoint that covers some of
      * its output has completed (so part of the output is committed) and it has passed
      * {@link #TRIP_AFTER} records; then, once per arming across all subtasks and restarts, it
-     * either throws or holds the record until released (or interrupted by a cancel).
+     * either throws or holds the record until released (or interrupted by a cancel). The arming
+     * is static, so it outlives the restarted instances: the MiniCluster runs in this JVM.
      */
     static final class Tripwire extends RichMapFunction<InFlight, InFlight>
             implements CheckpointedFunction, CheckpointListener {
