@@ -35,6 +35,7 @@ import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.schemas.AvroEncoding;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -69,7 +70,17 @@ public final class PolyrouteJob {
 
     private PolyrouteJob() {}
 
+    /** Adds the job to {@code env}: the production layout, with no hooks. */
     public static void build(StreamExecutionEnvironment env, JobConfig config, ModelBundle bundle) {
+        build(env, config, bundle, JobHooks.NONE);
+    }
+
+    /**
+     * Adds the job to {@code env} with {@code hooks} applied; {@link JobHooks#NONE} gives the
+     * production job. For tests that need to act on the finished records, e.g. to inject a failure.
+     */
+    public static void build(StreamExecutionEnvironment env, JobConfig config, ModelBundle bundle, JobHooks hooks) {
+        Objects.requireNonNull(hooks, "hooks");
         env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.setParallelism(config.get(JobOptions.PARALLELISM));
         env.setBufferTimeout(config.get(JobOptions.BUFFER_TIMEOUT).toMillis());
@@ -99,7 +110,8 @@ public final class PolyrouteJob {
                 ? fused(config, opener, unique, rejected)
                 : expertParallel(config, opener, bundle, unique, rejected);
 
-        done.sinkTo(predictionSink(config, bundle, encoding)).name("kafka-predictions").uid("kafka-predictions");
+        hooks.beforePredictionSink(done)
+                .sinkTo(predictionSink(config, bundle, encoding)).name("kafka-predictions").uid("kafka-predictions");
         DataStream<Rejected> dlq = rejected.get(0);
         for (int i = 1; i < rejected.size(); i++) {
             dlq = dlq.union(rejected.get(i));

@@ -13,6 +13,7 @@ import io.polyroute.runtime.placement.Placement;
 import io.polyroute.runtime.routing.RoutingDecision;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
@@ -47,6 +48,7 @@ public final class GateOperator extends MicroBatchOperator<Part>
     private transient PlanTracker plans;
     private transient PlanState planState;
     private transient LoadReport window;
+    private transient Counter rejected;
 
     public GateOperator(StageOpener opener, int stageIndex, List<Integer> expertsPerStage, int slots,
             long activationDelayMillis, long windowMillis, int batchSize, long maxDelayMillis) {
@@ -74,6 +76,7 @@ public final class GateOperator extends MicroBatchOperator<Part>
         super.open();
         stage = opener.stage(stageIndex, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), 0);
         buffer = new ArrayList<>(batchSize);
+        rejected = getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
         getMetricGroup().gauge(JobMetrics.PLAN_VERSION, () -> plans.current().version());
         startWindow(getProcessingTimeService().getCurrentProcessingTime());
     }
@@ -122,6 +125,7 @@ public final class GateOperator extends MicroBatchOperator<Part>
                 try {
                     route(List.of(rec));
                 } catch (RuntimeException one) {
+                    rejected.inc();
                     output.collect(DeadLetters.TAG, new StreamRecord<>(Rejected.of(rec,
                             DeadLetterReason.MODEL_ERROR.name(), "Stage " + stage.spec().name()
                                     + " gate failed on this record: " + one.getMessage())));
