@@ -170,7 +170,17 @@ public final class StageRuntime implements AutoCloseable {
      * expert's row {@code r} of {@code sharedOut} (when not null).
      */
     public void combine(RoutingDecision d, float[][] outputsByExpert, float[] sharedOut, int r, float[] dst, int off) {
-        combiner.combine(d, outputsByExpert, dst, off);
+        combine(d, outputsByExpert, null, sharedOut, r, dst, off);
+    }
+
+    /**
+     * As {@link #combine(RoutingDecision, float[][], float[], int, float[], int)}, with expert
+     * {@code e}'s output for this record at {@code outputs[e][offsets[e] ..]} (see
+     * {@link Combiner#combine(RoutingDecision, float[][], int[], float[], int)}).
+     */
+    public void combine(RoutingDecision d, float[][] outputs, int[] offsets, float[] sharedOut, int r, float[] dst,
+            int off) {
+        combiner.combine(d, outputs, offsets, dst, off);
         if (sharedOut != null) {
             int w = spec.outputDim();
             for (int i = 0; i < w; i++) {
