@@ -90,9 +90,8 @@ public final class MoeEvaluator implements AutoCloseable {
 
     private static float[] runStage(StageRuntime stage, float[] u, int n, RoutingDecision[] decisions) {
         int e = stage.expertCount();
-        int w = stage.width();
         int p = stage.expertOutputDim();
-        // Rows per expert, in record order.
+        // Records per expert.
         int[] counts = new int[e];
         int visits = 0;
         for (RoutingDecision d : decisions) {
@@ -101,14 +100,13 @@ public final class MoeEvaluator implements AutoCloseable {
             }
             visits += d.visitedCount();
         }
-        float[][] rows = new float[e][];
+        // members[x]: the records that visit expert x, in record order; slot[v]: the row of the
+        // v-th (record, visited expert) pair in that expert's batch.
+        int[][] members = new int[e][];
         for (int x = 0; x < e; x++) {
-            if (counts[x] > 0) {
-                rows[x] = new float[counts[x] * w];
-            }
+            members[x] = new int[counts[x]];
             counts[x] = 0;
         }
-        // slot[v]: the row of the v-th (record, visited expert) pair in that expert's batch.
         int[] slot = new int[visits];
         int v = 0;
         for (int r = 0; r < n; r++) {
@@ -116,15 +114,16 @@ public final class MoeEvaluator implements AutoCloseable {
             for (int i = 0; i < d.visitedCount(); i++) {
                 int x = d.visitedExpert(i);
                 int at = counts[x]++;
+                members[x][at] = r;
                 slot[v++] = at;
-                System.arraycopy(u, r * w, rows[x], at * w, w);
             }
         }
-        // Each expert's output stays one batched array; the combine reads record rows in place.
+        // Each expert reads its rows straight from u; its output stays one batched array that the
+        // combine reads in place.
         float[][] outs = new float[e][];
         for (int x = 0; x < e; x++) {
             if (counts[x] > 0) {
-                outs[x] = stage.runExpert(x, rows[x], counts[x]);
+                outs[x] = stage.runExpert(x, u, members[x], counts[x]);
             }
         }
         float[] shared = stage.runShared(u, n);

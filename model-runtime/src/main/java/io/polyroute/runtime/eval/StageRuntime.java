@@ -152,6 +152,16 @@ public final class StageRuntime implements AutoCloseable {
         return loadExpert(e).run(x.model().inputName(), rows, n, x.model().outputName(ModelRef.DEFAULT_OUTPUT));
     }
 
+    /**
+     * Runs expert {@code e} on rows {@code rowIndex[0..n)} of the encoded input, gathered straight
+     * into the session's input buffer; loads its session if needed.
+     */
+    public float[] runExpert(int e, float[] encoded, int[] rowIndex, int n) {
+        ExpertSpec x = spec.experts().get(e);
+        return loadExpert(e).runRows(x.model().inputName(), encoded, width(), rowIndex, n,
+                x.model().outputName(ModelRef.DEFAULT_OUTPUT));
+    }
+
     /** Runs the shared expert on the encoded input, or returns null when the stage has none. */
     public float[] runShared(float[] encoded, int n) {
         if (shared == null) {
