@@ -58,14 +58,15 @@ public final class Gating {
         // One pass of insertion into a list kept in rank order. Experts arrive in ascending index
         // and only a strictly better score moves ahead, so equal scores keep the lower index first.
         int filled = 0;
+        float last = 0f; // score of the k-th entry once the list is full
         for (int e = 0; e < experts; e++) {
             float s = z[base + e] + (bias == null ? 0f : bias[e]);
+            if (filled == k && !ranksAbove(s, last)) {
+                continue;
+            }
             int j = filled;
             while (j > 0 && ranksAbove(s, score(z, base, bias, sel[at + j - 1]))) {
                 j--;
-            }
-            if (j >= k) {
-                continue;
             }
             for (int i = Math.min(filled, k - 1); i > j; i--) {
                 sel[at + i] = sel[at + i - 1];
@@ -73,6 +74,9 @@ public final class Gating {
             sel[at + j] = e;
             if (filled < k) {
                 filled++;
+            }
+            if (filled == k) {
+                last = score(z, base, bias, sel[at + k - 1]);
             }
         }
     }

@@ -34,6 +34,11 @@ public final class RoutingDecision {
 
     /** The distinct values of {@code a}, ascending (called once per record: no streams). */
     private static int[] distinctAscending(int[] a) {
+        if (a.length == 2) {
+            int x = a[0];
+            int y = a[1];
+            return x == y ? new int[] {x} : x < y ? new int[] {x, y} : new int[] {y, x};
+        }
         int[] v = a.clone();
         if (v.length > 16) {
             Arrays.sort(v);

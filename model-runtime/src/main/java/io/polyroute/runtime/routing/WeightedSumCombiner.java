@@ -15,6 +15,7 @@ final class WeightedSumCombiner implements Combiner {
     public void combine(RoutingDecision d, float[][] outs, int[] offsets, float[] dst, int off) {
         int k = d.k();
         if (k == 2) {
+            // The common top-2 case, unrolled.
             int e0 = d.expert(0, 0);
             int e1 = d.expert(0, 1);
             float[] f0 = outs[e0];
@@ -24,10 +25,7 @@ final class WeightedSumCombiner implements Combiner {
             double w0 = d.weight(0, 0);
             double w1 = d.weight(0, 1);
             for (int i = 0; i < p; i++) {
-                double acc = 0;
-                acc += w0 * f0[o0 + i];
-                acc += w1 * f1[o1 + i];
-                dst[off + i] = (float) acc;
+                dst[off + i] = (float) (w0 * f0[o0 + i] + w1 * f1[o1 + i]);
             }
             return;
         }
