@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -162,6 +163,13 @@ public class RoutingOverheadBenchmark {
             expertOutputs[x] = stage.runExpert(x, rows, m);
         }
         combined = new float[BATCH * stage.outputDim()];
+
+        // The pieces must be exactly what the fused path does: same routing, same expert rows.
+        float[] fused = evaluator.evaluate(features, BATCH, null).output();
+        float[] pieces = routeAndCombine();
+        if (!Arrays.equals(fused, pieces)) {
+            throw new IllegalStateException("The precomputed expert runs do not reproduce MoeEvaluator.evaluate.");
+        }
     }
 
     @TearDown(Level.Trial)
