@@ -142,7 +142,8 @@ class DeadLetterITCase {
             assertThat(previous).as("a second dead letter for offset %d of partition %d", d.getOffset(),
                     d.getPartition()).isNull();
         }
-        assertThat(byCoordinates.keySet()).as("coordinates of the dead letters").isEqualTo(expectedDeadLetters.keySet());
+        assertThat(byCoordinates.keySet()).as("coordinates of the dead letters")
+                .isEqualTo(expectedDeadLetters.keySet());
         byCoordinates.forEach((at, d) -> assertDeadLetter(at, d, expectedDeadLetters.get(at)));
         assertThat(deadLetters).extracting(DeadLetter::getReason).as("every reason is covered")
                 .containsAll(Arrays.asList(DeadLetterReason.values()));

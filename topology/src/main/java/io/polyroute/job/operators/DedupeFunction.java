@@ -17,7 +17,7 @@ import org.apache.flink.util.Collector;
  * Keyed by event id: passes the first record of each id and sends later ones within the dedupe
  * horizon to the dead-letter topic as {@code DUPLICATE}. The horizon is a state TTL counted from
  * the first sighting (processing time); after it, the id is forgotten and a repeat is served again.
- * State costs roughly 100 bytes per distinct id seen within the horizon.
+ * State costs about 150 bytes per distinct id seen within the horizon (see {@code dedupe.horizon}).
  */
 public final class DedupeFunction extends KeyedProcessFunction<String, InFlight, InFlight> {
     private static final long serialVersionUID = 1L;

@@ -86,7 +86,8 @@ public final class FusedOperator extends MicroBatchOperator<InFlight> implements
 
     private void modelError(InFlight rec, String message) {
         rejected.inc();
-        output.collect(DeadLetters.TAG, new StreamRecord<>(Rejected.of(rec, DeadLetterReason.MODEL_ERROR.name(), message)));
+        output.collect(DeadLetters.TAG,
+                new StreamRecord<>(Rejected.of(rec, DeadLetterReason.MODEL_ERROR.name(), message)));
     }
 
     private List<InFlight> evaluate(List<InFlight> batch) {
