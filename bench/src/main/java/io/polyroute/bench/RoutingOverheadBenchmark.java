@@ -36,7 +36,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The core's routing + combine overhead against the ONNX Runtime time of the selected experts.
@@ -71,16 +70,16 @@ public class RoutingOverheadBenchmark {
     static final int BATCH = 256;
 
     @Param("16")
-    int experts;
+    int experts = 16;
 
     @Param("2")
-    int topK;
+    int topK = 2;
 
     @Param("32")
-    int inputDim;
+    int inputDim = 32;
 
     @Param("256")
-    int hidden;
+    int hidden = 256;
 
     private Path dir;
     private MoeEvaluator evaluator;
@@ -97,6 +96,7 @@ public class RoutingOverheadBenchmark {
     /** {@code rowOffsets[r][x]}: where record r's row starts in {@code expertOutputs[x]}. */
     private int[][] rowOffsets;
     private float[] combined;
+    private float[][] expertsOnlyOut;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -163,6 +163,7 @@ public class RoutingOverheadBenchmark {
             expertOutputs[x] = stage.runExpert(x, rows, m);
         }
         combined = new float[BATCH * stage.outputDim()];
+        expertsOnlyOut = new float[experts][];
 
         // The pieces must be exactly what the fused path does: same routing, same expert rows.
         float[] fused = evaluator.evaluate(features, BATCH, null).output();
@@ -190,13 +191,19 @@ public class RoutingOverheadBenchmark {
 
     /** (b) The expert runs of (a) alone, on rows grouped in advance. */
     @Benchmark
-    public void expertsOnly(Blackhole bh) {
+    public float[][] expertsOnly() {
         for (int x = 0; x < experts; x++) {
             int m = expertRowCount[x];
             if (m > 0) {
-                bh.consume(stage.runExpert(x, expertRows[x], m));
+                expertsOnlyOut[x] = stage.runExpert(x, expertRows[x], m);
             }
         }
+        return expertsOnlyOut;
+    }
+
+    /** The arrays {@link #expertsOnly} fills (null for experts no record selected). */
+    float[][] expertsOnlyOutputs() {
+        return expertsOnlyOut;
     }
 
     /** (c) The gate alone. */

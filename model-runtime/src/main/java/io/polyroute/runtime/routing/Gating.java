@@ -117,7 +117,8 @@ public final class Gating {
         }
         double sum = 0;
         for (int j = 0; j < k; j++) {
-            ex[j] = Math.exp(z[base + sel[at + j]] - max);
+            double d = z[base + sel[at + j]] - max;
+            ex[j] = d == 0 ? 1.0 : Math.exp(d); // exp(0) is exactly 1: the top logit needs no exp
             sum += ex[j];
         }
         for (int j = 0; j < k; j++) {

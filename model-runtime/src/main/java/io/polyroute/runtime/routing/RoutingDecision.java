@@ -32,12 +32,18 @@ public final class RoutingDecision {
         this.rerouted = rerouted;
     }
 
-    /** The distinct values of {@code a}, ascending (called once per record: no streams). */
+    /**
+     * The distinct values of {@code a}, ascending (called once per record: no streams). Returns
+     * {@code a} itself when it already is; neither array is ever exposed, so sharing is safe.
+     */
     private static int[] distinctAscending(int[] a) {
+        if (a.length == 1) {
+            return a;
+        }
         if (a.length == 2) {
             int x = a[0];
             int y = a[1];
-            return x == y ? new int[] {x} : x < y ? new int[] {x, y} : new int[] {y, x};
+            return x < y ? a : x == y ? new int[] {x} : new int[] {y, x};
         }
         int[] v = a.clone();
         if (v.length > 16) {
