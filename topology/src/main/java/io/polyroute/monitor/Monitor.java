@@ -92,11 +92,11 @@ public final class Monitor implements AutoCloseable {
     /**
      * The dashboard's address, e.g. {@code http://localhost:8080/}.
      *
-     * @throws IllegalStateException before {@link #start()}
+     * @throws IllegalStateException before {@link #start()} and after {@link #close()}
      */
     public synchronized URI url() {
-        if (server == null) {
-            throw new IllegalStateException("The monitor has no address before start(). Current state: "
+        if (server == null || closed) {
+            throw new IllegalStateException("The monitor has an address only while it runs. Current state: "
                     + (closed ? "closed" : "not started") + ".");
         }
         return server.url();

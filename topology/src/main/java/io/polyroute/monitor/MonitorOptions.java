@@ -96,9 +96,10 @@ public final class MonitorOptions {
     public static final ConfigOption<StartFrom> START_FROM =
             ConfigOptions.key("monitor.start-from")
                     .enumType(StartFrom.class)
-                    .defaultValue(StartFrom.RETENTION)
-                    .withDescription("Where a monitor without committed offsets starts reading: earliest, latest, "
-                            + "or retention (one retention period back, so the windows fill at once).");
+                    .defaultValue(StartFrom.EARLIEST)
+                    .withDescription("Where a monitor without committed offsets starts reading: earliest (every "
+                            + "record the topics hold), latest, or retention (the first record of the last retention "
+                            + "period; on a topic that is still empty at start this may skip the first records).");
 
     public static final ConfigOption<Boolean> PERSISTENT_STATE =
             ConfigOptions.key("monitor.state.persistent")

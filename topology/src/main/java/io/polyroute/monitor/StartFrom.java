@@ -6,6 +6,11 @@ public enum StartFrom {
     EARLIEST,
     /** Only records written after the monitor starts. */
     LATEST,
-    /** The first record written within one retention period before the start, so a fresh monitor fills its windows. */
+    /**
+     * The first record written within one retention period before the start: a fresh monitor fills
+     * its windows without reading older data. The position is looked up by timestamp, and a
+     * partition with no such record yet starts at its end, so records written while the monitor
+     * starts may be skipped.
+     */
     RETENTION
 }

@@ -27,7 +27,7 @@ class MonitorOptionsTest {
         assertThat(options.httpPort()).isEqualTo(8080);
         assertThat(options.retention()).isEqualTo(Duration.ofHours(1));
         assertThat(options.anomalyThreshold()).isEqualTo(0.5);
-        assertThat(options.startFrom()).isEqualTo(StartFrom.RETENTION);
+        assertThat(options.startFrom()).isEqualTo(StartFrom.EARLIEST);
     }
 
     @Test

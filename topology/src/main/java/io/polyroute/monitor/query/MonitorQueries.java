@@ -129,18 +129,23 @@ public final class MonitorQueries {
         return new Views.Plans(plans.all().stream().limit(limit).map(PlanQueries::view).toList());
     }
 
-    /** Dead letters per reason and window over the last {@code minutes}, and their totals. */
+    /**
+     * Dead letters per reason in each complete window of the last {@code minutes}, and their
+     * totals over exactly the last {@code minutes} up to the cutoff (so the totals include the
+     * window still in progress).
+     */
     public Views.DeadLetters deadLetters(Resolution resolution, int minutes) {
-        TimeRange range = TimeRange.lastMinutes(resolution, cutoff(), minutes);
+        long cutoff = cutoff();
+        TimeRange range = TimeRange.lastMinutes(resolution, cutoff, minutes);
         SortedMap<Long, Map<String, Long>> byWindow = reader.seriesByKey(MonitorStores.DEAD_LETTERS, range);
-        Map<String, Long> totals = new TreeMap<>();
-        byWindow.values().forEach(counts -> counts.forEach((reason, n) -> totals.merge(reason, n, Long::sum)));
+        Map<String, Long> totals = reader.totals(MonitorStores.DEAD_LETTERS, cutoff - minutes * 60_000L, cutoff,
+                k -> true);
         List<Views.DeadLetterPoint> points = new ArrayList<>(range.windowCount());
         for (int i = 0; i < range.windowCount(); i++) {
             long start = range.windowStart(i);
             points.add(new Views.DeadLetterPoint(start, byWindow.getOrDefault(start, Map.of())));
         }
-        return new Views.DeadLetters(resolution.label(), range.firstStart(), range.end(),
+        return new Views.DeadLetters(resolution.label(), cutoff - minutes * 60_000L, cutoff,
                 List.copyOf(new TreeSet<>(totals.keySet())), totals, points);
     }
 

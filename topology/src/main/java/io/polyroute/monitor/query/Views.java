@@ -78,7 +78,7 @@ public final class Views {
     /** Dead letters per reason in one window. */
     public record DeadLetterPoint(long t, Map<String, Long> counts) {}
 
-    /** Dead letters per reason over time and in total. */
+    /** Dead letters per reason in each complete window, and in total over [from, to). */
     public record DeadLetters(String window, long from, long to, List<String> reasons, Map<String, Long> totals,
             List<DeadLetterPoint> points) {}
 
