@@ -118,7 +118,7 @@
     state.charts.throughput = lineChart('chart-throughput', 'records/s', { plugins: { legend: { display: false } } });
     state.charts.latency = lineChart('chart-latency', 'ms');
     state.charts.slots = lineChart('chart-slots', 'invocations/s');
-    state.charts.imbalance = lineChart('chart-imbalance', 'max / mean', { plugins: { legend: { display: false } } });
+    state.charts.imbalance = lineChart('chart-imbalance', 'max / mean');
     state.charts.dlq = new Chart(document.getElementById('chart-dlq'), {
       type: 'bar',
       data: { labels: [], datasets: [{ label: 'dead letters', data: [], backgroundColor: '#e8590c', borderRadius: 4 }] },
@@ -196,12 +196,33 @@
     markHasData('panel-latency', l.points.some(p => p.p99 !== null && p.p99 > 0));
   }
 
+  /**
+   * Slot loads summed over the trailing n windows of each point, and the imbalance of those sums
+   * (max over mean), so the lines show the trend rather than the noise of single seconds.
+   */
+  function trailing(points, n) {
+    return points.map((p, i) => {
+      const sums = p.loads.map(() => 0);
+      let count = 0;
+      for (let j = Math.max(0, i - n + 1); j <= i; j++, count++) {
+        points[j].loads.forEach((v, k) => { sums[k] += v; });
+      }
+      const total = sums.reduce((a, b) => a + b, 0);
+      const imbalance = total > 0 ? Math.max.apply(null, sums) / (total / sums.length) : null;
+      return { t: p.t, loads: sums.map(v => v / count), imbalance: imbalance };
+    });
+  }
+
   function renderSlots(s) {
-    const perSecond = (state.window === '1m' ? 60 : 1);
+    const seconds = state.window === '1m' ? 60 : 1;
+    const smooth = state.window === '1m' ? 1 : 5;
+    const trend = trailing(s.points, smooth);
+    document.getElementById('slots-note').textContent = 'expert invocations per second' +
+      (smooth > 1 ? ', ' + smooth + ' s moving average' : '') + '; dashed lines mark plan changes';
     const c = state.charts.slots;
     setRange(c, s.from, s.to);
     c.data.datasets = s.slots.map((slot, i) => series('slot ' + slot, SLOT_COLORS[i % SLOT_COLORS.length],
-      s.points.map(p => ({ x: p.t, y: p.loads[i] / perSecond }))));
+      trend.map(p => ({ x: p.t, y: p.loads[i] / seconds }))));
     c.options.plugins.planMarkers.markers = s.plans;
     c.update('none');
     const panel = document.getElementById('panel-slots');
@@ -210,7 +231,13 @@
 
     const ci = state.charts.imbalance;
     setRange(ci, s.from, s.to);
-    ci.data.datasets = [series('imbalance', '#7048e8', s.points.map(p => ({ x: p.t, y: p.imbalance })), false)];
+    const wide = state.window === '1m' ? 1 : 10;
+    ci.data.datasets = [
+      Object.assign(series('per window', '#b197fc', s.points.map(p => ({ x: p.t, y: p.imbalance }))), { borderWidth: 1 }),
+      Object.assign(series(wide > 1 ? wide + ' s' : 'per minute', '#5f3dc4',
+        trailing(s.points, wide).map(p => ({ x: p.t, y: p.imbalance }))), { borderWidth: 2.4 })
+    ];
+    if (wide === 1) ci.data.datasets.pop();
     ci.options.scales.y.suggestedMin = 1;
     ci.options.scales.y.beginAtZero = false;
     ci.options.plugins.planMarkers.markers = s.plans;
@@ -262,7 +289,7 @@
     const body = document.querySelector('#sources tbody');
     body.innerHTML = s.sources.map(r =>
       '<tr><td class="source">' + text(r.sourceId) + '</td><td class="num">' + r.count.toLocaleString() +
-      '</td><td class="num">' + number(r.outputMean, 3) + '</td><td><div class="rate"><div class="bar"><span style="width:' +
+      '</td><td class="num">' + (r.outputMean === null ? '–' : r.outputMean.toFixed(3)) + '</td><td><div class="rate"><div class="bar"><span style="width:' +
       ((r.anomalyRate || 0) * 100).toFixed(1) + '%"></span></div><span class="pct">' + percent(r.anomalyRate) +
       '</span></div></td></tr>').join('');
     markHasData('panel-sources', s.sources.some(r => r.count > 0));

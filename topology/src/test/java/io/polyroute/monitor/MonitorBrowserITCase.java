@@ -11,9 +11,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +24,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -77,20 +78,32 @@ class MonitorBrowserITCase {
         try (MonitorKafka topics = new MonitorKafka(KAFKA);
                 Monitor monitor = new Monitor(topics.options(tempDir.resolve("state"), Map.of())).start()) {
             long now = System.currentTimeMillis();
-            long start = now - 250_000;
-            SyntheticPipelineStream stream = new SyntheticPipelineStream(topics, start, now - 130_000);
+            long start = now - 200_000;
+            SyntheticPipelineStream stream = new SyntheticPipelineStream(topics, start, now - 100_000);
             stream.emit(start, now);
             long[] fedUntil = {now};
             long stopFeedingAt = now + 150_000;
+            AtomicReference<Throwable> feederFailure = new AtomicReference<>();
             feeder.scheduleAtFixedRate(() -> {
-                long t = Math.min(System.currentTimeMillis(), stopFeedingAt);
-                stream.emit(fedUntil[0], t);
-                fedUntil[0] = t;
+                try {
+                    long t = Math.min(System.currentTimeMillis(), stopFeedingAt);
+                    stream.emit(fedUntil[0], t);
+                    fedUntil[0] = t;
+                } catch (RuntimeException | Error e) {
+                    feederFailure.compareAndSet(null, e);
+                    throw e;
+                }
             }, 500, 500, TimeUnit.MILLISECONDS);
 
             MonitorKafka.await("the monitor to run with queryable stores", Duration.ofSeconds(60),
                     () -> topics.get(monitor.url(), "api/health").filter(h -> h.contains("\"ready\":true")),
                     () -> monitor.state().name());
+            // The page should show the stream as it runs, not the monitor catching up on the backlog.
+            long[] lag = {-1};
+            MonitorKafka.await("the monitor to catch up with the backlog", Duration.ofSeconds(90), () -> {
+                lag[0] = topics.lag(monitor.options().applicationId());
+                return lag[0] < 100 ? Optional.of(lag[0]) : Optional.empty();
+            }, () -> lag[0] + " records behind");
 
             browser = startBrowser();
             browser.get(monitor.url().toString());
@@ -110,6 +123,7 @@ class MonitorBrowserITCase {
             assertThat(browser.findElements(By.cssSelector("#heatmap td.replica"))).hasSize(10);
             assertThat(pageErrors(browser)).as("JavaScript errors the page raised").isEmpty();
             assertThat(severeConsoleEntries(browser)).as("errors in the browser console").isEmpty();
+            assertThat(feederFailure.get()).as("a failure of the live feed").isNull();
         } finally {
             feeder.shutdownNow();
             if (browser != null) {
@@ -138,13 +152,20 @@ class MonitorBrowserITCase {
         return driver;
     }
 
-    /** Makes the window as tall as the page, so the screenshot shows all of it, and waits for a redraw. */
+    /** Makes the viewport as tall as the page, so the screenshot shows all of it, and waits for a redraw. */
     private static void fitWindowToPage(ChromeDriver browser, WebDriverWait wait) {
-        long height = (Long) browser.executeScript("return document.documentElement.scrollHeight;");
-        browser.manage().window().setSize(new Dimension(1440, (int) height + 40));
-        String updated = browser.findElement(By.id("updated")).getText();
-        wait.withMessage("the page to refresh after the resize")
-                .until(d -> !browser.findElement(By.id("updated")).getText().equals(updated));
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long height = (Long) browser.executeScript("return document.documentElement.scrollHeight;");
+            long viewport = (Long) browser.executeScript("return window.innerHeight;");
+            if (height <= viewport) {
+                return;
+            }
+            browser.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
+                    "width", 1440, "height", height, "deviceScaleFactor", 1, "mobile", false));
+            String updated = browser.findElement(By.id("updated")).getText();
+            wait.withMessage("the page to refresh after the resize")
+                    .until(d -> !browser.findElement(By.id("updated")).getText().equals(updated));
+        }
     }
 
     private static List<String> emptyPanels(ChromeDriver browser) {

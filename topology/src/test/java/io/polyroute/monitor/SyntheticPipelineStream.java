@@ -31,6 +31,7 @@ final class SyntheticPipelineStream {
         DeadLetterReason.WRONG_DIMENSION, DeadLetterReason.NON_FINITE, DeadLetterReason.UNDECODABLE,
         DeadLetterReason.WRONG_DIMENSION, DeadLetterReason.DUPLICATE};
     private static final long REPORT_MS = 5_000;
+    private static final int STEP_MS = 33;
 
     private final MonitorKafka topics;
     private final long rebalanceAt;
@@ -52,10 +53,10 @@ final class SyntheticPipelineStream {
         topics.send(initialPlan(startMs));
     }
 
-    /** Writes what the pipeline emitted in [fromMs, toMs), at about 40 predictions a second. */
+    /** Writes what the pipeline emitted in [fromMs, toMs), at about 30 predictions a second. */
     void emit(long fromMs, long toMs) {
-        for (long t = fromMs; t < toMs; t += 25) {
-            if (t >= rebalanceAt && t - 25 < rebalanceAt) {
+        for (long t = fromMs; t < toMs; t += STEP_MS) {
+            if (t >= rebalanceAt && t - STEP_MS < rebalanceAt) {
                 topics.send(rebalancedPlan(rebalanceAt));
             }
             if (t >= nextReport) {
@@ -64,9 +65,9 @@ final class SyntheticPipelineStream {
             }
             double wave = 1 + 0.25 * Math.sin(t / 20_000.0);
             if (random.nextDouble() < wave * 0.95) {
-                prediction(t + random.nextInt(25));
+                prediction(t + random.nextInt(STEP_MS));
             }
-            if (random.nextDouble() < 0.006) {
+            if (random.nextDouble() < 0.008) {
                 topics.send(MonitorRecords.deadLetter(REASONS[random.nextInt(REASONS.length)], t));
             }
         }
