@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
         name = "bundle",
         mixinStandardHelpOptions = true,
         description = "Build, validate and inspect model bundles (see docs/bundle-format.md).",
-        subcommands = {BundleValidateCommand.class})
+        subcommands = {BundleBuildCommand.class, BundleValidateCommand.class, BundleInspectCommand.class})
 public final class BundleCommand implements Runnable {
     @Spec CommandSpec spec;
 

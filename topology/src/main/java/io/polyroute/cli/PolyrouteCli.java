@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Serve mixture-of-experts models over Kafka streams with Apache Flink.",
-        subcommands = {CommandLine.HelpCommand.class, BundleCommand.class, ScoreCommand.class, MonitorCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, RunCommand.class, MonitorCommand.class,
+            BundleCommand.class, ScoreCommand.class})
 public final class PolyrouteCli implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -27,6 +28,8 @@ public final class PolyrouteCli implements Runnable {
         CommandLine cl = new CommandLine(new PolyrouteCli());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(PolyrouteCli::handleFailure);
+        cl.getSubcommands().get("run").getCommandSpec().usageMessage()
+                .footer(io.polyroute.job.config.OptionsRegistry.helpText());
         return cl;
     }
 
@@ -36,7 +39,9 @@ public final class PolyrouteCli implements Runnable {
      */
     private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                || e instanceof io.polyroute.runtime.bundle.BundleValidationException) {
+                || e instanceof io.polyroute.runtime.bundle.BundleValidationException
+                || e instanceof io.polyroute.job.config.ConfigException
+                || e instanceof io.polyroute.kafka.MissingTopicException) {
             cl.getErr().println("error: " + e.getMessage());
             return 2;
         }

@@ -26,6 +26,7 @@ public final class OptionsRegistry {
             BatchingOptions.group(),
             DedupeOptions.group(),
             InputOptions.group(),
+            RebalanceOptions.group(),
             io.polyroute.monitor.MonitorOptions.group());
 
     private static final Map<String, ConfigOption<?>> BY_KEY = index(GROUPS);

@@ -25,6 +25,7 @@ public final class DedupeFunction extends KeyedProcessFunction<String, InFlight,
     private final Duration horizon;
     private transient ValueState<Boolean> seen;
     private transient Counter duplicates;
+    private transient Counter rejected;
 
     public DedupeFunction(Duration horizon) {
         if (horizon.isNegative() || horizon.isZero()) {
@@ -43,12 +44,14 @@ public final class DedupeFunction extends KeyedProcessFunction<String, InFlight,
                 .build());
         seen = getRuntimeContext().getState(d);
         duplicates = getRuntimeContext().getMetricGroup().counter(JobMetrics.DUPLICATES);
+        rejected = getRuntimeContext().getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
     }
 
     @Override
     public void processElement(InFlight rec, Context ctx, Collector<InFlight> out) throws Exception {
         if (seen.value() != null) {
             duplicates.inc();
+            rejected.inc();
             ctx.output(DeadLetters.TAG, Rejected.of(rec, DeadLetterReason.DUPLICATE.name(),
                     "Event id " + rec.eventId + " was already received within the dedupe horizon of " + horizon + "."));
             return;

@@ -16,11 +16,11 @@ import io.polyroute.runtime.kit.onnx.OnnxGraph;
  * softmax is multiplied by the mask once more so that the zeros do not depend on how a Softmax
  * kernel treats -inf.
  */
-final class TopKRouting {
+public final class TopKRouting {
     private TopKRouting() {}
 
     /** Adds the routing nodes for {@code logits} of shape {@code [N, groups·experts]}; returns the weights. */
-    static String weights(OnnxGraph g, String logits, int groups, int experts, int k) {
+    public static String weights(OnnxGraph g, String logits, int groups, int experts, int k) {
         String z = GraphOps.reshape(g, logits, 0, groups, experts);
         String[] top = g.opN("TopK", Attrs.of().i("axis", -1).i("largest", 1).i("sorted", 1), 2,
                 z, g.constantLong("k", new long[] {k}, 1));

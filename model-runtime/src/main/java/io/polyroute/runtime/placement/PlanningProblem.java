@@ -1,0 +1,67 @@
+package io.polyroute.runtime.placement;
+
+import java.util.Map;
+
+/**
+ * The fixed part of one planning run: loads, slots, capacity, pins and the effective replica
+ * budget. Pinned experts are not planned; their traffic is a fixed base load on their slots.
+ */
+final class PlanningProblem {
+    final int experts;
+    final int slots;
+    final int capacity;
+    /** Load per expert (ns of work per second). */
+    final double[] load;
+    /** The pin of each expert, null when the expert is free. */
+    final ExpertReplicas[] pins;
+    /** Load each slot receives from pinned experts. */
+    final double[] base;
+    /** Resident sessions each slot holds for pinned experts. */
+    final int[] pinnedResident;
+    /** Maximum number of replicas beyond one per expert, pinned experts included. */
+    final int budget;
+
+    PlanningProblem(double[] load, int slots, int capacity, int requestedBudget, Map<Integer, ExpertReplicas> pins) {
+        this.experts = load.length;
+        this.slots = slots;
+        this.capacity = capacity;
+        this.load = load.clone();
+        this.pins = new ExpertReplicas[experts];
+        this.base = new double[slots];
+        this.pinnedResident = new int[slots];
+        int pinnedExtras = 0;
+        for (Map.Entry<Integer, ExpertReplicas> p : pins.entrySet()) {
+            int e = p.getKey();
+            ExpertReplicas r = p.getValue();
+            this.pins[e] = r;
+            pinnedExtras += r.count() - 1;
+            for (int i = 0; i < r.count(); i++) {
+                base[r.slot(i)] += load[e] * r.share(i);
+                pinnedResident[r.slot(i)]++;
+            }
+        }
+        // More extras than free capacity, or than one replica per slot, could never be placed.
+        int placeable = Math.min(slots * capacity - experts, experts * (slots - 1));
+        this.budget = Math.max(pinnedExtras, Math.min(requestedBudget, placeable));
+    }
+
+    boolean pinned(int expert) {
+        return pins[expert] != null;
+    }
+
+    int freeExperts() {
+        int n = 0;
+        for (ExpertReplicas p : pins) {
+            n += p == null ? 1 : 0;
+        }
+        return n;
+    }
+
+    double totalLoad() {
+        double sum = 0;
+        for (double l : load) {
+            sum += l;
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,84 @@
+package io.polyroute.cli;
+
+import io.polyroute.demo.DemoSettings;
+import io.polyroute.demo.EmbeddedDemo;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code polyroute demo}: the embedded default, everything in one process. */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Run everything in one process: an in-process Kafka broker, the factory sensor simulator,",
+            "the Polyroute job on a local Flink MiniCluster (expert-parallel, 4 slots) serving the",
+            "factory-moe bundle (built on first use), with one status line per second. Ends with",
+            "records_in=<n> predictions=<n> dead_letters=<n> duplicates=<n> missing=<n> mismatches=<n>",
+            "and exits non-zero when duplicates, missing or mismatches is not 0."
+        })
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Stop after this many seconds (default: run until Ctrl-C).")
+    long duration;
+
+    @Option(names = "--verify", description = "Re-score every prediction with the bundle's reference.onnx at the end "
+            + "(keeps the inputs in memory).")
+    boolean verify;
+
+    @Option(names = "--rate", defaultValue = "2000", description = "Records per second from the simulator (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--bad-share", defaultValue = "0.002",
+            description = "Share of deliberately bad records, to show the dead-letter path (default: ${DEFAULT-VALUE}).")
+    double badShare;
+
+    @Option(names = "--mode", defaultValue = "expert-parallel", description = "expert-parallel or fused (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--slots", defaultValue = "4", description = "Expert slots (default: ${DEFAULT-VALUE}).")
+    int slots;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of the other operators (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--models", defaultValue = "models", paramLabel = "DIR",
+            description = "Model repository; the demo bundle is built in DIR/factory-moe on first use (default: ${DEFAULT-VALUE}).")
+    Path models;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Simulator seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Dashboard port; 0 picks a free one, -1 turns it off (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Override a job option (see 'polyroute run --help').")
+    List<String> sets = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        EmbeddedDemo demo = new EmbeddedDemo(new DemoSettings(duration, verify, rate, badShare, mode, slots,
+                parallelism, models, seed, sets, port), System.out);
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            demo.requestStop();
+            try {
+                main.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int code = demo.run();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook is already running and waits for us.
+        }
+        return code;
+    }
+}

@@ -1,0 +1,42 @@
+package io.polyroute.demo;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@code polyroute demo} runs.
+ *
+ * @param durationSeconds stop after this long; 0 runs until Ctrl-C
+ * @param verify re-score every prediction with reference.onnx at the end
+ * @param ratePerSecond records the simulator sends per second
+ * @param badShare share of deliberately bad records
+ * @param mode job mode (expert-parallel or fused)
+ * @param slots expert slots
+ * @param parallelism parallelism of the other operators
+ * @param modelsDir where the demo bundle lives (built on first use)
+ * @param seed simulator seed
+ * @param overrides extra job options, {@code key=value}
+ * @param monitorPort HTTP port of the dashboard; 0 picks a free one, -1 disables it
+ */
+public record DemoSettings(long durationSeconds, boolean verify, double ratePerSecond, double badShare, String mode,
+        int slots, int parallelism, Path modelsDir, long seed, List<String> overrides, int monitorPort) {
+
+    public DemoSettings {
+        if (durationSeconds < 0) {
+            throw new IllegalArgumentException("--duration must be >= 0 seconds, but is " + durationSeconds + ".");
+        }
+        if (!(ratePerSecond > 0)) {
+            throw new IllegalArgumentException("--rate must be > 0 records/s, but is " + ratePerSecond + ".");
+        }
+        if (badShare < 0 || badShare > 1) {
+            throw new IllegalArgumentException("--bad-share must be between 0 and 1, but is " + badShare + ".");
+        }
+        if (slots < 1) {
+            throw new IllegalArgumentException("--slots must be >= 1, but is " + slots + ".");
+        }
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("--parallelism must be >= 1, but is " + parallelism + ".");
+        }
+        overrides = List.copyOf(overrides);
+    }
+}

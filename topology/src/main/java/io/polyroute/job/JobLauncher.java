@@ -1,0 +1,87 @@
+package io.polyroute.job;
+
+import io.polyroute.job.config.BundleOptions;
+import io.polyroute.job.config.ConfigException;
+import io.polyroute.job.config.JobConfig;
+import io.polyroute.job.config.JobOptions;
+import io.polyroute.kafka.Topics;
+import io.polyroute.runtime.bundle.BundleLoader;
+import io.polyroute.runtime.bundle.BundleValidationException;
+import io.polyroute.runtime.bundle.ModelBundle;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * Everything that must hold before the job starts, checked in one place, then the job itself:
+ * the configuration, the bundle (fully validated), the topics. Failures name the key to fix.
+ */
+public final class JobLauncher {
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+
+    private JobLauncher() {}
+
+    /** Loads and validates the bundle named by {@code bundle.path}. */
+    public static ModelBundle loadBundle(JobConfig config) {
+        String path = config.require(BundleOptions.PATH);
+        try {
+            return BundleLoader.load(Path.of(path));
+        } catch (BundleValidationException e) {
+            throw new ConfigException(BundleOptions.PATH.key(), "The bundle at " + BundleOptions.PATH.key() + "="
+                    + path + " was refused: " + e.getMessage());
+        }
+    }
+
+    /** Checks (or, with topics.auto-create, creates) every topic the job uses. */
+    public static void ensureTopics(JobConfig config) {
+        try (Admin admin = Admin.create(config.kafkaClientProperties())) {
+            Topics.ensure(admin, config, ADMIN_TIMEOUT);
+        }
+    }
+
+    /**
+     * An environment for this job: the surrounding one when submitted with {@code flink run} or the
+     * REST API, a remote one for {@code jobManager} ("host:port"), else a local MiniCluster with
+     * enough task slots for the expert operator.
+     */
+    public static StreamExecutionEnvironment environment(JobConfig config, String jobManager) {
+        if (jobManager != null) {
+            int colon = jobManager.lastIndexOf(':');
+            if (colon < 1) {
+                throw new IllegalArgumentException("--jobmanager must be host:port (the JobManager's REST address), "
+                        + "but is '" + jobManager + "'.");
+            }
+            String host = jobManager.substring(0, colon);
+            int port = Integer.parseInt(jobManager.substring(colon + 1));
+            return StreamExecutionEnvironment.createRemoteEnvironment(host, port, thisJar());
+        }
+        Configuration local = new Configuration();
+        local.set(TaskManagerOptions.NUM_TASK_SLOTS,
+                Math.max(config.get(JobOptions.PARALLELISM), config.get(JobOptions.SLOTS)));
+        return StreamExecutionEnvironment.getExecutionEnvironment(local);
+    }
+
+    /** Builds the job on {@code env} and starts it without waiting for it to end. */
+    public static JobClient start(StreamExecutionEnvironment env, JobConfig config, ModelBundle bundle) throws Exception {
+        PolyrouteJob.build(env, config, bundle);
+        return env.executeAsync(config.get(JobOptions.NAME));
+    }
+
+    private static String thisJar() {
+        try {
+            Path p = Path.of(JobLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!p.toString().endsWith(".jar")) {
+                throw new IllegalStateException("Submitting to a remote JobManager needs the shaded job jar; run "
+                        + "through ./polyroute (which uses topology/target/polyroute-topology-*-all.jar), not from "
+                        + "classes in " + p + ".");
+            }
+            return p.toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("Cannot locate the job jar: " + e, e);
+        }
+    }
+}

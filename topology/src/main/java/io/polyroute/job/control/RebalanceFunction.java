@@ -1,0 +1,186 @@
+package io.polyroute.job.control;
+
+import io.polyroute.runtime.placement.LoadSmoother;
+import io.polyroute.runtime.placement.LoadSnapshot;
+import io.polyroute.runtime.placement.PlanDecision;
+import io.polyroute.runtime.placement.PlanRequest;
+import io.polyroute.runtime.placement.PlanVersion;
+import io.polyroute.runtime.placement.Planner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REBALANCER (parallelism 1, a single key): collects the GATE and EXPERT load reports of each
+ * window, smooths demand and cost per expert, runs the {@link Planner} for every stage and, when
+ * a stage's plan is worth publishing, emits a new versioned plan for the plans topic. The second
+ * input is the plans topic itself, so the rebalancer learns about manual pins and never goes
+ * backwards in version.
+ */
+public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, LoadReport, byte[], byte[]> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(RebalanceFunction.class);
+
+    private final RebalanceSettings settings;
+    private transient Planner planner;
+    private transient ValueState<byte[]> current;
+    private transient ValueState<Integer> sinceLastPublish;
+    private transient Map<Long, List<LoadReport>> windows;
+    private transient LoadSmoother[] smoothers;
+
+    public RebalanceFunction(RebalanceSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        Planner.Builder b = Planner.builder()
+                .hysteresis(settings.hysteresis())
+                .stickinessThreshold(settings.stickiness())
+                .cooldownWindows(settings.cooldownWindows());
+        if (settings.replicaBudget() >= 0) {
+            b.replicaBudget(settings.replicaBudget());
+        }
+        planner = b.build();
+        current = getRuntimeContext().getState(new ValueStateDescriptor<>("plan",
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        sinceLastPublish = getRuntimeContext().getState(new ValueStateDescriptor<>("since-last-publish", Types.INT));
+        windows = new TreeMap<>();
+        smoothers = new LoadSmoother[settings.expertsPerStage().size()];
+        for (int s = 0; s < smoothers.length; s++) {
+            smoothers[s] = new LoadSmoother(settings.expertsPerStage().get(s), settings.smoothing());
+        }
+    }
+
+    @Override
+    public void processElement1(LoadReport report, Context ctx, Collector<byte[]> out) throws Exception {
+        List<LoadReport> w = windows.computeIfAbsent(report.windowStart, k -> new ArrayList<>());
+        w.add(report);
+        // Plan when every GATE subtask has reported the window for every stage, or half a window late.
+        ctx.timerService().registerProcessingTimeTimer(report.windowEnd + settings.windowMillis() / 2);
+        long gateReports = w.stream().filter(r -> LoadReport.GATE.equals(r.source)).count();
+        if (gateReports >= (long) settings.gateSubtasks() * settings.expertsPerStage().size()
+                && w.stream().filter(r -> LoadReport.EXPERT.equals(r.source)).count()
+                        >= (long) settings.slots() * settings.expertsPerStage().size()) {
+            planWindow(report.windowStart, out);
+        }
+    }
+
+    @Override
+    public void processElement2(byte[] planBytes, Context ctx, Collector<byte[]> out) throws Exception {
+        PlanVersion seen = PlanCodec.decode(planBytes);
+        PlanVersion mine = currentPlan();
+        if (seen.version() > mine.version()) {
+            current.update(planBytes);
+            LOG.info("Adopted plan {} from the plans topic ({}).", seen.version(), seen.reason());
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<byte[]> out) throws Exception {
+        for (Long start : new ArrayList<>(windows.keySet())) {
+            if (start + settings.windowMillis() + settings.windowMillis() / 2 <= timestamp) {
+                planWindow(start, out);
+            }
+        }
+    }
+
+    private void planWindow(long windowStart, Collector<byte[]> out) throws Exception {
+        List<LoadReport> reports = windows.remove(windowStart);
+        if (reports == null) {
+            return;
+        }
+        PlanVersion plan = currentPlan();
+        int since = sinceLastPublish.value() == null ? Integer.MAX_VALUE / 2 : sinceLastPublish.value();
+        List<PlanDecision> decisions = new ArrayList<>();
+        boolean publish = false;
+        for (int s = 0; s < smoothers.length; s++) {
+            LoadSnapshot load = smoothers[s].update(demand(reports, s), cost(reports, s));
+            int experts = settings.expertsPerStage().get(s);
+            PlanDecision d = planner.plan(PlanRequest.builder()
+                    .load(load)
+                    .slots(settings.slots())
+                    .slotCapacity(settings.slotCapacity() < 0 ? experts : settings.slotCapacity())
+                    .current(plan.stage(s))
+                    .pins(plan.pins(s))
+                    .windowsSinceLastPublish(since)
+                    .build());
+            decisions.add(d);
+            publish |= d.published();
+        }
+        if (!publish) {
+            sinceLastPublish.update(since + 1);
+            return;
+        }
+        PlanVersion.Builder next = PlanVersion.builder()
+                .version(plan.version() + 1)
+                .timestampMillis(System.currentTimeMillis());
+        StringBuilder reason = new StringBuilder();
+        double imbalance = 1.0;
+        int moved = 0;
+        for (int s = 0; s < decisions.size(); s++) {
+            PlanDecision d = decisions.get(s);
+            next.stage(d.placement().orElse(plan.stage(s)));
+            next.pinned(s, plan.pinnedExperts(s));
+            if (d.published()) {
+                reason.append(reason.length() == 0 ? "" : "; ").append(smoothers.length > 1 ? "stage " + s + ": " : "")
+                        .append(d.reason());
+                moved += d.sessionsMoved();
+            }
+            imbalance = Math.max(imbalance, d.published() ? d.imbalanceAfter() : d.imbalanceBefore());
+        }
+        PlanVersion published = next.reason(reason.toString()).predictedImbalance(imbalance).sessionsMoved(moved).build();
+        byte[] bytes = PlanCodec.encode(published);
+        current.update(bytes);
+        sinceLastPublish.update(0);
+        LOG.info("Publishing plan {}: {}", published.version(), published.reason());
+        out.collect(bytes);
+    }
+
+    private double[] demand(List<LoadReport> reports, int stage) {
+        double[] d = new double[settings.expertsPerStage().get(stage)];
+        double seconds = settings.windowMillis() / 1000.0;
+        for (LoadReport r : reports) {
+            if (r.stage == stage && LoadReport.GATE.equals(r.source)) {
+                for (int e = 0; e < d.length; e++) {
+                    d[e] += r.records[e] / seconds;
+                }
+            }
+        }
+        return d;
+    }
+
+    private double[] cost(List<LoadReport> reports, int stage) {
+        int experts = settings.expertsPerStage().get(stage);
+        double[] nanos = new double[experts];
+        double[] records = new double[experts];
+        for (LoadReport r : reports) {
+            if (r.stage == stage && LoadReport.EXPERT.equals(r.source)) {
+                for (int e = 0; e < experts; e++) {
+                    nanos[e] += r.serviceNanos[e];
+                    records[e] += r.records[e];
+                }
+            }
+        }
+        double[] c = new double[experts];
+        for (int e = 0; e < experts; e++) {
+            c[e] = records[e] > 0 ? nanos[e] / records[e] : Double.NaN;
+        }
+        return c;
+    }
+
+    private PlanVersion currentPlan() throws Exception {
+        byte[] b = current.value();
+        return b == null ? PlanVersion.initial(settings.expertsPerStage(), settings.slots()) : PlanCodec.decode(b);
+    }
+}

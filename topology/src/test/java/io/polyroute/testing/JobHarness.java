@@ -1,0 +1,167 @@
+package io.polyroute.testing;
+
+import io.polyroute.avro.DeadLetter;
+import io.polyroute.avro.Prediction;
+import io.polyroute.avro.SensorReading;
+import io.polyroute.job.PolyrouteJob;
+import io.polyroute.job.config.JobConfig;
+import io.polyroute.runtime.bundle.ModelBundle;
+import io.polyroute.runtime.eval.ReferenceModel;
+import io.polyroute.runtime.onnx.RuntimeOptions;
+import io.polyroute.schemas.AvroCodec;
+import io.polyroute.schemas.AvroEncoding;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** Helpers for job integration tests: random sensor records, running the job, reading its outputs. */
+public final class JobHarness {
+    private JobHarness() {}
+
+    /** {@code n} random readings of width {@code dim}, ids {@code prefix-i}, tasks drawn from {@code tasks}. */
+    public static List<SensorReading> randomReadings(String prefix, int n, int dim, List<String> tasks, long seed) {
+        Random rnd = new Random(seed);
+        List<SensorReading> out = new ArrayList<>(n);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < n; i++) {
+            List<Float> f = new ArrayList<>(dim);
+            for (int j = 0; j < dim; j++) {
+                f.add((float) (rnd.nextGaussian() * 1.5));
+            }
+            out.add(SensorReading.newBuilder()
+                    .setEventId(prefix + "-" + i)
+                    .setSourceId("machine-" + (i % 7))
+                    .setTask(tasks.isEmpty() ? null : tasks.get(rnd.nextInt(tasks.size())))
+                    .setEventTime(Instant.ofEpochMilli(now))
+                    .setFeatures(f)
+                    .build());
+        }
+        return out;
+    }
+
+    public static List<byte[]> encode(List<SensorReading> readings) {
+        AvroCodec<SensorReading> codec = AvroCodec.of(SensorReading.class, AvroEncoding.BINARY);
+        List<byte[]> out = new ArrayList<>(readings.size());
+        for (SensorReading r : readings) {
+            out.add(codec.encode(r));
+        }
+        return out;
+    }
+
+    /**
+     * Builds the job on the current (MiniCluster) environment and runs it to the end of its bounded
+     * input; returns the result, which names the job.
+     */
+    public static JobExecutionResult runBounded(JobConfig config, ModelBundle bundle) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        PolyrouteJob.build(env, withControlTopics(config).with("input.bounded", "true"), bundle);
+        return env.execute(config.get(io.polyroute.job.config.JobOptions.NAME));
+    }
+
+    /**
+     * The config with fresh random load and plans topics (created here) unless the test named
+     * its own, so concurrent jobs never share a control loop.
+     */
+    public static JobConfig withControlTopics(JobConfig config) {
+        JobConfig out = config;
+        java.util.List<org.apache.kafka.clients.admin.NewTopic> create = new ArrayList<>();
+        if (!config.explicitValues().containsKey("topics.load")) {
+            String t = KafkaTestUtils.randomTopic("load");
+            out = out.with("topics.load", t);
+            create.add(new org.apache.kafka.clients.admin.NewTopic(t, 1, (short) 1));
+        }
+        if (!config.explicitValues().containsKey("topics.plans")) {
+            String t = KafkaTestUtils.randomTopic("plans");
+            out = out.with("topics.plans", t);
+            create.add(new org.apache.kafka.clients.admin.NewTopic(t, 1, (short) 1));
+        }
+        if (!create.isEmpty()) {
+            try (org.apache.kafka.clients.admin.Admin admin =
+                    org.apache.kafka.clients.admin.Admin.create(config.kafkaClientProperties())) {
+                io.polyroute.kafka.Topics.createIfMissing(admin, create, Duration.ofSeconds(30));
+            }
+        }
+        return out;
+    }
+
+    public static Map<String, Prediction> predictionsById(KafkaBrokerExtension kafka, String topic, int count,
+            Duration timeout) {
+        AvroCodec<Prediction> codec = AvroCodec.of(Prediction.class, AvroEncoding.BINARY);
+        Map<String, Prediction> out = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : kafka.awaitRecords(topic, count, timeout)) {
+            Prediction p = codec.decode(r.value());
+            if (out.put(p.getEventId(), p) != null) {
+                throw new AssertionError("Prediction for " + p.getEventId() + " appears more than once.");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Asserts that {@code predictions} answers exactly the event ids of {@code readings}: none
+     * missing, none extra. Linear in the number of records, and names a few offenders on failure.
+     */
+    public static void assertAnswersExactly(Map<String, Prediction> predictions, List<SensorReading> readings) {
+        Set<String> expected = new HashSet<>();
+        readings.forEach(r -> expected.add(r.getEventId()));
+        List<String> missing = expected.stream().filter(id -> !predictions.containsKey(id)).sorted().toList();
+        List<String> extra = predictions.keySet().stream().filter(id -> !expected.contains(id)).sorted().toList();
+        if (!missing.isEmpty() || !extra.isEmpty()) {
+            throw new AssertionError(missing.size() + " event ids have no prediction (e.g. "
+                    + missing.subList(0, Math.min(5, missing.size())) + ") and " + extra.size()
+                    + " predictions answer no input reading (e.g. " + extra.subList(0, Math.min(5, extra.size()))
+                    + ").");
+        }
+    }
+
+    public static List<DeadLetter> deadLetters(KafkaBrokerExtension kafka, String topic, int count, Duration timeout) {
+        AvroCodec<DeadLetter> codec = AvroCodec.of(DeadLetter.class, AvroEncoding.BINARY);
+        List<DeadLetter> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : kafka.awaitRecords(topic, count, timeout)) {
+            out.add(codec.decode(r.value()));
+        }
+        return out;
+    }
+
+    /** The largest relative error of the predictions against the bundle's reference model. */
+    public static double maxReferenceError(ModelBundle bundle, List<SensorReading> readings,
+            Map<String, Prediction> predictions) {
+        int d = bundle.inputDim();
+        int od = bundle.outputDim();
+        int n = readings.size();
+        float[] x = new float[n * d];
+        int[] tasks = new int[n];
+        for (int r = 0; r < n; r++) {
+            List<Float> f = readings.get(r).getFeatures();
+            for (int j = 0; j < d; j++) {
+                x[r * d + j] = f.get(j);
+            }
+            tasks[r] = bundle.taskIndex(readings.get(r).getTask());
+        }
+        double worst = 0;
+        try (ReferenceModel ref = ReferenceModel.open(bundle, RuntimeOptions.cpu())) {
+            float[] want = ref.predict(x, n, tasks);
+            float[] got = new float[od];
+            for (int r = 0; r < n; r++) {
+                Prediction p = predictions.get(readings.get(r).getEventId());
+                if (p == null) {
+                    throw new AssertionError("No prediction for " + readings.get(r).getEventId());
+                }
+                for (int i = 0; i < od; i++) {
+                    got[i] = p.getOutput().get(i);
+                }
+                worst = Math.max(worst, ReferenceModel.relativeError(got, 0, want, r * od, od));
+            }
+        }
+        return worst;
+    }
+}
