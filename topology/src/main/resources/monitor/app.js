@@ -48,6 +48,7 @@
       const area = chart.chartArea;
       const ctx = chart.ctx;
       ctx.save();
+      let labelEnd = -Infinity;
       markers.forEach(m => {
         const px = x.getPixelForValue(m.time);
         if (px < area.left || px > area.right) return;
@@ -63,6 +64,8 @@
         ctx.font = '600 11px system-ui, sans-serif';
         const w = ctx.measureText(label).width + 8;
         const left = px + w + 2 > area.right ? px - w - 2 : px + 2;
+        if (left < labelEnd + 2) return; // too close to the previous label: the line alone marks it
+        labelEnd = left + w;
         ctx.fillStyle = 'rgba(255,255,255,0.9)';
         ctx.fillRect(left, area.top + 2, w, 16);
         ctx.fillStyle = PLAN_COLOR;

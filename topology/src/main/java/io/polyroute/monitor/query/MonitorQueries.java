@@ -5,8 +5,10 @@ import io.polyroute.monitor.MonitorStores;
 import io.polyroute.monitor.Resolution;
 import io.polyroute.monitor.WindowedAggregate;
 import io.polyroute.monitor.aggregate.LatencySketch;
+import io.polyroute.monitor.aggregate.LoadMatrix;
 import io.polyroute.monitor.aggregate.SourceStats;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,6 +18,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 
 /**
  * Every figure the monitor shows, computed from its state stores on request.
@@ -58,21 +63,29 @@ public final class MonitorQueries {
         return Resolution.SECOND.windowStart(clock.millis() - options.displayDelay().toMillis());
     }
 
-    /** The application's state, and whether every state store can be queried now. */
+    /**
+     * The application's state, and whether the figures can be queried now: the application runs
+     * (not starting or rebalancing) and every state store answers a read.
+     */
     public Views.Health health() {
-        boolean ready;
+        String current = state.get();
+        boolean ready = "RUNNING".equals(current);
         try {
-            for (WindowedAggregate<String, ?> aggregate : MonitorStores.windowed()) {
+            Instant now = Instant.ofEpochMilli(clock.millis());
+            for (int i = 0; ready && i < MonitorStores.windowed().size(); i++) {
+                WindowedAggregate<String, ?> aggregate = MonitorStores.windowed().get(i);
                 for (Resolution resolution : Resolution.values()) {
-                    stores.windowStore(aggregate.storeName(resolution));
+                    ReadOnlyWindowStore<String, ?> store = stores.windowStore(aggregate.storeName(resolution));
+                    try (KeyValueIterator<Windowed<String>, ?> it = store.fetchAll(now, now)) {
+                        it.hasNext();
+                    }
                 }
             }
-            stores.keyValueStore(MonitorStores.PLANS);
-            ready = true;
+            ready = ready && stores.keyValueStore(MonitorStores.PLANS).approximateNumEntries() >= 0;
         } catch (InvalidStateStoreException e) {
             ready = false;
         }
-        return new Views.Health(state.get(), ready);
+        return new Views.Health(current, ready);
     }
 
     /** Predictions per window over the last {@code minutes}. */
@@ -180,11 +193,11 @@ public final class MonitorQueries {
         SourceStats sources = SourceStats.empty();
         Map<String, SourceStats> bySource = reader.totals(MonitorStores.SOURCES, minuteAgo, until, k -> true);
         bySource.values().forEach(sources::add);
-        var latest = plans.latest();
-        var routed = load.routed(minuteAgo, until);
+        LoadMatrix routed = load.routed(minuteAgo, until);
+        int slots = load.slotCount(routed.highestSlot());
         return new Views.Summary(until, state.get(), recent / (double) THROUGHPUT_SECONDS, lastMinute,
-                latency(latency), Views.finite(routed.imbalance(load.slotCount(routed.highestSlot()))),
-                load.slotCount(routed.highestSlot()), latest.map(PlanQueries::view).orElse(null),
+                latency(latency), Views.finite(routed.imbalance(slots)), slots,
+                plans.latest().map(PlanQueries::view).orElse(null),
                 sum(reader.totals(MonitorStores.DEAD_LETTERS, minuteAgo, until, k -> true)),
                 sum(reader.totals(MonitorStores.DEAD_LETTERS, until - 3_600_000L, until, k -> true)),
                 bySource.size(), Views.finite(sources.anomalyRate()));
