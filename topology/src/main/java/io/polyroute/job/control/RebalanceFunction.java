@@ -7,6 +7,7 @@ import io.polyroute.runtime.placement.PlanRequest;
 import io.polyroute.runtime.placement.PlanVersion;
 import io.polyroute.runtime.placement.Planner;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,6 +36,10 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
     private transient Planner planner;
     private transient ValueState<byte[]> current;
     private transient ValueState<Integer> sinceLastPublish;
+    /** The last plan this function published, to tell its own plans from others of the same version. */
+    private transient ValueState<byte[]> lastPublished;
+    /** Set when a manual plan lost the race for its version: the next window re-publishes it under a new one. */
+    private transient ValueState<Boolean> reissue;
     private transient Map<Long, List<LoadReport>> windows;
     private transient LoadSmoother[] smoothers;
 
@@ -55,6 +60,9 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
         current = getRuntimeContext().getState(new ValueStateDescriptor<>("plan",
                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         sinceLastPublish = getRuntimeContext().getState(new ValueStateDescriptor<>("since-last-publish", Types.INT));
+        lastPublished = getRuntimeContext().getState(new ValueStateDescriptor<>("last-published",
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        reissue = getRuntimeContext().getState(new ValueStateDescriptor<>("reissue", Types.BOOLEAN));
         windows = new TreeMap<>();
         smoothers = new LoadSmoother[settings.expertsPerStage().size()];
         for (int s = 0; s < smoothers.length; s++) {
@@ -83,6 +91,17 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
         if (seen.version() > mine.version()) {
             current.update(planBytes);
             LOG.info("Adopted plan {} from the plans topic ({}).", seen.version(), seen.reason());
+            return;
+        }
+        byte[] own = lastPublished.value();
+        if (own != null && seen.version() == PlanCodec.decode(own).version() && !Arrays.equals(own, planBytes)) {
+            // Someone (`polyroute plan pin`) published while our plan of the same version was still in an
+            // uncommitted transaction. GATE and EXPERT keep whichever of the two they read first, so
+            // adopt theirs and publish it again under the next version: everyone converges on its pins.
+            current.update(PlanCodec.encode(seen.toBuilder().version(mine.version()).build()));
+            reissue.update(true);
+            LOG.warn("Plan {} on the plans topic is not the one this rebalancer published under that version ({});"
+                    + " adopting it and re-publishing it as plan {}.", seen.version(), seen.reason(), mine.version() + 1);
         }
     }
 
@@ -101,7 +120,9 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
             return;
         }
         PlanVersion plan = currentPlan();
-        int since = sinceLastPublish.value() == null ? Integer.MAX_VALUE / 2 : sinceLastPublish.value();
+        // Windows since the one that published, counting this one: the planner's cooldown blocks 1..N.
+        Integer stored = sinceLastPublish.value();
+        int since = stored == null ? Integer.MAX_VALUE / 2 : Math.min(stored + 1, Integer.MAX_VALUE / 2);
         List<PlanDecision> decisions = new ArrayList<>();
         boolean publish = false;
         for (int s = 0; s < smoothers.length; s++) {
@@ -118,8 +139,9 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
             decisions.add(d);
             publish |= d.published();
         }
-        if (!publish) {
-            sinceLastPublish.update(since + 1);
+        boolean reissuing = Boolean.TRUE.equals(reissue.value());
+        if (!publish && !reissuing) {
+            sinceLastPublish.update(since);
             return;
         }
         PlanVersion.Builder next = PlanVersion.builder()
@@ -139,9 +161,14 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
             }
             imbalance = Math.max(imbalance, d.published() ? d.imbalanceAfter() : d.imbalanceBefore());
         }
+        if (reissuing) {
+            reason.insert(0, reason.length() == 0 ? "re-issued: " + plan.reason() : "re-issued: " + plan.reason() + "; ");
+        }
         PlanVersion published = next.reason(reason.toString()).predictedImbalance(imbalance).sessionsMoved(moved).build();
         byte[] bytes = PlanCodec.encode(published);
         current.update(bytes);
+        lastPublished.update(bytes);
+        reissue.clear();
         sinceLastPublish.update(0);
         LOG.info("Publishing plan {}: {}", published.version(), published.reason());
         out.collect(bytes);
