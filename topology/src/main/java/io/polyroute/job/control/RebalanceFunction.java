@@ -9,8 +9,6 @@ import io.polyroute.runtime.placement.Planner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -23,10 +21,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The REBALANCER (parallelism 1, a single key): collects the GATE and EXPERT load reports of each
- * window, smooths demand and cost per expert, runs the {@link Planner} for every stage and, when
- * a stage's plan is worth publishing, emits a new versioned plan for the plans topic. The second
- * input is the plans topic itself, so the rebalancer learns about manual pins and never goes
- * backwards in version.
+ * window ({@link LoadWindows} decides when a window is complete enough to plan), smooths demand and
+ * cost per expert, runs the {@link Planner} for every stage and, when a stage's plan is worth
+ * publishing, emits a new versioned plan for the plans topic. The second input is the plans topic
+ * itself, so the rebalancer learns about manual pins (and passes them to the planner, which keeps
+ * pinned experts where they are) and never goes backwards in version. A manual plan that reused
+ * the version of a plan of ours still in an uncommitted transaction is re-published under the next
+ * version, so its pins win whichever of the two GATE and EXPERT read first.
  */
 public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, LoadReport, byte[], byte[]> {
     private static final long serialVersionUID = 1L;
@@ -40,7 +41,7 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
     private transient ValueState<byte[]> lastPublished;
     /** Set when a manual plan lost the race for its version: the next window re-publishes it under a new one. */
     private transient ValueState<Boolean> reissue;
-    private transient Map<Long, List<LoadReport>> windows;
+    private transient LoadWindows windows;
     private transient LoadSmoother[] smoothers;
 
     public RebalanceFunction(RebalanceSettings settings) {
@@ -63,7 +64,7 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
         lastPublished = getRuntimeContext().getState(new ValueStateDescriptor<>("last-published",
                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         reissue = getRuntimeContext().getState(new ValueStateDescriptor<>("reissue", Types.BOOLEAN));
-        windows = new TreeMap<>();
+        windows = new LoadWindows(settings);
         smoothers = new LoadSmoother[settings.expertsPerStage().size()];
         for (int s = 0; s < smoothers.length; s++) {
             smoothers[s] = new LoadSmoother(settings.expertsPerStage().get(s), settings.smoothing());
@@ -72,16 +73,15 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
 
     @Override
     public void processElement1(LoadReport report, Context ctx, Collector<byte[]> out) throws Exception {
-        List<LoadReport> w = windows.computeIfAbsent(report.windowStart, k -> new ArrayList<>());
-        w.add(report);
-        // Plan when every GATE subtask has reported the window for every stage, or half a window late.
-        ctx.timerService().registerProcessingTimeTimer(report.windowEnd + settings.windowMillis() / 2);
-        long gateReports = w.stream().filter(r -> LoadReport.GATE.equals(r.source)).count();
-        if (gateReports >= (long) settings.gateSubtasks() * settings.expertsPerStage().size()
-                && w.stream().filter(r -> LoadReport.EXPERT.equals(r.source)).count()
-                        >= (long) settings.slots() * settings.expertsPerStage().size()) {
-            planWindow(report.windowStart, out);
+        if (!windows.add(report)) {
+            LOG.debug("Dropped a {} report of subtask {} for window {}, which was already planned ({} so far).",
+                    report.source, report.subtask, report.windowStart, windows.dropped());
+            return;
         }
+        for (long deadline : windows.deadlines(report.windowEnd)) {
+            ctx.timerService().registerProcessingTimeTimer(deadline);
+        }
+        planReady(ctx.timerService().currentProcessingTime(), out);
     }
 
     @Override
@@ -107,18 +107,18 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<byte[]> out) throws Exception {
-        for (Long start : new ArrayList<>(windows.keySet())) {
-            if (start + settings.windowMillis() + settings.windowMillis() / 2 <= timestamp) {
-                planWindow(start, out);
-            }
+        planReady(timestamp, out);
+    }
+
+    private void planReady(long now, Collector<byte[]> out) throws Exception {
+        for (LoadWindows.Window w : windows.ready(now)) {
+            planWindow(w, out);
         }
     }
 
-    private void planWindow(long windowStart, Collector<byte[]> out) throws Exception {
-        List<LoadReport> reports = windows.remove(windowStart);
-        if (reports == null) {
-            return;
-        }
+    private void planWindow(LoadWindows.Window window, Collector<byte[]> out) throws Exception {
+        List<LoadReport> reports = window.reports();
+        long windowStart = window.start();
         PlanVersion plan = currentPlan();
         // Windows since the one that published, counting this one: the planner's cooldown blocks 1..N.
         Integer stored = sinceLastPublish.value();
@@ -126,7 +126,7 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
         List<PlanDecision> decisions = new ArrayList<>();
         boolean publish = false;
         for (int s = 0; s < smoothers.length; s++) {
-            LoadSnapshot load = smoothers[s].update(demand(reports, s), cost(reports, s));
+            LoadSnapshot load = smoothers[s].update(windows.demand(window, s), windows.cost(window, s));
             int experts = settings.expertsPerStage().get(s);
             PlanDecision d = planner.plan(PlanRequest.builder()
                     .load(load)
@@ -136,6 +136,12 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
                     .pins(plan.pins(s))
                     .windowsSinceLastPublish(since)
                     .build());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Window {} stage {}: {} reports ({} GATE), demand {}, cost ns {}, smoothed loads {}: {}",
+                        windowStart, s, reports.size(), reports.stream().filter(r -> LoadReport.GATE.equals(r.source))
+                                .count(), Arrays.toString(round(windows.demand(window, s))),
+                        Arrays.toString(round(windows.cost(window, s))), Arrays.toString(round(load.loads())), d.reason());
+            }
             decisions.add(d);
             publish |= d.published();
         }
@@ -174,36 +180,12 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
         out.collect(bytes);
     }
 
-    private double[] demand(List<LoadReport> reports, int stage) {
-        double[] d = new double[settings.expertsPerStage().get(stage)];
-        double seconds = settings.windowMillis() / 1000.0;
-        for (LoadReport r : reports) {
-            if (r.stage == stage && LoadReport.GATE.equals(r.source)) {
-                for (int e = 0; e < d.length; e++) {
-                    d[e] += r.records[e] / seconds;
-                }
-            }
+    private static long[] round(double[] v) {
+        long[] r = new long[v.length];
+        for (int i = 0; i < v.length; i++) {
+            r[i] = Double.isNaN(v[i]) ? -1 : Math.round(v[i]);
         }
-        return d;
-    }
-
-    private double[] cost(List<LoadReport> reports, int stage) {
-        int experts = settings.expertsPerStage().get(stage);
-        double[] nanos = new double[experts];
-        double[] records = new double[experts];
-        for (LoadReport r : reports) {
-            if (r.stage == stage && LoadReport.EXPERT.equals(r.source)) {
-                for (int e = 0; e < experts; e++) {
-                    nanos[e] += r.serviceNanos[e];
-                    records[e] += r.records[e];
-                }
-            }
-        }
-        double[] c = new double[experts];
-        for (int e = 0; e < experts; e++) {
-            c[e] = records[e] > 0 ? nanos[e] / records[e] : Double.NaN;
-        }
-        return c;
+        return r;
     }
 
     private PlanVersion currentPlan() throws Exception {
