@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
@@ -54,7 +55,7 @@ class BundleLoaderFuzzProperties {
     void mutatedManifestsAreLoadedOrRefused(
             @ForAll @Size(min = 1, max = 4) List<@IntRange(min = 0, max = 10_000) Integer> lines,
             @ForAll @Size(min = 1, max = 4) List<@IntRange(min = 0, max = 3) Integer> edits,
-            @ForAll("tokens") @Size(min = 4, max = 4) List<String> tokens) throws IOException {
+            @ForAll @Size(min = 4, max = 4) List<@From("tokens") String> tokens) throws IOException {
         inCopy(dir -> {
             Path manifest = dir.resolve(BundleManifest.FILE_NAME);
             List<String> text = new ArrayList<>(Files.readAllLines(manifest, StandardCharsets.UTF_8));
