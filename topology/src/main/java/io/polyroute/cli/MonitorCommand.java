@@ -20,10 +20,11 @@ import picocli.CommandLine.Option;
         name = "monitor",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the monitor: aggregate the job's predictions, load reports, plans and dead letters",
-            "with Kafka Streams (exactly once) and serve the live dashboard and its JSON API.",
-            "Options come from the job file, then --set, then the flags below; the monitor's own",
-            "keys start with 'monitor.' ('polyroute run --help' lists them all)."
+            "Run the monitor: aggregate the job's predictions, load reports, plans and",
+            "dead letters with Kafka Streams (exactly once) and serve the live dashboard",
+            "and its JSON API. Options come from the job file, then --set, then the flags",
+            "below; the monitor's own keys start with 'monitor.' ('polyroute run --help'",
+            "lists them all)."
         })
 final class MonitorCommand implements Callable<Integer> {
 
