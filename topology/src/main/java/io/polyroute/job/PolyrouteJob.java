@@ -122,7 +122,7 @@ public final class PolyrouteJob {
     private static DataStream<InFlight> fused(JobConfig config, StageOpener opener, DataStream<InFlight> in,
             List<DataStream<Rejected>> rejected) {
         SingleOutputStreamOperator<InFlight> out = in.transform("fused", TypeInformation.of(InFlight.class),
-                        new FusedOperator(opener, 0, config.get(BatchingOptions.GATE_SIZE),
+                        new FusedOperator(opener, RuntimeSettings.deviceCount(config), config.get(BatchingOptions.GATE_SIZE),
                                 config.get(BatchingOptions.GATE_MAX_DELAY).toMillis()))
                 .uid("fused");
         rejected.add(out.getSideOutput(DeadLetters.TAG));
@@ -155,7 +155,7 @@ public final class PolyrouteJob {
                     .partitionCustom((Integer slot, int n) -> Math.floorMod(slot, n), p -> p.slot)
                     .connect(plans.broadcast())
                     .transform("expert-" + s, TypeInformation.of(Part.class),
-                            new ExpertOperator(opener, s, experts, 0,
+                            new ExpertOperator(opener, s, experts, RuntimeSettings.deviceCount(config),
                                     config.get(RebalanceOptions.RELEASE_GRACE).toMillis(), window,
                                     config.get(BatchingOptions.EXPERT_SIZE),
                                     config.get(BatchingOptions.EXPERT_MAX_DELAY).toMillis()))

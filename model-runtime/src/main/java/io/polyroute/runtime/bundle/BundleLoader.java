@@ -141,7 +141,13 @@ public final class BundleLoader {
         if (rel == null || rel.isBlank()) {
             throw new BundleValidationException(manifestFile, what + " path is empty");
         }
-        Path p = Path.of(rel);
+        Path p;
+        try {
+            p = Path.of(rel);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new BundleValidationException(manifestFile, what + " path '" + rel.replace("\0", "\\0")
+                    + "' is not a valid file path: " + e.getReason(), e);
+        }
         Path resolved = base.resolve(p).normalize();
         if (p.isAbsolute() || !resolved.startsWith(base) || resolved.equals(base) && !"version".equals(what)) {
             throw new BundleValidationException(manifestFile, what + " path '" + rel

@@ -44,6 +44,9 @@ final class OptionValues {
         if (sample instanceof Duration) {
             return "a duration such as 500 ms, 5 s or 1 min";
         }
+        if (sample instanceof org.apache.flink.configuration.MemorySize) {
+            return "a size such as 0, 512 mb or 2 gb";
+        }
         if (sample instanceof Integer) {
             return "a whole number";
         }

@@ -26,7 +26,8 @@ public final class OptionsRegistry {
             BatchingOptions.group(),
             DedupeOptions.group(),
             InputOptions.group(),
-            RebalanceOptions.group());
+            RebalanceOptions.group(),
+            io.polyroute.monitor.MonitorOptions.group());
 
     private static final Map<String, ConfigOption<?>> BY_KEY = index(GROUPS);
 

@@ -3,8 +3,14 @@ package io.polyroute.job.config;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 
-/** ONNX Runtime settings for the gate and expert sessions. */
+/**
+ * ONNX Runtime settings for the gate and expert sessions, including the CUDA execution provider's
+ * options. On a machine with GPUs, expert slot {@code i} (an EXPERT or FUSED subtask) runs on
+ * CUDA device {@code i mod runtime.cuda.device-count}; with a device count of 0 every slot uses
+ * {@code runtime.cuda.device-id}.
+ */
 public final class RuntimeOptions {
 
     public static final ConfigOption<Device> DEVICE =
@@ -21,11 +27,45 @@ public final class RuntimeOptions {
                     .withDescription("Threads ONNX Runtime uses inside one operator; Flink's subtasks already use "
                             + "the other cores.");
 
+    public static final ConfigOption<Integer> CUDA_DEVICE_ID =
+            ConfigOptions.key("runtime.cuda.device-id")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription("CUDA device every slot uses when runtime.cuda.device-count is 0.");
+
+    public static final ConfigOption<Integer> CUDA_DEVICE_COUNT =
+            ConfigOptions.key("runtime.cuda.device-count")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription("GPUs per TaskManager. When above 0, expert slot i runs on CUDA device "
+                            + "i mod device-count, spreading the slots over the GPUs; 0 puts every slot on "
+                            + "runtime.cuda.device-id.");
+
+    public static final ConfigOption<MemorySize> CUDA_MEMORY_LIMIT =
+            ConfigOptions.key("runtime.cuda.memory-limit")
+                    .memoryType()
+                    .defaultValue(MemorySize.ZERO)
+                    .withDescription("Upper bound of the CUDA memory arena of each session, e.g. 2 gb; 0 means no "
+                            + "limit (ONNX Runtime's gpu_mem_limit).");
+
+    public static final ConfigOption<CudaArenaStrategy> CUDA_ARENA_STRATEGY =
+            ConfigOptions.key("runtime.cuda.arena-strategy")
+                    .enumType(CudaArenaStrategy.class)
+                    .defaultValue(CudaArenaStrategy.NEXT_POWER_OF_TWO)
+                    .withDescription("How the CUDA memory arena grows: next-power-of-two (fewer allocations) or "
+                            + "same-as-requested (tighter memory use).");
+
     private RuntimeOptions() {}
 
     /** The options and checks of this component. */
     public static OptionGroup group() {
         return new OptionGroup(
-                "runtime", List.of(DEVICE, INTRA_OP_THREADS), List.of(OptionCheck.atLeast(INTRA_OP_THREADS, 1)));
+                "runtime",
+                List.of(DEVICE, INTRA_OP_THREADS, CUDA_DEVICE_ID, CUDA_DEVICE_COUNT, CUDA_MEMORY_LIMIT,
+                        CUDA_ARENA_STRATEGY),
+                List.of(
+                        OptionCheck.atLeast(INTRA_OP_THREADS, 1),
+                        OptionCheck.atLeast(CUDA_DEVICE_ID, 0),
+                        OptionCheck.atLeast(CUDA_DEVICE_COUNT, 0)));
     }
 }

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Chaos test of the exactly-once guarantee on a real cluster: produce N readings, run the job on
+# the cluster of ops/cluster/up.sh, kill -9 a TaskManager twice (restarting it) and a Kafka broker
+# once while it processes, then check every committed prediction.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../cluster/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+QUICK_RECORDS=200000
+usage() {
+  cat <<USAGE
+Usage: ops/chaos/run.sh [--records N] [--quick] [--mode expert-parallel|fused] [--keep-cluster]
+
+Produces N deterministic readings, runs the Polyroute job on the local cluster (started here
+unless it already runs), and while it processes: kill -9 a TaskManager that runs tasks of the job
+at 15% (restarting it), kill -9 Kafka broker 2 at 40% (restarted 10 s later), and kill -9 a busy
+TaskManager again at 65% (restarting it). Then checks the
+committed predictions (read_committed): every event id exactly once, values equal to an
+uninterrupted in-process run (relative error <= 1e-5), and prints the recovery time of every kill.
+
+Last line: records=<n> lost=<n> duplicated=<n> mismatched=<n> max_recovery_s=<x>
+Exit code 0 only when lost, duplicated and mismatched are all 0.
+
+Options:
+  --records N       readings to produce (default 1000000)
+  --quick           $QUICK_RECORDS readings (the size CI runs)
+  --mode M          job.mode: expert-parallel (default) or fused
+  --keep-cluster    leave a cluster this script started running afterwards
+  -h, --help        show this help
+USAGE
+}
+
+RECORDS=1000000
+MODE=expert-parallel
+KEEP=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --records) RECORDS="${2:?--records needs a number}"; shift ;;
+    --quick) RECORDS=$QUICK_RECORDS ;;
+    --mode) MODE="${2:?--mode needs a value}"; shift ;;
+    --keep-cluster) KEEP=1 ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument '$1'" ;;
+  esac
+  shift
+done
+[[ "$RECORDS" =~ ^[0-9]+$ ]] && ((RECORDS >= 1000)) || die "--records must be a whole number of at least 1000"
+
+STARTED_CLUSTER=0
+VERIFY_PID=""
+JOB_ID=""
+cleanup() {
+  local rc=$?
+  [ -n "$VERIFY_PID" ] && kill "$VERIFY_PID" 2>/dev/null || true
+  cancel_job "$JOB_ID"
+  if [ "$STARTED_CLUSTER" = 1 ] && [ "$KEEP" = 0 ]; then
+    "$CLUSTER_DIR/down.sh" >/dev/null 2>&1 || true
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+T0=$SECONDS
+ensure_jar
+if is_running jobmanager && is_running broker-1; then
+  say "using the cluster that already runs"
+else
+  say "starting the cluster"
+  "$CLUSTER_DIR/up.sh" --fresh >"$RUN_DIR.up.out" 2>&1 || { cat "$RUN_DIR.up.out" >&2; die "ops/cluster/up.sh failed"; }
+  STARTED_CLUSTER=1
+fi
+ensure_bundle
+
+RUN="chaos-$(date +%Y%m%d-%H%M%S)"
+EVENTS="$RUN_DIR/$RUN.events"
+PROGRESS="$RUN_DIR/$RUN.progress"
+VERIFY_LOG="$LOG_DIR/$RUN-verify.out"
+: >"$EVENTS"
+
+say "creating topics for $RUN (replication 3, min.insync.replicas 2)"
+ops_tool topics --bootstrap-servers "$(bootstrap_servers)" --partitions 4 \
+  "$RUN-sensors" "$RUN-predictions" "$RUN-dlq" "$RUN-load" "$RUN-plans" >&2
+say "producing $RECORDS readings"
+ops_tool produce --bootstrap-servers "$(bootstrap_servers)" --topic "$RUN-sensors" --records "$RECORDS" \
+  --prefix "$RUN" --dim "$CHAOS_DIM" >&2
+
+write_job_file "$RUN" "$MODE" "2 s"
+say "submitting the job ($MODE) to $REST_URL"
+JOB_ID="$(submit_job "$RUN")"
+[ -n "$JOB_ID" ] || die "the submission printed no job id; see $LOG_DIR/$RUN-submit.out"
+say "job $JOB_ID running; verifier log: $VERIFY_LOG"
+
+ops_tool verify --bootstrap-servers "$(bootstrap_servers)" --predictions "$RUN-predictions" --dlq "$RUN-dlq" \
+  --input "$RUN-sensors" --job-name "$RUN" --rest "$REST_URL" --records "$RECORDS" --prefix "$RUN" \
+  --dim "$CHAOS_DIM" --bundle "$BUNDLE" --events "$EVENTS" --progress "$PROGRESS" --settle 15s --timeout 60m \
+  >"$VERIFY_LOG" 2>&1 &
+VERIFY_PID=$!
+
+# Waits until the verifier has seen $1 percent of the records.
+await_percent() {
+  local want=$(($1 * RECORDS / 100))
+  while true; do
+    kill -0 "$VERIFY_PID" 2>/dev/null || die "the verifier stopped early; see $VERIFY_LOG"
+    read_progress "$PROGRESS"
+    ((DISTINCT >= want)) && return 0
+    sleep 0.5
+  done
+}
+
+# Waits until committed output moves again after a kill (the verifier measures the exact time).
+await_progress_after() {
+  local before="$1" start=$SECONDS
+  while true; do
+    kill -0 "$VERIFY_PID" 2>/dev/null || return 0
+    read_progress "$PROGRESS"
+    ((TOTAL > before)) && return 0
+    ((SECONDS - start < 300)) || die "no committed output for 300 s after a kill; see $LOG_DIR"
+    sleep 0.5
+  done
+}
+
+# Kills a TaskManager that runs tasks of the job once $1 percent of the records are committed.
+kill_taskmanager() {
+  local at="$1" i
+  await_percent "$at"
+  i="$(busy_taskmanager)"
+  [ -n "$i" ] || die "no TaskManager runs tasks of the job; see $REST_URL"
+  read_progress "$PROGRESS"
+  local before=$TOTAL
+  say "kill -9 TaskManager $i (it runs tasks of the job) at $DISTINCT/$RECORDS committed"
+  echo "$(now_ms) kill taskmanager-$i at $((100 * DISTINCT / RECORDS))%" >>"$EVENTS"
+  crash_process "taskmanager-$i"
+  sleep 2
+  say "restarting TaskManager $i"
+  start_taskmanager "$i"
+  await_progress_after "$before"
+  await_taskmanagers "$TASKMANAGERS" 120
+}
+
+kill_broker() {
+  local i="$1" at="$2"
+  await_percent "$at"
+  read_progress "$PROGRESS"
+  local before=$TOTAL
+  say "kill -9 Kafka broker $i at $DISTINCT/$RECORDS committed"
+  echo "$(now_ms) kill broker-$i at $((100 * DISTINCT / RECORDS))%" >>"$EVENTS"
+  crash_process "broker-$i"
+  sleep 10
+  say "restarting Kafka broker $i"
+  start_broker "$i"
+  await_port "broker-$i" "$(broker_port "$i")" 90
+  await_progress_after "$before"
+}
+
+kill_taskmanager 15
+kill_broker 2 40
+kill_taskmanager 65
+
+say "all kills done; waiting for the verifier"
+set +e
+wait "$VERIFY_PID"
+VERIFY_RC=$?
+set -e
+VERIFY_PID=""
+grep -v '^verify: +' "$VERIFY_LOG" | grep -v '^records=' >&2 || true
+LAST="$(grep '^records=' "$VERIFY_LOG" | tail -n 1)"
+[ -n "$LAST" ] || die "the verifier printed no verdict (exit $VERIFY_RC); see $VERIFY_LOG"
+say "chaos run $RUN took $((SECONDS - T0)) s"
+cancel_job "$JOB_ID"
+JOB_ID=""
+if [ "$STARTED_CLUSTER" = 1 ] && [ "$KEEP" = 0 ]; then
+  "$CLUSTER_DIR/down.sh" >/dev/null 2>&1 || true
+  STARTED_CLUSTER=0
+fi
+echo "$LAST"
+exit "$VERIFY_RC"

@@ -1,0 +1,35 @@
+package io.polyroute.ops;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
+import picocli.CommandLine.Option;
+
+/**
+ * The Kafka connection options every {@link OpsTool} command shares: the brokers and any client
+ * property (for example {@code security.protocol=SSL}), passed to every client it creates.
+ */
+final class KafkaArgs {
+    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT,...",
+            description = "Kafka brokers to connect to.")
+    String bootstrapServers;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "A Kafka client property for every client (repeatable), e.g. security.protocol=SSL.")
+    List<String> properties = new ArrayList<>();
+
+    /** Bootstrap servers plus the pass-through properties; a fresh copy on each call. */
+    Properties clientProperties() {
+        Properties p = new Properties();
+        for (String kv : properties) {
+            int eq = kv.indexOf('=');
+            if (eq < 1) {
+                throw new IllegalArgumentException("--kafka-property '" + kv + "' must have the form key=value.");
+            }
+            p.setProperty(kv.substring(0, eq).trim(), kv.substring(eq + 1));
+        }
+        p.setProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return p;
+    }
+}

@@ -1,0 +1,77 @@
+package io.polyroute.ops;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How long the job took to recover from each kill: from the kill until committed output moved
+ * again after the job's restart (or, when the job did not restart, after the kill). Pure function
+ * of the samples and the kill times, so it can be tested without a cluster.
+ */
+final class RecoveryTimes {
+    private RecoveryTimes() {}
+
+    /** A process killed at {@code millis}. */
+    record Kill(long millis, String what) {}
+
+    /**
+     * The recovery of one kill.
+     *
+     * @param restartedMillis when the job was first seen restarted after the kill, -1 if it was not
+     * @param resumedMillis when committed output first moved after that, -1 if it never did
+     */
+    record Recovery(Kill kill, long restartedMillis, long resumedMillis) {
+        boolean recovered() {
+            return resumedMillis >= 0;
+        }
+
+        double seconds() {
+            return recovered() ? (resumedMillis - kill.millis()) / 1000.0 : Double.NaN;
+        }
+
+        double restartSeconds() {
+            return restartedMillis >= 0 ? (restartedMillis - kill.millis()) / 1000.0 : Double.NaN;
+        }
+    }
+
+    /** Recovery of every kill, in kill order; samples must be in time order. */
+    static List<Recovery> compute(List<Sample> samples, List<Kill> kills) {
+        List<Recovery> out = new ArrayList<>();
+        for (int k = 0; k < kills.size(); k++) {
+            Kill kill = kills.get(k);
+            long until = k + 1 < kills.size() ? kills.get(k + 1).millis() : Long.MAX_VALUE;
+            out.add(one(samples, kill, until));
+        }
+        return out;
+    }
+
+    private static Recovery one(List<Sample> samples, Kill kill, long nextKill) {
+        long restartsBefore = 0;
+        for (Sample s : samples) {
+            if (s.millis() > kill.millis()) {
+                break;
+            }
+            restartsBefore = Math.max(restartsBefore, s.restarts());
+        }
+        long restarted = -1;
+        for (Sample s : samples) {
+            if (s.millis() >= kill.millis() && s.millis() < nextKill && s.restarts() > restartsBefore) {
+                restarted = s.millis();
+                break;
+            }
+        }
+        long from = restarted >= 0 ? restarted : kill.millis();
+        long base = -1;
+        for (Sample s : samples) {
+            if (s.millis() < from) {
+                continue;
+            }
+            if (base < 0) {
+                base = s.committed();
+            } else if (s.committed() > base) {
+                return new Recovery(kill, restarted, s.millis());
+            }
+        }
+        return new Recovery(kill, restarted, -1);
+    }
+}

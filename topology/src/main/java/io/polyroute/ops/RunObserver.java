@@ -1,0 +1,181 @@
+package io.polyroute.ops;
+
+import io.polyroute.avro.Prediction;
+import io.polyroute.schemas.AvroCodec;
+import io.polyroute.schemas.RecordDecodeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads the committed ({@code read_committed}) predictions and dead letters of a run from the
+ * beginning, feeds them to a {@link PredictionTally}, takes a {@link Sample} twice a second,
+ * picks up the kill and mark events the scripts append to the events file, and rewrites the
+ * progress file the scripts poll.
+ */
+final class RunObserver implements AutoCloseable {
+    private static final long SAMPLE_EVERY_MS = 500;
+    private static final long REPORT_EVERY_MS = 5000;
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String predictions;
+    private final Path events;
+    private final Path progress;
+    private final List<RecoveryTimes.Kill> kills = new ArrayList<>();
+    private final Map<String, Long> marks = new HashMap<>();
+    private int eventLinesRead;
+    private long deadLetters;
+
+    RunObserver(Properties kafka, String predictions, String dlq, Path events, Path progress) {
+        Properties p = new Properties();
+        p.putAll(kafka);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        this.consumer = new KafkaConsumer<>(p);
+        this.predictions = predictions;
+        this.events = events;
+        this.progress = progress;
+        List<TopicPartition> parts = new ArrayList<>(partitions(predictions));
+        if (dlq != null) {
+            parts.addAll(partitions(dlq));
+        }
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+    }
+
+    /**
+     * Reads until every expected prediction arrived and {@code alsoDone} holds, then for
+     * {@code settle} more; or until {@code timeout}.
+     */
+    void follow(PredictionTally tally, AvroCodec<Prediction> codec, Supplier<Sample> sampler, Duration settle,
+            Duration timeout, BooleanSupplier alsoDone) {
+        long start = System.currentTimeMillis();
+        long nextSample = 0;
+        long nextReport = start + REPORT_EVERY_MS;
+        long doneAt = -1;
+        while (true) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                if (!r.topic().equals(predictions)) {
+                    deadLetters++;
+                    continue;
+                }
+                try {
+                    tally.add(codec.decode(r.value()));
+                } catch (RecordDecodeException e) {
+                    tally.addUndecodable();
+                }
+            }
+            long now = System.currentTimeMillis();
+            if (now >= nextSample) {
+                nextSample = now + SAMPLE_EVERY_MS;
+                Sample s = sampler.get();
+                readEvents();
+                writeProgress(tally, s);
+                if (now >= nextReport) {
+                    nextReport = now + REPORT_EVERY_MS;
+                    System.out.printf(Locale.ROOT, "verify: +%ds committed=%d distinct=%d/%d restarts=%d lag=%d%s%n",
+                            (now - start) / 1000, tally.total(), tally.distinct(), tally.expected(), s.restarts(),
+                            s.lag(), s.heapUsed() < 0 ? "" : " heap_mb=" + (s.heapUsed() >> 20));
+                }
+                boolean done = tally.distinct() == tally.expected() && alsoDone.getAsBoolean();
+                doneAt = done ? (doneAt < 0 ? now : doneAt) : -1;
+                if (doneAt >= 0 && now - doneAt >= settle.toMillis()) {
+                    return;
+                }
+                if (now - start > timeout.toMillis()) {
+                    System.out.println("verify: timed out after " + timeout.toSeconds() + " s");
+                    return;
+                }
+            }
+        }
+    }
+
+    List<RecoveryTimes.Kill> kills() {
+        readEvents();
+        return List.copyOf(kills);
+    }
+
+    /** The time of the named mark event, -1 when the scripts did not record it. */
+    long mark(String name) {
+        readEvents();
+        return marks.getOrDefault(name, -1L);
+    }
+
+    long deadLetters() {
+        return deadLetters;
+    }
+
+    private void readEvents() {
+        if (events == null || !Files.exists(events)) {
+            return;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(events, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the events file " + events + ": " + e.getMessage(), e);
+        }
+        for (; eventLinesRead < lines.size(); eventLinesRead++) {
+            String[] f = lines.get(eventLinesRead).trim().split("\\s+", 3);
+            if (f.length < 3) {
+                continue;
+            }
+            long millis = Long.parseLong(f[0]);
+            if (f[1].equals("kill")) {
+                kills.add(new RecoveryTimes.Kill(millis, f[2]));
+            } else if (f[1].equals("mark")) {
+                marks.put(f[2], millis);
+            }
+        }
+    }
+
+    private void writeProgress(PredictionTally tally, Sample s) {
+        if (progress == null) {
+            return;
+        }
+        try {
+            Path tmp = progress.resolveSibling(progress.getFileName() + ".tmp");
+            Files.writeString(tmp, tally.distinct() + " " + tally.total() + " " + s.restarts() + " " + s.lag() + "\n");
+            Files.move(tmp, progress, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the progress file " + progress + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<TopicPartition> partitions(String topic) {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            if (infos != null && !infos.isEmpty()) {
+                return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            }
+        }
+        throw new IllegalStateException("Topic '" + topic + "' did not appear within 60 s.");
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(2));
+    }
+}

@@ -1,0 +1,66 @@
+package io.polyroute.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.polyroute.job.config.ConfigException;
+import io.polyroute.job.config.JobConfig;
+import io.polyroute.runtime.onnx.Device;
+import io.polyroute.runtime.onnx.RuntimeOptions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RuntimeSettingsTest {
+
+    @Test
+    void shouldSpreadExpertSlotsOverTheConfiguredCudaDevices() {
+        JobConfig config = JobConfig.of(Map.of(
+                "runtime.device", "cuda",
+                "runtime.cuda.device-count", "2",
+                "runtime.cuda.memory-limit", "2 gb",
+                "runtime.cuda.arena-strategy", "same-as-requested"));
+
+        assertThat(RuntimeSettings.deviceCount(config)).isEqualTo(2);
+        for (int slot = 0; slot < 5; slot++) {
+            RuntimeOptions options = RuntimeSettings.forSlot(config, slot);
+            assertThat(options.device()).isEqualTo(Device.CUDA);
+            assertThat(options.deviceId()).as("device of slot %d", slot).isEqualTo(slot % 2);
+            assertThat(options.cudaMemoryLimitBytes()).isEqualTo(2L << 30);
+            assertThat(options.cudaArenaStrategy()).isEqualTo("kSameAsRequested");
+        }
+    }
+
+    @Test
+    void shouldKeepEverySlotOnTheConfiguredDeviceWhenNoDeviceCountIsGiven() {
+        JobConfig config = JobConfig.of(Map.of("runtime.cuda.device-id", "3"));
+
+        assertThat(RuntimeSettings.forSlot(config, 0).deviceId()).isEqualTo(3);
+        assertThat(RuntimeSettings.forSlot(config, 7).deviceId()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldDefaultToAutoWithAnUnlimitedPowerOfTwoArena() {
+        RuntimeOptions options = RuntimeSettings.from(JobConfig.defaults());
+
+        assertThat(options.device()).isEqualTo(Device.AUTO);
+        assertThat(options.deviceId()).isZero();
+        assertThat(options.cudaMemoryLimitBytes()).isZero();
+        assertThat(options.cudaArenaStrategy()).isEqualTo("kNextPowerOfTwo");
+    }
+
+    @Test
+    void shouldRefuseANegativeDeviceCountNamingTheKey() {
+        assertThatThrownBy(() -> JobConfig.of(Map.of("runtime.cuda.device-count", "-1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("runtime.cuda.device-count")
+                .hasMessageContaining("at least 0");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownArenaStrategyListingTheChoices() {
+        assertThatThrownBy(() -> JobConfig.of(Map.of("runtime.cuda.arena-strategy", "greedy")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("runtime.cuda.arena-strategy")
+                .hasMessageContaining("next-power-of-two, same-as-requested");
+    }
+}
