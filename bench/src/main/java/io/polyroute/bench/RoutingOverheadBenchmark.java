@@ -56,7 +56,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * <p>Overhead of routing + combine = {@code (evaluate − expertsOnly) / expertsOnly}; it includes
- * the gate run, the gathering of rows per expert and the scattering of results.
+ * the gate run, the gathering of rows per expert and the scattering of results. Setup checks that
+ * the precomputed pieces reproduce {@code evaluate}'s output bit for bit.
+ *
+ * <p>On a machine shared with other work, add {@code -prof io.polyroute.bench.CpuTimeProfiler}
+ * (CPU time next to wall-clock time) and {@code -bm sample} (percentiles per batch), or run
+ * {@link OverheadProbe}, which times the four cases back to back under the same load.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
