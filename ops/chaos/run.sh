@@ -6,13 +6,13 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../cluster/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-QUICK_RECORDS=200000
+QUICK_RECORDS=150000
 usage() {
   cat <<USAGE
-Usage: ops/chaos/run.sh [--records N] [--quick] [--mode expert-parallel|fused] [--keep-cluster]
+Usage: ops/chaos/run.sh [--records N] [--quick] [--rate R] [--mode expert-parallel|fused] [--keep-cluster]
 
-Produces N deterministic readings, runs the Polyroute job on the local cluster (started here
-unless it already runs), and while it processes: kill -9 a TaskManager that runs tasks of the job
+Runs the Polyroute job on the local cluster (started here unless it already runs), produces N
+deterministic readings to it as a live stream of R readings per second, and while it processes: kill -9 a TaskManager that runs tasks of the job
 at 15% (restarting it), kill -9 Kafka broker 2 at 40% (restarted 10 s later), and kill -9 a busy
 TaskManager again at 65% (restarting it). Then checks the
 committed predictions (read_committed): every event id exactly once, values equal to an
@@ -24,6 +24,8 @@ Exit code 0 only when lost, duplicated and mismatched are all 0.
 Options:
   --records N       readings to produce (default 1000000)
   --quick           $QUICK_RECORDS readings (the size CI runs)
+  --rate R          readings per second the producer sends (default 1000; keep it below the
+                    job's throughput so that the kills happen while records flow)
   --mode M          job.mode: expert-parallel (default) or fused
   --keep-cluster    leave a cluster this script started running afterwards
   -h, --help        show this help
@@ -31,12 +33,14 @@ USAGE
 }
 
 RECORDS=1000000
+RATE=1000
 MODE=expert-parallel
 KEEP=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --records) RECORDS="${2:?--records needs a number}"; shift ;;
     --quick) RECORDS=$QUICK_RECORDS ;;
+    --rate) RATE="${2:?--rate needs a number}"; shift ;;
     --mode) MODE="${2:?--mode needs a value}"; shift ;;
     --keep-cluster) KEEP=1 ;;
     -h | --help) usage; exit 0 ;;
@@ -45,13 +49,16 @@ while [ $# -gt 0 ]; do
   shift
 done
 [[ "$RECORDS" =~ ^[0-9]+$ ]] && ((RECORDS >= 1000)) || die "--records must be a whole number of at least 1000"
+[[ "$RATE" =~ ^[0-9]+$ ]] && ((RATE >= 1)) || die "--rate must be a positive whole number"
 
 STARTED_CLUSTER=0
 VERIFY_PID=""
+PRODUCER_PID=""
 JOB_ID=""
 cleanup() {
   local rc=$?
   [ -n "$VERIFY_PID" ] && kill "$VERIFY_PID" 2>/dev/null || true
+  [ -n "$PRODUCER_PID" ] && kill "$PRODUCER_PID" 2>/dev/null || true
   cancel_job "$JOB_ID"
   if [ "$STARTED_CLUSTER" = 1 ] && [ "$KEEP" = 0 ]; then
     "$CLUSTER_DIR/down.sh" >/dev/null 2>&1 || true
@@ -81,10 +88,6 @@ VERIFY_LOG="$LOG_DIR/$RUN-verify.out"
 say "creating topics for $RUN (replication 3, min.insync.replicas 2)"
 ops_tool topics --bootstrap-servers "$(bootstrap_servers)" --partitions 4 \
   "$RUN-sensors" "$RUN-predictions" "$RUN-dlq" "$RUN-load" "$RUN-plans" >&2
-say "producing $RECORDS readings"
-ops_tool produce --bootstrap-servers "$(bootstrap_servers)" --topic "$RUN-sensors" --records "$RECORDS" \
-  --prefix "$RUN" --dim "$CHAOS_DIM" >&2
-
 write_job_file "$RUN" "$MODE" "2 s"
 say "submitting the job ($MODE) to $REST_URL"
 JOB_ID="$(submit_job "$RUN")"
@@ -97,15 +100,20 @@ ops_tool verify --bootstrap-servers "$(bootstrap_servers)" --predictions "$RUN-p
   >"$VERIFY_LOG" 2>&1 &
 VERIFY_PID=$!
 
-# Waits until the verifier has seen $1 percent of the records.
+say "producing $RECORDS readings at $RATE per second (about $((RECORDS / RATE)) s)"
+ops_tool produce --bootstrap-servers "$(bootstrap_servers)" --topic "$RUN-sensors" --records "$RECORDS" \
+  --prefix "$RUN" --dim "$CHAOS_DIM" --rate "$RATE" >"$LOG_DIR/$RUN-produce.out" 2>&1 &
+PRODUCER_PID=$!
+PRODUCE_START=$SECONDS
+
+# Waits until the producer has been sending for $1 percent of its planned time.
 await_percent() {
-  local want=$(($1 * RECORDS / 100))
-  while true; do
+  local due=$((PRODUCE_START + $1 * RECORDS / RATE / 100))
+  while ((SECONDS < due)); do
     kill -0 "$VERIFY_PID" 2>/dev/null || die "the verifier stopped early; see $VERIFY_LOG"
-    read_progress "$PROGRESS"
-    ((DISTINCT >= want)) && return 0
     sleep 0.5
   done
+  read_progress "$PROGRESS"
 }
 
 # Waits until committed output moves again after a kill (the verifier measures the exact time).
@@ -120,30 +128,33 @@ await_progress_after() {
   done
 }
 
-# Kills a TaskManager that runs tasks of the job once $1 percent of the records are committed.
+# Kills a TaskManager that runs tasks of the job $1 percent into the stream, and restarts it.
 kill_taskmanager() {
-  local at="$1" i
+  local at="$1" i="" start
   await_percent "$at"
-  i="$(busy_taskmanager)"
-  [ -n "$i" ] || die "no TaskManager runs tasks of the job; see $REST_URL"
+  start=$SECONDS
+  while [ -z "$i" ]; do
+    i="$(busy_taskmanager)"
+    [ -n "$i" ] || ((SECONDS - start < 120)) || die "no TaskManager ran tasks of the job for 120 s; see $REST_URL"
+    [ -n "$i" ] || sleep 0.5
+  done
   read_progress "$PROGRESS"
   local before=$TOTAL
-  say "kill -9 TaskManager $i (it runs tasks of the job) at $DISTINCT/$RECORDS committed"
+  say "kill -9 TaskManager $i (it runs tasks of the job) at $DISTINCT/$RECORDS committed, $at% into the stream"
   echo "$(now_ms) kill taskmanager-$i at $((100 * DISTINCT / RECORDS))%" >>"$EVENTS"
   crash_process "taskmanager-$i"
   sleep 2
   say "restarting TaskManager $i"
   start_taskmanager "$i"
   await_progress_after "$before"
-  await_taskmanagers "$TASKMANAGERS" 120
 }
 
+# Kills Kafka broker $1 $2 percent into the stream, and restarts it 10 s later.
 kill_broker() {
   local i="$1" at="$2"
   await_percent "$at"
-  read_progress "$PROGRESS"
   local before=$TOTAL
-  say "kill -9 Kafka broker $i at $DISTINCT/$RECORDS committed"
+  say "kill -9 Kafka broker $i at $DISTINCT/$RECORDS committed, $at% into the stream"
   echo "$(now_ms) kill broker-$i at $((100 * DISTINCT / RECORDS))%" >>"$EVENTS"
   crash_process "broker-$i"
   sleep 10
@@ -157,7 +168,10 @@ kill_taskmanager 15
 kill_broker 2 40
 kill_taskmanager 65
 
-say "all kills done; waiting for the verifier"
+say "all kills done; waiting for the producer and the verifier"
+wait "$PRODUCER_PID" || die "producing the readings failed; see $LOG_DIR/$RUN-produce.out"
+PRODUCER_PID=""
+tail -n 1 "$LOG_DIR/$RUN-produce.out" >&2
 set +e
 wait "$VERIFY_PID"
 VERIFY_RC=$?

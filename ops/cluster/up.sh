@@ -59,8 +59,11 @@ ensure_classpath kafka
 # --- Kafka ---
 CLUSTER_ID_FILE="$DATA_DIR/kafka-cluster-id"
 if [ ! -s "$CLUSTER_ID_FILE" ]; then
-  # A KRaft cluster id is 16 random bytes in URL-safe base64 without padding.
-  head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$CLUSTER_ID_FILE"
+  # A KRaft cluster id is 16 random bytes in URL-safe base64 without padding; one that starts
+  # with '-' would be read as an option by the storage tool.
+  id="-"
+  while [[ "$id" == -* ]]; do id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"; done
+  echo "$id" >"$CLUSTER_ID_FILE"
 fi
 CLUSTER_ID="$(cat "$CLUSTER_ID_FILE")"
 to_start=()

@@ -1,0 +1,58 @@
+package io.polyroute.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RecoveryTimesTest {
+
+    private static Sample at(long millis, long committed, long restarts) {
+        return new Sample(millis, committed, restarts, -1, -1);
+    }
+
+    @Test
+    void shouldMeasureFromTheKillToTheFirstOutputAfterTheRestart() {
+        List<Sample> samples = List.of(
+                at(0, 100, 0), at(500, 200, 0),
+                // killed at 600; a commit already in flight still lands, then the job restarts
+                at(1000, 250, 0), at(3000, 250, 1), at(3500, 250, 1), at(6000, 400, 1));
+
+        RecoveryTimes.Recovery r = RecoveryTimes.compute(samples, List.of(new RecoveryTimes.Kill(600, "tm"))).get(0);
+
+        assertThat(r.restartSeconds()).isEqualTo(2.4);
+        assertThat(r.seconds()).isEqualTo(5.4);
+    }
+
+    @Test
+    void shouldMeasureToTheNextOutputWhenTheJobDidNotRestart() {
+        List<Sample> samples = List.of(at(0, 100, 2), at(1000, 100, 2), at(2000, 100, 2), at(4000, 180, 2));
+
+        RecoveryTimes.Recovery r = RecoveryTimes.compute(samples, List.of(new RecoveryTimes.Kill(500, "broker"))).get(0);
+
+        assertThat(r.restartedMillis()).isEqualTo(-1);
+        assertThat(r.seconds()).isEqualTo(3.5);
+    }
+
+    @Test
+    void shouldReportAKillAfterWhichOutputNeverMovedAsNotRecovered() {
+        List<Sample> samples = List.of(at(0, 100, 0), at(1000, 100, 1), at(2000, 100, 1));
+
+        RecoveryTimes.Recovery r = RecoveryTimes.compute(samples, List.of(new RecoveryTimes.Kill(500, "tm"))).get(0);
+
+        assertThat(r.recovered()).isFalse();
+        assertThat(r.seconds()).isNaN();
+    }
+
+    @Test
+    void shouldAttributeEachRestartToTheKillBeforeIt() {
+        List<Sample> samples = List.of(
+                at(0, 10, 0), at(1000, 10, 1), at(2000, 20, 1),
+                at(3000, 30, 1), at(4000, 30, 2), at(5000, 40, 2));
+        List<RecoveryTimes.Kill> kills = List.of(new RecoveryTimes.Kill(500, "a"), new RecoveryTimes.Kill(2500, "b"));
+
+        List<RecoveryTimes.Recovery> r = RecoveryTimes.compute(samples, kills);
+
+        assertThat(r).extracting(RecoveryTimes.Recovery::seconds).containsExactly(1.5, 2.5);
+    }
+}

@@ -1,0 +1,48 @@
+package io.polyroute.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.polyroute.avro.SensorReading;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class SyntheticReadingsTest {
+    private final SyntheticReadings readings = new SyntheticReadings("run-1", 5, 42);
+
+    @Test
+    void shouldRegenerateTheFeaturesOfAnyReadingFromItsEventId() {
+        SensorReading r = readings.reading(123_456, Instant.EPOCH);
+
+        long index = readings.index(r.getEventId());
+        float[] again = readings.features(index);
+
+        assertThat(r.getEventId()).isEqualTo("run-1-123456");
+        assertThat(index).isEqualTo(123_456);
+        for (int j = 0; j < 5; j++) {
+            assertThat(again[j]).isEqualTo(r.getFeatures().get(j));
+        }
+    }
+
+    @Test
+    void shouldGiveEveryReadingItsOwnFeatures() {
+        assertThat(readings.features(1)).isNotEqualTo(readings.features(2));
+        assertThat(new SyntheticReadings("run-1", 5, 43).features(1)).isNotEqualTo(readings.features(1));
+    }
+
+    @Test
+    void shouldNotClaimEventIdsOfOtherRuns() {
+        assertThat(readings.index("run-2-5")).isEqualTo(-1);
+        assertThat(readings.index("run-1x5")).isEqualTo(-1);
+        assertThat(readings.index("run-1-")).isEqualTo(-1);
+        assertThat(readings.index("run-1-abc")).isEqualTo(-1);
+        assertThat(readings.index(null)).isEqualTo(-1);
+    }
+
+    @Test
+    void shouldRefuseAPrefixWithASpace() {
+        assertThatThrownBy(() -> new SyntheticReadings("a b", 3, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("prefix");
+    }
+}
