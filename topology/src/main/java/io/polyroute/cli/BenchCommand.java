@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
             "End-to-end benchmarks in one process (in-process Kafka broker, Flink MiniCluster).",
             "Every figure is measured side by side in one run on the same input; see docs/benchmarks.md."
         },
-        subcommands = {BenchCompareCommand.class, BenchScalingCommand.class})
+        subcommands = {BenchCompareCommand.class, BenchScalingCommand.class, BenchSkewCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec CommandSpec spec;
 

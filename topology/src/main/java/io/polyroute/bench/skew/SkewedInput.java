@@ -137,6 +137,11 @@ public final class SkewedInput {
      * probability proportional to the product of its experts' {@code popularity}.
      */
     public List<SensorReading> sample(String prefix, int n, double[] popularity, Random rnd) {
+        return sample(prefix, 0, n, popularity, rnd);
+    }
+
+    /** Like {@link #sample(String, int, double[], Random)} with ids {@code prefix-first ..}. */
+    public List<SensorReading> sample(String prefix, long first, int n, double[] popularity, Random rnd) {
         if (popularity.length != experts) {
             throw new IllegalArgumentException("The popularity needs one weight per expert (" + experts + "), got "
                     + popularity.length + ".");
@@ -167,7 +172,7 @@ public final class SkewedInput {
                 f.add(v);
             }
             out.add(SensorReading.newBuilder()
-                    .setEventId(prefix + "-" + r)
+                    .setEventId(prefix + "-" + (first + r))
                     .setSourceId("machine-" + (r % 7))
                     .setEventTime(Instant.ofEpochMilli(now))
                     .setFeatures(f)
