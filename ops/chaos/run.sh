@@ -74,8 +74,8 @@ if is_running jobmanager && is_running broker-1; then
   say "using the cluster that already runs"
 else
   say "starting the cluster"
-  "$CLUSTER_DIR/up.sh" --fresh >"$RUN_DIR.up.out" 2>&1 || { cat "$RUN_DIR.up.out" >&2; die "ops/cluster/up.sh failed"; }
   STARTED_CLUSTER=1
+  "$CLUSTER_DIR/up.sh" --fresh >"$RUN_DIR.up.out" 2>&1 || { cat "$RUN_DIR.up.out" >&2; die "ops/cluster/up.sh failed"; }
 fi
 ensure_bundle
 

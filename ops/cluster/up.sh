@@ -93,7 +93,7 @@ for i in "${to_start[@]}"; do
   say "starting Kafka broker $i on $HOST:$(broker_port "$i") (controller $(controller_port "$i"))"
   start_broker "$i"
 done
-await_kafka 90
+await_kafka 240
 say "Kafka brokers listening: $(bootstrap_servers)"
 
 # --- Flink ---
@@ -108,7 +108,7 @@ if [ "$WITH_FLINK" = 1 ]; then
     say "starting the Flink JobManager (REST and web UI on $REST_URL)"
     start_jobmanager
   fi
-  await_port jobmanager "$REST_PORT" 90
+  await_port jobmanager "$REST_PORT" 240
   for ((i = 1; i <= TASKMANAGERS; i++)); do
     if is_running "taskmanager-$i"; then
       say "TaskManager $i already runs (pid $(pid_of "taskmanager-$i"))"
@@ -117,7 +117,7 @@ if [ "$WITH_FLINK" = 1 ]; then
       start_taskmanager "$i"
     fi
   done
-  await_taskmanagers "$TASKMANAGERS" 120
+  await_taskmanagers "$TASKMANAGERS" 240
   say "Flink cluster ready: $TASKMANAGERS TaskManagers registered at $REST_URL"
 fi
 

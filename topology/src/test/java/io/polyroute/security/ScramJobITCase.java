@@ -113,6 +113,7 @@ class ScramJobITCase {
     void shouldRefuseAClientWithAWrongPassword() {
         Properties wrong = new Properties();
         wrong.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        wrong.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
         wrong.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         wrong.put("security.protocol", "SASL_PLAINTEXT");
         wrong.put("sasl.mechanism", "SCRAM-SHA-512");

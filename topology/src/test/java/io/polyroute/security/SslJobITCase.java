@@ -137,6 +137,7 @@ class SslJobITCase {
         Properties untrusting = new Properties();
         untrusting.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         untrusting.put("security.protocol", "SSL");
+        untrusting.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
         untrusting.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         try (Admin admin = Admin.create(untrusting)) {
             assertThatThrownBy(() -> admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS))
