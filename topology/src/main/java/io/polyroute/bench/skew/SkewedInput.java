@@ -22,7 +22,7 @@ import java.util.Random;
  *
  * <pre>{@code
  * SkewedInput input = SkewedInput.search(bundle, 20_000, 7);
- * double[] hot = SkewedInput.zipf(16, 1.2, SkewedInput.rotation(16, 0));
+ * double[] hot = SkewedInput.zipf(16, 1.2, SkewedInput.rotation(16, 4, 0));   // slot 0's experts first
  * List<SensorReading> phase1 = input.sample("p1", 5_000, hot, new Random(1));
  * }</pre>
  */
