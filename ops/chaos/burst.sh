@@ -11,8 +11,8 @@ usage() {
   cat <<USAGE
 Usage: ops/chaos/burst.sh [--factor F] [--seconds S] [--calibrate N] [--mode M] [--keep-cluster]
 
-1. Produces N readings (default 20000) and measures how fast the job on the local cluster (started
-   here unless it already runs) answers them: its throughput T.
+1. Produces a backlog of N readings (default 60000), starts the job on the local cluster (started
+   here unless it already runs) and measures how fast it works through them: its throughput T.
 2. Produces F x T readings per second (default F=10) for S seconds (default 60).
 3. Follows the job until the input lag is back to 0, sampling TaskManager heap, lag and restarts.
 
@@ -24,7 +24,7 @@ drained.
 Options:
   --factor F       burst rate as a multiple of the measured throughput (default 10)
   --seconds S      length of the burst (default 60)
-  --calibrate N    readings used to measure the throughput (default 20000)
+  --calibrate N    readings used to measure the throughput (default 60000)
   --mode M         job.mode: expert-parallel (default) or fused
   --keep-cluster   leave a cluster this script started running afterwards
   -h, --help       show this help
@@ -33,7 +33,7 @@ USAGE
 
 FACTOR=10
 SECONDS_BURST=60
-CALIBRATE=20000
+CALIBRATE=60000
 MODE=expert-parallel
 KEEP=0
 while [ $# -gt 0 ]; do
@@ -85,26 +85,28 @@ PROGRESS="$RUN_DIR/$RUN.progress"
 KAFKA_ARGS=(--bootstrap-servers "$(bootstrap_servers)")
 ops_tool topics "${KAFKA_ARGS[@]}" --partitions 4 \
   "$RUN-sensors" "$RUN-predictions" "$RUN-dlq" "$RUN-load" "$RUN-plans" >&2
+# --- 1. throughput: the job works through a backlog as fast as it can ---
+say "calibrating: a backlog of $CALIBRATE readings"
+ops_tool produce "${KAFKA_ARGS[@]}" --topic "$RUN-sensors" --records "$CALIBRATE" --prefix "$RUN" \
+  --dim "$CHAOS_DIM" >&2
 write_job_file "$RUN" "$MODE" "2 s"
 say "submitting the job ($MODE)"
 JOB_ID="$(submit_job "$RUN")"
 [ -n "$JOB_ID" ] || die "the submission printed no job id; see $LOG_DIR/$RUN-submit.out"
-
-# --- 1. throughput ---
-say "calibrating: $CALIBRATE readings"
-ops_tool produce "${KAFKA_ARGS[@]}" --topic "$RUN-sensors" --records "$CALIBRATE" --prefix "$RUN" \
-  --dim "$CHAOS_DIM" >&2
 ops_tool verify "${KAFKA_ARGS[@]}" --predictions "$RUN-predictions" --job-name "$RUN" --records "$CALIBRATE" \
   --prefix "$RUN" --dim "$CHAOS_DIM" --progress "$PROGRESS.calibration" --settle 1s --timeout 20m \
   >"$LOG_DIR/$RUN-calibration.out" 2>&1 &
 VERIFY_PID=$!
-LOW=$((CALIBRATE / 5)) HIGH=$((CALIBRATE * 9 / 10)) T_LOW="" T_HIGH=""
+# From the first tenth committed (the job has started) to the last: many checkpoints' worth.
+LOW=$((CALIBRATE / 10)) T_LOW="" T_HIGH=""
 while [ -z "$T_HIGH" ]; do
-  kill -0 "$VERIFY_PID" 2>/dev/null || [ -s "$PROGRESS.calibration" ] || die "the calibration verifier stopped; see $LOG_DIR/$RUN-calibration.out"
+  alive=1
+  kill -0 "$VERIFY_PID" 2>/dev/null || alive=0
   read_progress "$PROGRESS.calibration"
-  [ -z "$T_LOW" ] && ((DISTINCT >= LOW)) && T_LOW=$(now_ms) && START_COUNT=$DISTINCT
-  [ -n "$T_LOW" ] && ((DISTINCT >= HIGH)) && T_HIGH=$(now_ms) && END_COUNT=$DISTINCT
-  sleep 0.5
+  ((alive == 1 || DISTINCT >= CALIBRATE)) || die "the calibration verifier stopped; see $LOG_DIR/$RUN-calibration.out"
+  if [ -z "$T_LOW" ] && ((DISTINCT >= LOW)); then T_LOW=$(now_ms); START_COUNT=$DISTINCT; fi
+  if [ -n "$T_LOW" ] && ((DISTINCT >= CALIBRATE)); then T_HIGH=$(now_ms); END_COUNT=$DISTINCT; fi
+  sleep 0.2
 done
 wait "$VERIFY_PID" || true
 VERIFY_PID=""
