@@ -35,7 +35,7 @@ class SchemaContractTest {
             Prediction.class, "B129FC59350EDF23",
             DeadLetter.class, "7CAD3DDA9E003314",
             ExpertLoad.class, "02C0141D59E14D54",
-            PlacementPlan.class, "B1ADB85EC06FB16F");
+            PlacementPlan.class, "FBE6342C47A8034B");
 
     static Iterable<Class<? extends SpecificRecord>> publishedRecords() {
         return SchemaFiles.publishedRecords();

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Serve mixture-of-experts models over Kafka streams with Apache Flink.",
-        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, RunCommand.class, BundleCommand.class, ScoreCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, RunCommand.class, MonitorCommand.class,
+            BundleCommand.class, ScoreCommand.class, PlanCommand.class, BenchCommand.class})
 public final class PolyrouteCli implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

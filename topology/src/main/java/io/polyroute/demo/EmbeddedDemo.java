@@ -4,6 +4,8 @@ import io.polyroute.job.JobLauncher;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.config.JobConfigLoader;
 import io.polyroute.kafka.EmbeddedKafka;
+import io.polyroute.monitor.Monitor;
+import io.polyroute.monitor.MonitorOptions;
 import io.polyroute.runtime.bundle.BundleLoader;
 import io.polyroute.runtime.bundle.BundleManifest;
 import io.polyroute.runtime.bundle.BundleValidationException;
@@ -69,6 +71,7 @@ public final class EmbeddedDemo {
                     + settings.mode() + " with " + settings.slots() + " expert slots; bundle " + bundle);
             JobClient job = JobLauncher.start(JobLauncher.environment(config, null), config, bundle);
             awaitRunning(job);
+            Monitor monitor = startMonitor(config);
             FactorySimulator factory = FactorySimulator.builder()
                     .seed(settings.seed())
                     .mix(RegimeMix.rotating(System.currentTimeMillis(), 120_000, 0.8))
@@ -94,8 +97,24 @@ public final class EmbeddedDemo {
             tracker.stop();
             trackThread.join(5_000);
             job.cancel().get(30, TimeUnit.SECONDS);
+            if (monitor != null) {
+                monitor.close();
+            }
             return summary(simulator, tracker, mismatches);
         }
+    }
+
+    /** The dashboard, in this process; null when turned off with {@code --port -1}. */
+    private Monitor startMonitor(JobConfig config) {
+        if (settings.monitorPort() < 0) {
+            return null;
+        }
+        Monitor monitor = new Monitor(MonitorOptions.of(config
+                .with("monitor.http.port", Integer.toString(settings.monitorPort()))
+                .with("monitor.application-id", "polyroute-demo-monitor-" + System.currentTimeMillis())))
+                .start();
+        out.println("polyroute demo: dashboard at " + monitor.url());
+        return monitor;
     }
 
     private void awaitRunning(JobClient job) throws Exception {

@@ -7,8 +7,14 @@ import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.config.JobMode;
 import io.polyroute.job.config.JobOptions;
 import io.polyroute.job.config.KafkaOptions;
+import io.polyroute.job.config.RebalanceOptions;
 import io.polyroute.job.config.TopicsOptions;
+import io.polyroute.job.control.LoadReport;
+import io.polyroute.job.control.RebalanceFunction;
+import io.polyroute.job.control.RebalanceSettings;
 import io.polyroute.job.io.DeadLetterSerializer;
+import io.polyroute.job.io.LoadReportSerializer;
+import io.polyroute.job.io.PlanSerializer;
 import io.polyroute.job.io.PredictionSerializer;
 import io.polyroute.job.io.RawRecordDeserializer;
 import io.polyroute.job.model.InFlight;
@@ -23,15 +29,19 @@ import io.polyroute.job.operators.ExpertOperator;
 import io.polyroute.job.operators.FusedOperator;
 import io.polyroute.job.operators.GateOperator;
 import io.polyroute.job.operators.InputContract;
-import io.polyroute.job.operators.SlotRouter;
+import io.polyroute.job.operators.LoadReports;
 import io.polyroute.job.operators.StageOpener;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.schemas.AvroEncoding;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -60,7 +70,17 @@ public final class PolyrouteJob {
 
     private PolyrouteJob() {}
 
+    /** Adds the job to {@code env}: the production layout, with no hooks. */
     public static void build(StreamExecutionEnvironment env, JobConfig config, ModelBundle bundle) {
+        build(env, config, bundle, JobHooks.NONE);
+    }
+
+    /**
+     * Adds the job to {@code env} with {@code hooks} applied; {@link JobHooks#NONE} gives the
+     * production job. For tests that need to act on the finished records, e.g. to inject a failure.
+     */
+    public static void build(StreamExecutionEnvironment env, JobConfig config, ModelBundle bundle, JobHooks hooks) {
+        Objects.requireNonNull(hooks, "hooks");
         env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.setParallelism(config.get(JobOptions.PARALLELISM));
         env.setBufferTimeout(config.get(JobOptions.BUFFER_TIMEOUT).toMillis());
@@ -90,7 +110,8 @@ public final class PolyrouteJob {
                 ? fused(config, opener, unique, rejected)
                 : expertParallel(config, opener, bundle, unique, rejected);
 
-        done.sinkTo(predictionSink(config, bundle, encoding)).name("kafka-predictions").uid("kafka-predictions");
+        hooks.beforePredictionSink(done)
+                .sinkTo(predictionSink(config, bundle, encoding)).name("kafka-predictions").uid("kafka-predictions");
         DataStream<Rejected> dlq = rejected.get(0);
         for (int i = 1; i < rejected.size(); i++) {
             dlq = dlq.union(rejected.get(i));
@@ -110,23 +131,37 @@ public final class PolyrouteJob {
 
     private static DataStream<InFlight> expertParallel(JobConfig config, StageOpener opener, ModelBundle bundle,
             DataStream<InFlight> in, List<DataStream<Rejected>> rejected) {
+        StreamExecutionEnvironment env = in.getExecutionEnvironment();
         int slots = config.get(JobOptions.SLOTS);
-        SlotRouter router = SlotRouter.roundRobin(slots);
+        List<Integer> experts = new ArrayList<>();
+        bundle.stages().forEach(st -> experts.add(st.expertCount()));
+        long window = config.get(RebalanceOptions.WINDOW).toMillis();
+        // Plans (published by the rebalancer or pinned by hand) reach every GATE and EXPERT subtask.
+        DataStream<byte[]> plans = env.fromSource(planSource(config), WatermarkStrategy.noWatermarks(), "kafka-plans")
+                .setParallelism(1).uid("kafka-plans");
+        List<DataStream<LoadReport>> loads = new ArrayList<>();
         DataStream<InFlight> stream = in;
         for (int s = 0; s < bundle.stageCount(); s++) {
-            SingleOutputStreamOperator<Part> gate = stream.transform("gate-" + s, TypeInformation.of(Part.class),
-                            new GateOperator(opener, s, router, config.get(BatchingOptions.GATE_SIZE),
+            SingleOutputStreamOperator<Part> gate = stream.connect(plans.broadcast())
+                    .transform("gate-" + s, TypeInformation.of(Part.class),
+                            new GateOperator(opener, s, experts, slots,
+                                    config.get(RebalanceOptions.ACTIVATION_DELAY).toMillis(), window,
+                                    config.get(BatchingOptions.GATE_SIZE),
                                     config.get(BatchingOptions.GATE_MAX_DELAY).toMillis()))
                     .uid("gate-" + s);
             rejected.add(gate.getSideOutput(DeadLetters.TAG));
+            loads.add(gate.getSideOutput(LoadReports.TAG));
             SingleOutputStreamOperator<Part> results = gate
                     .partitionCustom((Integer slot, int n) -> Math.floorMod(slot, n), p -> p.slot)
+                    .connect(plans.broadcast())
                     .transform("expert-" + s, TypeInformation.of(Part.class),
-                            new ExpertOperator(opener, s, RuntimeSettings.deviceCount(config),
+                            new ExpertOperator(opener, s, experts, RuntimeSettings.deviceCount(config),
+                                    config.get(RebalanceOptions.RELEASE_GRACE).toMillis(), window,
                                     config.get(BatchingOptions.EXPERT_SIZE),
                                     config.get(BatchingOptions.EXPERT_MAX_DELAY).toMillis()))
                     .setParallelism(slots)
                     .uid("expert-" + s);
+            loads.add(results.getSideOutput(LoadReports.TAG));
             SingleOutputStreamOperator<InFlight> combined = results
                     .union(gate.getSideOutput(GateOperator.HEADERS))
                     .keyBy(p -> p.eventId)
@@ -135,7 +170,51 @@ public final class PolyrouteJob {
             rejected.add(combined.getSideOutput(DeadLetters.TAG));
             stream = combined;
         }
+        DataStream<LoadReport> load = loads.get(0);
+        for (int i = 1; i < loads.size(); i++) {
+            load = load.union(loads.get(i));
+        }
+        AvroEncoding encoding = config.get(TopicsOptions.ENCODING);
+        load.sinkTo(KafkaSink.<LoadReport>builder()
+                        .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
+                        .setKafkaProducerConfig(config.kafkaClientProperties())
+                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                        .setRecordSerializer(new LoadReportSerializer(config.get(TopicsOptions.LOAD), encoding))
+                        .build())
+                .name("kafka-load").uid("kafka-load");
+        if (config.get(RebalanceOptions.ENABLED)) {
+            RebalanceSettings settings = new RebalanceSettings(experts, slots, config.get(JobOptions.PARALLELISM),
+                    window, config.get(RebalanceOptions.SMOOTHING), config.get(RebalanceOptions.HYSTERESIS),
+                    config.get(RebalanceOptions.STICKINESS), config.get(RebalanceOptions.COOLDOWN_WINDOWS),
+                    config.get(RebalanceOptions.REPLICA_BUDGET), config.get(RebalanceOptions.SLOT_CAPACITY));
+            load.keyBy(r -> 0)
+                    .connect(plans.keyBy(p -> 0))
+                    .process(new RebalanceFunction(settings), PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                    .setParallelism(1).name("rebalancer").uid("rebalancer")
+                    .sinkTo(KafkaSink.<byte[]>builder()
+                            .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
+                            .setKafkaProducerConfig(producerProperties(config))
+                            .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                            .setTransactionalIdPrefix(config.get(JobOptions.NAME) + "-plans")
+                            .setRecordSerializer(new PlanSerializer(config.get(TopicsOptions.PLANS)))
+                            .build())
+                    .setParallelism(1).name("kafka-plans-out").uid("kafka-plans-out");
+        }
         return stream;
+    }
+
+    private static KafkaSource<byte[]> planSource(JobConfig config) {
+        var builder = KafkaSource.<byte[]>builder()
+                .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
+                .setTopics(config.get(TopicsOptions.PLANS))
+                .setGroupId(config.get(JobOptions.NAME) + "-plans")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(KafkaRecordDeserializationSchema.valueOnly(ByteArrayDeserializer.class))
+                .setProperties(clientProperties(config));
+        if (config.get(InputOptions.BOUNDED)) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
     }
 
     private static KafkaSource<RawRecord> source(JobConfig config) {

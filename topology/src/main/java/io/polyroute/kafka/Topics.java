@@ -37,8 +37,20 @@ public final class Topics {
      * @throws MissingTopicException if a topic is missing and automatic creation is off
      */
     public static Set<String> ensure(Admin admin, JobConfig config, Duration timeout) {
+        return ensure(admin, config, TopicsOptions.topicOptions(), timeout);
+    }
+
+    /**
+     * Like {@link #ensure(Admin, JobConfig, Duration)}, for the topics named by {@code topicOptions}
+     * only, e.g. the topics a reader of the job's output needs.
+     *
+     * @return the topics this call created
+     * @throws MissingTopicException if a topic is missing and automatic creation is off
+     */
+    public static Set<String> ensure(
+            Admin admin, JobConfig config, Collection<ConfigOption<String>> topicOptions, Duration timeout) {
         Map<String, String> keyByTopic = new LinkedHashMap<>();
-        for (ConfigOption<String> option : TopicsOptions.topicOptions()) {
+        for (ConfigOption<String> option : topicOptions) {
             keyByTopic.put(config.get(option), option.key());
         }
         if (!config.get(TopicsOptions.AUTO_CREATE)) {

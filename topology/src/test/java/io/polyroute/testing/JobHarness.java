@@ -14,9 +14,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -54,11 +57,40 @@ public final class JobHarness {
         return out;
     }
 
-    /** Builds the job on the current (MiniCluster) environment and runs it to the end of its bounded input. */
-    public static void runBounded(JobConfig config, ModelBundle bundle) throws Exception {
+    /**
+     * Builds the job on the current (MiniCluster) environment and runs it to the end of its bounded
+     * input; returns the result, which names the job.
+     */
+    public static JobExecutionResult runBounded(JobConfig config, ModelBundle bundle) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        PolyrouteJob.build(env, config.with("input.bounded", "true"), bundle);
-        env.execute(config.get(io.polyroute.job.config.JobOptions.NAME));
+        PolyrouteJob.build(env, withControlTopics(config).with("input.bounded", "true"), bundle);
+        return env.execute(config.get(io.polyroute.job.config.JobOptions.NAME));
+    }
+
+    /**
+     * The config with fresh random load and plans topics (created here) unless the test named
+     * its own, so concurrent jobs never share a control loop.
+     */
+    public static JobConfig withControlTopics(JobConfig config) {
+        JobConfig out = config;
+        java.util.List<org.apache.kafka.clients.admin.NewTopic> create = new ArrayList<>();
+        if (!config.explicitValues().containsKey("topics.load")) {
+            String t = KafkaTestUtils.randomTopic("load");
+            out = out.with("topics.load", t);
+            create.add(new org.apache.kafka.clients.admin.NewTopic(t, 1, (short) 1));
+        }
+        if (!config.explicitValues().containsKey("topics.plans")) {
+            String t = KafkaTestUtils.randomTopic("plans");
+            out = out.with("topics.plans", t);
+            create.add(new org.apache.kafka.clients.admin.NewTopic(t, 1, (short) 1));
+        }
+        if (!create.isEmpty()) {
+            try (org.apache.kafka.clients.admin.Admin admin =
+                    org.apache.kafka.clients.admin.Admin.create(config.kafkaClientProperties())) {
+                io.polyroute.kafka.Topics.createIfMissing(admin, create, Duration.ofSeconds(30));
+            }
+        }
+        return out;
     }
 
     public static Map<String, Prediction> predictionsById(KafkaBrokerExtension kafka, String topic, int count,
@@ -72,6 +104,23 @@ public final class JobHarness {
             }
         }
         return out;
+    }
+
+    /**
+     * Asserts that {@code predictions} answers exactly the event ids of {@code readings}: none
+     * missing, none extra. Linear in the number of records, and names a few offenders on failure.
+     */
+    public static void assertAnswersExactly(Map<String, Prediction> predictions, List<SensorReading> readings) {
+        Set<String> expected = new HashSet<>();
+        readings.forEach(r -> expected.add(r.getEventId()));
+        List<String> missing = expected.stream().filter(id -> !predictions.containsKey(id)).sorted().toList();
+        List<String> extra = predictions.keySet().stream().filter(id -> !expected.contains(id)).sorted().toList();
+        if (!missing.isEmpty() || !extra.isEmpty()) {
+            throw new AssertionError(missing.size() + " event ids have no prediction (e.g. "
+                    + missing.subList(0, Math.min(5, missing.size())) + ") and " + extra.size()
+                    + " predictions answer no input reading (e.g. " + extra.subList(0, Math.min(5, extra.size()))
+                    + ").");
+        }
     }
 
     public static List<DeadLetter> deadLetters(KafkaBrokerExtension kafka, String topic, int count, Duration timeout) {

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -83,6 +85,16 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     /** Writes the values to {@code topic}; see {@link KafkaTestUtils#produceValues}. */
     public void produceValues(String topic, List<byte[]> values) {
         KafkaTestUtils.produceValues(clientProperties(), topic, values);
+    }
+
+    /** Writes the records as given and returns where each landed; see {@link KafkaTestUtils#produce}. */
+    public List<RecordMetadata> produce(List<ProducerRecord<byte[], byte[]>> records) {
+        return KafkaTestUtils.produce(clientProperties(), records);
+    }
+
+    /** How far a read_committed consumer can read {@code topic}; see {@link KafkaTestUtils#readCommittedEnd}. */
+    public long readCommittedEnd(String topic) throws Exception {
+        return KafkaTestUtils.readCommittedEnd(broker().adminProperties(), topic);
     }
 
     /** Reads committed records from {@code topic}; see {@link KafkaTestUtils#awaitRecords}. */

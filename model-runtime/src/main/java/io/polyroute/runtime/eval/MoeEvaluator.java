@@ -90,49 +90,53 @@ public final class MoeEvaluator implements AutoCloseable {
 
     private static float[] runStage(StageRuntime stage, float[] u, int n, RoutingDecision[] decisions) {
         int e = stage.expertCount();
-        int w = stage.width();
         int p = stage.expertOutputDim();
-        // Records per expert, in record order.
+        // Records per expert.
         int[] counts = new int[e];
+        int visits = 0;
         for (RoutingDecision d : decisions) {
             for (int i = 0; i < d.visitedCount(); i++) {
                 counts[d.visitedExpert(i)]++;
             }
+            visits += d.visitedCount();
         }
+        // members[x]: the records that visit expert x, in record order; slot[v]: the row of the
+        // v-th (record, visited expert) pair in that expert's batch.
         int[][] members = new int[e][];
         for (int x = 0; x < e; x++) {
             members[x] = new int[counts[x]];
             counts[x] = 0;
         }
+        int[] slot = new int[visits];
+        int v = 0;
         for (int r = 0; r < n; r++) {
             RoutingDecision d = decisions[r];
             for (int i = 0; i < d.visitedCount(); i++) {
                 int x = d.visitedExpert(i);
-                members[x][counts[x]++] = r;
+                int at = counts[x]++;
+                members[x][at] = r;
+                slot[v++] = at;
             }
         }
-        float[][][] outs = new float[n][e][];
+        // Each expert reads its rows straight from u; its output stays one batched array that the
+        // combine reads in place.
+        float[][] outs = new float[e][];
         for (int x = 0; x < e; x++) {
-            int m = members[x].length;
-            if (m == 0) {
-                continue;
-            }
-            float[] rows = new float[m * w];
-            for (int i = 0; i < m; i++) {
-                System.arraycopy(u, members[x][i] * w, rows, i * w, w);
-            }
-            float[] y = stage.runExpert(x, rows, m);
-            for (int i = 0; i < m; i++) {
-                float[] row = new float[p];
-                System.arraycopy(y, i * p, row, 0, p);
-                outs[members[x][i]][x] = row;
+            if (counts[x] > 0) {
+                outs[x] = stage.runExpert(x, u, members[x], counts[x]);
             }
         }
         float[] shared = stage.runShared(u, n);
         int od = stage.outputDim();
         float[] out = new float[n * od];
+        int[] offsets = new int[e];
+        v = 0;
         for (int r = 0; r < n; r++) {
-            stage.combine(decisions[r], outs[r], shared, r, out, r * od);
+            RoutingDecision d = decisions[r];
+            for (int i = 0; i < d.visitedCount(); i++) {
+                offsets[d.visitedExpert(i)] = slot[v++] * p;
+            }
+            stage.combine(d, outs, offsets, shared, r, out, r * od);
         }
         return out;
     }

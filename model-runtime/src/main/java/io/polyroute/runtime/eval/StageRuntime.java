@@ -152,6 +152,16 @@ public final class StageRuntime implements AutoCloseable {
         return loadExpert(e).run(x.model().inputName(), rows, n, x.model().outputName(ModelRef.DEFAULT_OUTPUT));
     }
 
+    /**
+     * Runs expert {@code e} on rows {@code rowIndex[0..n)} of the encoded input, gathered straight
+     * into the session's input buffer; loads its session if needed.
+     */
+    public float[] runExpert(int e, float[] encoded, int[] rowIndex, int n) {
+        ExpertSpec x = spec.experts().get(e);
+        return loadExpert(e).runRows(x.model().inputName(), encoded, width(), rowIndex, n,
+                x.model().outputName(ModelRef.DEFAULT_OUTPUT));
+    }
+
     /** Runs the shared expert on the encoded input, or returns null when the stage has none. */
     public float[] runShared(float[] encoded, int n) {
         if (shared == null) {
@@ -170,7 +180,17 @@ public final class StageRuntime implements AutoCloseable {
      * expert's row {@code r} of {@code sharedOut} (when not null).
      */
     public void combine(RoutingDecision d, float[][] outputsByExpert, float[] sharedOut, int r, float[] dst, int off) {
-        combiner.combine(d, outputsByExpert, dst, off);
+        combine(d, outputsByExpert, null, sharedOut, r, dst, off);
+    }
+
+    /**
+     * As {@link #combine(RoutingDecision, float[][], float[], int, float[], int)}, with expert
+     * {@code e}'s output for this record at {@code outputs[e][offsets[e] ..]} (see
+     * {@link Combiner#combine(RoutingDecision, float[][], int[], float[], int)}).
+     */
+    public void combine(RoutingDecision d, float[][] outputs, int[] offsets, float[] sharedOut, int r, float[] dst,
+            int off) {
+        combiner.combine(d, outputs, offsets, dst, off);
         if (sharedOut != null) {
             int w = spec.outputDim();
             for (int i = 0; i < w; i++) {

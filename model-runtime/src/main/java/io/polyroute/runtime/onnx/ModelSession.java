@@ -13,6 +13,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class ModelSession implements AutoCloseable {
     private final OrtSession session;
     private final List<TensorSignature> inputs;
     private final List<TensorSignature> outputs;
-    private final ThreadLocal<FloatBuffer[]> buffers = ThreadLocal.withInitial(() -> new FloatBuffer[4]);
+    private final ThreadLocal<Scratch> scratches = ThreadLocal.withInitial(Scratch::new);
     private volatile boolean closed;
 
     private ModelSession(String label, OrtEnvironment env, OrtSession session) throws OrtException {
@@ -89,7 +90,55 @@ public final class ModelSession implements AutoCloseable {
      * {@code rows × width}) and returns output {@code outputName} row-major.
      */
     public float[] run(String inputName, float[] input, int rows, String outputName) {
-        return run(new String[] {inputName}, new float[][] {input}, rows, outputName);
+        checkOpen();
+        if (rows == 0) {
+            return new float[0];
+        }
+        checkRows(inputName, input.length, rows);
+        Scratch scratch = scratches.get();
+        FloatBuffer buf = scratch.input(0, input.length);
+        buf.put(input, 0, input.length);
+        buf.flip();
+        return runOne(inputName, buf, rows, input.length / rows, outputName, scratch);
+    }
+
+    /**
+     * Runs the model on {@code rows} records gathered from {@code source}: record {@code i} is row
+     * {@code rowIndex[i]} of {@code source} (row-major, {@code width} values a row). The rows are
+     * copied straight into the input buffer, with no intermediate array.
+     */
+    public float[] runRows(String inputName, float[] source, int width, int[] rowIndex, int rows, String outputName) {
+        checkOpen();
+        if (rows == 0) {
+            return new float[0];
+        }
+        if (width < 1 || source.length % width != 0 || rowIndex.length < rows) {
+            throw new IllegalArgumentException("Input " + inputName + " of model " + label + ": cannot take "
+                    + rows + " rows of width " + width + " from " + source.length + " values and "
+                    + rowIndex.length + " row indices.");
+        }
+        Scratch scratch = scratches.get();
+        FloatBuffer buf = scratch.input(0, rows * width);
+        for (int i = 0; i < rows; i++) {
+            buf.put(source, rowIndex[i] * width, width);
+        }
+        buf.flip();
+        return runOne(inputName, buf, rows, width, outputName, scratch);
+    }
+
+    private float[] runOne(String inputName, FloatBuffer buf, int rows, int width, String outputName,
+            Scratch scratch) {
+        OnnxTensor tensor = null;
+        try {
+            tensor = OnnxTensor.createTensor(env, buf, new long[] {rows, width});
+            return execute(Collections.singletonMap(inputName, tensor), rows, outputName, scratch);
+        } catch (OrtException e) {
+            throw failure(rows, e);
+        } finally {
+            if (tensor != null) {
+                tensor.close();
+            }
+        }
     }
 
     /**
@@ -97,53 +146,128 @@ public final class ModelSession implements AutoCloseable {
      * {@code outputName} as a row-major array.
      */
     public float[] run(String[] inputNames, float[][] inputData, int rows, String outputName) {
-        if (closed) {
-            throw new IllegalStateException("Model session " + label + " is closed.");
+        if (inputNames.length == 1) {
+            return run(inputNames[0], inputData[0], rows, outputName);
         }
+        checkOpen();
         if (rows == 0) {
             return new float[0];
         }
         Map<String, OnnxTensor> feed = new HashMap<>(inputNames.length * 2);
         try {
-            FloatBuffer[] local = buffers.get();
-            if (local.length < inputNames.length) {
-                local = new FloatBuffer[inputNames.length];
-                buffers.set(local);
-            }
+            Scratch scratch = scratches.get();
             for (int i = 0; i < inputNames.length; i++) {
                 float[] data = inputData[i];
-                if (data.length % rows != 0) {
-                    throw new IllegalArgumentException("Input " + inputNames[i] + " of model " + label
-                            + " has " + data.length + " values, not a multiple of " + rows + " rows.");
-                }
-                FloatBuffer buf = local[i];
-                if (buf == null || buf.capacity() < data.length) {
-                    buf = ByteBuffer.allocateDirect(Math.max(data.length, 1024) * Float.BYTES)
-                            .order(ByteOrder.nativeOrder())
-                            .asFloatBuffer();
-                    local[i] = buf;
-                }
-                buf.clear();
+                checkRows(inputNames[i], data.length, rows);
+                FloatBuffer buf = scratch.input(i, data.length);
                 buf.put(data, 0, data.length);
                 buf.flip();
                 feed.put(inputNames[i], OnnxTensor.createTensor(
                         env, buf, new long[] {rows, data.length / rows}));
             }
-            try (OrtSession.Result result = session.run(feed, Collections.singleton(outputName))) {
-                OnnxValue value = result.get(outputName).orElseThrow(() -> new ModelRuntimeException(
-                        "Model " + label + " returned no output named " + outputName + "."));
-                FloatBuffer out = ((OnnxTensor) value).getFloatBuffer();
-                float[] copy = new float[out.remaining()];
-                out.get(copy);
-                return copy;
-            }
+            return execute(feed, rows, outputName, scratch);
         } catch (OrtException e) {
-            throw new ModelRuntimeException("Model " + label + " failed on a batch of " + rows
-                    + " rows: " + e.getMessage(), e);
+            throw failure(rows, e);
         } finally {
             for (OnnxTensor t : feed.values()) {
                 t.close();
             }
+        }
+    }
+
+    /**
+     * Runs on {@code feed} and copies output {@code outputName} into a new array. An output of
+     * shape {@code [N, W]} with a fixed W is written by ONNX Runtime straight into this thread's
+     * direct output buffer (a pinned output), so it is copied once; other outputs are read back
+     * from the result.
+     */
+    private float[] execute(Map<String, OnnxTensor> feed, int rows, String outputName, Scratch scratch)
+            throws OrtException {
+        int width = pinnableWidth(outputName);
+        if (width > 0) {
+            int size = rows * width;
+            FloatBuffer out = scratch.output(size);
+            out.limit(size);
+            try (OnnxTensor pinned = OnnxTensor.createTensor(env, out, new long[] {rows, width})) {
+                session.run(feed, Collections.singletonMap(outputName, pinned)).close();
+                float[] copy = new float[size];
+                out.get(0, copy);
+                return copy;
+            }
+        }
+        try (OrtSession.Result result = session.run(feed, Collections.singleton(outputName))) {
+            OnnxValue value = result.get(outputName).orElseThrow(() -> new ModelRuntimeException(
+                    "Model " + label + " returned no output named " + outputName + "."));
+            FloatBuffer out = ((OnnxTensor) value).getFloatBuffer();
+            float[] copy = new float[out.remaining()];
+            out.get(copy);
+            return copy;
+        }
+    }
+
+    /** The fixed width W of float output {@code name} of shape {@code [N, W]}, or -1. */
+    private int pinnableWidth(String name) {
+        for (TensorSignature t : outputs) {
+            if (t.name().equals(name)) {
+                long[] shape = t.shape();
+                boolean pinnable = t.isFloat() && shape.length == 2 && shape[0] < 0
+                        && shape[1] > 0 && shape[1] <= Integer.MAX_VALUE;
+                return pinnable ? (int) shape[1] : -1;
+            }
+        }
+        return -1;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("Model session " + label + " is closed.");
+        }
+    }
+
+    private void checkRows(String inputName, int values, int rows) {
+        if (values % rows != 0) {
+            throw new IllegalArgumentException("Input " + inputName + " of model " + label
+                    + " has " + values + " values, not a multiple of " + rows + " rows.");
+        }
+    }
+
+    private ModelRuntimeException failure(int rows, OrtException e) {
+        return new ModelRuntimeException("Model " + label + " failed on a batch of " + rows
+                + " rows: " + e.getMessage(), e);
+    }
+
+    /** One thread's reusable native-order direct buffers: inputs by position, and the output. */
+    private static final class Scratch {
+        private FloatBuffer[] inputs = new FloatBuffer[1];
+        private FloatBuffer output;
+
+        /** Input buffer {@code i}, cleared, with room for {@code size} floats. */
+        FloatBuffer input(int i, int size) {
+            if (i >= inputs.length) {
+                inputs = Arrays.copyOf(inputs, i + 1);
+            }
+            FloatBuffer b = inputs[i];
+            if (b == null || b.capacity() < size) {
+                b = allocate(size);
+                inputs[i] = b;
+            }
+            b.clear();
+            return b;
+        }
+
+        /** The output buffer, cleared, with room for {@code size} floats. */
+        FloatBuffer output(int size) {
+            if (output == null || output.capacity() < size) {
+                output = allocate(size);
+            }
+            output.clear();
+            return output;
+        }
+
+        private static FloatBuffer allocate(int size) {
+            return ByteBuffer.allocateDirect(Math.max(size, 1024) * Float.BYTES)
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
         }
     }
 

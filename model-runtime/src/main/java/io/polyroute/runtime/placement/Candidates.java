@@ -5,27 +5,45 @@ import java.util.List;
 
 /**
  * The candidate placements of one planning run, fewest moves first: the current replicas with
- * re-split shares, each step of a greedy repair from there, and a full EPLB re-plan (refined by the
- * same local search, then relabelled to keep as many sessions where they are as possible).
+ * re-split shares, each step of a greedy repair from there, and a full re-plan (the better of EPLB
+ * and one-replica-per-expert grown by the same local search, then relabelled to keep as many
+ * sessions where they are as possible). Candidates are compared on {@link WaterFilling} estimates;
+ * the chosen one gets exact shares from the {@link ShareSolver}.
  */
 final class Candidates {
     /** Upper bound on the greedy steps of each local search, so one run stays cheap on large stages. */
     static final int MAX_SEARCH_STEPS = 64;
+    /** Convergence of the estimates candidates are compared on, relative to the mean slot load. */
+    private static final double TOLERANCE = 1e-10;
+    private static final int MAX_SWEEPS = 1000;
 
-    /** One candidate placement and what it costs and buys. */
-    record Candidate(String kind, Placement placement, double imbalance, int moves) {}
+    /** One candidate assignment, its estimated imbalance and the sessions it would load. */
+    record Candidate(String kind, Assignment assignment, double imbalance, int moves) {}
 
     private Candidates() {}
 
     static List<Candidate> of(PlanningProblem p, StickyStart start, Placement current) {
+        Assignment reference = Assignment.of(current, p.slots);
         List<Candidate> list = new ArrayList<>();
         int steps = Math.min(MAX_SEARCH_STEPS, p.experts + p.budget);
-        list.add(candidate("shares re-split", p, start.assignment, current));
-        LocalSearch.improve(p, start.assignment, steps, a -> list.add(candidate("incremental", p, a, current)));
-        Assignment full = LocalSearch.improve(p, EplbPlacer.place(p), steps, null);
+        list.add(candidate("shares re-split", p, start.assignment, estimate(p, start.assignment), reference));
+        LocalSearch.improve(p, start.assignment, steps,
+                (a, shares) -> list.add(candidate("incremental", p, a, shares, reference)));
+        Assignment full = fullPlan(p, steps);
         full = full.permuted(SlotMatcher.match(p, full, start.assignment));
-        list.add(candidate("full re-plan", p, full, current));
+        list.add(candidate("full re-plan", p, full, estimate(p, full), reference));
         return list;
+    }
+
+    /**
+     * The better of two refined starts: EPLB with the whole budget, and one replica per expert whose
+     * extras the local search then adds one at a time where they lower the load most. Neither start
+     * dominates; together they stay close to exhaustive search on small stages.
+     */
+    private static Assignment fullPlan(PlanningProblem p, int steps) {
+        Assignment eplb = LocalSearch.improve(p, EplbPlacer.place(p), steps, null);
+        Assignment grown = LocalSearch.improve(p, EplbPlacer.placeSingles(p), steps + p.budget, null);
+        return estimate(p, grown).betterThan(estimate(p, eplb)) ? grown : eplb;
     }
 
     /**
@@ -45,17 +63,29 @@ final class Candidates {
         return chosen;
     }
 
-    private static Candidate candidate(String kind, PlanningProblem p, Assignment a, Placement current) {
-        ShareSolver.Solution solution = ShareSolver.solve(p, a);
-        Placement placement = toPlacement(p, a, solution, current);
-        return new Candidate(kind, placement, placement.imbalance(p.load), placement.movedSessions(current));
+    private static WaterFilling estimate(PlanningProblem p, Assignment a) {
+        return WaterFilling.of(p, a, TOLERANCE, MAX_SWEEPS);
+    }
+
+    private static Candidate candidate(String kind, PlanningProblem p, Assignment a, WaterFilling shares,
+            Assignment reference) {
+        int moves = 0;
+        for (int e = 0; e < p.experts; e++) {
+            for (int s = 0; s < p.slots; s++) {
+                // A new replica without traffic is left out of the placement, so it is no move.
+                boolean idle = !p.pinned(e) && shares.flow(e, s) <= 1e-9 * p.load[e] && a.replicas(e) > 1;
+                moves += a.hosts(e, s) && !reference.hosts(e, s) && !idle ? 1 : 0;
+            }
+        }
+        return new Candidate(kind, a, shares.imbalance(), moves);
     }
 
     /**
-     * The placement of an assignment with its solved shares. A replica the current placement does not
-     * hold and that would get no traffic is left out: loading it would be a move for nothing.
+     * The placement of an assignment with exact shares. A replica the current placement does not hold
+     * and that would get no traffic is left out: loading it would be a move for nothing.
      */
-    static Placement toPlacement(PlanningProblem p, Assignment a, ShareSolver.Solution solution, Placement current) {
+    static Placement toPlacement(PlanningProblem p, Assignment a, Placement current) {
+        ShareSolver.Solution solution = ShareSolver.solve(p, a);
         List<ExpertReplicas> experts = new ArrayList<>(p.experts);
         for (int e = 0; e < p.experts; e++) {
             if (p.pinned(e)) {

@@ -13,8 +13,17 @@ import java.util.List;
 final class EplbPlacer {
     private EplbPlacer() {}
 
+    /** EPLB with the problem's whole replica budget. */
     static Assignment place(PlanningProblem p) {
-        int[] count = replicaCounts(p);
+        return place(p, replicaCounts(p, p.budget));
+    }
+
+    /** One replica per free expert, heaviest first on the least loaded slot (EPLB with no extras). */
+    static Assignment placeSingles(PlanningProblem p) {
+        return place(p, replicaCounts(p, 0));
+    }
+
+    private static Assignment place(PlanningProblem p, int[] count) {
         Assignment a = new Assignment(p.experts, p.slots);
         double[] slotLoad = p.base.clone();
         int[] resident = p.pinnedResident.clone();
@@ -41,10 +50,10 @@ final class EplbPlacer {
         return a;
     }
 
-    /** Replicas per expert: 1 each, then the budget to the largest load per replica (ties: lower expert). */
-    static int[] replicaCounts(PlanningProblem p) {
+    /** Replicas per expert: 1 each (pins as pinned), then the budget to the largest load per replica (ties: lower expert). */
+    static int[] replicaCounts(PlanningProblem p, int budget) {
         int[] count = new int[p.experts];
-        int extras = p.budget;
+        int extras = budget;
         for (int e = 0; e < p.experts; e++) {
             count[e] = p.pinned(e) ? p.pins[e].count() : 1;
             extras -= count[e] - 1;

@@ -2,7 +2,6 @@ package io.polyroute.runtime.placement;
 
 import io.polyroute.runtime.placement.Candidates.Candidate;
 import io.polyroute.runtime.placement.PlanDecision.Outcome;
-import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 
@@ -97,22 +96,23 @@ public final class Planner {
             return idle(Outcome.COOLDOWN, before, "cooldown: " + request.windowsSinceLastPublish() + " of "
                     + cooldownWindows + " windows since the last plan");
         }
-        List<Candidate> candidates = Candidates.of(problem, start, request.current());
-        Candidate chosen = Candidates.choose(candidates, stickinessThreshold);
-        double gain = (before - chosen.imbalance()) / before;
-        String change = String.format(Locale.ROOT, "imbalance %.2f -> %.2f", before, chosen.imbalance());
+        Candidate chosen = Candidates.choose(Candidates.of(problem, start, request.current()), stickinessThreshold);
+        Placement placement = Candidates.toPlacement(problem, chosen.assignment(), request.current());
+        double after = placement.imbalance(load);
+        int moved = placement.movedSessions(request.current());
+        double gain = (before - after) / before;
+        String change = String.format(Locale.ROOT, "imbalance %.2f -> %.2f", before, after);
         if (forced) {
-            return new PlanDecision(Outcome.PUBLISHED, chosen.placement(), before, chosen.imbalance(),
-                    chosen.moves(), "current placement invalid (" + String.join("; ", start.repairs) + "), "
-                            + change + ", " + chosen.kind() + ", " + chosen.moves() + " sessions moved");
+            return new PlanDecision(Outcome.PUBLISHED, placement, before, after, moved, "current placement invalid ("
+                    + String.join("; ", start.repairs) + "), " + change + ", " + chosen.kind() + ", " + moved
+                    + " sessions moved");
         }
         if (problem.totalLoad() <= 0) {
             return idle(Outcome.WITHIN_HYSTERESIS, before, "within hysteresis: no load to balance");
         }
         if (gain > Math.max(hysteresis, MIN_GAIN)) {
-            return new PlanDecision(Outcome.PUBLISHED, chosen.placement(), before, chosen.imbalance(), chosen.moves(),
-                    change + " (expert " + hottest(request.current(), load) + " hot), " + chosen.kind() + ", "
-                            + chosen.moves() + " sessions moved");
+            return new PlanDecision(Outcome.PUBLISHED, placement, before, after, moved, change + " (expert "
+                    + hottest(request.current(), load) + " hot), " + chosen.kind() + ", " + moved + " sessions moved");
         }
         return idle(Outcome.WITHIN_HYSTERESIS, before, String.format(Locale.ROOT,
                 "within hysteresis: best plan %s, %.1f%% better, threshold %.1f%%", change, 100 * gain, 100 * hysteresis));

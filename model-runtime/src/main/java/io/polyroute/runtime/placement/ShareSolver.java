@@ -19,7 +19,7 @@ final class ShareSolver {
     /** Gap between routable and total load below which a density is optimal, in mean slot loads. */
     private static final double GAP = 1e-9;
     /** Extra room on sink edges when filling a block, so rounding never strands load. */
-    private static final double SLACK = 1e-9;
+    private static final double SLACK = 1e-12;
 
     private ShareSolver() {}
 

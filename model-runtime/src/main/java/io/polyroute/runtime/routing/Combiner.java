@@ -20,7 +20,20 @@ public interface Combiner {
      * @param outputsByExpert {@code f_e(x)} for every visited expert {@code e} (length P each);
      *     entries of experts the record does not visit are ignored and may be null
      */
-    void combine(RoutingDecision decision, float[][] outputsByExpert, float[] dst, int dstOffset);
+    default void combine(RoutingDecision decision, float[][] outputsByExpert, float[] dst, int dstOffset) {
+        combine(decision, outputsByExpert, null, dst, dstOffset);
+    }
+
+    /**
+     * As {@link #combine(RoutingDecision, float[][], float[], int)}, with {@code f_e(x)} read from
+     * {@code outputs[e][offsets[e] .. offsets[e]+expertOutputDim())}. This lets a caller pass each
+     * expert's batched output as it came from the model, setting only the offsets of the record's
+     * row, instead of copying every record's rows out.
+     *
+     * @param offsets start of the record's row in {@code outputs[e]}, for every visited expert
+     *     {@code e}; null means 0 for all
+     */
+    void combine(RoutingDecision decision, float[][] outputs, int[] offsets, float[] dst, int dstOffset);
 
     /** Width of the combined output. */
     int outputDim();

@@ -19,6 +19,23 @@ public final class Gating {
      * @param bias balancing bias of length E, or null for none
      */
     public static RoutingDecision route(float[] logits, int offset, int groups, int experts, int k, float[] bias) {
+        return route(logits, offset, groups, experts, k, bias, new double[k]);
+    }
+
+    /** Routes {@code n} records whose logits are stored row after row. */
+    public static RoutingDecision[] routeBatch(float[] logits, int n, int groups, int experts, int k, float[] bias) {
+        RoutingDecision[] out = new RoutingDecision[n];
+        int row = groups * experts;
+        double[] scratch = new double[k];
+        for (int i = 0; i < n; i++) {
+            out[i] = route(logits, i * row, groups, experts, k, bias, scratch);
+        }
+        return out;
+    }
+
+    /** As {@link #route(float[], int, int, int, int, float[])}; {@code scratch} holds k doubles. */
+    private static RoutingDecision route(float[] logits, int offset, int groups, int experts, int k, float[] bias,
+            double[] scratch) {
         int[] sel = new int[groups * k];
         float[] w = new float[groups * k];
         boolean rerouted = false;
@@ -28,19 +45,9 @@ public final class Gating {
             if (bias != null && !rerouted) {
                 rerouted = differsFromUnbiased(logits, base, experts, k, sel, o * k);
             }
-            softmax(logits, base, sel, o * k, k, w);
+            softmax(logits, base, sel, o * k, k, w, scratch);
         }
         return new RoutingDecision(groups, k, sel, w, rerouted);
-    }
-
-    /** Routes {@code n} records whose logits are stored row after row. */
-    public static RoutingDecision[] routeBatch(float[] logits, int n, int groups, int experts, int k, float[] bias) {
-        RoutingDecision[] out = new RoutingDecision[n];
-        int row = groups * experts;
-        for (int i = 0; i < n; i++) {
-            out[i] = route(logits, i * row, groups, experts, k, bias);
-        }
-        return out;
     }
 
     /**
@@ -48,21 +55,39 @@ public final class Gating {
      * scores the lower index wins. NaN scores rank below every number.
      */
     static void selectTopK(float[] z, int base, int experts, int k, float[] bias, int[] sel, int at) {
-        for (int j = 0; j < k; j++) {
-            int best = -1;
-            float bestScore = 0f;
-            for (int e = 0; e < experts; e++) {
-                if (contains(sel, at, j, e)) {
-                    continue;
-                }
-                float s = z[base + e] + (bias == null ? 0f : bias[e]);
-                if (best < 0 || s > bestScore || (Float.isNaN(bestScore) && !Float.isNaN(s))) {
-                    best = e;
-                    bestScore = s;
-                }
+        // One pass of insertion into a list kept in rank order. Experts arrive in ascending index
+        // and only a strictly better score moves ahead, so equal scores keep the lower index first.
+        int filled = 0;
+        float last = 0f; // score of the k-th entry once the list is full
+        for (int e = 0; e < experts; e++) {
+            float s = z[base + e] + (bias == null ? 0f : bias[e]);
+            if (filled == k && !ranksAbove(s, last)) {
+                continue;
             }
-            sel[at + j] = best;
+            int j = filled;
+            while (j > 0 && ranksAbove(s, score(z, base, bias, sel[at + j - 1]))) {
+                j--;
+            }
+            for (int i = Math.min(filled, k - 1); i > j; i--) {
+                sel[at + i] = sel[at + i - 1];
+            }
+            sel[at + j] = e;
+            if (filled < k) {
+                filled++;
+            }
+            if (filled == k) {
+                last = score(z, base, bias, sel[at + k - 1]);
+            }
         }
+    }
+
+    private static float score(float[] z, int base, float[] bias, int e) {
+        return z[base + e] + (bias == null ? 0f : bias[e]);
+    }
+
+    /** Whether score {@code s} ranks strictly above {@code t}; NaN ranks below every number. */
+    private static boolean ranksAbove(float s, float t) {
+        return s > t || (Float.isNaN(t) && !Float.isNaN(s));
     }
 
     private static boolean contains(int[] sel, int at, int len, int e) {
@@ -85,15 +110,15 @@ public final class Gating {
         return false;
     }
 
-    private static void softmax(float[] z, int base, int[] sel, int at, int k, float[] w) {
+    private static void softmax(float[] z, int base, int[] sel, int at, int k, float[] w, double[] ex) {
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < k; j++) {
             max = Math.max(max, z[base + sel[at + j]]);
         }
         double sum = 0;
-        double[] ex = new double[k];
         for (int j = 0; j < k; j++) {
-            ex[j] = Math.exp(z[base + sel[at + j]] - max);
+            double d = z[base + sel[at + j]] - max;
+            ex[j] = d == 0 ? 1.0 : Math.exp(d); // exp(0) is exactly 1: the top logit needs no exp
             sum += ex[j];
         }
         for (int j = 0; j < k; j++) {

@@ -28,8 +28,44 @@ public final class RoutingDecision {
         this.k = k;
         this.experts = experts;
         this.weights = weights;
-        this.visited = Arrays.stream(experts).distinct().sorted().toArray();
+        this.visited = distinctAscending(experts);
         this.rerouted = rerouted;
+    }
+
+    /**
+     * The distinct values of {@code a}, ascending (called once per record: no streams). Returns
+     * {@code a} itself when it already is; neither array is ever exposed, so sharing is safe.
+     */
+    private static int[] distinctAscending(int[] a) {
+        if (a.length == 1) {
+            return a;
+        }
+        if (a.length == 2) {
+            int x = a[0];
+            int y = a[1];
+            return x < y ? a : x == y ? new int[] {x} : new int[] {y, x};
+        }
+        int[] v = a.clone();
+        if (v.length > 16) {
+            Arrays.sort(v);
+        } else {
+            for (int i = 1; i < v.length; i++) {
+                int x = v[i];
+                int j = i - 1;
+                while (j >= 0 && v[j] > x) {
+                    v[j + 1] = v[j];
+                    j--;
+                }
+                v[j + 1] = x;
+            }
+        }
+        int n = v.length == 0 ? 0 : 1;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] != v[n - 1]) {
+                v[n++] = v[i];
+            }
+        }
+        return n == v.length ? v : Arrays.copyOf(v, n);
     }
 
     public int groups() {

@@ -9,7 +9,7 @@ final class TensorPolyOrderCombiner implements Combiner {
     }
 
     @Override
-    public void combine(RoutingDecision d, float[][] outs, float[] dst, int off) {
+    public void combine(RoutingDecision d, float[][] outs, int[] offsets, float[] dst, int off) {
         int n = idx.order;
         int m = idx.leafDim;
         if (d.groups() != n) {
@@ -19,10 +19,12 @@ final class TensorPolyOrderCombiner implements Combiner {
         double[] mix = new double[n * m];
         for (int o = 0; o < n; o++) {
             for (int j = 0; j < d.k(); j++) {
-                float[] f = outs[d.expert(o, j)];
+                int e = d.expert(o, j);
+                float[] f = outs[e];
+                int at = (offsets == null ? 0 : offsets[e]) + o * m;
                 double w = d.weight(o, j);
                 for (int a = 0; a < m; a++) {
-                    mix[o * m + a] += w * f[o * m + a];
+                    mix[o * m + a] += w * f[at + a];
                 }
             }
         }

@@ -9,24 +9,26 @@ final class TensorPolyRankCombiner implements Combiner {
     }
 
     @Override
-    public void combine(RoutingDecision d, float[][] outs, float[] dst, int off) {
+    public void combine(RoutingDecision d, float[][] outs, int[] offsets, float[] dst, int off) {
         int n = idx.order;
         int m = idx.leafDim;
-        double[] acc = new double[idx.truncate];
-        for (int j = 0; j < d.k(); j++) {
-            float[] f = outs[d.expert(0, j)];
-            double w = d.weight(0, j);
-            for (int i = 0; i < idx.truncate; i++) {
-                double prod = w;
-                int base = i * n;
-                for (int o = 0; o < n; o++) {
-                    prod *= f[o * m + idx.digits[base + o]];
-                }
-                acc[i] += prod;
-            }
-        }
+        int k = d.k();
+        // Per output element, the experts in selection order: the same sums as accumulating
+        // expert after expert into a double row, without allocating one.
         for (int i = 0; i < idx.truncate; i++) {
-            dst[off + i] = (float) acc[i];
+            double acc = 0;
+            int base = i * n;
+            for (int j = 0; j < k; j++) {
+                int e = d.expert(0, j);
+                float[] f = outs[e];
+                int at = offsets == null ? 0 : offsets[e];
+                double prod = d.weight(0, j);
+                for (int o = 0; o < n; o++) {
+                    prod *= f[at + o * m + idx.digits[base + o]];
+                }
+                acc += prod;
+            }
+            dst[off + i] = (float) acc;
         }
     }
 

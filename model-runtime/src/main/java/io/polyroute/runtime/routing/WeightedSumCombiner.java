@@ -12,17 +12,32 @@ final class WeightedSumCombiner implements Combiner {
     }
 
     @Override
-    public void combine(RoutingDecision d, float[][] outs, float[] dst, int off) {
-        double[] acc = new double[p];
-        for (int j = 0; j < d.k(); j++) {
-            float[] f = outs[d.expert(0, j)];
-            double w = d.weight(0, j);
+    public void combine(RoutingDecision d, float[][] outs, int[] offsets, float[] dst, int off) {
+        int k = d.k();
+        if (k == 2) {
+            // The common top-2 case, unrolled.
+            int e0 = d.expert(0, 0);
+            int e1 = d.expert(0, 1);
+            float[] f0 = outs[e0];
+            float[] f1 = outs[e1];
+            int o0 = offsets == null ? 0 : offsets[e0];
+            int o1 = offsets == null ? 0 : offsets[e1];
+            double w0 = d.weight(0, 0);
+            double w1 = d.weight(0, 1);
             for (int i = 0; i < p; i++) {
-                acc[i] += w * f[i];
+                dst[off + i] = (float) (w0 * f0[o0 + i] + w1 * f1[o1 + i]);
             }
+            return;
         }
+        // Per output element, the experts in selection order: the same sums as accumulating
+        // expert after expert into a double row, without allocating one.
         for (int i = 0; i < p; i++) {
-            dst[off + i] = (float) acc[i];
+            double acc = 0;
+            for (int j = 0; j < k; j++) {
+                int e = d.expert(0, j);
+                acc += (double) d.weight(0, j) * outs[e][(offsets == null ? 0 : offsets[e]) + i];
+            }
+            dst[off + i] = (float) acc;
         }
     }
 

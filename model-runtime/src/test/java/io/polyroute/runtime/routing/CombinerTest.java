@@ -77,6 +77,40 @@ class CombinerTest {
         assertClose(y, java.util.Arrays.copyOf(outer(mix), d));
     }
 
+    @RepeatedTest(20)
+    void combiningInPlaceFromBatchedOutputsGivesTheSameBits() {
+        int e = 6;
+        int n = 1 + rnd.nextInt(3);
+        int m = 1 + rnd.nextInt(4);
+        int d = 1 + rnd.nextInt((int) Math.pow(m, n));
+        int p = n * m;
+        Combiner[] combiners = {Combiner.weightedSum(p), Combiner.tensorPolyRank(n, m, d),
+                Combiner.tensorPolyOrder(n, m, d)};
+        int[] groups = {1, 1, n};
+        for (int c = 0; c < combiners.length; c++) {
+            for (int k = 1; k <= e; k++) {
+                RoutingDecision dec = randomDecision(groups[c], e, k);
+                float[][] outs = randomOutputs(e, p);
+                // The same rows inside larger batched arrays, at a different row of each.
+                float[][] batched = new float[e][];
+                int[] offsets = new int[e];
+                for (int x = 0; x < e; x++) {
+                    int row = rnd.nextInt(4);
+                    batched[x] = new float[(row + 1 + rnd.nextInt(3)) * p];
+                    java.util.Arrays.fill(batched[x], Float.NaN);
+                    System.arraycopy(outs[x], 0, batched[x], row * p, p);
+                    offsets[x] = row * p;
+                }
+                int width = combiners[c].outputDim();
+                float[] plain = new float[width + 3];
+                float[] inPlace = new float[width + 3];
+                combiners[c].combine(dec, outs, plain, 3);
+                combiners[c].combine(dec, batched, offsets, inPlace, 3);
+                assertThat(inPlace).as("combiner %d, top-%d", c, k).containsExactly(plain);
+            }
+        }
+    }
+
     @Test
     void outerProductIsRowMajorWithTheLastIndexFastest() {
         // Leaves [1,2,3] and [10,20,30]; truncated to the first 7 of the 9 products.

@@ -25,7 +25,9 @@ public final class OptionsRegistry {
             RuntimeOptions.group(),
             BatchingOptions.group(),
             DedupeOptions.group(),
-            InputOptions.group());
+            InputOptions.group(),
+            RebalanceOptions.group(),
+            io.polyroute.monitor.MonitorOptions.group());
 
     private static final Map<String, ConfigOption<?>> BY_KEY = index(GROUPS);
 

@@ -36,6 +36,7 @@ public final class CombineFunction extends KeyedProcessFunction<String, Part, In
     private transient MapState<Integer, float[]> results;
     private transient ValueState<String> failure;
     private transient Counter completed;
+    private transient Counter rejected;
 
     public CombineFunction(StageOpener opener, int stageIndex) {
         this.opener = opener;
@@ -52,6 +53,7 @@ public final class CombineFunction extends KeyedProcessFunction<String, Part, In
                 TypeInformation.of(float[].class)));
         failure = getRuntimeContext().getState(new ValueStateDescriptor<>("failure", Types.STRING));
         completed = getRuntimeContext().getMetricGroup().counter(JobMetrics.PREDICTIONS);
+        rejected = getRuntimeContext().getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
     }
 
     @Override
@@ -74,11 +76,13 @@ public final class CombineFunction extends KeyedProcessFunction<String, Part, In
         float[] y = error == null ? combine(h) : null;
         clear();
         if (error != null) {
+            rejected.inc();
             ctx.output(DeadLetters.TAG, Rejected.of(h.record, DeadLetterReason.MODEL_ERROR.name(), error));
             return;
         }
         for (float v : y) {
             if (!Float.isFinite(v)) {
+                rejected.inc();
                 ctx.output(DeadLetters.TAG, Rejected.of(h.record, DeadLetterReason.MODEL_ERROR.name(),
                         "Stage " + stageIndex + " produced a non-finite output (" + v + ") for this record."));
                 return;

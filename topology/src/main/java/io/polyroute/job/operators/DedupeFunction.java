@@ -17,7 +17,7 @@ import org.apache.flink.util.Collector;
  * Keyed by event id: passes the first record of each id and sends later ones within the dedupe
  * horizon to the dead-letter topic as {@code DUPLICATE}. The horizon is a state TTL counted from
  * the first sighting (processing time); after it, the id is forgotten and a repeat is served again.
- * State costs roughly 100 bytes per distinct id seen within the horizon.
+ * State costs about 150 bytes per distinct id seen within the horizon (see {@code dedupe.horizon}).
  */
 public final class DedupeFunction extends KeyedProcessFunction<String, InFlight, InFlight> {
     private static final long serialVersionUID = 1L;
@@ -25,6 +25,7 @@ public final class DedupeFunction extends KeyedProcessFunction<String, InFlight,
     private final Duration horizon;
     private transient ValueState<Boolean> seen;
     private transient Counter duplicates;
+    private transient Counter rejected;
 
     public DedupeFunction(Duration horizon) {
         if (horizon.isNegative() || horizon.isZero()) {
@@ -43,12 +44,14 @@ public final class DedupeFunction extends KeyedProcessFunction<String, InFlight,
                 .build());
         seen = getRuntimeContext().getState(d);
         duplicates = getRuntimeContext().getMetricGroup().counter(JobMetrics.DUPLICATES);
+        rejected = getRuntimeContext().getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
     }
 
     @Override
     public void processElement(InFlight rec, Context ctx, Collector<InFlight> out) throws Exception {
         if (seen.value() != null) {
             duplicates.inc();
+            rejected.inc();
             ctx.output(DeadLetters.TAG, Rejected.of(rec, DeadLetterReason.DUPLICATE.name(),
                     "Event id " + rec.eventId + " was already received within the dedupe horizon of " + horizon + "."));
             return;

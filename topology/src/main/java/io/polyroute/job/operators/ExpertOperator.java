@@ -1,57 +1,93 @@
 package io.polyroute.job.operators;
 
+import io.polyroute.job.control.LoadReport;
+import io.polyroute.job.control.PlanCodec;
+import io.polyroute.job.control.PlanState;
+import io.polyroute.job.control.PlanTracker;
 import io.polyroute.job.model.Part;
 import io.polyroute.runtime.eval.StageRuntime;
+import io.polyroute.runtime.placement.Placement;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * EXPERT of one stage; each parallel subtask is a slot. Keeps one queue per expert and runs an
  * expert's queue as one ONNX Runtime batch when it reaches the batch size, when the oldest record
  * has waited the maximum delay, and before every checkpoint barrier. Any slot serves any expert:
- * a session the slot does not hold yet is loaded on first use.
+ * a session the slot does not hold yet is loaded on first use. The second input carries placement
+ * plans: sessions newly assigned to this slot are loaded at once (before GATE routes by the plan),
+ * sessions no longer assigned are released after a grace period. Per window it reports records
+ * served, service time and queue depth per expert.
  */
-public final class ExpertOperator extends MicroBatchOperator<Part> implements OneInputStreamOperator<Part, Part> {
+public final class ExpertOperator extends MicroBatchOperator<Part>
+        implements TwoInputStreamOperator<Part, byte[], Part> {
     private static final long serialVersionUID = 1L;
 
     private final StageOpener opener;
     private final int stageIndex;
     private final int deviceCount;
+    private final List<Integer> expertsPerStage;
+    private final long releaseGraceMillis;
+    private final long windowMillis;
 
     private transient StageRuntime stage;
+    private transient int slot;
     private transient List<Part>[] queues;
     private transient int total;
     private transient Counter[] served;
+    private transient PlanTracker plans;
+    private transient PlanState planState;
+    private transient long[] unassignedSince;
+    private transient LoadReport window;
 
-    public ExpertOperator(StageOpener opener, int stageIndex, int deviceCount, int batchSize, long maxDelayMillis) {
+    public ExpertOperator(StageOpener opener, int stageIndex, List<Integer> expertsPerStage, int deviceCount,
+            long releaseGraceMillis, long windowMillis, int batchSize, long maxDelayMillis) {
         super(batchSize, maxDelayMillis);
         this.opener = opener;
         this.stageIndex = stageIndex;
+        this.expertsPerStage = List.copyOf(expertsPerStage);
         this.deviceCount = deviceCount;
+        this.releaseGraceMillis = releaseGraceMillis;
+        this.windowMillis = windowMillis;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        int slots = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        plans = new PlanTracker(expertsPerStage, slots);
+        planState = PlanState.open(context, plans);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public void open() throws Exception {
         super.open();
-        int slot = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        slot = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         stage = opener.stage(stageIndex, slot, deviceCount);
-        queues = new List[stage.expertCount()];
-        served = new Counter[stage.expertCount()];
-        for (int e = 0; e < queues.length; e++) {
-            queues[e] = new ArrayList<>();
-            MetricGroup g = getMetricGroup().addGroup("expert", Integer.toString(e));
-            served[e] = g.counter(JobMetrics.EXPERT_RECORDS);
+        int e = stage.expertCount();
+        queues = new List[e];
+        served = new Counter[e];
+        unassignedSince = new long[e];
+        for (int x = 0; x < e; x++) {
+            queues[x] = new ArrayList<>();
+            MetricGroup g = getMetricGroup().addGroup("expert", Integer.toString(x));
+            served[x] = g.counter(JobMetrics.EXPERT_RECORDS);
         }
         getMetricGroup().gauge(JobMetrics.RESIDENT_SESSIONS, () -> stage.loadedExpertCount());
+        getMetricGroup().gauge(JobMetrics.PLAN_VERSION, () -> plans.current().version());
+        applyPlan();
+        startWindow(getProcessingTimeService().getCurrentProcessingTime());
     }
 
     @Override
-    public void processElement(StreamRecord<Part> element) throws Exception {
+    public void processElement1(StreamRecord<Part> element) throws Exception {
         Part task = element.getValue();
         List<Part> q = queues[task.expert];
         q.add(task);
@@ -60,6 +96,43 @@ public final class ExpertOperator extends MicroBatchOperator<Part> implements On
         if (q.size() >= batchSize) {
             runExpert(task.expert);
         }
+    }
+
+    @Override
+    public void processElement2(StreamRecord<byte[]> element) {
+        if (plans.offer(PlanCodec.decode(element.getValue()), 0, delay -> { })) {
+            applyPlan();
+        }
+    }
+
+    /** Warms up the sessions this slot now hosts and starts the grace period of the others. */
+    private void applyPlan() {
+        Placement p = plans.current().stage(stageIndex);
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        for (int e = 0; e < stage.expertCount(); e++) {
+            if (p.replicas(e).hosts(slot)) {
+                stage.loadExpert(e);
+                unassignedSince[e] = 0;
+            } else if (stage.isExpertLoaded(e) && unassignedSince[e] == 0) {
+                unassignedSince[e] = now;
+            }
+        }
+    }
+
+    private void releaseIdleSessions(long now) {
+        for (int e = 0; e < stage.expertCount(); e++) {
+            if (unassignedSince[e] > 0 && now - unassignedSince[e] >= releaseGraceMillis && queues[e].isEmpty()
+                    && stage.isExpertLoaded(e)) {
+                stage.releaseExpert(e);
+                unassignedSince[e] = 0;
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        planState.store(plans.current());
     }
 
     @Override
@@ -88,11 +161,15 @@ public final class ExpertOperator extends MicroBatchOperator<Part> implements On
             System.arraycopy(batch.get(i).vector, 0, rows, i * w, w);
         }
         float[] out;
+        long t0 = System.nanoTime();
         try {
             out = stage.runExpert(e, rows, batch.size());
         } catch (RuntimeException failed) {
             runOneByOne(e, batch);
             return;
+        } finally {
+            window.serviceNanos[e] += System.nanoTime() - t0;
+            window.records[e] += batch.size();
         }
         for (int i = 0; i < batch.size(); i++) {
             float[] y = new float[p];
@@ -112,6 +189,24 @@ public final class ExpertOperator extends MicroBatchOperator<Part> implements On
                         + " failed on this record: " + one.getMessage())));
             }
         }
+    }
+
+    private void startWindow(long now) {
+        long start = now - Math.floorMod(now, windowMillis);
+        window = LoadReport.empty(LoadReport.EXPERT, slot, stageIndex, stage.expertCount(), start,
+                start + windowMillis, plans.current().version());
+        getProcessingTimeService().registerTimer(start + windowMillis, this::endWindow);
+    }
+
+    private void endWindow(long time) {
+        LoadReport done = window;
+        done.planVersion = plans.current().version();
+        for (int e = 0; e < queues.length; e++) {
+            done.queueDepth[e] = queues[e].size();
+        }
+        output.collect(LoadReports.TAG, new StreamRecord<>(done));
+        releaseIdleSessions(time);
+        startWindow(time);
     }
 
     @Override

@@ -25,6 +25,7 @@ public final class FusedOperator extends MicroBatchOperator<InFlight> implements
     private transient MoeEvaluator evaluator;
     private transient List<InFlight> buffer;
     private transient Counter completed;
+    private transient Counter rejected;
 
     public FusedOperator(StageOpener opener, int deviceCount, int batchSize, long maxDelayMillis) {
         super(batchSize, maxDelayMillis);
@@ -39,6 +40,7 @@ public final class FusedOperator extends MicroBatchOperator<InFlight> implements
         evaluator.preloadExperts();
         buffer = new ArrayList<>(batchSize);
         completed = getMetricGroup().counter(JobMetrics.PREDICTIONS);
+        rejected = getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
     }
 
     @Override
@@ -68,8 +70,7 @@ public final class FusedOperator extends MicroBatchOperator<InFlight> implements
                 try {
                     done.addAll(evaluate(List.of(rec)));
                 } catch (RuntimeException one) {
-                    output.collect(DeadLetters.TAG, new StreamRecord<>(Rejected.of(rec,
-                            DeadLetterReason.MODEL_ERROR.name(), "The model failed on this record: " + one.getMessage())));
+                    modelError(rec, "The model failed on this record: " + one.getMessage());
                 }
             }
         }
@@ -78,10 +79,15 @@ public final class FusedOperator extends MicroBatchOperator<InFlight> implements
                 completed.inc();
                 output.collect(new StreamRecord<>(rec));
             } else {
-                output.collect(DeadLetters.TAG, new StreamRecord<>(Rejected.of(rec,
-                        DeadLetterReason.MODEL_ERROR.name(), "The model produced a non-finite output for this record.")));
+                modelError(rec, "The model produced a non-finite output for this record.");
             }
         }
+    }
+
+    private void modelError(InFlight rec, String message) {
+        rejected.inc();
+        output.collect(DeadLetters.TAG,
+                new StreamRecord<>(Rejected.of(rec, DeadLetterReason.MODEL_ERROR.name(), message)));
     }
 
     private List<InFlight> evaluate(List<InFlight> batch) {

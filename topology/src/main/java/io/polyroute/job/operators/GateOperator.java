@@ -1,24 +1,36 @@
 package io.polyroute.job.operators;
 
 import io.polyroute.avro.DeadLetterReason;
+import io.polyroute.job.control.LoadReport;
+import io.polyroute.job.control.PlanCodec;
+import io.polyroute.job.control.PlanState;
+import io.polyroute.job.control.PlanTracker;
 import io.polyroute.job.model.InFlight;
 import io.polyroute.job.model.Part;
 import io.polyroute.job.model.Rejected;
 import io.polyroute.runtime.eval.StageRuntime;
+import io.polyroute.runtime.placement.Placement;
 import io.polyroute.runtime.routing.RoutingDecision;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 /**
  * GATE of one stage: micro-batches records, runs the stage encoder, gate and shared expert, and
- * emits one {@link Part#TASK} per (record, visited expert) addressed to a slot, plus one
- * {@link Part#HEADER} per record to {@link #HEADERS} for the COMBINE operator. A batch that fails
- * is retried record by record so only the failing records become {@code MODEL_ERROR} dead letters.
+ * emits one {@link Part#TASK} per (record, visited expert) addressed to a slot of the placement
+ * plan in force, plus one {@link Part#HEADER} per record to {@link #HEADERS} for COMBINE. The
+ * second input carries placement plans (broadcast); a newer plan takes effect after the
+ * activation delay, giving EXPERT slots time to load newly assigned sessions. Per window it
+ * reports how many records it routed to each expert. A batch that fails is retried record by
+ * record so only the failing records become {@code MODEL_ERROR} dead letters.
  */
-public final class GateOperator extends MicroBatchOperator<Part> implements OneInputStreamOperator<InFlight, Part> {
+public final class GateOperator extends MicroBatchOperator<Part>
+        implements TwoInputStreamOperator<InFlight, byte[], Part> {
     private static final long serialVersionUID = 1L;
 
     /** Side output of the per-record headers. */
@@ -26,16 +38,37 @@ public final class GateOperator extends MicroBatchOperator<Part> implements OneI
 
     private final StageOpener opener;
     private final int stageIndex;
-    private final SlotRouter router;
+    private final List<Integer> expertsPerStage;
+    private final int slots;
+    private final long activationDelayMillis;
+    private final long windowMillis;
 
     private transient StageRuntime stage;
     private transient List<InFlight> buffer;
+    private transient PlanTracker plans;
+    private transient PlanState planState;
+    private transient LoadReport window;
+    private transient Counter rejected;
 
-    public GateOperator(StageOpener opener, int stageIndex, SlotRouter router, int batchSize, long maxDelayMillis) {
+    public GateOperator(StageOpener opener, int stageIndex, List<Integer> expertsPerStage, int slots,
+            long activationDelayMillis, long windowMillis, int batchSize, long maxDelayMillis) {
         super(batchSize, maxDelayMillis);
+        if (slots < 1) {
+            throw new IllegalArgumentException("job.slots must be >= 1, but is " + slots + ".");
+        }
         this.opener = opener;
         this.stageIndex = stageIndex;
-        this.router = router;
+        this.expertsPerStage = List.copyOf(expertsPerStage);
+        this.slots = slots;
+        this.activationDelayMillis = activationDelayMillis;
+        this.windowMillis = windowMillis;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        plans = new PlanTracker(expertsPerStage, slots);
+        planState = PlanState.open(context, plans);
     }
 
     @Override
@@ -43,15 +76,36 @@ public final class GateOperator extends MicroBatchOperator<Part> implements OneI
         super.open();
         stage = opener.stage(stageIndex, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), 0);
         buffer = new ArrayList<>(batchSize);
+        rejected = getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
+        getMetricGroup().gauge(JobMetrics.PLAN_VERSION, () -> plans.current().version());
+        startWindow(getProcessingTimeService().getCurrentProcessingTime());
     }
 
     @Override
-    public void processElement(StreamRecord<InFlight> element) throws Exception {
+    public void processElement1(StreamRecord<InFlight> element) throws Exception {
         buffer.add(element.getValue());
         afterBuffering();
         if (buffer.size() >= batchSize) {
             flushAndRecord();
         }
+    }
+
+    @Override
+    public void processElement2(StreamRecord<byte[]> element) throws Exception {
+        plans.offer(PlanCodec.decode(element.getValue()), activationDelayMillis, delay -> getProcessingTimeService()
+                .registerTimer(getProcessingTimeService().getCurrentProcessingTime() + delay, t -> activate()));
+    }
+
+    private void activate() throws Exception {
+        // Records already buffered keep the slots of the plan they were routed under.
+        flushAndRecord();
+        plans.activatePending();
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        planState.store(plans.current());
     }
 
     @Override
@@ -71,6 +125,7 @@ public final class GateOperator extends MicroBatchOperator<Part> implements OneI
                 try {
                     route(List.of(rec));
                 } catch (RuntimeException one) {
+                    rejected.inc();
                     output.collect(DeadLetters.TAG, new StreamRecord<>(Rejected.of(rec,
                             DeadLetterReason.MODEL_ERROR.name(), "Stage " + stage.spec().name()
                                     + " gate failed on this record: " + one.getMessage())));
@@ -101,17 +156,21 @@ public final class GateOperator extends MicroBatchOperator<Part> implements OneI
         float[] shared = stage.runShared(u, n);
         int w = stage.width();
         int od = stage.outputDim();
+        Placement placement = plans.current().stage(stageIndex);
         List<StreamRecord<Part>> tasksOut = new ArrayList<>();
         List<StreamRecord<Part>> headersOut = new ArrayList<>(n);
+        long[] routed = new long[stage.expertCount()];
         for (int r = 0; r < n; r++) {
             InFlight rec = batch.get(r);
             RoutingDecision dec = decisions[r];
             float[] row = new float[w];
             System.arraycopy(u, r * w, row, 0, w);
+            long hash = PlanTracker.recordHash(rec.eventId);
             int[] slotOf = new int[stage.expertCount()];
             for (int i = 0; i < dec.visitedCount(); i++) {
                 int e = dec.visitedExpert(i);
-                slotOf[e] = router.slotFor(stageIndex, e, rec.eventId);
+                slotOf[e] = placement.slotFor(e, hash);
+                routed[e]++;
                 tasksOut.add(new StreamRecord<>(Part.task(rec.eventId, stageIndex, e, slotOf[e], row)));
             }
             headersOut.add(new StreamRecord<>(header(rec, dec, slotOf, shared, r, od)));
@@ -123,6 +182,23 @@ public final class GateOperator extends MicroBatchOperator<Part> implements OneI
         for (StreamRecord<Part> t : tasksOut) {
             output.collect(t);
         }
+        for (int e = 0; e < routed.length; e++) {
+            window.records[e] += routed[e];
+        }
+    }
+
+    private void startWindow(long now) {
+        long start = now - Math.floorMod(now, windowMillis);
+        window = LoadReport.empty(LoadReport.GATE, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                stageIndex, stage.expertCount(), start, start + windowMillis, plans.current().version());
+        getProcessingTimeService().registerTimer(start + windowMillis, this::endWindow);
+    }
+
+    private void endWindow(long time) {
+        LoadReport done = window;
+        done.planVersion = plans.current().version();
+        output.collect(LoadReports.TAG, new StreamRecord<>(done));
+        startWindow(time);
     }
 
     private RoutingDecision[] inherited(List<InFlight> batch) {

@@ -4,9 +4,12 @@ package io.polyroute.job.operators;
 public final class JobMetrics {
     /** Records that passed decoding and validation. */
     public static final String RECORDS_ACCEPTED = "polyrouteRecordsAccepted";
-    /** Records sent to the dead-letter topic by the operator. */
+    /**
+     * Records sent to the dead-letter topic by the operator. Every operator that refuses records
+     * registers it, so its sum over the job equals the dead letters written.
+     */
     public static final String RECORDS_REJECTED = "polyrouteRecordsRejected";
-    /** Duplicate event ids refused within the dedupe horizon. */
+    /** Duplicate event ids refused within the dedupe horizon (also counted in {@link #RECORDS_REJECTED}). */
     public static final String DUPLICATES = "polyrouteDuplicates";
     /** Records in each flushed micro-batch. */
     public static final String BATCH_SIZE = "polyrouteBatchSize";

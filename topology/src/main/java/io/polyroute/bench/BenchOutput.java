@@ -1,0 +1,39 @@
+package io.polyroute.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+
+/** Where a run's files go: {@code <results>/<kind>-<workload>-<yyyyMMdd-HHmmss>.json} and its charts beside it. */
+final class BenchOutput {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dir;
+    private final String stem;
+
+    BenchOutput(Path dir, String kind, String label) {
+        this.dir = dir;
+        this.stem = kind + "-" + label + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    }
+
+    /** A file of this run: {@code <stem>-<suffix>}. */
+    Path file(String suffix) {
+        return dir.resolve(stem + "-" + suffix);
+    }
+
+    Path writeJson(Object report) {
+        Path p = dir.resolve(stem + ".json");
+        try {
+            Files.createDirectories(dir);
+            JSON.writeValue(p.toFile(), report);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write " + p + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.polyroute.cli;
+
+import io.polyroute.job.config.ConfigException;
+import io.polyroute.job.config.JobConfigLoader;
+import io.polyroute.job.config.KafkaOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
+import picocli.CommandLine.Option;
+
+/** Where the control topics are and how to reach them: shared by the {@code plan} commands. */
+final class ControlTopicOptions {
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", defaultValue = "localhost:9092",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "polyroute.plans",
+            description = "The plans topic, the job's topics.plans (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--load-topic", paramLabel = "TOPIC", defaultValue = "polyroute.load",
+            description = "The load topic, the job's topics.load (default: ${DEFAULT-VALUE}).")
+    String loadTopic;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "kafka.properties.KEY=VALUE",
+            description = "A Kafka client property, e.g. --set kafka.properties.security.protocol=SSL (repeatable).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "How long to wait for the broker (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    Duration timeout() {
+        return Duration.ofSeconds(timeoutSeconds);
+    }
+
+    /**
+     * Client properties: the bootstrap servers plus every {@code kafka.properties.*} override without
+     * its prefix.
+     *
+     * @throws ConfigException naming the key of an override outside {@code kafka.properties.}
+     */
+    Properties clientProperties() {
+        Properties p = new Properties();
+        for (Map.Entry<String, String> e : JobConfigLoader.parseOverrides(sets).entrySet()) {
+            if (!e.getKey().startsWith(KafkaOptions.PROPERTIES_PREFIX)
+                    || e.getKey().length() == KafkaOptions.PROPERTIES_PREFIX.length()) {
+                throw new ConfigException(e.getKey(), "--set takes Kafka client properties only, as "
+                        + KafkaOptions.PROPERTIES_PREFIX + "<property>=<value>; got '" + e.getKey() + "'.");
+            }
+            p.setProperty(e.getKey().substring(KafkaOptions.PROPERTIES_PREFIX.length()), e.getValue());
+        }
+        p.setProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return p;
+    }
+}

@@ -1,0 +1,103 @@
+package io.polyroute.cli;
+
+import io.polyroute.job.control.LoadSummary;
+import io.polyroute.job.control.ManualPlans;
+import io.polyroute.kafka.ControlTopics;
+import io.polyroute.runtime.placement.PlanVersion;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code polyroute plan pin}: put one expert on chosen slots and keep it there. */
+@Command(
+        name = "pin",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Publish a manual plan: the newest plan with one expert's replicas replaced by --slots (even",
+            "shares unless --shares), that expert marked pinned, version = newest + 1. The rebalancer",
+            "keeps pinned experts exactly as given and plans the others around them until 'plan unpin'.",
+            "Without any plan on the topic, the static round-robin placement is the starting point; its",
+            "shape comes from the load topic, or from --experts and --slots."
+        })
+final class PlanPinCommand implements Callable<Integer> {
+    @Option(names = "--stage", defaultValue = "0", description = "Stage of the expert (default: ${DEFAULT-VALUE}).")
+    int stage;
+
+    @Option(names = "--expert", required = true, description = "Expert to pin (its index in the stage).")
+    int expert;
+
+    @Option(names = "--slots", required = true, split = ",", paramLabel = "SLOT[,SLOT...]",
+            description = "Slots that host the expert's replicas.")
+    int[] slots;
+
+    @Option(names = "--shares", split = ",", paramLabel = "SHARE[,SHARE...]",
+            description = "Traffic share of each slot in --slots, summing to 1 (default: even).")
+    double[] shares;
+
+    @Option(names = "--experts", split = ",", paramLabel = "N[,N...]",
+            description = "Experts per stage, only needed when neither a plan nor load reports exist yet.")
+    List<Integer> expertsPerStage = new ArrayList<>();
+
+    @Option(names = "--job-slots", paramLabel = "N", defaultValue = "0",
+            description = "The job's slot count (job.slots), only needed when neither a plan nor load reports exist yet.")
+    int jobSlots;
+
+    @Mixin ControlTopicOptions topics;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        var client = topics.clientProperties();
+        var loads = ControlTopics.readLoads(client, topics.loadTopic, PlanShowCommand.LOAD_TAIL, topics.timeout());
+        PlanVersion current = ControlTopics.latestPlan(client, topics.topic, topics.timeout())
+                .orElseGet(() -> initial(loads));
+        Optional<LoadSummary> latest = LoadSummary.latestComplete(loads, current.stage(0).slots());
+        PlanVersion pinned = ManualPlans.pin(current, stage, expert, slots, shares, System.currentTimeMillis(),
+                latest.map(l -> stageLoads(l, current.stageCount())));
+        ControlTopics.publish(client, topics.topic, pinned, topics.timeout());
+        out.printf("published plan %d to %s%n", pinned.version(), topics.topic);
+        PlanReport.plan(out, pinned, latest);
+        out.flush();
+        return 0;
+    }
+
+    /** The static placement, shaped by --experts/--job-slots or by the load reports. */
+    private PlanVersion initial(List<io.polyroute.avro.ExpertLoad> loads) {
+        List<Integer> experts = expertsPerStage;
+        int n = jobSlots;
+        List<LoadSummary> windows = LoadSummary.windows(loads);
+        if (experts.isEmpty() && !windows.isEmpty()) {
+            LoadSummary last = windows.get(windows.size() - 1);
+            experts = new ArrayList<>();
+            for (int s = 0; s < last.stages(); s++) {
+                experts.add(last.experts(s));
+            }
+        }
+        if (n <= 0) {
+            n = windows.stream().mapToInt(LoadSummary::expertSlotsReporting).max().orElse(0);
+        }
+        if (experts.isEmpty() || experts.contains(0) || n <= 0) {
+            throw new IllegalStateException("There is no plan on " + topics.topic + " and no load report on "
+                    + topics.loadTopic + " to tell the experts and slots from; pass --experts and --job-slots.");
+        }
+        return PlanVersion.initial(Collections.unmodifiableList(experts), n);
+    }
+
+    static List<double[]> stageLoads(LoadSummary l, int stages) {
+        List<double[]> out = new ArrayList<>();
+        for (int s = 0; s < stages; s++) {
+            out.add(l.expertLoad(s));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,58 @@
+package io.polyroute.job.io;
+
+import io.polyroute.avro.ExpertLoad;
+import io.polyroute.avro.ExpertLoadEntry;
+import io.polyroute.avro.LoadSource;
+import io.polyroute.job.control.LoadReport;
+import io.polyroute.schemas.AvroCodec;
+import io.polyroute.schemas.AvroEncoding;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Writes load reports to the load topic as Avro {@code ExpertLoad}s. */
+public final class LoadReportSerializer implements KafkaRecordSerializationSchema<LoadReport> {
+    private static final long serialVersionUID = 1L;
+
+    private final String topic;
+    private final AvroEncoding encoding;
+    private transient AvroCodec<ExpertLoad> codec;
+
+    public LoadReportSerializer(String topic, AvroEncoding encoding) {
+        this.topic = topic;
+        this.encoding = encoding;
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(LoadReport r, KafkaSinkContext context, Long timestamp) {
+        if (codec == null) {
+            codec = AvroCodec.of(ExpertLoad.class, encoding);
+        }
+        return new ProducerRecord<>(topic, null, timestamp, null, codec.encode(toAvro(r)));
+    }
+
+    public static ExpertLoad toAvro(LoadReport r) {
+        boolean gate = LoadReport.GATE.equals(r.source);
+        List<ExpertLoadEntry> entries = new ArrayList<>(r.records.length);
+        for (int e = 0; e < r.records.length; e++) {
+            entries.add(ExpertLoadEntry.newBuilder()
+                    .setExpert(e)
+                    .setStage(r.stage)
+                    .setSlot(gate ? -1 : r.subtask)
+                    .setRecords(r.records[e])
+                    .setServiceNanos(r.serviceNanos[e])
+                    .setQueueDepth(r.queueDepth[e])
+                    .build());
+        }
+        return ExpertLoad.newBuilder()
+                .setWindowStart(Instant.ofEpochMilli(r.windowStart))
+                .setWindowEnd(Instant.ofEpochMilli(r.windowEnd))
+                .setSource(gate ? LoadSource.GATE : LoadSource.EXPERT)
+                .setSubtask(r.subtask)
+                .setPlanVersion(r.planVersion)
+                .setEntries(entries)
+                .build();
+    }
+}

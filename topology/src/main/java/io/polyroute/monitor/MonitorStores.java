@@ -1,0 +1,56 @@
+package io.polyroute.monitor;
+
+import io.polyroute.monitor.aggregate.LatencySketch;
+import io.polyroute.monitor.aggregate.LoadMatrix;
+import io.polyroute.monitor.aggregate.SourceStats;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The monitor's state stores. Every windowed aggregate is kept at each {@link Resolution} in a
+ * window store named {@code <aggregate>-<resolution>}, e.g. {@code latency-1s}; the plan history
+ * is a key-value store. Each stream task keeps its own partial values, which the queries merge.
+ */
+public final class MonitorStores {
+
+    /** Key of the aggregates that cover every record (throughput, latency, routed load). */
+    public static final String ALL = "all";
+
+    /** Predictions per window. Key {@link #ALL}. */
+    public static final WindowedAggregate<String, Long> THROUGHPUT =
+            new WindowedAggregate<>("throughput", Serdes.String(), Serdes.Long(), Long::sum);
+
+    /** End-to-end latency sketch per window. Key {@link #ALL}. */
+    public static final WindowedAggregate<String, LatencySketch> LATENCY =
+            new WindowedAggregate<>("latency", Serdes.String(), LatencySketch.serde(), LatencySketch::add);
+
+    /** Expert invocations per (stage, expert, slot) as the predictions record them. Key {@link #ALL}. */
+    public static final WindowedAggregate<String, LoadMatrix> ROUTED_LOAD =
+            new WindowedAggregate<>("routed-load", Serdes.String(), LoadMatrix.serde(), LoadMatrix::add);
+
+    /**
+     * Load as the job's operators report it on the load topic. Key: the report source,
+     * {@code GATE} (demand per expert, slot {@link LoadMatrix#UNPLACED}) or {@code EXPERT}
+     * (records, service time and queue depth per slot).
+     */
+    public static final WindowedAggregate<String, LoadMatrix> REPORTED_LOAD =
+            new WindowedAggregate<>("reported-load", Serdes.String(), LoadMatrix.serde(), LoadMatrix::add);
+
+    /** Dead letters per window. Key: the reason, e.g. {@code WRONG_DIMENSION}. */
+    public static final WindowedAggregate<String, Long> DEAD_LETTERS =
+            new WindowedAggregate<>("dead-letters", Serdes.String(), Serdes.Long(), Long::sum);
+
+    /** Output mean and anomaly count per source and window. Key: the source id. */
+    public static final WindowedAggregate<String, SourceStats> SOURCES =
+            new WindowedAggregate<>("sources", Serdes.String(), SourceStats.serde(), SourceStats::add);
+
+    /** Key-value store of the latest placement plans, by version. */
+    public static final String PLANS = "plans";
+
+    private MonitorStores() {}
+
+    /** Every windowed aggregate. */
+    public static List<WindowedAggregate<String, ?>> windowed() {
+        return List.of(THROUGHPUT, LATENCY, ROUTED_LOAD, REPORTED_LOAD, DEAD_LETTERS, SOURCES);
+    }
+}

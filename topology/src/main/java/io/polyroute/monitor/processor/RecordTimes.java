@@ -1,0 +1,53 @@
+package io.polyroute.monitor.processor;
+
+import io.polyroute.avro.DeadLetter;
+import io.polyroute.avro.ExpertLoad;
+import io.polyroute.avro.PlacementPlan;
+import io.polyroute.avro.Prediction;
+import java.time.Instant;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.processor.TimestampExtractor;
+
+/**
+ * Timestamp extractors that window each record by the time it describes rather than the time it
+ * was written to Kafka: a prediction by when it was emitted, a load report by the end of its
+ * measurement window, a plan by its creation, a dead letter by its rejection. Records without a
+ * usable time fall back to their Kafka timestamp.
+ */
+public final class RecordTimes {
+
+    private RecordTimes() {}
+
+    /** Windows predictions by {@code processed_time}, which makes throughput the emission rate. */
+    public static TimestampExtractor prediction() {
+        return of(Prediction.class, Prediction::getProcessedTime);
+    }
+
+    /** Windows load reports by the last millisecond of their measurement window. */
+    public static TimestampExtractor expertLoad() {
+        return of(ExpertLoad.class, load -> load.getWindowEnd().minusMillis(1));
+    }
+
+    /** Orders plans by {@code created_time}. */
+    public static TimestampExtractor placementPlan() {
+        return of(PlacementPlan.class, PlacementPlan::getCreatedTime);
+    }
+
+    /** Windows dead letters by the time they were rejected. */
+    public static TimestampExtractor deadLetter() {
+        return of(DeadLetter.class, DeadLetter::getTime);
+    }
+
+    private static <T> TimestampExtractor of(Class<T> type, Function<T, Instant> time) {
+        return (ConsumerRecord<Object, Object> record, long partitionTime) -> {
+            if (type.isInstance(record.value())) {
+                Instant instant = time.apply(type.cast(record.value()));
+                if (instant != null && instant.toEpochMilli() >= 0) {
+                    return instant.toEpochMilli();
+                }
+            }
+            return record.timestamp() >= 0 ? record.timestamp() : partitionTime;
+        };
+    }
+}

@@ -1,0 +1,49 @@
+package io.polyroute.monitor.processor;
+
+import io.polyroute.avro.Prediction;
+import io.polyroute.monitor.MonitorStores;
+import io.polyroute.monitor.aggregate.SourceStats;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Adds each prediction's watched output component to its source's window in
+ * {@link MonitorStores#SOURCES}, counting it as an anomaly when it is above the threshold.
+ * Predictions whose output is too short or not finite are left out.
+ */
+public final class SourceStatsProcessor implements Processor<byte[], Prediction, Void, Void> {
+
+    private final Duration retention;
+    private final int outputIndex;
+    private final double threshold;
+    private WindowedStores<String, SourceStats> stats;
+
+    public SourceStatsProcessor(Duration retention, int outputIndex, double threshold) {
+        this.retention = retention;
+        this.outputIndex = outputIndex;
+        this.threshold = threshold;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        stats = WindowedStores.open(context, MonitorStores.SOURCES, retention);
+    }
+
+    @Override
+    public void process(Record<byte[], Prediction> record) {
+        Prediction prediction = record.value();
+        if (prediction == null) {
+            return;
+        }
+        List<Float> output = prediction.getOutput();
+        if (output.size() <= outputIndex || !Float.isFinite(output.get(outputIndex))) {
+            return;
+        }
+        double value = output.get(outputIndex);
+        boolean anomaly = value > threshold;
+        stats.update(prediction.getSourceId(), record.timestamp(), SourceStats::empty, s -> s.add(value, anomaly));
+    }
+}

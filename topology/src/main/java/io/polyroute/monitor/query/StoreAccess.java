@@ -1,0 +1,45 @@
+package io.polyroute.monitor.query;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+
+/**
+ * Read access to the monitor's state stores by name: the interactive queries of a running
+ * {@link KafkaStreams} instance, or the stores of a test driver.
+ */
+public interface StoreAccess {
+
+    /**
+     * The window store {@code name}; over a running application, a view of every local task's store.
+     *
+     * @throws InvalidStateStoreException if the store cannot be queried right now, e.g. while the
+     *     application starts or rebalances
+     */
+    <K, V> ReadOnlyWindowStore<K, V> windowStore(String name);
+
+    /**
+     * The key-value store {@code name}; over a running application, a view of every local task's store.
+     *
+     * @throws InvalidStateStoreException if the store cannot be queried right now
+     */
+    <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(String name);
+
+    /** The stores of a running Kafka Streams application, through interactive queries. */
+    static StoreAccess of(KafkaStreams streams) {
+        return new StoreAccess() {
+            @Override
+            public <K, V> ReadOnlyWindowStore<K, V> windowStore(String name) {
+                return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.windowStore()));
+            }
+
+            @Override
+            public <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(String name) {
+                return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+            }
+        };
+    }
+}

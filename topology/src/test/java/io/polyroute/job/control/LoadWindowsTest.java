@@ -1,0 +1,88 @@
+package io.polyroute.job.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LoadWindowsTest {
+    private static final long W = 1_000;
+    /** Two GATE subtasks, two slots, one stage of three experts. */
+    private final RebalanceSettings settings = new RebalanceSettings(List.of(3), 2, 2, W, 0.6, 0.05, 0.05, 1, -1, -1);
+
+    private static LoadReport gate(int subtask, long start, long... records) {
+        LoadReport r = LoadReport.empty(LoadReport.GATE, subtask, 0, 3, start, start + W, 0);
+        r.records = records;
+        return r;
+    }
+
+    private static LoadReport expert(int slot, long start, long[] records, long[] nanos) {
+        LoadReport r = LoadReport.empty(LoadReport.EXPERT, slot, 0, 3, start, start + W, 0);
+        r.records = records;
+        r.serviceNanos = nanos;
+        return r;
+    }
+
+    @Test
+    void shouldPlanAWindowAsSoonAsEverySubtaskReportedIt() {
+        LoadWindows windows = new LoadWindows(settings);
+        windows.add(gate(0, 0, 1, 2, 3));
+        windows.add(gate(1, 0, 1, 2, 3));
+        windows.add(expert(0, 0, new long[] {2, 0, 6}, new long[] {20, 0, 60}));
+        assertThat(windows.ready(W)).isEmpty();
+        windows.add(expert(1, 0, new long[] {0, 4, 0}, new long[] {0, 40, 0}));
+        List<LoadWindows.Window> ready = windows.ready(W);
+        assertThat(ready).hasSize(1);
+        assertThat(windows.demand(ready.get(0), 0)).containsExactly(2, 4, 6);
+    }
+
+    @Test
+    void shouldWaitForLateGateReportsAndPlanWithoutThemOnlyAtTheLatestDeadline() {
+        LoadWindows windows = new LoadWindows(settings);
+        windows.add(gate(0, 0, 5, 5, 10));
+        windows.add(expert(0, 0, new long[] {5, 0, 10}, new long[] {50, 0, 100}));
+        windows.add(expert(1, 0, new long[] {0, 5, 0}, new long[] {0, 50, 0}));
+        assertThat(windows.ready(W + W / 2)).as("a GATE subtask is missing").isEmpty();
+        List<LoadWindows.Window> ready = windows.ready(W + LoadWindows.LATEST_WINDOWS * W);
+        assertThat(ready).hasSize(1);
+        // The one GATE subtask that reported saw half the input.
+        assertThat(windows.demand(ready.get(0), 0)).containsExactly(10, 10, 20);
+    }
+
+    @Test
+    void shouldDropReportsOfAWindowAlreadyPlannedInsteadOfPlanningThemAgain() {
+        LoadWindows windows = new LoadWindows(settings);
+        windows.add(gate(0, 0, 1, 1, 1));
+        windows.add(gate(1, 0, 1, 1, 1));
+        assertThat(windows.ready(W + W / 2)).hasSize(1);
+        assertThat(windows.add(expert(0, 0, new long[] {1, 1, 1}, new long[] {1, 1, 1}))).isFalse();
+        assertThat(windows.dropped()).isEqualTo(1);
+        assertThat(windows.ready(10 * W)).isEmpty();
+    }
+
+    @Test
+    void shouldPlanOlderWindowsFirstWhenANewerOneIsReady() {
+        LoadWindows windows = new LoadWindows(settings);
+        windows.add(gate(0, 0, 1, 1, 1));
+        windows.add(gate(0, W, 1, 1, 1));
+        windows.add(gate(1, W, 1, 1, 1));
+        List<LoadWindows.Window> ready = windows.ready(2 * W + W / 2);
+        assertThat(ready).extracting(LoadWindows.Window::start).containsExactly(0L, W);
+    }
+
+    @Test
+    void shouldShrinkTheCostOfARarelyServedExpertTowardsThePooledCost() {
+        LoadWindows windows = new LoadWindows(settings);
+        // Expert 0: 1,000 records at 10 us; expert 1: 2 records in one preempted batch of 5 ms; expert 2: none.
+        windows.add(expert(0, 0, new long[] {1_000, 2, 0}, new long[] {10_000_000, 5_000_000, 0}));
+        windows.add(expert(1, 0, new long[] {0, 0, 0}, new long[] {0, 0, 0}));
+        windows.add(gate(0, 0, 1, 1, 1));
+        windows.add(gate(1, 0, 1, 1, 1));
+        double[] cost = windows.cost(windows.ready(W).get(0), 0);
+        double pooled = 15_000_000.0 / 1_002;
+        assertThat(cost[0]).isCloseTo((10_000_000 + 64 * pooled) / 1_064, within(1e-6));
+        assertThat(cost[1]).as("far below the raw 2.5 ms").isLessThan(100_000);
+        assertThat(cost[2]).isCloseTo(pooled, within(1e-6));
+    }
+}

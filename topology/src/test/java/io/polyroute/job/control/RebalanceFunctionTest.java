@@ -1,0 +1,185 @@
+package io.polyroute.job.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.polyroute.runtime.placement.ExpertReplicas;
+import io.polyroute.runtime.placement.Placement;
+import io.polyroute.runtime.placement.PlanVersion;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rebalancer driven through Flink's keyed two-input harness: load reports on the first input,
+ * plans from the plans topic on the second, published plans as output.
+ */
+class RebalanceFunctionTest {
+    private static final int EXPERTS = 8;
+    private static final int SLOTS = 2;
+    private static final long WINDOW = 1_000;
+    /** Each record costs the same, so slot load follows demand. */
+    private static final long NANOS_PER_RECORD = 100_000;
+
+    private KeyedTwoInputStreamOperatorTestHarness<Integer, LoadReport, byte[], byte[]> harness;
+    private final List<PlanVersion> seenOnTopic = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    private void open(int cooldown) throws Exception {
+        RebalanceSettings settings = new RebalanceSettings(List.of(EXPERTS), SLOTS, 1, WINDOW, 1.0, 0.05, 0.05,
+                cooldown, -1, -1);
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(
+                new RebalanceFunction(settings)), r -> 0, p -> 0, Types.INT);
+        harness.setProcessingTime(0);
+        harness.open();
+    }
+
+    /** One complete window: a GATE report with {@code demand} records per expert and one EXPERT report per slot. */
+    private void window(int index, long[] demand) throws Exception {
+        long start = index * WINDOW;
+        LoadReport gate = LoadReport.empty(LoadReport.GATE, 0, 0, EXPERTS, start, start + WINDOW, 0);
+        gate.records = demand.clone();
+        harness.processElement1(new StreamRecord<>(gate));
+        for (int s = 0; s < SLOTS; s++) {
+            LoadReport expert = LoadReport.empty(LoadReport.EXPERT, s, 0, EXPERTS, start, start + WINDOW, 0);
+            for (int e = 0; e < EXPERTS; e++) {
+                if (e % SLOTS == s) {
+                    expert.records[e] = demand[e];
+                    expert.serviceNanos[e] = demand[e] * NANOS_PER_RECORD;
+                }
+            }
+            harness.processElement1(new StreamRecord<>(expert));
+        }
+    }
+
+    /** Plans published so far, decoded, each echoed back on the plans input as the topic would. */
+    private List<PlanVersion> published() throws Exception {
+        List<PlanVersion> plans = new ArrayList<>();
+        for (Object o : new ArrayList<>(harness.getOutput())) {
+            @SuppressWarnings("unchecked")
+            byte[] bytes = ((StreamRecord<byte[]>) o).getValue();
+            PlanVersion p = PlanCodec.decode(bytes);
+            plans.add(p);
+            if (seenOnTopic.stream().noneMatch(s -> s.version() == p.version())) {
+                seenOnTopic.add(p);
+                harness.processElement2(new StreamRecord<>(bytes));
+            }
+        }
+        return plans;
+    }
+
+    private static long[] hot(int... hotExperts) {
+        long[] d = new long[EXPERTS];
+        java.util.Arrays.fill(d, 10);
+        for (int e : hotExperts) {
+            d[e] = 1_000;
+        }
+        return d;
+    }
+
+    @Test
+    void shouldPublishAPlanThatSpreadsExpertsStuckOnOneSlot() throws Exception {
+        open(1);
+        window(0, hot(0, 2, 4));
+        List<PlanVersion> plans = published();
+        assertThat(plans).hasSize(1);
+        PlanVersion p = plans.get(0);
+        assertThat(p.version()).isEqualTo(1);
+        assertThat(p.predictedImbalance()).isLessThan(1.15);
+        assertThat(Placement.roundRobin(EXPERTS, SLOTS).imbalance(toLoad(hot(0, 2, 4))))
+                .isGreaterThan(p.stage(0).imbalance(toLoad(hot(0, 2, 4))));
+    }
+
+    @Test
+    void shouldAnswerADriftInTheFirstWindowAfterTheCooldown() throws Exception {
+        open(0);
+        window(0, hot(0, 2, 4));
+        assertThat(published()).hasSize(1);
+        // With no cooldown, the very next window may publish again.
+        window(1, hot(1, 3, 5));
+        assertThat(published()).hasSize(2);
+    }
+
+    @Test
+    void shouldWaitExactlyTheCooldownWindows() throws Exception {
+        open(1);
+        window(0, hot(0, 2, 4));
+        assertThat(published()).hasSize(1);
+        window(1, hot(1, 3, 5));
+        assertThat(published()).as("window 1 is in the cooldown of one window").hasSize(1);
+        window(2, hot(1, 3, 5));
+        assertThat(published()).as("window 2 is past the cooldown").hasSize(2);
+    }
+
+    @Test
+    void shouldKeepAPinnedExpertWhereTheOperatorPutItWhileItPlansTheRest() throws Exception {
+        open(0);
+        window(0, hot(0, 2, 4));
+        PlanVersion first = published().get(0);
+        // An operator pins expert 0 to slot 1 alone (as `polyroute plan pin` does): version + 1, pinned flag.
+        Placement pinnedPlacement = replace(first.stage(0), 0, ExpertReplicas.single(1));
+        PlanVersion manual = PlanVersion.builder().version(first.version() + 1).reason("pinned by hand")
+                .stage(pinnedPlacement).pinned(0, Set.of(0)).build();
+        harness.processElement2(new StreamRecord<>(PlanCodec.encode(manual)));
+        seenOnTopic.add(manual);
+        // Load moves so that a free planner would want expert 0 elsewhere or replicated.
+        window(1, hot(0, 1, 3, 5));
+        window(2, hot(0, 6, 7));
+        List<PlanVersion> plans = published();
+        assertThat(plans).hasSizeGreaterThan(1);
+        PlanVersion last = plans.get(plans.size() - 1);
+        assertThat(last.version()).isGreaterThan(manual.version());
+        assertThat(last.pinnedExperts(0)).containsExactly(0);
+        assertThat(last.stage(0).replicas(0)).isEqualTo(ExpertReplicas.single(1));
+    }
+
+    @Test
+    void shouldReissueAManualPlanThatLostTheRaceForItsVersion() throws Exception {
+        open(0);
+        window(0, hot(0, 2, 4));
+        // Plan 1 of the rebalancer is still uncommitted when an operator, who read plan 0, pins expert 5 as plan 1.
+        @SuppressWarnings("unchecked")
+        byte[] own = ((StreamRecord<byte[]>) harness.getOutput().peek()).getValue();
+        PlanVersion manual = PlanVersion.builder().version(1).reason("pinned by hand")
+                .stage(replace(Placement.roundRobin(EXPERTS, SLOTS), 5, ExpertReplicas.single(0)))
+                .pinned(0, Set.of(5)).build();
+        harness.processElement2(new StreamRecord<>(PlanCodec.encode(manual)));
+        harness.processElement2(new StreamRecord<>(own));
+        seenOnTopic.add(PlanCodec.decode(own));
+        window(1, hot(0, 2, 4));
+        List<PlanVersion> plans = published();
+        assertThat(plans).hasSize(2);
+        PlanVersion reissued = plans.get(1);
+        assertThat(reissued.version()).isEqualTo(2);
+        assertThat(reissued.pinnedExperts(0)).containsExactly(5);
+        assertThat(reissued.stage(0).replicas(5)).isEqualTo(ExpertReplicas.single(0));
+        assertThat(reissued.reason()).startsWith("re-issued: pinned by hand");
+    }
+
+    private static Placement replace(Placement p, int expert, ExpertReplicas replicas) {
+        List<ExpertReplicas> r = new ArrayList<>();
+        for (int e = 0; e < p.experts(); e++) {
+            r.add(e == expert ? replicas : p.replicas(e));
+        }
+        return Placement.of(p.slots(), r);
+    }
+
+    private static double[] toLoad(long[] demand) {
+        double[] l = new double[demand.length];
+        for (int e = 0; e < l.length; e++) {
+            l[e] = demand[e];
+        }
+        return l;
+    }
+}
