@@ -11,12 +11,14 @@ usage() {
   cat <<USAGE
 Usage: ops/chaos/run.sh [--records N] [--quick] [--rate R] [--mode expert-parallel|fused] [--keep-cluster]
 
-Runs the Polyroute job on the local cluster (started here unless it already runs), produces N
-deterministic readings to it as a live stream of R readings per second, and while it processes: kill -9 a TaskManager that runs tasks of the job
-at 15% (restarting it), kill -9 Kafka broker 2 at 40% (restarted 10 s later), and kill -9 a busy
-TaskManager again at 65% (restarting it). Then checks the
-committed predictions (read_committed): every event id exactly once, values equal to an
-uninterrupted in-process run (relative error <= 1e-5), and prints the recovery time of every kill.
+Runs the Polyroute job on the local cluster (started here unless it already runs) and produces
+N deterministic readings to it as a live stream of R readings per second. Into the stream:
+  15%  kill -9 a TaskManager that runs tasks of the job, restart it 2 s later
+  40%  kill -9 Kafka broker 2, restart it 10 s later
+  65%  kill -9 a busy TaskManager again, restart it
+Then checks the committed predictions (read_committed): every event id exactly once, values equal
+to an uninterrupted in-process run (relative error <= 1e-5), and prints the recovery time of every
+kill (from the kill until committed output moves again).
 
 Last line: records=<n> lost=<n> duplicated=<n> mismatched=<n> max_recovery_s=<x>
 Exit code 0 only when lost, duplicated and mismatched are all 0.
