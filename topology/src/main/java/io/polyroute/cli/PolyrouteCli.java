@@ -50,7 +50,30 @@ public final class PolyrouteCli implements Runnable {
         return 1;
     }
 
+    /**
+     * Runs the command line and exits with its code. When Flink itself calls this method
+     * ({@code flink run}, the REST API's {@code /jars/<id>/run}, application mode on Docker or
+     * Kubernetes), it runs inside a Flink JVM that must not exit: then a failure is thrown instead.
+     */
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code = commandLine().execute(args);
+        if (!calledByFlink()) {
+            System.exit(code);
+        }
+        if (code != 0) {
+            // Only the subcommand: the other arguments may carry secrets given with --set.
+            throw new IllegalStateException("polyroute " + (args.length > 0 ? args[0] : "") + " failed with exit code "
+                    + code + "; the error is printed above.");
+        }
+    }
+
+    /** Whether Flink's program runner (client, REST handler or application-mode JobManager) is the caller. */
+    static boolean calledByFlink() {
+        for (StackTraceElement frame : Thread.currentThread().getStackTrace()) {
+            if (frame.getClassName().equals("org.apache.flink.client.program.PackagedProgram")) {
+                return true;
+            }
+        }
+        return false;
     }
 }
