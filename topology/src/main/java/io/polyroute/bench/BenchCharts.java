@@ -37,6 +37,7 @@ final class BenchCharts {
         names.add(CompareReport.ROOFLINE);
         values.add(Math.max(1, r.rooflineRecordsPerSecond()));
         c.addSeries("records/s", names, values);
+        c.getStyler().setYAxisMin(floorPow10(values));
         c.getStyler().setLegendVisible(false);
         c.getStyler().setLabelsVisible(true);
         c.getStyler().setDecimalPattern("#,###");
@@ -56,14 +57,15 @@ final class BenchCharts {
                 continue;
             }
             names.add(s.system());
-            sp50.add(Math.max(0.5, s.latency().sinkP50()));
-            sp99.add(Math.max(0.5, s.latency().sinkP99()));
-            vp50.add(Math.max(0.5, s.latency().visibleP50()));
-            vp99.add(Math.max(0.5, s.latency().visibleP99()));
+            sp50.add(Math.max(1, s.latency().sinkP50()));
+            sp99.add(Math.max(1, s.latency().sinkP99()));
+            vp50.add(Math.max(1, s.latency().visibleP50()));
+            vp99.add(Math.max(1, s.latency().visibleP99()));
         }
         if (names.isEmpty()) {
             return null;
         }
+        c.getStyler().setYAxisMin(floorPow10(sp50));
         c.addSeries("p50 to sink", names, sp50);
         c.addSeries("p99 to sink", names, sp99);
         c.addSeries("p50 visible (read_committed)", names, vp50);
@@ -87,6 +89,18 @@ final class BenchCharts {
             c.addSeries(series.get(i), x, y);
         }
         return save(c, png);
+    }
+
+    /**
+     * The power of ten at or below the smallest value: XChart draws bars on a logarithmic axis
+     * only from an explicit minimum above zero.
+     */
+    private static double floorPow10(List<Number> values) {
+        double min = Double.MAX_VALUE;
+        for (Number v : values) {
+            min = Math.min(min, v.doubleValue());
+        }
+        return Math.pow(10, Math.floor(Math.log10(Math.max(1, min))));
     }
 
     private static CategoryChart category(String title, String yTitle) {

@@ -34,15 +34,21 @@ public final class CompareBench {
      * @param workers consumer threads of the baselines and parallelism of the job
      * @param jobOptions extra job options for the Polyroute runs
      * @param latency whether to run the latency pass
+     * @param only names of the systems to run; empty runs all
      */
     public record Options(Workload workload, long records, boolean quick, Path resultsDir, int workers,
-            Map<String, String> jobOptions, boolean latency) {
+            Map<String, String> jobOptions, boolean latency, List<String> only) {
         long inputRecords() {
             return records > 0 ? records : workload.records(quick);
         }
 
         Duration baselineBudget() {
             return Duration.ofSeconds(quick ? 25 : 120);
+        }
+
+        /** Records each system drains, unmeasured, right before its measured run (JIT, sessions, caches). */
+        long warmupRecords() {
+            return Math.max(1, Math.min(inputRecords() / 5, quick ? 10_000 : 40_000));
         }
 
         double warmupSeconds() {
@@ -55,6 +61,11 @@ public final class CompareBench {
     }
 
     private CompareBench() {}
+
+    /** Names of every system, in the order they run. */
+    public static List<String> systemNames() {
+        return systems().stream().map(BenchSystem::name).toList();
+    }
 
     /** The systems in the order they run. */
     static List<BenchSystem> systems() {
@@ -82,6 +93,8 @@ public final class CompareBench {
             SystemRunner runner = new SystemRunner(kafka, meter, ctx);
             String in = runner.newTopic("input");
             BenchInput input = BenchInput.produce(kafka.clientProperties(), in, o.inputRecords(), bundle, progress);
+            String warm = runner.newTopic("warmup");
+            BenchInput warmInput = BenchInput.produce(kafka.clientProperties(), warm, o.warmupRecords(), bundle, progress);
 
             double gflops = MatMulPeak.measure(Runtime.getRuntime().availableProcessors(), o.quick() ? 2 : 5);
             double roofline = gflops * 1e9 / o.workload().sparseFlopsPerRecord();
@@ -91,10 +104,12 @@ public final class CompareBench {
                     gflops, Runtime.getRuntime().availableProcessors(), o.workload().sparseFlopsPerRecord(),
                     Workload.TOP_K, roofline, ResourceMeter.loadAverage()));
 
-            List<BenchSystem> systems = systems();
+            List<BenchSystem> systems = systems().stream()
+                    .filter(s -> o.only().isEmpty() || o.only().contains(s.name())).toList();
             List<SystemResult> results = new ArrayList<>();
             for (BenchSystem s : systems) {
                 Duration budget = s instanceof PolyrouteSystem ? Duration.ofMinutes(30) : o.baselineBudget();
+                runner.warmUp(s, warm, warmInput, budget);
                 results.add(runner.throughput(s, in, input, budget));
             }
             if (o.latency()) {

@@ -29,6 +29,7 @@ public final class ResourceMeter implements AutoCloseable {
     private volatile boolean running = true;
 
     public ResourceMeter() {
+        shrinkHeapOnFullGc();
         sample();
         sampler = new Thread(this::loop, "bench-resource-meter");
         sampler.setDaemon(true);
@@ -54,6 +55,21 @@ public final class ResourceMeter implements AutoCloseable {
         wall[count] = System.currentTimeMillis();
         cpu[count] = os.getProcessCpuTime();
         count++;
+    }
+
+    /**
+     * Lets the full GC before each system return free heap to the OS (G1 keeps up to 70% free by
+     * default), so one system's peak RSS is not inflated by heap an earlier system left committed.
+     */
+    private static void shrinkHeapOnFullGc() {
+        try {
+            com.sun.management.HotSpotDiagnosticMXBean hs =
+                    ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            hs.setVMOption("MinHeapFreeRatio", "5");
+            hs.setVMOption("MaxHeapFreeRatio", "15");
+        } catch (RuntimeException e) {
+            // Not manageable on this JVM: peak RSS then includes heap committed earlier.
+        }
     }
 
     /** Process CPU time now, nanoseconds. */

@@ -80,6 +80,19 @@ final class SystemRunner {
         return r;
     }
 
+    /** Drains {@code input} with {@code system} without measuring: JIT, model sessions and caches warm up. */
+    void warmUp(BenchSystem system, String inTopic, BenchInput input, Duration budget) throws Exception {
+        long t0 = System.nanoTime();
+        BenchSystem.Running running = system.start(ctx, inTopic, newTopic("warmup-" + system.name()), input.count());
+        try {
+            running.awaitDone(budget.dividedBy(2));
+        } finally {
+            running.stop();
+        }
+        ctx.progress().accept(String.format(Locale.ROOT, "%s: warmed up on %,d records in %.1f s", system.name(),
+                input.count(), (System.nanoTime() - t0) / 1e9));
+    }
+
     /** The latency pass of {@code system} at {@code rate} records per second. */
     LatencyPass.Result latency(BenchSystem system, BenchContext c, double rate, double warmup, double measure)
             throws Exception {

@@ -43,6 +43,11 @@ final class BenchCompareCommand implements Callable<Integer> {
     @Option(names = "--no-latency", description = "Skip the latency pass.")
     boolean noLatency;
 
+    @Option(names = "--systems", split = ",", paramLabel = "NAME",
+            description = "Run only these systems (comma-separated; default: all). Ratios need naive, dense-batched "
+                    + "and io-ceiling.")
+    List<String> systems = new ArrayList<>();
+
     @Option(names = "--results", defaultValue = "bench-results", paramLabel = "DIR",
             description = "Where JSON, charts and the cached bundles go (default: ${DEFAULT-VALUE}).")
     Path results;
@@ -54,7 +59,13 @@ final class BenchCompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int w = workers > 0 ? workers : Math.max(2, Runtime.getRuntime().availableProcessors());
         CompareBench.Options o = new CompareBench.Options(Workload.named(workload), records, quick, results, w,
-                CompareBench.jobOptions(sets), !noLatency);
+                CompareBench.jobOptions(sets), !noLatency, List.copyOf(systems));
+        for (String s : systems) {
+            if (!CompareBench.systemNames().contains(s)) {
+                throw new IllegalArgumentException("--systems: unknown system '" + s + "'; choose from "
+                        + CompareBench.systemNames() + ".");
+            }
+        }
         CompareBench.run(o, System.out);
         return 0;
     }

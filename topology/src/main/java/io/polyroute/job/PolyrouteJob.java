@@ -84,6 +84,10 @@ public final class PolyrouteJob {
         env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.setParallelism(config.get(JobOptions.PARALLELISM));
         env.setBufferTimeout(config.get(JobOptions.BUFFER_TIMEOUT).toMillis());
+        // Chained operators hand records over without a deep copy. Safe here: every operator either
+        // passes on a record it received without touching it again, or owns it (buffered batches
+        // mutate records only after taking them from their input, and nothing downstream keeps them).
+        env.getConfig().enableObjectReuse();
         AvroEncoding encoding = config.get(TopicsOptions.ENCODING);
         StageOpener opener = new StageOpener(bundle.root().toString(), RuntimeSettings.from(config));
 

@@ -3,26 +3,24 @@ package io.polyroute.job.operators;
 import io.polyroute.avro.DeadLetterReason;
 import io.polyroute.job.model.InFlight;
 import io.polyroute.job.model.Part;
+import io.polyroute.job.model.Pending;
 import io.polyroute.job.model.Rejected;
 import io.polyroute.runtime.bundle.StageSpec;
 import io.polyroute.runtime.eval.StageCombiner;
 import io.polyroute.runtime.routing.RoutingDecision;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * COMBINE of one stage, keyed by event id: waits for the record's header and one result per
- * visited expert (held in keyed state, so they survive failures), then combines them and sends
- * the record on to the next stage or the sink. A failed expert or a non-finite output makes the
- * record a {@code MODEL_ERROR} dead letter instead.
+ * visited expert (held in one keyed-state entry per record, so they survive failures), then
+ * combines them and sends the record on to the next stage or the sink. A failed expert or a
+ * non-finite output makes the record a {@code MODEL_ERROR} dead letter instead.
  */
 public final class CombineFunction extends KeyedProcessFunction<String, Part, InFlight> {
     private static final long serialVersionUID = 1L;
@@ -32,9 +30,8 @@ public final class CombineFunction extends KeyedProcessFunction<String, Part, In
 
     private transient StageCombiner combiner;
     private transient int experts;
-    private transient ValueState<Part> header;
-    private transient MapState<Integer, float[]> results;
-    private transient ValueState<String> failure;
+    /** Everything received for the current key: one state access to read it and one to write it. */
+    private transient ValueState<Pending> pending;
     private transient Counter completed;
     private transient Counter rejected;
 
@@ -48,38 +45,39 @@ public final class CombineFunction extends KeyedProcessFunction<String, Part, In
         StageSpec spec = opener.bundle().stage(stageIndex);
         combiner = StageCombiner.forStage(spec);
         experts = spec.expertCount();
-        header = getRuntimeContext().getState(new ValueStateDescriptor<>("header", TypeInformation.of(Part.class)));
-        results = getRuntimeContext().getMapState(new MapStateDescriptor<>("results", Types.INT,
-                TypeInformation.of(float[].class)));
-        failure = getRuntimeContext().getState(new ValueStateDescriptor<>("failure", Types.STRING));
+        pending = getRuntimeContext().getState(new ValueStateDescriptor<>("pending", TypeInformation.of(Pending.class)));
         completed = getRuntimeContext().getMetricGroup().counter(JobMetrics.PREDICTIONS);
         rejected = getRuntimeContext().getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
     }
 
     @Override
     public void processElement(Part part, Context ctx, Collector<InFlight> out) throws Exception {
+        Pending p = pending.value();
+        if (p == null) {
+            p = new Pending();
+        }
         if (part.kind == Part.HEADER) {
-            header.update(part);
+            p.header = part;
         } else if (part.error != null) {
-            if (failure.value() == null) {
-                failure.update(part.error);
+            if (p.failure == null) {
+                p.failure = part.error;
             }
-            results.put(part.expert, new float[0]);
+            p.add(part.expert, new float[0]);
         } else {
-            results.put(part.expert, part.vector);
+            p.add(part.expert, part.vector);
         }
-        Part h = header.value();
-        if (h == null || count() < h.visited) {
+        if (!p.complete()) {
+            pending.update(p);
             return;
         }
-        String error = failure.value();
-        float[] y = error == null ? combine(h) : null;
-        clear();
-        if (error != null) {
+        pending.clear();
+        Part h = p.header;
+        if (p.failure != null) {
             rejected.inc();
-            ctx.output(DeadLetters.TAG, Rejected.of(h.record, DeadLetterReason.MODEL_ERROR.name(), error));
+            ctx.output(DeadLetters.TAG, Rejected.of(h.record, DeadLetterReason.MODEL_ERROR.name(), p.failure));
             return;
         }
+        float[] y = combine(h, p);
         for (float v : y) {
             if (!Float.isFinite(v)) {
                 rejected.inc();
@@ -92,29 +90,17 @@ public final class CombineFunction extends KeyedProcessFunction<String, Part, In
         out.collect(advance(h, y));
     }
 
-    private int count() throws Exception {
-        int c = 0;
-        for (Integer ignored : results.keys()) {
-            c++;
-        }
-        return c;
-    }
-
-    private void clear() {
-        header.clear();
-        results.clear();
-        failure.clear();
-    }
-
-    private float[] combine(Part h) throws Exception {
+    private float[] combine(Part h, Pending p) {
         RoutingDecision d = Decisions.of(h);
         float[][] outs = new float[experts][];
         for (int i = 0; i < d.visitedCount(); i++) {
             int e = d.visitedExpert(i);
-            outs[e] = results.get(e);
+            outs[e] = p.outputOf(e);
             if (outs[e] == null) {
                 throw new IllegalStateException("Record " + h.eventId + " at stage " + stageIndex + " has no result of expert "
-                        + e + "; decision " + d + ", results from experts " + results.keys() + ", visited " + h.visited);
+                        + e + "; decision " + d + ", results from experts "
+                        + java.util.Arrays.toString(java.util.Arrays.copyOf(p.experts, p.received)) + ", visited "
+                        + h.visited);
             }
         }
         float[] y = new float[combiner.outputDim()];

@@ -40,7 +40,10 @@ public final class DedupeFunction extends KeyedProcessFunction<String, InFlight,
         d.enableTimeToLive(StateTtlConfig.newBuilder(horizon)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupIncrementally(10, false)
+                // Each record makes two state accesses and inserts one id, so checking one entry per
+                // access still sweeps the table twice as fast as it grows; the former 10 per access
+                // cost a third of the job's CPU on small models.
+                .cleanupIncrementally(1, false)
                 .build());
         seen = getRuntimeContext().getState(d);
         duplicates = getRuntimeContext().getMetricGroup().counter(JobMetrics.DUPLICATES);

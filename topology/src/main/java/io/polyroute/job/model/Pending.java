@@ -1,0 +1,54 @@
+package io.polyroute.job.model;
+
+import java.util.Arrays;
+
+/**
+ * What COMBINE holds for one record until it is complete: the header (once it arrived) and the
+ * expert results received so far, in arrival order. One keyed-state entry per record in flight.
+ */
+public class Pending {
+    /** The record's header, or null while only results have arrived. */
+    public Part header;
+    /** Experts whose result arrived, in arrival order; the first {@link #received} entries are valid. */
+    public int[] experts = new int[0];
+    /** Their output rows (an empty row for a failed expert), parallel to {@link #experts}. */
+    public float[][] outputs = new float[0][];
+    public int received;
+    /** The first expert failure of this record, or null. */
+    public String failure;
+
+    public Pending() {}
+
+    /** Adds one expert result; a repeated result of the same expert replaces the earlier one. */
+    public void add(int expert, float[] output) {
+        for (int i = 0; i < received; i++) {
+            if (experts[i] == expert) {
+                outputs[i] = output;
+                return;
+            }
+        }
+        if (received == experts.length) {
+            int n = Math.max(2, received * 2);
+            experts = Arrays.copyOf(experts, n);
+            outputs = Arrays.copyOf(outputs, n);
+        }
+        experts[received] = expert;
+        outputs[received] = output;
+        received++;
+    }
+
+    /** Whether the header and one result per visited expert are here. */
+    public boolean complete() {
+        return header != null && received >= header.visited;
+    }
+
+    /** The received output of {@code expert}, or null. */
+    public float[] outputOf(int expert) {
+        for (int i = 0; i < received; i++) {
+            if (experts[i] == expert) {
+                return outputs[i];
+            }
+        }
+        return null;
+    }
+}
