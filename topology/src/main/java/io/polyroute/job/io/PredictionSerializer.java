@@ -16,8 +16,9 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Turns a finished record into an Avro {@code Prediction} keyed by event id. The Avro object is
- * built here, at the edge, so Flink's network stack only carries the job's own POJOs.
+ * Turns a finished record into an Avro {@code Prediction} keyed by event id, written here, at the
+ * edge, so Flink's network stack only carries the job's own POJOs. The bytes come from
+ * {@link PredictionWriter}; {@link #toPrediction} is the same prediction as an Avro object.
  */
 public final class PredictionSerializer implements KafkaRecordSerializationSchema<InFlight> {
     private static final long serialVersionUID = 1L;
@@ -26,7 +27,7 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
     private final String modelName;
     private final String modelVersion;
     private final AvroEncoding encoding;
-    private transient AvroCodec<Prediction> codec;
+    private transient PredictionWriter writer;
 
     public PredictionSerializer(String topic, String modelName, String modelVersion, AvroEncoding encoding) {
         this.topic = topic;
@@ -37,16 +38,32 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
 
     @Override
     public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-        codec = AvroCodec.of(Prediction.class, encoding);
+        writer = writer(encoding, modelName, modelVersion);
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(InFlight rec, KafkaSinkContext context, Long timestamp) {
-        if (codec == null) {
-            codec = AvroCodec.of(Prediction.class, encoding);
+        if (writer == null) {
+            writer = writer(encoding, modelName, modelVersion);
         }
         return new ProducerRecord<>(topic, null, timestamp, rec.eventId.getBytes(StandardCharsets.UTF_8),
-                codec.encode(toPrediction(rec, modelName, modelVersion, System.currentTimeMillis())));
+                writer.write(rec, System.currentTimeMillis()));
+    }
+
+    /** A direct writer whose bytes equal {@link AvroCodec} in {@code encoding}. */
+    static PredictionWriter writer(AvroEncoding encoding, String modelName, String modelVersion) {
+        byte[] prefix = new byte[0];
+        if (encoding != AvroEncoding.BINARY) {
+            // The single-object header is the same for every record: take it from the codec.
+            InFlight probe = new InFlight();
+            probe.eventId = "";
+            probe.previous = new float[0];
+            byte[] full = AvroCodec.of(Prediction.class, encoding).encode(toPrediction(probe, modelName, modelVersion, 0));
+            byte[] body = AvroCodec.of(Prediction.class, AvroEncoding.BINARY)
+                    .encode(toPrediction(probe, modelName, modelVersion, 0));
+            prefix = Arrays.copyOf(full, full.length - body.length);
+        }
+        return new PredictionWriter(prefix, modelName, modelVersion);
     }
 
     /** The Avro prediction of a finished record. */
