@@ -1,12 +1,14 @@
 package io.polyroute.job.model;
 
 import java.util.Arrays;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * A decoded, validated record on its way through the stages. Between stages it carries the
  * previous stage's output and the experts chosen so far; after the last stage {@link #previous}
  * is the prediction.
  */
+@TypeInfo(InFlightSerializer.Factory.class)
 public class InFlight {
     public String eventId;
     public String sourceId;

@@ -1,5 +1,7 @@
 package io.polyroute.job.model;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * What travels between the GATE, EXPERT and COMBINE operators of one stage, keyed by event id:
  * <ul>
@@ -9,6 +11,7 @@ package io.polyroute.job.model;
  *       the shared expert's row.
  * </ul>
  */
+@TypeInfo(PartSerializer.Factory.class)
 public class Part {
     public static final byte TASK = 1;
     public static final byte RESULT = 2;

@@ -1,0 +1,151 @@
+package io.polyroute.job.model;
+
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * Serializer of {@link InFlight}, field by field in declaration order. Changing the fields of
+ * {@code InFlight} means changing this class and bumping its snapshot's version.
+ */
+public final class InFlightSerializer extends TypeSerializerSingleton<InFlight> {
+    private static final long serialVersionUID = 1L;
+
+    public static final InFlightSerializer INSTANCE = new InFlightSerializer();
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public InFlight createInstance() {
+        return new InFlight();
+    }
+
+    @Override
+    public InFlight copy(InFlight from) {
+        if (from == null) {
+            return null;
+        }
+        InFlight c = new InFlight();
+        c.eventId = from.eventId;
+        c.sourceId = from.sourceId;
+        c.task = from.task;
+        c.taskIndex = from.taskIndex;
+        c.eventTime = from.eventTime;
+        c.readTime = from.readTime;
+        c.features = from.features == null ? null : from.features.clone();
+        c.previous = from.previous == null ? null : from.previous.clone();
+        c.stage = from.stage;
+        c.choiceStage = from.choiceStage == null ? null : from.choiceStage.clone();
+        c.choiceGroup = from.choiceGroup == null ? null : from.choiceGroup.clone();
+        c.choiceExpert = from.choiceExpert == null ? null : from.choiceExpert.clone();
+        c.choiceSlot = from.choiceSlot == null ? null : from.choiceSlot.clone();
+        c.choiceWeight = from.choiceWeight == null ? null : from.choiceWeight.clone();
+        c.flags = from.flags == null ? null : from.flags.clone();
+        c.rawKey = from.rawKey == null ? null : from.rawKey.clone();
+        c.rawValue = from.rawValue == null ? null : from.rawValue.clone();
+        c.topic = from.topic;
+        c.partition = from.partition;
+        c.offset = from.offset;
+        return c;
+    }
+
+    @Override
+    public InFlight copy(InFlight from, InFlight reuse) {
+        return copy(from);
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(InFlight r, DataOutputView out) throws IOException {
+        FieldIO.writeString(r.eventId, out);
+        FieldIO.writeString(r.sourceId, out);
+        FieldIO.writeString(r.task, out);
+        out.writeInt(r.taskIndex);
+        out.writeLong(r.eventTime);
+        out.writeLong(r.readTime);
+        FieldIO.writeFloats(r.features, out);
+        FieldIO.writeFloats(r.previous, out);
+        out.writeInt(r.stage);
+        FieldIO.writeInts(r.choiceStage, out);
+        FieldIO.writeInts(r.choiceGroup, out);
+        FieldIO.writeInts(r.choiceExpert, out);
+        FieldIO.writeInts(r.choiceSlot, out);
+        FieldIO.writeFloats(r.choiceWeight, out);
+        FieldIO.writeStrings(r.flags, out);
+        FieldIO.writeBytes(r.rawKey, out);
+        FieldIO.writeBytes(r.rawValue, out);
+        FieldIO.writeString(r.topic, out);
+        out.writeInt(r.partition);
+        out.writeLong(r.offset);
+    }
+
+    @Override
+    public InFlight deserialize(DataInputView in) throws IOException {
+        InFlight r = new InFlight();
+        r.eventId = FieldIO.readString(in);
+        r.sourceId = FieldIO.readString(in);
+        r.task = FieldIO.readString(in);
+        r.taskIndex = in.readInt();
+        r.eventTime = in.readLong();
+        r.readTime = in.readLong();
+        r.features = FieldIO.readFloats(in);
+        r.previous = FieldIO.readFloats(in);
+        r.stage = in.readInt();
+        r.choiceStage = FieldIO.readInts(in);
+        r.choiceGroup = FieldIO.readInts(in);
+        r.choiceExpert = FieldIO.readInts(in);
+        r.choiceSlot = FieldIO.readInts(in);
+        r.choiceWeight = FieldIO.readFloats(in);
+        r.flags = FieldIO.readStrings(in);
+        r.rawKey = FieldIO.readBytes(in);
+        r.rawValue = FieldIO.readBytes(in);
+        r.topic = FieldIO.readString(in);
+        r.partition = in.readInt();
+        r.offset = in.readLong();
+        return r;
+    }
+
+    @Override
+    public InFlight deserialize(InFlight reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView in, DataOutputView out) throws IOException {
+        serialize(deserialize(in), out);
+    }
+
+    @Override
+    public TypeSerializerSnapshot<InFlight> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** Snapshot of the serializer; a new field layout needs a new version. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<InFlight> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+
+    /** Makes Flink use this serializer wherever {@link InFlight} appears. */
+    public static final class Factory extends TypeInfoFactory<InFlight> {
+        @Override
+        public TypeInformation<InFlight> createTypeInfo(Type t, Map<String, TypeInformation<?>> params) {
+            return new DirectTypeInfo<>(InFlight.class, INSTANCE);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.polyroute.job.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.Random;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+class RecordSerializersTest {
+
+    @Test
+    void shouldBeTheSerializersFlinkPicksForTheJobRecords() {
+        assertThat(TypeInformation.of(InFlight.class).createSerializer(new SerializerConfigImpl()))
+                .isSameAs(InFlightSerializer.INSTANCE);
+        assertThat(TypeInformation.of(Part.class).createSerializer(new SerializerConfigImpl()))
+                .isSameAs(PartSerializer.INSTANCE);
+    }
+
+    @Test
+    void shouldRoundTripAndCopyEveryInFlightField() throws IOException {
+        Random rnd = new Random(5);
+        for (int i = 0; i < 200; i++) {
+            InFlight r = randomRecord(rnd, i);
+            assertThat(roundTrip(InFlightSerializer.INSTANCE, r)).usingRecursiveComparison().isEqualTo(r);
+            InFlight c = InFlightSerializer.INSTANCE.copy(r);
+            assertThat(c).usingRecursiveComparison().isEqualTo(r);
+            if (c.features != null && c.features.length > 0) {
+                c.features[0] += 1;
+                assertThat(r.features[0]).isNotEqualTo(c.features[0]);
+            }
+        }
+    }
+
+    @Test
+    void shouldRoundTripAndCopyEveryKindOfPart() throws IOException {
+        Random rnd = new Random(9);
+        for (int i = 0; i < 200; i++) {
+            InFlight rec = randomRecord(rnd, i);
+            Part task = Part.task(rec.eventId, i % 3, rnd.nextInt(64), rnd.nextInt(4), floats(rnd, 32));
+            Part result = Part.result(task, i % 5 == 0 ? null : floats(rnd, 8), i % 5 == 0 ? "expert failed" : null);
+            Part header = new Part();
+            header.kind = Part.HEADER;
+            header.eventId = rec.eventId;
+            header.stage = 1;
+            header.record = rec;
+            header.groups = 2;
+            header.k = 2;
+            header.selected = new int[] {3, 1, 7, 0};
+            header.weights = floats(rnd, 4);
+            header.slots = new int[] {1, 1, 0, 0};
+            header.visited = 4;
+            header.shared = i % 2 == 0 ? null : floats(rnd, 8);
+            header.rerouted = i % 3 == 0;
+            for (Part p : new Part[] {task, result, header}) {
+                assertThat(roundTrip(PartSerializer.INSTANCE, p)).usingRecursiveComparison().isEqualTo(p);
+                assertThat(PartSerializer.INSTANCE.copy(p)).usingRecursiveComparison().isEqualTo(p);
+            }
+        }
+    }
+
+    private static <T> T roundTrip(TypeSerializer<T> s, T value) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        s.serialize(value, out);
+        DataOutputSerializer copied = new DataOutputSerializer(64);
+        s.copy(new DataInputDeserializer(out.getCopyOfBuffer()), copied);
+        assertThat(copied.getCopyOfBuffer()).isEqualTo(out.getCopyOfBuffer());
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        T back = s.deserialize(in);
+        assertThat(in.available()).isZero();
+        return back;
+    }
+
+    private static InFlight randomRecord(Random rnd, int i) {
+        InFlight r = new InFlight();
+        r.eventId = "ev-" + i + (i % 7 == 0 ? "-ü" : "");
+        r.sourceId = i % 4 == 0 ? null : "m-" + rnd.nextInt(9);
+        r.task = i % 3 == 0 ? null : "line-" + i % 3;
+        r.taskIndex = i % 3 - 1;
+        r.eventTime = rnd.nextLong();
+        r.readTime = rnd.nextLong();
+        r.features = floats(rnd, 16);
+        r.previous = i % 2 == 0 ? null : floats(rnd, 4);
+        r.stage = i % 3;
+        r.addChoices(0, new int[] {0, 0}, new int[] {rnd.nextInt(16), rnd.nextInt(16)}, new int[] {0, 1}, floats(rnd, 2));
+        if (i % 5 == 0) {
+            r.addFlag("rerouted");
+        }
+        r.rawKey = i % 6 == 0 ? null : new byte[] {1, 2, (byte) i};
+        r.rawValue = new byte[rnd.nextInt(40)];
+        rnd.nextBytes(r.rawValue);
+        r.topic = "sensors";
+        r.partition = rnd.nextInt(8);
+        r.offset = rnd.nextLong();
+        return r;
+    }
+
+    private static float[] floats(Random rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = rnd.nextFloat();
+        }
+        return a;
+    }
+}
