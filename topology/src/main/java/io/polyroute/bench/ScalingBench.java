@@ -1,5 +1,6 @@
 package io.polyroute.bench;
 
+import io.polyroute.job.config.BatchingOptions;
 import io.polyroute.job.config.JobMode;
 import io.polyroute.kafka.EmbeddedKafka;
 import io.polyroute.runtime.bundle.ModelBundle;
@@ -20,8 +21,8 @@ import java.util.function.Consumer;
 public final class ScalingBench {
     static final int[] EXPERTS = {8, 16, 32, 64};
     /** The job's defaults of batching.expert.size and batching.expert.max-delay. */
-    static final int DEFAULT_SIZE = 64;
-    static final long DEFAULT_DELAY_MS = 5;
+    static final int DEFAULT_SIZE = BatchingOptions.EXPERT_SIZE.defaultValue();
+    static final long DEFAULT_DELAY_MS = BatchingOptions.EXPERT_MAX_DELAY.defaultValue().toMillis();
 
     /**
      * Options of one scaling run.
@@ -38,7 +39,7 @@ public final class ScalingBench {
         }
 
         int[] batchSizes() {
-            return quick ? new int[] {16, 64, 256} : new int[] {16, 64, 256, 1024};
+            return quick ? new int[] {32, 256, 1024} : new int[] {16, 64, 256, 1024};
         }
 
         long[] maxDelaysMs() {

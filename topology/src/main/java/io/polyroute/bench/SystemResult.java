@@ -7,7 +7,7 @@ package io.polyroute.bench;
  * @param expected input records offered
  * @param records distinct input records answered in the throughput pass
  * @param partial whether the system ran out of its time budget before draining the input
- * @param throughput records per second between its first and last output
+ * @param throughput records per second over the central 90% of its output times
  * @param cpuSecondsPerMillion process CPU seconds per million records in that window (the whole
  *     JVM: the broker's share is included for every system alike)
  * @param peakRssMib peak resident memory of the whole process during the run, MiB

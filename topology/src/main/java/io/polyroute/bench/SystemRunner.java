@@ -64,8 +64,8 @@ final class SystemRunner {
         double loadAfter = ResourceMeter.loadAverage();
         OutputScan.Stats s = OutputScan.read(c.clientProperties(), out, input, system.outputKind(),
                 ReferenceModel.TOLERANCE);
-        double cpu = s.distinct() > 1 ? meter.cpuSecondsBetween(s.firstMillis(), s.lastMillis()) : 0;
-        double cpuPerMillion = s.distinct() > 1 ? cpu / (s.distinct() - 1) * 1e6 : 0;
+        double cpu = s.windowRecords() > 1 ? meter.cpuSecondsBetween(s.windowStartMillis(), s.windowEndMillis()) : 0;
+        double cpuPerMillion = s.windowRecords() > 1 ? cpu / s.windowRecords() * 1e6 : 0;
         SystemResult r = new SystemResult(system.name(), input.count(), s.distinct(), !finished, s.throughput(),
                 cpuPerMillion, peak, s.checked(), s.maxError(), s.mismatches(), s.duplicates(), loadBefore, loadAfter,
                 null);

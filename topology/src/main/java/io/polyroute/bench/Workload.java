@@ -23,7 +23,7 @@ public record Workload(String name, int experts, int hidden, long records, long 
     /** Kafka and engine overhead dominate: E = 16, H = 256. */
     public static final Workload LIGHT = new Workload("light", 16, 256, 1_000_000, 100_000);
     /** Expert arithmetic dominates, as with GPU-sized experts: E = 16, H = 4096. */
-    public static final Workload HEAVY = new Workload("heavy", 16, 4096, 60_000, 12_000);
+    public static final Workload HEAVY = new Workload("heavy", 16, 4096, 200_000, 40_000);
 
     public static Workload named(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {

@@ -30,7 +30,7 @@ final class BenchCompareCommand implements Callable<Integer> {
     String workload;
 
     @Option(names = "--records", defaultValue = "0",
-            description = "Input records (default: 1,000,000 light / 60,000 heavy; with --quick 100,000 / 12,000).")
+            description = "Input records (default: 1,000,000 light / 200,000 heavy; with --quick 100,000 / 40,000).")
     long records;
 
     @Option(names = "--quick", description = "Reduced sizes and windows; finishes in a few minutes.")

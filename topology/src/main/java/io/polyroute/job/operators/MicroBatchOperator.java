@@ -66,9 +66,20 @@ public abstract class MicroBatchOperator<OUT> extends AbstractStreamOperator<OUT
 
     private void onDelayTimer(long time) throws Exception {
         timerPending = false;
-        if (buffered() > 0) {
-            flushAndRecord();
+        if (buffered() == 0) {
+            return;
         }
+        // The timer may belong to a batch that was already flushed because it was full; then the
+        // current batch is younger than max-delay and must not be cut short: wait for its own
+        // deadline. Cutting it halved batch sizes under backlog on small models.
+        long remaining = maxDelayMillis - (System.nanoTime() - oldestNanos) / 1_000_000L;
+        if (remaining > 0) {
+            timerPending = true;
+            getProcessingTimeService().registerTimer(
+                    getProcessingTimeService().getCurrentProcessingTime() + remaining, this::onDelayTimer);
+            return;
+        }
+        flushAndRecord();
     }
 
     /** Flushes and records batch metrics. */
