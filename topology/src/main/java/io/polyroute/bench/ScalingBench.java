@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,8 +33,11 @@ public final class ScalingBench {
      * @param workers baseline threads and job parallelism
      * @param jobOptions extra job options of every Polyroute run
      * @param records input records per expert count (0: default)
+     * @param experts expert counts to measure (empty: 8, 16, 32, 64)
+     * @param sweep whether to run the batching sweep
      */
-    public record Options(boolean quick, Path resultsDir, int workers, Map<String, String> jobOptions, long records) {
+    public record Options(boolean quick, Path resultsDir, int workers, Map<String, String> jobOptions, long records,
+            List<Integer> experts, boolean sweep) {
         long inputRecords() {
             return records > 0 ? records : quick ? 20_000 : 80_000;
         }
@@ -69,13 +73,29 @@ public final class ScalingBench {
             double gflops = MatMulPeak.measure(Runtime.getRuntime().availableProcessors(), o.quick() ? 2 : 5);
             progress.accept(String.format(Locale.ROOT, "MatMul peak %.1f GFLOP/s (load %.1f)", gflops,
                     ResourceMeter.loadAverage()));
+            warmUp(o, kafka, meter, progress);
             List<ScalingReport.Point> points = new ArrayList<>();
-            for (int e : EXPERTS) {
+            for (int e : o.experts().isEmpty() ? Arrays.stream(EXPERTS).boxed().toList() : o.experts()) {
                 points.add(expertCount(o, kafka, meter, Workload.heavyWith(e), gflops, progress));
             }
-            List<ScalingReport.SweepPoint> sweep = sweep(o, kafka, meter, progress);
+            List<ScalingReport.SweepPoint> sweep = o.sweep() ? sweep(o, kafka, meter, progress) : List.of();
             return new ScalingReport(o.inputRecords(), o.workers(), o.jobOptions(), start, MachineInfo.now(), gflops,
                     points, sweep);
+        }
+    }
+
+    /** Each system once on a small heavy input, so the first measured point does not pay for JIT and caches. */
+    private static void warmUp(Options o, EmbeddedKafka kafka, ResourceMeter meter, Consumer<String> progress)
+            throws Exception {
+        ModelBundle bundle = BenchBundles.get(o.resultsDir().resolve("bundles"), Workload.HEAVY, progress);
+        BenchContext ctx = new BenchContext(kafka.bootstrapServers(), kafka.clientProperties(), bundle, o.workers(),
+                o.jobOptions(), progress);
+        SystemRunner runner = new SystemRunner(kafka, meter, ctx);
+        String in = runner.newTopic("warmup");
+        BenchInput input = BenchInput.produce(kafka.clientProperties(), in, o.quick() ? 4_000 : 10_000, bundle, progress);
+        for (BenchSystem s : List.of(Baselines.denseBatched(), new PolyrouteSystem(JobMode.FUSED),
+                new PolyrouteSystem(JobMode.EXPERT_PARALLEL))) {
+            runner.warmUp(s, in, input, s instanceof PolyrouteSystem ? Duration.ofMinutes(10) : o.denseBudget());
         }
     }
 

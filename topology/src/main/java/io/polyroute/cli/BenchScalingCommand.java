@@ -34,6 +34,13 @@ final class BenchScalingCommand implements Callable<Integer> {
             description = "Baseline consumer threads and job parallelism (default: the number of cores).")
     int workers;
 
+    @Option(names = "--experts", split = ",", paramLabel = "E",
+            description = "Expert counts to measure (comma-separated; default: 8,16,32,64).")
+    List<Integer> experts = new ArrayList<>();
+
+    @Option(names = "--no-sweep", description = "Skip the batching sweep.")
+    boolean noSweep;
+
     @Option(names = "--results", defaultValue = "bench-results", paramLabel = "DIR",
             description = "Where JSON, charts and the cached bundles go (default: ${DEFAULT-VALUE}).")
     Path results;
@@ -44,7 +51,8 @@ final class BenchScalingCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int w = workers > 0 ? workers : Math.max(2, Runtime.getRuntime().availableProcessors());
-        ScalingBench.run(new ScalingBench.Options(quick, results, w, CompareBench.jobOptions(sets), records), System.out);
+        ScalingBench.run(new ScalingBench.Options(quick, results, w, CompareBench.jobOptions(sets), records,
+                List.copyOf(experts), !noSweep), System.out);
         return 0;
     }
 }

@@ -62,7 +62,18 @@ public final class JobLauncher {
         Configuration local = new Configuration();
         local.set(TaskManagerOptions.NUM_TASK_SLOTS,
                 Math.max(config.get(JobOptions.PARALLELISM), config.get(JobOptions.SLOTS)));
+        if (config.getOptional(JobOptions.CHECKPOINT_DIR).isEmpty()) {
+            // Flink's in-memory checkpoint storage refuses state above 5 MB and the job then
+            // restarts for ever; the dedupe state alone passes that at a few hundred thousand ids.
+            local.addAll(PolyrouteJob.checkpointStorage(localCheckpointDir(config)));
+        }
         return StreamExecutionEnvironment.getExecutionEnvironment(local);
+    }
+
+    /** A folder for the checkpoints of a local run: {@code <tmp>/polyroute-checkpoints/<job.name>}. */
+    private static String localCheckpointDir(JobConfig config) {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "polyroute-checkpoints", config.get(JobOptions.NAME));
+        return dir.toUri().toString();
     }
 
     /** Builds the job on {@code env} and starts it without waiting for it to end. */

@@ -42,6 +42,8 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -82,6 +84,7 @@ public final class PolyrouteJob {
     public static void build(StreamExecutionEnvironment env, JobConfig config, ModelBundle bundle, JobHooks hooks) {
         Objects.requireNonNull(hooks, "hooks");
         env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        config.getOptional(JobOptions.CHECKPOINT_DIR).ifPresent(dir -> env.configure(checkpointStorage(dir)));
         env.setParallelism(config.get(JobOptions.PARALLELISM));
         env.setBufferTimeout(config.get(JobOptions.BUFFER_TIMEOUT).toMillis());
         // Chained operators hand records over without a deep copy. Safe here: every operator either
@@ -121,6 +124,14 @@ public final class PolyrouteJob {
             dlq = dlq.union(rejected.get(i));
         }
         dlq.sinkTo(deadLetterSink(config, encoding)).name("kafka-dlq").uid("kafka-dlq");
+    }
+
+    /** File-system checkpoint storage in {@code dir}. */
+    static Configuration checkpointStorage(String dir) {
+        Configuration c = new Configuration();
+        c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+        return c;
     }
 
     private static DataStream<InFlight> fused(JobConfig config, StageOpener opener, DataStream<InFlight> in,

@@ -34,6 +34,15 @@ public final class JobOptions {
                     .withDescription("Time between checkpoints. Predictions become visible to read_committed "
                             + "consumers when a checkpoint completes.");
 
+    public static final ConfigOption<String> CHECKPOINT_DIR =
+            ConfigOptions.key("job.checkpoint-dir")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Where checkpoints are written (a URI: file:///..., s3://..., hdfs://...). "
+                            + "Unset on a cluster: the cluster's setting. Unset on the local MiniCluster: a folder "
+                            + "under the system temp directory, because Flink's in-memory fallback refuses state "
+                            + "above 5 MB, which the dedupe state passes at a few hundred thousand ids.");
+
     private JobOptions() {}
 
     /** The options and checks of this component. */
@@ -54,7 +63,7 @@ public final class JobOptions {
     public static OptionGroup group() {
         return new OptionGroup(
                 "job",
-                List.of(NAME, MODE, PARALLELISM, SLOTS, CHECKPOINT_INTERVAL, BUFFER_TIMEOUT),
+                List.of(NAME, MODE, PARALLELISM, SLOTS, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, BUFFER_TIMEOUT),
                 List.of(
                         OptionCheck.notBlank(NAME),
                         OptionCheck.atLeast(PARALLELISM, 1),
