@@ -137,6 +137,10 @@ public final class BenchInput {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+        // On a machine shared with other heavy processes the in-process broker can stall for a
+        // while; wait rather than fail the whole run.
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "120000");
         return p;
     }
 

@@ -33,15 +33,19 @@ final class ScalingOutput {
                 List.of("dense-batched", "polyroute-fused", "polyroute-expert-parallel", "sparse compute roofline"), e,
                 List.of(dense, fused, ep, roof), files.file("scaling.png"));
         List<Path> charts = new ArrayList<>(List.of(curve));
-        charts.add(sweepChart(r, files));
+        if (!r.sweep().isEmpty()) {
+            charts.add(sweepChart(r, files));
+        }
         out.println();
         out.println("Throughput by expert count (heavy experts, H=" + Workload.HEAVY.hidden() + ", k=2; * = dense-batched "
                 + "drained part of the input within its time budget):");
         out.print(r.scalingTable().render());
         out.println();
-        out.println("Expert operator batching (expert-parallel, heavy E=16); latency at the same offered load for all:");
-        out.print(r.sweepTable().render());
-        out.println();
+        if (!r.sweep().isEmpty()) {
+            out.println("Expert operator batching (expert-parallel, heavy E=16); latency at the same offered load for all:");
+            out.print(r.sweepTable().render());
+            out.println();
+        }
         out.println(String.format(Locale.ROOT, "MatMul peak %.1f GFLOP/s; machine: %s; load average at end %.1f / %.1f / %.1f",
                 r.matmulGflops(), r.machineAtStart().summary(), r.machineAtEnd().load1(), r.machineAtEnd().load5(),
                 r.machineAtEnd().load15()));
