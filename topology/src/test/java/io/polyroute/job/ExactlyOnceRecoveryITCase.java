@@ -232,7 +232,8 @@ class ExactlyOnceRecoveryITCase {
      * Passes finished records on unchanged until, in one subtask, a checkpoint that covers some of
      * its output has completed (so part of the output is committed) and it has passed
      * {@link #TRIP_AFTER} records; then, once per arming across all subtasks and restarts, it
-     * either throws or holds the record until released (or interrupted by a cancel). The arming
+     * either throws or holds the record until released (or interrupted by a cancel). While armed
+     * and waiting for that commit it passes at most one record per millisecond. The arming
      * is static, so it outlives the restarted instances: the MiniCluster runs in this JVM.
      */
     static final class Tripwire extends RichMapFunction<InFlight, InFlight>
@@ -275,6 +276,11 @@ class ExactlyOnceRecoveryITCase {
         @Override
         public InFlight map(InFlight rec) throws Exception {
             passed++;
+            if (!outputCommitted && passed >= TRIP_AFTER && ARMED.get() != null) {
+                // A quiet machine drains the whole input before the first checkpoint completes;
+                // slowed to a record per millisecond, the run outlasts a few checkpoint intervals.
+                TimeUnit.MILLISECONDS.sleep(1);
+            }
             if (outputCommitted && passed >= TRIP_AFTER) {
                 Action action = ARMED.getAndSet(null);
                 if (action != null) {
