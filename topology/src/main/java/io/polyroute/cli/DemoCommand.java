@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
             "Run everything in one process: an in-process Kafka broker, the factory sensor simulator,",
             "the Polyroute job on a local Flink MiniCluster (expert-parallel, 4 slots) serving the",
             "factory-moe bundle (built on first use), with one status line per second. Ends with",
-            "records_in=<n> predictions=<n> dead_letters=<n> duplicates=<n> missing=<n> mismatches=<n>",
+            "records_in=<n> predictions=<n> dead_letters=<n> duplicates=<n> missing=<n> mismatches=<n> rebalanced_routing=<n>",
             "and exits non-zero when duplicates, missing or mismatches is not 0."
         })
 final class DemoCommand implements Callable<Integer> {
@@ -27,7 +27,8 @@ final class DemoCommand implements Callable<Integer> {
     long duration;
 
     @Option(names = "--verify", description = "Re-score every prediction with the bundle's reference.onnx at the end "
-            + "(keeps the inputs in memory).")
+            + "(keeps the inputs in memory); predictions whose routing balancing changed are recomputed with the "
+            + "experts and weights they recorded instead.")
     boolean verify;
 
     @Option(names = "--rate", defaultValue = "2000", description = "Records per second from the simulator (default: ${DEFAULT-VALUE}).")

@@ -47,7 +47,7 @@ public final class OutputTracker implements Runnable {
     private final Histogram visibleTotal = new Histogram(3);
     private final Map<Integer, AtomicLong> perSlot = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> byReason = new ConcurrentHashMap<>();
-    private final Map<Long, float[]> outputs = new HashMap<>();
+    private final Map<Long, Prediction> outputs = new HashMap<>();
     private volatile boolean running = true;
 
     public OutputTracker(Properties clientProps, String predictionsTopic, String dlqTopic, SensorSimulator simulator,
@@ -110,11 +110,7 @@ public final class OutputTracker implements Runnable {
             sinkTotal.recordValue(sink);
             visibleTotal.recordValue(visible);
             if (keepOutputs) {
-                float[] y = new float[p.getOutput().size()];
-                for (int i = 0; i < y.length; i++) {
-                    y[i] = p.getOutput().get(i);
-                }
-                outputs.put(seq, y);
+                outputs.put(seq, p);
             }
         }
         predictionCount.incrementAndGet();
@@ -211,8 +207,8 @@ public final class OutputTracker implements Runnable {
         return out;
     }
 
-    /** Predicted outputs by sequence number (kept only when verifying). */
-    public synchronized Map<Long, float[]> outputs() {
+    /** Predictions by sequence number (kept only when verifying). */
+    public synchronized Map<Long, Prediction> outputs() {
         return new HashMap<>(outputs);
     }
 

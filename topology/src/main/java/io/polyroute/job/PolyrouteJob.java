@@ -21,6 +21,7 @@ import io.polyroute.job.model.InFlight;
 import io.polyroute.job.model.Part;
 import io.polyroute.job.model.RawRecord;
 import io.polyroute.job.model.Rejected;
+import io.polyroute.job.operators.Balancing;
 import io.polyroute.job.operators.CombineFunction;
 import io.polyroute.job.operators.DeadLetters;
 import io.polyroute.job.operators.DecodeValidateFunction;
@@ -32,6 +33,7 @@ import io.polyroute.job.operators.InputContract;
 import io.polyroute.job.operators.LoadReports;
 import io.polyroute.job.operators.StageOpener;
 import io.polyroute.runtime.bundle.ModelBundle;
+import io.polyroute.runtime.bundle.RoutingMode;
 import io.polyroute.schemas.AvroEncoding;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,7 +140,8 @@ public final class PolyrouteJob {
             List<DataStream<Rejected>> rejected) {
         SingleOutputStreamOperator<InFlight> out = in.transform("fused", TypeInformation.of(InFlight.class),
                         new FusedOperator(opener, RuntimeSettings.deviceCount(config), config.get(BatchingOptions.GATE_SIZE),
-                                config.get(BatchingOptions.GATE_MAX_DELAY).toMillis()))
+                                config.get(BatchingOptions.GATE_MAX_DELAY).toMillis(), Balancing.of(config),
+                                config.get(RebalanceOptions.WINDOW).toMillis()))
                 .uid("fused");
         rejected.add(out.getSideOutput(DeadLetters.TAG));
         return out;
@@ -151,6 +154,7 @@ public final class PolyrouteJob {
         List<Integer> experts = new ArrayList<>();
         bundle.stages().forEach(st -> experts.add(st.expertCount()));
         long window = config.get(RebalanceOptions.WINDOW).toMillis();
+        Balancing balancing = Balancing.of(config);
         // Plans (published by the rebalancer or pinned by hand) reach every GATE and EXPERT subtask.
         DataStream<byte[]> plans = env.fromSource(planSource(config), WatermarkStrategy.noWatermarks(), "kafka-plans")
                 .setParallelism(1).uid("kafka-plans");
@@ -162,7 +166,9 @@ public final class PolyrouteJob {
                             new GateOperator(opener, s, experts, slots,
                                     config.get(RebalanceOptions.ACTIVATION_DELAY).toMillis(), window,
                                     config.get(BatchingOptions.GATE_SIZE),
-                                    config.get(BatchingOptions.GATE_MAX_DELAY).toMillis()))
+                                    config.get(BatchingOptions.GATE_MAX_DELAY).toMillis(),
+                                    // A stage that inherits its routing has no gate to balance.
+                                    bundle.stage(s).routingMode() == RoutingMode.GATE ? balancing : Balancing.off()))
                     .uid("gate-" + s);
             rejected.add(gate.getSideOutput(DeadLetters.TAG));
             loads.add(gate.getSideOutput(LoadReports.TAG));

@@ -1,10 +1,15 @@
 package io.polyroute.ops;
 
 import io.polyroute.avro.Prediction;
+import io.polyroute.demo.PredictionCheck;
 import io.polyroute.runtime.eval.Evaluation;
 import io.polyroute.runtime.eval.MoeEvaluator;
 import io.polyroute.runtime.eval.ReferenceModel;
+import io.polyroute.runtime.routing.RoutingDecision;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Counts the committed predictions of one run per event id and keeps the first output of each, so
@@ -21,6 +26,8 @@ final class PredictionTally {
     private long distinct;
     private long foreign;
     private long wrongWidth;
+    /** Predictions whose routing balancing changed, by record index: checked by replaying it. */
+    private final Map<Integer, Prediction> rebalanced = new HashMap<>();
 
     /**
      * @param outputDim the width of every output when values are checked, 0 to count only
@@ -53,6 +60,9 @@ final class PredictionTally {
             }
             for (int j = 0; j < outputDim; j++) {
                 outputs[i * outputDim + j] = y.get(j);
+            }
+            if (PredictionCheck.isRebalanced(p)) {
+                rebalanced.put(i, p);
             }
         }
     }
@@ -92,7 +102,9 @@ final class PredictionTally {
     /**
      * Compares every kept output with what the in-process evaluator computes for the same reading
      * (an uninterrupted run of the same model code): counts the predictions outside the reference
-     * tolerance, those of the wrong width, and those whose event id is foreign.
+     * tolerance, those of the wrong width, and those whose event id is foreign. A prediction
+     * whose routing balancing changed is compared with a replay of the routing it recorded
+     * instead, since its route depends on the load history of the run.
      */
     Comparison compare(MoeEvaluator evaluator, int batch) {
         if (outputs == null) {
@@ -112,7 +124,20 @@ final class PredictionTally {
                 if (counts[i] == 0) {
                     continue;
                 }
-                double err = ReferenceModel.relativeError(outputs, i * outputDim, want.output(), r * outputDim, outputDim);
+                float[] expected = want.output();
+                int at = r * outputDim;
+                Prediction p = rebalanced.get(i);
+                if (p != null) {
+                    float[] one = Arrays.copyOfRange(rows, r * readings.dim(), (r + 1) * readings.dim());
+                    RoutingDecision[] stages = PredictionCheck.recordedRouting(p, evaluator.stages().size());
+                    RoutingDecision[][] routing = new RoutingDecision[stages.length][];
+                    for (int s = 0; s < stages.length; s++) {
+                        routing[s] = new RoutingDecision[] {stages[s]};
+                    }
+                    expected = evaluator.replay(one, 1, routing).output();
+                    at = 0;
+                }
+                double err = ReferenceModel.relativeError(outputs, i * outputDim, expected, at, outputDim);
                 worst = Math.max(worst, err);
                 if (err > ReferenceModel.TOLERANCE) {
                     mismatched++;
@@ -121,9 +146,9 @@ final class PredictionTally {
                 }
             }
         }
-        return new Comparison(mismatched + wrongWidth + foreign, bitExact, worst);
+        return new Comparison(mismatched + wrongWidth + foreign, bitExact, worst, rebalanced.size());
     }
 
-    /** Result of {@link #compare}. */
-    record Comparison(long mismatched, long bitExact, double maxRelativeError) {}
+    /** Result of {@link #compare}; {@code rebalanced} predictions were checked by replaying their routing. */
+    record Comparison(long mismatched, long bitExact, double maxRelativeError, long rebalanced) {}
 }

@@ -119,8 +119,9 @@ final class VerifyCommand implements Callable<Integer> {
                 PredictionTally.Comparison c = tally.compare(evaluator, 1024);
                 mismatched = c.mismatched();
                 System.out.printf(Locale.ROOT, "verify: values against an uninterrupted in-process run: max relative "
-                        + "error %.2e (tolerance 1e-5), %d of %d bit-identical%n", c.maxRelativeError(), c.bitExact(),
-                        tally.distinct());
+                        + "error %.2e (tolerance 1e-5), %d of %d bit-identical; rebalanced_routing=%d (flagged by "
+                        + "routing balancing, checked by replaying their recorded routing)%n", c.maxRelativeError(),
+                        c.bitExact(), tally.distinct(), c.rebalanced());
             }
         }
         double maxRecovery = 0;

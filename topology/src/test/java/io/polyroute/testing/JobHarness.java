@@ -3,6 +3,7 @@ package io.polyroute.testing;
 import io.polyroute.avro.DeadLetter;
 import io.polyroute.avro.Prediction;
 import io.polyroute.avro.SensorReading;
+import io.polyroute.demo.PredictionCheck;
 import io.polyroute.job.PolyrouteJob;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.runtime.bundle.ModelBundle;
@@ -132,9 +133,42 @@ public final class JobHarness {
         return out;
     }
 
-    /** The largest relative error of the predictions against the bundle's reference model. */
+    /**
+     * Checks every prediction: against the reference model, or, for those whose routing
+     * balancing changed, against a recompute of the routing they recorded ({@link PredictionCheck}).
+     */
+    public static PredictionCheck.Result check(ModelBundle bundle, List<SensorReading> readings,
+            Map<String, Prediction> predictions) {
+        int d = bundle.inputDim();
+        float[] x = new float[readings.size() * d];
+        int[] tasks = new int[readings.size()];
+        List<Prediction> ordered = new ArrayList<>(readings.size());
+        for (int r = 0; r < readings.size(); r++) {
+            List<Float> f = readings.get(r).getFeatures();
+            for (int j = 0; j < d; j++) {
+                x[r * d + j] = f.get(j);
+            }
+            tasks[r] = bundle.taskIndex(readings.get(r).getTask());
+            Prediction p = predictions.get(readings.get(r).getEventId());
+            if (p == null) {
+                throw new AssertionError("No prediction for " + readings.get(r).getEventId());
+            }
+            ordered.add(p);
+        }
+        return PredictionCheck.check(bundle, x, tasks, ordered);
+    }
+
+    /**
+     * The largest relative error of the predictions against the bundle's reference model. For
+     * jobs without routing balancing: a prediction flagged by balancing fails the call (use
+     * {@link #check}).
+     */
     public static double maxReferenceError(ModelBundle bundle, List<SensorReading> readings,
             Map<String, Prediction> predictions) {
+        predictions.values().stream().filter(PredictionCheck::isRebalanced).findFirst().ifPresent(p -> {
+            throw new AssertionError("Prediction " + p.getEventId() + " is flagged " + p.getFlags()
+                    + ": balancing changed its routing, so the reference model does not apply; use check().");
+        });
         int d = bundle.inputDim();
         int od = bundle.outputDim();
         int n = readings.size();

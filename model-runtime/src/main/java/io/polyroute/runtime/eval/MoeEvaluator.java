@@ -70,10 +70,15 @@ public final class MoeEvaluator implements AutoCloseable {
 
     /** As {@link #evaluate(float[], int, int[])}, with a balancing bias per stage ({@code bias[s]}, may be null). */
     public Evaluation evaluate(float[] features, int n, int[] taskIndex, float[][] bias) {
-        if (features.length != n * bundle.inputDim()) {
-            throw new IllegalArgumentException("Expected " + n + " × " + bundle.inputDim() + " features, got "
-                    + features.length + " values.");
-        }
+        return evaluate(features, n, taskIndex, bias, 0);
+    }
+
+    /**
+     * As {@link #evaluate(float[], int, int[], float[][])}, with a capacity per expert for this
+     * batch ({@link io.polyroute.runtime.routing.BalancedGating}); {@code capacityFactor} 0 means none.
+     */
+    public Evaluation evaluate(float[] features, int n, int[] taskIndex, float[][] bias, double capacityFactor) {
+        checkFeatures(features, n);
         RoutingDecision[][] routing = new RoutingDecision[stages.size()][];
         float[] previous = null;
         for (StageRuntime stage : stages) {
@@ -81,11 +86,43 @@ public final class MoeEvaluator implements AutoCloseable {
             float[] in = stage.stageInput(features, previous, n);
             float[] u = stage.encode(in, n);
             RoutingDecision[] decisions = stage.route(u, n, taskIndex, s == 0 ? null : routing[s - 1],
-                    bias == null ? null : bias[s]);
+                    bias == null ? null : bias[s], capacityFactor);
             routing[s] = decisions;
             previous = runStage(stage, u, n, decisions);
         }
         return new Evaluation(n, bundle.outputDim(), previous, routing);
+    }
+
+    /**
+     * Evaluates {@code n} records with given routing instead of the gates': {@code routing[s][r]}
+     * is record r's decision at stage s, for example the experts and weights a prediction
+     * recorded. Recomputes a prediction whose routing optional balancing changed, which the
+     * reference model (it follows the plain gate) cannot.
+     */
+    public Evaluation replay(float[] features, int n, RoutingDecision[][] routing) {
+        checkFeatures(features, n);
+        if (routing.length != stages.size()) {
+            throw new IllegalArgumentException("Replay needs decisions for " + stages.size() + " stages, got "
+                    + routing.length + ".");
+        }
+        float[] previous = null;
+        for (StageRuntime stage : stages) {
+            int s = stage.index();
+            if (routing[s].length != n) {
+                throw new IllegalArgumentException("Replay needs " + n + " decisions at stage " + s + ", got "
+                        + routing[s].length + ".");
+            }
+            float[] u = stage.encode(stage.stageInput(features, previous, n), n);
+            previous = runStage(stage, u, n, routing[s]);
+        }
+        return new Evaluation(n, bundle.outputDim(), previous, routing.clone());
+    }
+
+    private void checkFeatures(float[] features, int n) {
+        if (features.length != n * bundle.inputDim()) {
+            throw new IllegalArgumentException("Expected " + n + " × " + bundle.inputDim() + " features, got "
+                    + features.length + " values.");
+        }
     }
 
     private static float[] runStage(StageRuntime stage, float[] u, int n, RoutingDecision[] decisions) {

@@ -9,8 +9,8 @@ import io.polyroute.runtime.bundle.StageInput;
 import io.polyroute.runtime.bundle.StageSpec;
 import io.polyroute.runtime.onnx.ModelSession;
 import io.polyroute.runtime.onnx.RuntimeOptions;
+import io.polyroute.runtime.routing.BalancedGating;
 import io.polyroute.runtime.routing.Combiner;
-import io.polyroute.runtime.routing.Gating;
 import io.polyroute.runtime.routing.RoutingDecision;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,10 +127,25 @@ public final class StageRuntime implements AutoCloseable {
      * @param bias balancing bias of length E, or null
      */
     public RoutingDecision[] route(float[] encoded, int n, int[] taskIndex, RoutingDecision[] previous, float[] bias) {
+        return route(encoded, n, taskIndex, previous, bias, 0);
+    }
+
+    /**
+     * As {@link #route(float[], int, int[], RoutingDecision[], float[])}, with a capacity per
+     * expert for this batch ({@link BalancedGating}); {@code capacityFactor} 0 means no capacity.
+     */
+    public RoutingDecision[] route(float[] encoded, int n, int[] taskIndex, RoutingDecision[] previous, float[] bias,
+            double capacityFactor) {
         if (spec.routingMode() == RoutingMode.INHERIT) {
             return previous.clone();
         }
-        return Gating.routeBatch(logits(encoded, n, taskIndex), n, spec.groups(), experts.length, spec.topK(), bias);
+        return BalancedGating.routeBatch(logits(encoded, n, taskIndex), n, spec.groups(), experts.length, spec.topK(),
+                bias, capacityFactor);
+    }
+
+    /** Whether this stage runs a gate of its own (balancing applies only to such stages). */
+    public boolean hasGate() {
+        return spec.routingMode() == RoutingMode.GATE;
     }
 
     /** The gate's logits, {@code n × (G·E)} row-major. */

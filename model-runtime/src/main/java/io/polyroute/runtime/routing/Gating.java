@@ -99,7 +99,7 @@ public final class Gating {
         return false;
     }
 
-    private static boolean differsFromUnbiased(float[] z, int base, int experts, int k, int[] sel, int at) {
+    static boolean differsFromUnbiased(float[] z, int base, int experts, int k, int[] sel, int at) {
         int[] plain = new int[k];
         selectTopK(z, base, experts, k, null, plain, 0);
         for (int j = 0; j < k; j++) {
@@ -110,7 +110,7 @@ public final class Gating {
         return false;
     }
 
-    private static void softmax(float[] z, int base, int[] sel, int at, int k, float[] w, double[] ex) {
+    static void softmax(float[] z, int base, int[] sel, int at, int k, float[] w, double[] ex) {
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < k; j++) {
             max = Math.max(max, z[base + sel[at + j]]);

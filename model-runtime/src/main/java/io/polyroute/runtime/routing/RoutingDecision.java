@@ -7,6 +7,11 @@ import java.util.Arrays;
  * experts (highest score first) and their softmax weights.
  */
 public final class RoutingDecision {
+    /** {@link #reroutes()} bit: the balancing bias changed the selected set. */
+    public static final int BIAS_BALANCED = 1;
+    /** {@link #reroutes()} bit: a full expert's capacity moved the record to a next-best expert. */
+    public static final int CAPACITY_OVERFLOW = 2;
+
     private final int groups;
     private final int k;
     /** Selected experts, row-major {@code [groups][k]}. */
@@ -15,10 +20,16 @@ public final class RoutingDecision {
     private final float[] weights;
     /** Sorted union of the selected experts over all groups. */
     private final int[] visited;
-    /** Whether optional balancing (bias or capacity overflow) changed the selection. */
-    private final boolean rerouted;
+    /** How optional balancing changed the selection: {@link #BIAS_BALANCED}, {@link #CAPACITY_OVERFLOW}, both or 0. */
+    private final int reroutes;
 
+    /** A decision that bias balancing changed ({@code rerouted}) or not. */
     public RoutingDecision(int groups, int k, int[] experts, float[] weights, boolean rerouted) {
+        this(groups, k, experts, weights, rerouted ? BIAS_BALANCED : 0);
+    }
+
+    /** A decision with the balancing changes {@code reroutes} (a combination of the bits above). */
+    public RoutingDecision(int groups, int k, int[] experts, float[] weights, int reroutes) {
         if (experts.length != groups * k || weights.length != groups * k) {
             throw new IllegalArgumentException("A routing decision of " + groups + " groups × top-" + k
                     + " needs " + groups * k + " experts and weights, got " + experts.length + " and "
@@ -29,7 +40,7 @@ public final class RoutingDecision {
         this.experts = experts;
         this.weights = weights;
         this.visited = distinctAscending(experts);
-        this.rerouted = rerouted;
+        this.reroutes = reroutes;
     }
 
     /**
@@ -99,8 +110,22 @@ public final class RoutingDecision {
         return visited[i];
     }
 
+    /** Whether optional balancing (bias or capacity overflow) changed the selection. */
     public boolean rerouted() {
-        return rerouted;
+        return reroutes != 0;
+    }
+
+    /** The balancing changes as bits {@link #BIAS_BALANCED} and {@link #CAPACITY_OVERFLOW}. */
+    public int reroutes() {
+        return reroutes;
+    }
+
+    public boolean biasBalanced() {
+        return (reroutes & BIAS_BALANCED) != 0;
+    }
+
+    public boolean capacityOverflow() {
+        return (reroutes & CAPACITY_OVERFLOW) != 0;
     }
 
     /** The weight expert {@code e} has in group {@code o}, 0 when not selected there. */
@@ -117,7 +142,7 @@ public final class RoutingDecision {
     public boolean equals(Object o) {
         return o instanceof RoutingDecision d && groups == d.groups && k == d.k
                 && Arrays.equals(experts, d.experts) && Arrays.equals(weights, d.weights)
-                && rerouted == d.rerouted;
+                && reroutes == d.reroutes;
     }
 
     @Override

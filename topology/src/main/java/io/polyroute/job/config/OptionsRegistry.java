@@ -27,6 +27,7 @@ public final class OptionsRegistry {
             DedupeOptions.group(),
             InputOptions.group(),
             RebalanceOptions.group(),
+            BalancingOptions.group(),
             io.polyroute.monitor.MonitorOptions.group());
 
     private static final Map<String, ConfigOption<?>> BY_KEY = index(GROUPS);

@@ -45,8 +45,8 @@ public class Part {
     public int visited;
     /** HEADER: the shared expert's output row, or null. */
     public float[] shared;
-    /** HEADER: whether optional balancing changed the selection. */
-    public boolean rerouted;
+    /** HEADER: how optional balancing changed the selection ({@code RoutingDecision} reroute bits, 0 for not). */
+    public int reroutes;
 
     public Part() {}
 

@@ -116,9 +116,7 @@ public final class CombineFunction extends KeyedProcessFunction<String, Part, In
             groups[i] = i / h.k;
         }
         rec.addChoices(stageIndex, groups, h.selected, h.slots, h.weights);
-        if (h.rerouted) {
-            rec.addFlag("rerouted");
-        }
+        Balancing.flag(rec, h.reroutes);
         rec.previous = y;
         rec.stage = stageIndex + 1;
         return rec;

@@ -3,12 +3,18 @@ package io.polyroute.job.operators;
 import io.polyroute.avro.DeadLetterReason;
 import io.polyroute.job.model.InFlight;
 import io.polyroute.job.model.Rejected;
+import io.polyroute.runtime.bundle.ModelBundle;
+import io.polyroute.runtime.bundle.RoutingMode;
+import io.polyroute.runtime.bundle.StageSpec;
 import io.polyroute.runtime.eval.Evaluation;
 import io.polyroute.runtime.eval.MoeEvaluator;
+import io.polyroute.runtime.routing.BiasBalancer;
 import io.polyroute.runtime.routing.RoutingDecision;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
@@ -16,21 +22,55 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * The fused execution mode: gate, every selected expert and combine for all stages inside one
  * operator per subtask, on micro-batches, with no shuffle. The natural baseline of the
  * expert-parallel mode; both produce the same predictions.
+ *
+ * <p>With optional {@link Balancing}, the subtask keeps a balancing bias per gated stage, stepped at
+ * the end of every window from what it routed and kept in operator state, and caps every expert
+ * per micro-batch; affected predictions carry the flags.
  */
 public final class FusedOperator extends MicroBatchOperator<InFlight> implements OneInputStreamOperator<InFlight, InFlight> {
     private static final long serialVersionUID = 1L;
 
     private final StageOpener opener;
     private final int deviceCount;
+    private final Balancing balancing;
+    private final long windowMillis;
     private transient MoeEvaluator evaluator;
     private transient List<InFlight> buffer;
     private transient Counter completed;
     private transient Counter rejected;
+    private transient Counter rerouted;
+    /** One balancing bias per stage; null for stages without a gate or when bias balancing is off. */
+    private transient BiasBalancer[] bias;
+    private transient BiasState biasState;
 
-    public FusedOperator(StageOpener opener, int deviceCount, int batchSize, long maxDelayMillis) {
+    public FusedOperator(StageOpener opener, int deviceCount, int batchSize, long maxDelayMillis, Balancing balancing,
+            long windowMillis) {
         super(batchSize, maxDelayMillis);
+        if (windowMillis < 1) {
+            throw new IllegalArgumentException("rebalance.window must be at least 1 ms, but is " + windowMillis + " ms.");
+        }
         this.opener = opener;
         this.deviceCount = deviceCount;
+        this.balancing = balancing;
+        this.windowMillis = windowMillis;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        ModelBundle bundle = opener.bundle();
+        bias = new BiasBalancer[bundle.stageCount()];
+        for (int s = 0; s < bias.length; s++) {
+            StageSpec spec = bundle.stage(s);
+            bias[s] = spec.routingMode() == RoutingMode.GATE ? balancing.newBalancer(spec.expertCount()) : null;
+        }
+        biasState = BiasState.open(context, bias);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        biasState.store(bias);
     }
 
     @Override
@@ -41,6 +81,34 @@ public final class FusedOperator extends MicroBatchOperator<InFlight> implements
         buffer = new ArrayList<>(batchSize);
         completed = getMetricGroup().counter(JobMetrics.PREDICTIONS);
         rejected = getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
+        rerouted = getMetricGroup().counter(JobMetrics.REROUTED);
+        getMetricGroup().gauge(JobMetrics.MAX_ABS_BIAS, this::maxAbsBias);
+        if (balancing.biasEnabled()) {
+            scheduleWindowEnd(getProcessingTimeService().getCurrentProcessingTime());
+        }
+    }
+
+    private void scheduleWindowEnd(long now) {
+        long end = now - Math.floorMod(now, windowMillis) + windowMillis;
+        getProcessingTimeService().registerTimer(end, this::endWindow);
+    }
+
+    /** Steps every stage's bias by what this subtask routed in the window that just ended. */
+    private void endWindow(long time) {
+        for (BiasBalancer b : bias) {
+            if (b != null) {
+                b.update();
+            }
+        }
+        scheduleWindowEnd(time);
+    }
+
+    private float maxAbsBias() {
+        float m = 0f;
+        for (BiasBalancer b : bias) {
+            m = b == null ? m : Math.max(m, b.maxAbsBias());
+        }
+        return m;
     }
 
     @Override
@@ -99,7 +167,16 @@ public final class FusedOperator extends MicroBatchOperator<InFlight> implements
             System.arraycopy(batch.get(r).features, 0, x, r * d, d);
             tasks[r] = batch.get(r).taskIndex;
         }
-        Evaluation ev = evaluator.evaluate(x, n, tasks);
+        float[][] stageBias = new float[bias.length][];
+        for (int s = 0; s < bias.length; s++) {
+            stageBias[s] = bias[s] == null ? null : bias[s].bias();
+        }
+        Evaluation ev = evaluator.evaluate(x, n, tasks, stageBias, balancing.capacityFactor());
+        for (int s = 0; s < bias.length; s++) {
+            if (bias[s] != null) {
+                bias[s].count(ev.routing()[s]);
+            }
+        }
         for (int r = 0; r < n; r++) {
             InFlight rec = batch.get(r);
             rec.choiceStage = new int[0];
@@ -107,8 +184,12 @@ public final class FusedOperator extends MicroBatchOperator<InFlight> implements
             rec.choiceExpert = new int[0];
             rec.choiceSlot = new int[0];
             rec.choiceWeight = new float[0];
+            rec.flags = new String[0];
+            boolean changed = false;
             for (int s = 0; s < ev.routing().length; s++) {
                 RoutingDecision dec = ev.routing()[s][r];
+                Balancing.flag(rec, dec.reroutes());
+                changed |= dec.rerouted();
                 int m = dec.groups() * dec.k();
                 int[] groups = new int[m];
                 int[] experts = new int[m];
@@ -121,6 +202,9 @@ public final class FusedOperator extends MicroBatchOperator<InFlight> implements
                     slots[i] = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
                 }
                 rec.addChoices(s, groups, experts, slots, weights);
+            }
+            if (changed) {
+                rerouted.inc();
             }
             rec.previous = ev.row(r);
             rec.stage = ev.routing().length;

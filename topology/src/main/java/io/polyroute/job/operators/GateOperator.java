@@ -10,6 +10,7 @@ import io.polyroute.job.model.Part;
 import io.polyroute.job.model.Rejected;
 import io.polyroute.runtime.eval.StageRuntime;
 import io.polyroute.runtime.placement.Placement;
+import io.polyroute.runtime.routing.BiasBalancer;
 import io.polyroute.runtime.routing.RoutingDecision;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,10 @@ import org.apache.flink.util.OutputTag;
  * activation delay, giving EXPERT slots time to load newly assigned sessions. Per window it
  * reports how many records it routed to each expert. A batch that fails is retried record by
  * record so only the failing records become {@code MODEL_ERROR} dead letters.
+ *
+ * <p>With optional {@link Balancing}, each subtask keeps its own balancing bias, stepped at the end
+ * of every load window from what the subtask routed in it and kept in operator state, and caps
+ * every expert per micro-batch. Headers carry how balancing changed a record's routing.
  */
 public final class GateOperator extends MicroBatchOperator<Part>
         implements TwoInputStreamOperator<InFlight, byte[], Part> {
@@ -42,6 +47,7 @@ public final class GateOperator extends MicroBatchOperator<Part>
     private final int slots;
     private final long activationDelayMillis;
     private final long windowMillis;
+    private final Balancing balancing;
 
     private transient StageRuntime stage;
     private transient List<InFlight> buffer;
@@ -49,9 +55,13 @@ public final class GateOperator extends MicroBatchOperator<Part>
     private transient PlanState planState;
     private transient LoadReport window;
     private transient Counter rejected;
+    private transient Counter rerouted;
+    /** The stage's balancing bias (one entry; null when bias balancing is off or the stage has no gate). */
+    private transient BiasBalancer[] bias;
+    private transient BiasState biasState;
 
     public GateOperator(StageOpener opener, int stageIndex, List<Integer> expertsPerStage, int slots,
-            long activationDelayMillis, long windowMillis, int batchSize, long maxDelayMillis) {
+            long activationDelayMillis, long windowMillis, int batchSize, long maxDelayMillis, Balancing balancing) {
         super(batchSize, maxDelayMillis);
         if (slots < 1) {
             throw new IllegalArgumentException("job.slots must be >= 1, but is " + slots + ".");
@@ -62,6 +72,7 @@ public final class GateOperator extends MicroBatchOperator<Part>
         this.slots = slots;
         this.activationDelayMillis = activationDelayMillis;
         this.windowMillis = windowMillis;
+        this.balancing = balancing;
     }
 
     @Override
@@ -69,6 +80,8 @@ public final class GateOperator extends MicroBatchOperator<Part>
         super.initializeState(context);
         plans = new PlanTracker(expertsPerStage, slots);
         planState = PlanState.open(context, plans);
+        bias = new BiasBalancer[] {balancing.newBalancer(expertsPerStage.get(stageIndex))};
+        biasState = BiasState.open(context, bias);
     }
 
     @Override
@@ -77,6 +90,8 @@ public final class GateOperator extends MicroBatchOperator<Part>
         stage = opener.stage(stageIndex, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), 0);
         buffer = new ArrayList<>(batchSize);
         rejected = getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
+        rerouted = getMetricGroup().counter(JobMetrics.REROUTED);
+        getMetricGroup().gauge(JobMetrics.MAX_ABS_BIAS, () -> bias[0] == null ? 0f : bias[0].maxAbsBias());
         getMetricGroup().gauge(JobMetrics.PLAN_VERSION, () -> plans.current().version());
         startWindow(getProcessingTimeService().getCurrentProcessingTime());
     }
@@ -106,6 +121,7 @@ public final class GateOperator extends MicroBatchOperator<Part>
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         planState.store(plans.current());
+        biasState.store(bias);
     }
 
     @Override
@@ -152,7 +168,8 @@ public final class GateOperator extends MicroBatchOperator<Part>
             tasks[r] = batch.get(r).taskIndex;
         }
         float[] u = stage.encode(stage.stageInput(features, previous, n), n);
-        RoutingDecision[] decisions = stage.route(u, n, tasks, inherited(batch), null);
+        RoutingDecision[] decisions = stage.route(u, n, tasks, inherited(batch),
+                bias[0] == null ? null : bias[0].bias(), balancing.capacityFactor());
         float[] shared = stage.runShared(u, n);
         int w = stage.width();
         int od = stage.outputDim();
@@ -185,6 +202,14 @@ public final class GateOperator extends MicroBatchOperator<Part>
         for (int e = 0; e < routed.length; e++) {
             window.records[e] += routed[e];
         }
+        if (bias[0] != null) {
+            bias[0].count(decisions);
+        }
+        for (RoutingDecision dec : decisions) {
+            if (dec.rerouted()) {
+                rerouted.inc();
+            }
+        }
     }
 
     private void startWindow(long now) {
@@ -198,6 +223,9 @@ public final class GateOperator extends MicroBatchOperator<Part>
         LoadReport done = window;
         done.planVersion = plans.current().version();
         output.collect(LoadReports.TAG, new StreamRecord<>(done));
+        if (bias[0] != null) {
+            bias[0].update();
+        }
         startWindow(time);
     }
 
@@ -233,7 +261,7 @@ public final class GateOperator extends MicroBatchOperator<Part>
             }
         }
         h.visited = dec.visitedCount();
-        h.rerouted = dec.rerouted();
+        h.reroutes = dec.reroutes();
         if (shared != null) {
             h.shared = new float[od];
             System.arraycopy(shared, r * od, h.shared, 0, od);

@@ -28,5 +28,10 @@ public final class JobMetrics {
     /** Version of the placement plan in force. */
     public static final String PLAN_VERSION = "polyroutePlanVersion";
 
+    /** Records whose routing optional balancing (bias or capacity) changed. */
+    public static final String REROUTED = "polyrouteRerouted";
+    /** Largest absolute balancing bias of the operator's stages, in logits. */
+    public static final String MAX_ABS_BIAS = "polyrouteBalancingMaxAbsBias";
+
     private JobMetrics() {}
 }
