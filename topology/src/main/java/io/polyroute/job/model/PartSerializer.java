@@ -53,7 +53,7 @@ public final class PartSerializer extends TypeSerializerSingleton<Part> {
         c.slots = from.slots == null ? null : from.slots.clone();
         c.visited = from.visited;
         c.shared = from.shared == null ? null : from.shared.clone();
-        c.rerouted = from.rerouted;
+        c.reroutes = from.reroutes;
         return c;
     }
 
@@ -91,7 +91,7 @@ public final class PartSerializer extends TypeSerializerSingleton<Part> {
         FieldIO.writeInts(p.slots, out);
         out.writeInt(p.visited);
         FieldIO.writeFloats(p.shared, out);
-        out.writeBoolean(p.rerouted);
+        out.writeInt(p.reroutes);
     }
 
     @Override
@@ -116,7 +116,7 @@ public final class PartSerializer extends TypeSerializerSingleton<Part> {
         p.slots = FieldIO.readInts(in);
         p.visited = in.readInt();
         p.shared = FieldIO.readFloats(in);
-        p.rerouted = in.readBoolean();
+        p.reroutes = in.readInt();
         return p;
     }
 

@@ -55,7 +55,7 @@ class RecordSerializersTest {
             header.slots = new int[] {1, 1, 0, 0};
             header.visited = 4;
             header.shared = i % 2 == 0 ? null : floats(rnd, 8);
-            header.rerouted = i % 3 == 0;
+            header.reroutes = i % 4;
             for (Part p : new Part[] {task, result, header}) {
                 assertThat(roundTrip(PartSerializer.INSTANCE, p)).usingRecursiveComparison().isEqualTo(p);
                 assertThat(PartSerializer.INSTANCE.copy(p)).usingRecursiveComparison().isEqualTo(p);
@@ -88,7 +88,7 @@ class RecordSerializersTest {
         r.stage = i % 3;
         r.addChoices(0, new int[] {0, 0}, new int[] {rnd.nextInt(16), rnd.nextInt(16)}, new int[] {0, 1}, floats(rnd, 2));
         if (i % 5 == 0) {
-            r.addFlag("rerouted");
+            r.addFlag("bias_balanced");
         }
         r.rawKey = i % 6 == 0 ? null : new byte[] {1, 2, (byte) i};
         r.rawValue = new byte[rnd.nextInt(40)];
