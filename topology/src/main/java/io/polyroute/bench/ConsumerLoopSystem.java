@@ -1,5 +1,6 @@
 package io.polyroute.bench;
 
+import io.polyroute.job.PolyrouteJob;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -175,6 +176,8 @@ final class ConsumerLoopSystem implements BenchSystem {
         p.putAll(client);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        // The producer settings of Polyroute's sinks, so that no system wins on batching alone.
+        PolyrouteJob.PRODUCER_DEFAULTS.forEach(p::putIfAbsent);
         return p;
     }
 
