@@ -9,17 +9,18 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by event id: passes the first record of each id and sends later ones within the dedupe
+ * Keyed by event id ({@link EventKey}, a 128-bit hash of it): passes the first record of each id and sends later ones within the dedupe
  * horizon to the dead-letter topic as {@code DUPLICATE}. The horizon is a state TTL counted from
  * the first sighting (processing time); after it, the id is forgotten and a repeat is served again.
  * State costs about 150 bytes per distinct id seen within the horizon (see {@code dedupe.horizon}).
  */
-public final class DedupeFunction extends KeyedProcessFunction<String, InFlight, InFlight> {
+public final class DedupeFunction extends KeyedProcessFunction<Tuple2<Long, Long>, InFlight, InFlight> {
     private static final long serialVersionUID = 1L;
 
     private final Duration horizon;

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -39,7 +39,7 @@ class DedupeFunctionTest {
         InFlight c = record("c");
         InFlight bAgain = record("b");
         InFlight aThird = record("a");
-        KeyedOneInputStreamOperatorTestHarness<String, InFlight, InFlight> harness = harness();
+        KeyedOneInputStreamOperatorTestHarness<Tuple2<Long, Long>, InFlight, InFlight> harness = harness();
 
         for (InFlight r : List.of(a, b, aAgain, c, bAgain, aThird)) {
             harness.processElement(r, 0L);
@@ -56,7 +56,7 @@ class DedupeFunctionTest {
         InFlight first = record("a");
         InFlight withinHorizon = record("a");
         InFlight afterHorizon = record("a");
-        KeyedOneInputStreamOperatorTestHarness<String, InFlight, InFlight> harness = harness();
+        KeyedOneInputStreamOperatorTestHarness<Tuple2<Long, Long>, InFlight, InFlight> harness = harness();
 
         harness.setStateTtlProcessingTime(0);
         harness.processElement(first, 0L);
@@ -74,14 +74,14 @@ class DedupeFunctionTest {
     @Test
     void shouldRememberSeenIdsAcrossARestoreFromASnapshot() throws Exception {
         InFlight a = record("a");
-        KeyedOneInputStreamOperatorTestHarness<String, InFlight, InFlight> before = harness();
+        KeyedOneInputStreamOperatorTestHarness<Tuple2<Long, Long>, InFlight, InFlight> before = harness();
         before.processElement(a, 0L);
         OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
         before.close();
 
         InFlight aReplayed = record("a");
         InFlight b = record("b");
-        KeyedOneInputStreamOperatorTestHarness<String, InFlight, InFlight> after = unopenedHarness();
+        KeyedOneInputStreamOperatorTestHarness<Tuple2<Long, Long>, InFlight, InFlight> after = unopenedHarness();
         after.initializeState(snapshot);
         after.open();
         after.processElement(aReplayed, 0L);
@@ -102,21 +102,21 @@ class DedupeFunctionTest {
                 .hasMessageContaining("dedupe.horizon");
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, InFlight, InFlight> harness() throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, InFlight, InFlight> h = unopenedHarness();
+    private static KeyedOneInputStreamOperatorTestHarness<Tuple2<Long, Long>, InFlight, InFlight> harness() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<Tuple2<Long, Long>, InFlight, InFlight> h = unopenedHarness();
         h.open();
         return h;
     }
 
     /** {@link ProcessFunctionTestHarnesses} opens its harness; a restore needs one that is set up only. */
-    private static KeyedOneInputStreamOperatorTestHarness<String, InFlight, InFlight> unopenedHarness()
+    private static KeyedOneInputStreamOperatorTestHarness<Tuple2<Long, Long>, InFlight, InFlight> unopenedHarness()
             throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new DedupeFunction(HORIZON)),
-                r -> r.eventId, Types.STRING);
+                r -> EventKey.of(r.eventId), EventKey.TYPE);
     }
 
-    private static List<Rejected> deadLetters(KeyedOneInputStreamOperatorTestHarness<String, InFlight, InFlight> h) {
+    private static List<Rejected> deadLetters(KeyedOneInputStreamOperatorTestHarness<Tuple2<Long, Long>, InFlight, InFlight> h) {
         List<Rejected> out = new ArrayList<>();
         var side = h.getSideOutput(DeadLetters.TAG);
         if (side != null) {
