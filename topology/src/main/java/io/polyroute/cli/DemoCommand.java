@@ -15,10 +15,12 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Run everything in one process: an in-process Kafka broker, the factory sensor simulator,",
-            "the Polyroute job on a local Flink MiniCluster (expert-parallel, 4 slots) serving the",
-            "factory-moe bundle (built on first use), with one status line per second. Ends with",
-            "records_in=<n> predictions=<n> dead_letters=<n> duplicates=<n> missing=<n> mismatches=<n> rebalanced_routing=<n>",
+            "Run everything in one process: an in-process Kafka broker, the factory",
+            "sensor simulator, and the Polyroute job on a local Flink MiniCluster",
+            "(expert-parallel, 4 slots) serving the factory-moe bundle (built on first",
+            "use), with one status line per second. Ends with",
+            "  records_in=<n> predictions=<n> dead_letters=<n> duplicates=<n>",
+            "  missing=<n> mismatches=<n> rebalanced_routing=<n>",
             "and exits non-zero when duplicates, missing or mismatches is not 0."
         })
 final class DemoCommand implements Callable<Integer> {

@@ -27,6 +27,9 @@ public final class PolyrouteCli implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new PolyrouteCli());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // Descriptions are written as lines of up to 105 characters; wrapping them at picocli's
+        // default of 80 breaks them mid-sentence.
+        cl.setUsageHelpWidth(110);
         cl.setExecutionExceptionHandler(PolyrouteCli::handleFailure);
         cl.getSubcommands().get("run").getCommandSpec().usageMessage()
                 .footer(io.polyroute.job.config.OptionsRegistry.helpText());
