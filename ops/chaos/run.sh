@@ -77,6 +77,7 @@ if is_running jobmanager && is_running broker-1; then
 else
   say "starting the cluster"
   STARTED_CLUSTER=1
+  mkdir -p "$TARGET_DIR"   # a fresh clone has no target folder yet
   "$CLUSTER_DIR/up.sh" --fresh >"$RUN_DIR.up.out" 2>&1 || { cat "$RUN_DIR.up.out" >&2; die "ops/cluster/up.sh failed"; }
 fi
 ensure_bundle

@@ -44,7 +44,7 @@ final class BenchSkewCommand implements Callable<Integer> {
     @Option(names = "--input-dim", defaultValue = "64", description = "Record width (default: ${DEFAULT-VALUE}).")
     int inputDim;
 
-    @Option(names = "--hidden", paramLabel = "H", description = "Hidden width of each expert (default: 16384, 4096 "
+    @Option(names = "--hidden", paramLabel = "H", description = "Hidden width of each expert (default: 65536, 4096 "
             + "with --quick).")
     Integer hidden;
 
@@ -83,7 +83,7 @@ final class BenchSkewCommand implements Callable<Integer> {
         SkewBenchSettings settings = new SkewBenchSettings(
                 duration != null ? duration : quick ? 20 : 60,
                 slots != null ? slots : Runtime.getRuntime().availableProcessors(),
-                quick, experts, inputDim, hidden != null ? hidden : quick ? 4096 : 16384, outputDim, zipf, records,
+                quick, experts, inputDim, hidden != null ? hidden : quick ? 4096 : 65536, outputDim, zipf, records,
                 windowMillis, sample != null ? sample : quick ? 500 : 2000, seed, bundle, sets);
         return new SkewBench(settings, System.out).run();
     }
