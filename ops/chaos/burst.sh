@@ -52,7 +52,6 @@ done
   || die "--factor, --seconds and --calibrate take whole numbers"
 ((CALIBRATE >= 5000)) || die "--calibrate must be at least 5000 readings"
 
-STARTED_CLUSTER=0
 VERIFY_PID=""
 JOB_ID=""
 cleanup() {
@@ -69,14 +68,7 @@ trap 'exit 130' INT TERM
 
 T0=$SECONDS
 ensure_jar
-if is_running jobmanager && is_running broker-1; then
-  say "using the cluster that already runs"
-else
-  say "starting the cluster"
-  STARTED_CLUSTER=1
-  mkdir -p "$TARGET_DIR"   # a fresh clone has no target folder yet
-  "$CLUSTER_DIR/up.sh" --fresh >"$RUN_DIR.up.out" 2>&1 || { cat "$RUN_DIR.up.out" >&2; die "ops/cluster/up.sh failed"; }
-fi
+ensure_cluster
 ensure_bundle
 
 RUN="burst-$(date +%Y%m%d-%H%M%S)"

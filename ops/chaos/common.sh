@@ -11,6 +11,20 @@ ensure_jar() {
   [ -f "$JAR" ] || die "no shaded jar under topology/target"
 }
 
+# Starts a fresh cluster unless one already runs; STARTED_CLUSTER=1 tells the caller's cleanup to
+# stop it again.
+STARTED_CLUSTER=0
+ensure_cluster() {
+  if is_running jobmanager && is_running broker-1; then
+    say "using the cluster that already runs"
+    return
+  fi
+  say "starting the cluster"
+  STARTED_CLUSTER=1
+  mkdir -p "$TARGET_DIR"   # a fresh clone has no target folder yet
+  "$CLUSTER_DIR/up.sh" --fresh >"$RUN_DIR.up.out" 2>&1 || { cat "$RUN_DIR.up.out" >&2; die "ops/cluster/up.sh failed"; }
+}
+
 ops_tool() {
   java "${OPS_JAVA_OPTS[@]}" -Dlog4j2.configurationFile="$CLUSTER_DIR/conf/log4j2.properties" \
     -Dlog.file="$LOG_DIR/ops-tool.log" -cp "$JAR" io.polyroute.ops.OpsTool "$@"

@@ -53,7 +53,6 @@ done
 [[ "$RECORDS" =~ ^[0-9]+$ ]] && ((RECORDS >= 1000)) || die "--records must be a whole number of at least 1000"
 [[ "$RATE" =~ ^[0-9]+$ ]] && ((RATE >= 1)) || die "--rate must be a positive whole number"
 
-STARTED_CLUSTER=0
 VERIFY_PID=""
 PRODUCER_PID=""
 JOB_ID=""
@@ -72,14 +71,7 @@ trap 'exit 130' INT TERM
 
 T0=$SECONDS
 ensure_jar
-if is_running jobmanager && is_running broker-1; then
-  say "using the cluster that already runs"
-else
-  say "starting the cluster"
-  STARTED_CLUSTER=1
-  mkdir -p "$TARGET_DIR"   # a fresh clone has no target folder yet
-  "$CLUSTER_DIR/up.sh" --fresh >"$RUN_DIR.up.out" 2>&1 || { cat "$RUN_DIR.up.out" >&2; die "ops/cluster/up.sh failed"; }
-fi
+ensure_cluster
 ensure_bundle
 
 RUN="chaos-$(date +%Y%m%d-%H%M%S)"
