@@ -45,22 +45,31 @@ public final class ModelSession implements AutoCloseable {
         this.outputs = signatures(session.getOutputInfo());
     }
 
-    /** Opens {@code file} with {@code options}; {@code label} names the model in every error. */
+    /**
+     * Opens {@code file} with {@code options}; {@code label} names the model in every error. ONNX
+     * Runtime reads the file itself, so a model costs no Java heap however large it is.
+     */
     public static ModelSession open(Path file, String label, RuntimeOptions options) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (java.io.IOException e) {
-            throw new ModelRuntimeException("Cannot read model " + label + " from " + file + ": " + e, e);
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new ModelRuntimeException("Cannot read model " + label + " from " + file + ": "
+                    + (Files.exists(file) ? "not a readable file" : "no such file"));
         }
-        return open(bytes, label, options);
+        return open(label, options, (env, so) -> env.createSession(file.toString(), so));
     }
 
     /** Opens a model from its serialized bytes. */
     public static ModelSession open(byte[] model, String label, RuntimeOptions options) {
+        return open(label, options, (env, so) -> env.createSession(model, so));
+    }
+
+    private interface SessionFactory {
+        OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
+    }
+
+    private static ModelSession open(String label, RuntimeOptions options, SessionFactory factory) {
         OrtEnvironment env = OrtRuntime.environment(options.intraOpThreads());
         try (OrtSession.SessionOptions so = OrtRuntime.sessionOptions(options)) {
-            OrtSession session = env.createSession(model, so);
+            OrtSession session = factory.create(env, so);
             try {
                 return new ModelSession(label, env, session);
             } catch (OrtException | RuntimeException e) {
