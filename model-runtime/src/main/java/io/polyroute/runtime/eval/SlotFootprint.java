@@ -62,6 +62,9 @@ public final class SlotFootprint {
         int sessions = 0;
         int experts = 0;
         long expertRss = 0;
+        // RSS can shrink between two readings (the allocator returns pages), so a negative sum is a
+        // measurement, not the "unavailable" mark.
+        boolean expertRssKnown = true;
         try {
             for (int c = 0; c < copies; c++) {
                 Random rnd = new Random(1);
@@ -92,7 +95,8 @@ public final class SlotFootprint {
                     }
                     outputs.add(out);
                     long after = rss();
-                    expertRss = before < 0 || after < 0 || expertRss < 0 ? -1 : expertRss + (after - before);
+                    expertRssKnown &= before >= 0 && after >= 0;
+                    expertRss += after - before;
                     previous = new float[batch * stage.outputDim()];
                     if (out != null) {
                         // A stand-in output of the right width, so the next stage can be opened and run.
@@ -105,7 +109,7 @@ public final class SlotFootprint {
             long rss1 = rss();
             long heap1 = heapUsed();
             return new Result(sessions / copies, rss0 < 0 || rss1 < 0 ? -1 : Math.max(0, rss1 - rss0) / copies,
-                    Math.max(0, heap1 - heap0) / copies, expertRss < 0 ? -1 : Math.max(0, expertRss) / copies,
+                    Math.max(0, heap1 - heap0) / copies, expertRssKnown ? Math.max(0, expertRss) / copies : -1,
                     experts / copies, batch);
         } finally {
             open.forEach(StageRuntime::close);
