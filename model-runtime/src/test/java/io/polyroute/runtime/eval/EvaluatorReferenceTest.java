@@ -36,6 +36,8 @@ class EvaluatorReferenceTest {
                 arg("two stages concat", b -> b.combine(CombineMode.WEIGHTED_SUM).stages(2).stageInput(StageInput.CONCAT)),
                 arg("encoder", b -> b.combine(CombineMode.WEIGHTED_SUM).encoder(12, Activation.TANH)),
                 arg("shared expert", b -> b.combine(CombineMode.TENSORPOLY_RANK).sharedExpert(true)),
+                arg("deep experts and shared expert", b -> b.combine(CombineMode.WEIGHTED_SUM).hiddenLayers(3)
+                        .sharedExpert(true).stages(2)),
                 arg("inherit routing", b -> b.combine(CombineMode.WEIGHTED_SUM).stages(2).inheritRouting(true)),
                 arg("task routing", b -> b.combine(CombineMode.WEIGHTED_SUM).gateOnTask(List.of("press", "lathe", "mill"))));
     }

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 
 /**
  * Builds a bundle of random models for demos, tests and benchmarks: E experts per stage, each a
- * ReLU MLP {@code width → hidden → P}, a linear gate with well-spread logits, optional encoder and
+ * ReLU MLP {@code width → hidden (→ hidden ...) → P}, a linear gate with well-spread logits, optional encoder and
  * shared expert, one or more stages, and the dense {@code reference.onnx}. The same options and
  * seed always give byte-identical files.
  *
@@ -61,6 +61,7 @@ public final class SyntheticBundleBuilder {
     private StageInput stageInput;
     private int inputDim = DEFAULT_INPUT_DIM;
     private int hidden = DEFAULT_HIDDEN;
+    private int hiddenLayers = 1;
     private Integer encoderDim;
     private Activation encoderActivation;
     private boolean sharedExpert;
@@ -162,6 +163,16 @@ public final class SyntheticBundleBuilder {
         return this;
     }
 
+    /**
+     * Hidden layers of the expert MLPs, each {@code hidden} wide (default 1: {@code width → hidden → P}).
+     * Deeper experts put their arithmetic in square {@code hidden × hidden} products, whose
+     * activations stay small enough for the cache where one very wide layer streams them through memory.
+     */
+    public SyntheticBundleBuilder hiddenLayers(int hiddenLayers) {
+        this.hiddenLayers = hiddenLayers;
+        return this;
+    }
+
     /** Gives every stage an encoder: one dense layer to {@code width} (smaller than the stage input). */
     public SyntheticBundleBuilder encoder(int width, Activation activation) {
         this.encoderDim = width;
@@ -209,7 +220,8 @@ public final class SyntheticBundleBuilder {
         Objects.requireNonNull(bundleDir, "bundleDir");
         SyntheticSpec spec = spec();
         progress.accept("Generating " + spec.stages() + " stage(s) of " + spec.experts() + " experts (hidden "
-                + spec.hidden() + ", " + spec.totalParameters() + " parameters in all), seed " + spec.seed() + ".");
+                + spec.hidden() + (spec.hiddenLayers() > 1 ? " x " + spec.hiddenLayers() + " layers" : "") + ", "
+                + spec.totalParameters() + " parameters in all), seed " + spec.seed() + ".");
         SyntheticModels generator = new SyntheticModels(spec);
         List<StageModels> models = new ArrayList<>(spec.stages());
         for (int s = 0; s < spec.stages(); s++) {
@@ -229,7 +241,7 @@ public final class SyntheticBundleBuilder {
         int out = outputDim != null ? outputDim
                 : combine.isTensor() ? (int) Math.min(fullTensorWidth(m, n), DEFAULT_MAX_TENSOR_OUTPUT) : inputDim;
         SyntheticSpec spec = new SyntheticSpec(name, version, description, seed, experts, topK, combine, n, m, out,
-                stages, stageInput == null ? StageInput.PREVIOUS : stageInput, inputDim, hidden,
+                stages, stageInput == null ? StageInput.PREVIOUS : stageInput, inputDim, hidden, hiddenLayers,
                 encoderDim == null ? 0 : encoderDim, encoderActivation, sharedExpert, inheritRouting, tasks, reference);
         checkDerived(spec);
         return spec;
@@ -247,6 +259,7 @@ public final class SyntheticBundleBuilder {
         require(stages >= 1, "stages must be at least 1, but is " + stages + ".");
         require(inputDim >= 1, "inputDim must be at least 1, but is " + inputDim + ".");
         require(hidden >= 1, "hidden must be at least 1, but is " + hidden + ".");
+        require(hiddenLayers >= 1, "hiddenLayers must be at least 1, but is " + hiddenLayers + ".");
         if (stageInput != null) {
             require(stages >= 2, "stageInput applies to stages after the first, but stages is 1.");
             require(stageInput != StageInput.FEATURES,

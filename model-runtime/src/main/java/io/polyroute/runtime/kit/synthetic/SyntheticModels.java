@@ -61,13 +61,18 @@ final class SyntheticModels {
                 WeightSampler.gaussian(rnd, out, BIAS_STD), in, out, spec.encoderActivation()));
     }
 
-    /** A ReLU MLP {@code in → hidden → out}. */
+    /** A ReLU MLP {@code in → hidden (× hiddenLayers) → out}. */
     private ModelFragment mlp(Random rnd, int in, int out) {
         int h = spec.hidden();
-        DenseLayer hidden = new DenseLayer(WeightSampler.gaussian(rnd, in * h, Math.sqrt(2.0 / in)),
-                WeightSampler.gaussian(rnd, h, BIAS_STD), in, h, Activation.RELU);
-        DenseLayer output = new DenseLayer(WeightSampler.gaussian(rnd, h * out, Math.sqrt(1.0 / h)),
-                WeightSampler.gaussian(rnd, out, BIAS_STD), h, out, null);
-        return MlpFragment.of(hidden, output);
+        List<DenseLayer> layers = new ArrayList<>();
+        int width = in;
+        for (int l = 0; l < spec.hiddenLayers(); l++) {
+            layers.add(new DenseLayer(WeightSampler.gaussian(rnd, width * h, Math.sqrt(2.0 / width)),
+                    WeightSampler.gaussian(rnd, h, BIAS_STD), width, h, Activation.RELU));
+            width = h;
+        }
+        layers.add(new DenseLayer(WeightSampler.gaussian(rnd, h * out, Math.sqrt(1.0 / h)),
+                WeightSampler.gaussian(rnd, out, BIAS_STD), h, out, null));
+        return new MlpFragment(layers);
     }
 }

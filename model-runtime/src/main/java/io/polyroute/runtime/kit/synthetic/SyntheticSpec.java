@@ -8,12 +8,13 @@ import java.util.List;
  * The validated, defaulted options of a synthetic bundle. Every stage has the same shape; only
  * its input width differs (stage {@code s > 0} reads the previous output, or {@code x} with it).
  *
+ * @param hiddenLayers hidden layers of each expert MLP, all {@code hidden} wide
  * @param encoderDim 0 for no encoder
  * @param tasks empty unless the gates read the task one-hot
  */
 record SyntheticSpec(String name, String version, String description, long seed, int experts, int topK,
         CombineMode combine, int order, int leafDim, int outputDim, int stages, StageInput laterInput,
-        int inputDim, int hidden, int encoderDim, Activation encoderActivation, boolean sharedExpert,
+        int inputDim, int hidden, int hiddenLayers, int encoderDim, Activation encoderActivation, boolean sharedExpert,
         boolean inheritRouting, List<String> tasks, boolean reference) {
 
     /** Width P of every expert's output. */
@@ -49,7 +50,13 @@ record SyntheticSpec(String name, String version, String description, long seed,
 
     /** Parameters of one expert of stage {@code s}. */
     long expertParameters(int s) {
-        return (long) stageWidth(s) * hidden + hidden + (long) hidden * expertOutputDim() + expertOutputDim();
+        return mlpParameters(stageWidth(s), expertOutputDim());
+    }
+
+    /** Parameters of an MLP {@code in → hidden (× hiddenLayers) → out}. */
+    long mlpParameters(int in, int out) {
+        return (long) in * hidden + hidden + (hiddenLayers - 1L) * ((long) hidden * hidden + hidden)
+                + (long) hidden * out + out;
     }
 
     /** Parameters of stage {@code s}'s gate; 0 when it inherits its routing. */
@@ -68,7 +75,7 @@ record SyntheticSpec(String name, String version, String description, long seed,
                 total += (long) stageInputDim(s) * encoderDim + encoderDim;
             }
             if (sharedExpert) {
-                total += (long) w * hidden + hidden + (long) hidden * outputDim + outputDim;
+                total += mlpParameters(w, outputDim);
             }
         }
         return total;

@@ -93,6 +93,16 @@ class SyntheticBundleBuilderTest {
     }
 
     @Test
+    void shouldCountTheParametersOfDeepExperts() {
+        SyntheticSpec spec = SyntheticBundleBuilder.create().inputDim(8).hidden(16).hiddenLayers(3).outputDim(4)
+                .sharedExpert(true).experts(2).spec();
+        // 8 -> 16 -> 16 -> 16 -> 4 with biases.
+        long expert = 8 * 16 + 16 + 2 * (16 * 16 + 16) + 16 * 4 + 4;
+        assertThat(spec.expertParameters(0)).isEqualTo(expert);
+        assertThat(spec.totalParameters()).isEqualTo(3 * expert + 8 * 2);
+    }
+
+    @Test
     void shouldNameTheOffendingOption() {
         assertRefused(b -> b.experts(0), "experts must be at least 1, but is 0.");
         assertRefused(b -> b.experts(4).topK(5), "topK must be between 1 and experts (4), but is 5.");
@@ -110,6 +120,7 @@ class SyntheticBundleBuilderTest {
         assertRefused(b -> b.gateOnTask(List.of("a", "a")), "gateOnTask lists a task twice");
         assertRefused(b -> b.version("../x"), "version '../x' must be a plain folder name");
         assertRefused(b -> b.experts(64).hidden(200_000), "reference.onnx would hold");
+        assertRefused(b -> b.hiddenLayers(0), "hiddenLayers must be at least 1, but is 0.");
     }
 
     private void assertRefused(java.util.function.UnaryOperator<SyntheticBundleBuilder> options, String message) {
