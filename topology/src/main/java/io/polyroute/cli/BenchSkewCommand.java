@@ -18,8 +18,11 @@ import picocli.CommandLine.Option;
             "Run the job on the in-process broker over a skewed input whose hot set moves half-way (a Zipf",
             "popularity over 16 experts, hot experts on one slot of the static placement, then on another),",
             "first with the static placement and then with rebalancing, on the same pre-produced records.",
-            "Each slot runs ONNX Runtime on one intra-op thread, so a slot is bound by one core. Without",
-            "--records the input is sized by a short calibration run for about --duration seconds. Ends with",
+            "Each slot runs ONNX Runtime on one intra-op thread, so a slot is bound by one core; the experts",
+            "are deep MLPs (64 -> 2048 x 4 -> 16) whose activations stay in cache, so that slots do not slow",
+            "each other down through shared memory bandwidth. Each expert's share of the visits follows the",
+            "Zipf popularity. Without --records the input is sized by a short calibration run for about",
+            "--duration seconds. Ends with",
             "imbalance_static=<x> imbalance_rebalanced=<x> throughput_gain=<x> plan_changes=<n>",
             "sessions_moved=<n> reaction_windows=<n> mismatches=<n>",
             "(imbalance: max / mean slot service time over the converged windows after the drift, from the",
@@ -44,9 +47,13 @@ final class BenchSkewCommand implements Callable<Integer> {
     @Option(names = "--input-dim", defaultValue = "64", description = "Record width (default: ${DEFAULT-VALUE}).")
     int inputDim;
 
-    @Option(names = "--hidden", paramLabel = "H", description = "Hidden width of each expert (default: 65536, 4096 "
+    @Option(names = "--hidden", paramLabel = "H", description = "Hidden width of each expert (default: 2048, 1024 "
             + "with --quick).")
     Integer hidden;
+
+    @Option(names = "--hidden-layers", paramLabel = "L", description = "Hidden layers of each expert, all --hidden "
+            + "wide (default: 4, 2 with --quick).")
+    Integer hiddenLayers;
 
     @Option(names = "--output-dim", defaultValue = "16", description = "Expert output width (default: ${DEFAULT-VALUE}).")
     int outputDim;
@@ -83,7 +90,8 @@ final class BenchSkewCommand implements Callable<Integer> {
         SkewBenchSettings settings = new SkewBenchSettings(
                 duration != null ? duration : quick ? 20 : 60,
                 slots != null ? slots : Runtime.getRuntime().availableProcessors(),
-                quick, experts, inputDim, hidden != null ? hidden : quick ? 4096 : 65536, outputDim, zipf, records,
+                quick, experts, inputDim, hidden != null ? hidden : quick ? 1024 : 2048,
+                hiddenLayers != null ? hiddenLayers : quick ? 2 : 4, outputDim, zipf, records,
                 windowMillis, sample != null ? sample : quick ? 500 : 2000, seed, bundle, sets);
         return new SkewBench(settings, System.out).run();
     }

@@ -80,14 +80,23 @@ public final class SkewBench {
         line("machine: %d cores, load average %s", Runtime.getRuntime().availableProcessors(), MachineLoad.now());
         Path dir = s.bundleDir() != null ? s.bundleDir() : Files.createTempDirectory("polyroute-skew-");
         try {
-            ModelBundle bundle = bundle(dir.resolve("skew-moe"));
-            line("bundle: %d experts (MLP %d -> %d -> %d), top-%d; one expert costs %.1f us per record in a batch of 64 "
-                    + "on one thread", s.experts(), s.inputDim(), s.hidden(), s.outputDim(), TOP_K, probe(bundle));
+            // The folder names the shape, so that --bundle reuses a bundle only for the same options.
+            ModelBundle bundle = bundle(dir.resolve(String.format(Locale.ROOT, "skew-e%d-d%d-h%dx%d-o%d-s%d",
+                    s.experts(), s.inputDim(), s.hidden(), s.hiddenLayers(), s.outputDim(), s.seed())));
+            line("bundle: %d experts (MLP %d -> %s -> %d), top-%d; one expert costs %.1f us per record in a batch of 64 "
+                    + "on one thread", s.experts(), s.inputDim(), s.hiddenLayers() == 1 ? Integer.toString(s.hidden())
+                            : s.hidden() + " x " + s.hiddenLayers(), s.outputDim(), TOP_K, probe(bundle));
             SkewedInput input = SkewedInput.search(bundle, 40 * s.experts() * s.experts() * 4, s.seed());
             int[] rank1 = SkewedInput.rotation(s.experts(), s.slots(), 0);
             int[] rank2 = SkewedInput.rotation(s.experts(), s.slots(), 1);
-            double[] phase1 = SkewedInput.zipf(s.experts(), s.zipf(), rank1);
-            double[] phase2 = SkewedInput.zipf(s.experts(), s.zipf(), rank2);
+            double[] zipf1 = SkewedInput.zipf(s.experts(), s.zipf(), rank1);
+            double[] phase1 = input.fit(zipf1);
+            double[] phase2 = input.fit(SkewedInput.zipf(s.experts(), s.zipf(), rank2));
+            double[] expected = input.expectedShares(phase1);
+            line("popularity: %d expert sets found; expected visit shares phase 1: hottest expert %.1f%% (Zipf %.1f: "
+                    + "%.1f%%), the static placement's slot 0 %.1f%% (Zipf: %.1f%%)", input.expertSets(),
+                    100 * expected[rank1[0]], s.zipf(), 100 * zipf1[rank1[0]], 100 * slotShare(expected, 0),
+                    100 * slotShare(zipf1, 0));
             try (EmbeddedKafka kafka = EmbeddedKafka.builder().start()) {
                 long n = s.records() > 0 ? s.records() : calibrate(kafka, bundle, input);
                 Map<String, float[]> sample = new TreeMap<>();
@@ -112,11 +121,12 @@ public final class SkewBench {
             SkewFigures f = r.figures();
             line("%s: %,d predictions (%d duplicates) in %.1f s, %,.0f records/s after start-up; %d busy windows, drift window %s, "
                             + "hottest expert %.0f%% / %.0f%% of visits; observed imbalance phase 1 %.3f, phase 2 %.3f (%d "
-                            + "converged windows); %d plans, %d sessions moved, reaction %d windows",
+                            + "converged windows, slots busy %s of them, %.1f us per expert visit); %d plans, %d sessions "
+                            + "moved, reaction %d windows",
                     r.name(), r.records(), r.duplicates(), r.seconds(), r.throughput(), f.windows(),
                     f.driftWindowStart() < 0 ? "not found" : "found", 100 * f.hottestShare()[0],
                     100 * f.hottestShare()[1], f.phase1Imbalance(), f.phase2Imbalance(), f.phase2Windows(),
-                    f.planChanges(), f.sessionsMoved(), f.reactionWindows());
+                    percents(f.phase2Busy()), f.phase2MicrosPerVisit(), f.planChanges(), f.sessionsMoved(), f.reactionWindows());
         }
         long missing = (n - stat.records()) + (n - reb.records());
         long duplicates = stat.duplicates() + reb.duplicates();
@@ -143,7 +153,7 @@ public final class SkewBench {
         }
         long t0 = System.nanoTime();
         ModelBundle b = SyntheticBundleBuilder.create().name("skew-moe").experts(s.experts()).topK(TOP_K)
-                .inputDim(s.inputDim()).hidden(s.hidden()).outputDim(s.outputDim()).seed(s.seed()).build(dir);
+                .inputDim(s.inputDim()).hidden(s.hidden()).hiddenLayers(s.hiddenLayers()).outputDim(s.outputDim()).seed(s.seed()).build(dir);
         line("bundle: built in %s in %.0f s", dir, (System.nanoTime() - t0) / 1e9);
         return b;
     }
@@ -175,6 +185,7 @@ public final class SkewBench {
         long c = s.quick() ? 30_000 : 60_000;
         double[] uniform = new double[s.experts()];
         java.util.Arrays.fill(uniform, 1.0 / s.experts());
+        uniform = input.fit(uniform);
         String in = "skew-calibration-" + shortId();
         kafka.createTopic(in, parallelism);
         send(kafka, in, input, "c", 0, c, uniform, new Random(s.seed() + 1), null);
@@ -322,6 +333,23 @@ public final class SkewBench {
             sb.append(i == 0 ? "" : ", ").append(ranking[i]);
         }
         return sb.append(ranking.length > 4 ? ", ...]" : "]").toString();
+    }
+
+    /** Share of {@code shares} on {@code slot} of the static round-robin placement. */
+    private double slotShare(double[] shares, int slot) {
+        double sum = 0;
+        for (int e = slot; e < shares.length; e += s.slots()) {
+            sum += shares[e];
+        }
+        return sum;
+    }
+
+    private static String percents(double[] shares) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < shares.length; i++) {
+            sb.append(i == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.0f%%", 100 * shares[i]));
+        }
+        return sb.toString();
     }
 
     private static String met(boolean ok) {

@@ -27,9 +27,12 @@ import java.util.Optional;
  * @param planChanges plans published in the run (versions above 0)
  * @param sessionsMoved sessions those plans loaded, summed
  * @param hottestShare share of all routed records that went to the hottest expert, per phase
+ * @param phase2Busy per slot, the share of the converged phase-2 windows it spent running experts
+ * @param phase2MicrosPerVisit expert service time per served record over the converged phase-2 windows
  */
 record SkewFigures(int windows, long driftWindowStart, int reactionWindows, double phase1Imbalance,
-        double phase2Imbalance, int phase2Windows, int planChanges, int sessionsMoved, double[] hottestShare) {
+        double phase2Imbalance, int phase2Windows, int planChanges, int sessionsMoved, double[] hottestShare,
+        double[] phase2Busy, double phase2MicrosPerVisit) {
 
     /**
      * @param phase1Visits expert visits the GATE routes in the first phase (records × top-k); the
@@ -64,7 +67,34 @@ record SkewFigures(int windows, long driftWindowStart, int reactionWindows, doub
                 : busy.stream().filter(w -> w.windowStart() >= p2).toList();
         return new SkewFigures(busy.size(), driftStart, reaction, imbalance(phase1, slots), imbalance(phase2, slots),
                 phase2.size(), published.size(), moved, new double[] {share(busy, driftStart, hot1, true),
-                        share(busy, driftStart, hot2, false)});
+                        share(busy, driftStart, hot2, false)}, busyShares(phase2, slots), microsPerVisit(phase2));
+    }
+
+    /** Per slot: service time over the windows' length; NaN entries when there are no windows. */
+    private static double[] busyShares(List<LoadSummary> windows, int slots) {
+        double[] out = new double[slots];
+        long span = 0;
+        for (LoadSummary w : windows) {
+            long[] s = w.slotServiceNanos(0, slots);
+            for (int i = 0; i < slots; i++) {
+                out[i] += s[i];
+            }
+            span += (w.windowEnd() - w.windowStart()) * 1_000_000L;
+        }
+        for (int i = 0; i < slots; i++) {
+            out[i] = span == 0 ? Double.NaN : out[i] / span;
+        }
+        return out;
+    }
+
+    private static double microsPerVisit(List<LoadSummary> windows) {
+        long nanos = 0;
+        long served = 0;
+        for (LoadSummary w : windows) {
+            nanos += Arrays.stream(w.serviceNanos(0)).sum();
+            served += Arrays.stream(w.served(0)).sum();
+        }
+        return served == 0 ? Double.NaN : nanos / 1e3 / served;
     }
 
     private static Optional<LoadSummary> driftWindow(List<LoadSummary> windows, long phase1Visits) {

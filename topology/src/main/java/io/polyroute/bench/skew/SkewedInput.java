@@ -122,6 +122,75 @@ public final class SkewedInput {
         return ranking;
     }
 
+    /**
+     * Set weights whose draws give each expert the share {@code popularity[e]} of all expert visits
+     * (as far as the expert sets the search found allow). Drawing sets by the plain product of the
+     * popularities flattens the skew: with top-2 routing the hottest expert of a Zipf(1.2) over 16
+     * experts would get 28 % of the visits instead of its 36.5 %. The per-expert factors are fitted
+     * by multiplicative updates on the expected shares; {@link #expectedShares} tells how close the
+     * fit came.
+     *
+     * @throws IllegalArgumentException if {@code popularity} does not name every expert or a share is
+     *     above 1 / k (an expert can be visited at most once per record)
+     */
+    public double[] fit(double[] popularity) {
+        checkLength(popularity);
+        int k = pools.keySet().iterator().next().size();
+        double[] q = popularity.clone();
+        for (int e = 0; e < experts; e++) {
+            if (popularity[e] > 1.0 / k + 1e-12) {
+                throw new IllegalArgumentException("Expert " + e + " cannot take " + popularity[e] + " of the visits: "
+                        + "with top-" + k + " routing an expert is visited at most once per record, so 1/" + k + ".");
+            }
+        }
+        for (int iteration = 0; iteration < 2_000; iteration++) {
+            double[] shares = expectedShares(q);
+            double worst = 0;
+            for (int e = 0; e < experts; e++) {
+                if (popularity[e] > 0 && shares[e] > 0) {
+                    q[e] *= Math.sqrt(popularity[e] / shares[e]);
+                    worst = Math.max(worst, Math.abs(shares[e] - popularity[e]));
+                }
+            }
+            double max = Arrays.stream(q).max().orElse(1);
+            for (int e = 0; e < experts; e++) {
+                q[e] /= max;
+            }
+            if (worst < 1e-5) {
+                break;
+            }
+        }
+        return q;
+    }
+
+    /** Share of all expert visits each expert gets when sets are drawn with {@code weights} (see {@link #sample}). */
+    public double[] expectedShares(double[] weights) {
+        checkLength(weights);
+        double[] visits = new double[experts];
+        double total = 0;
+        for (List<Integer> set : pools.keySet()) {
+            double w = 1;
+            for (int e : set) {
+                w *= weights[e];
+            }
+            for (int e : set) {
+                visits[e] += w;
+            }
+            total += w * set.size();
+        }
+        for (int e = 0; e < experts; e++) {
+            visits[e] = total > 0 ? visits[e] / total : 0;
+        }
+        return visits;
+    }
+
+    private void checkLength(double[] perExpert) {
+        if (perExpert.length != experts) {
+            throw new IllegalArgumentException("The popularity needs one weight per expert (" + experts + "), got "
+                    + perExpert.length + ".");
+        }
+    }
+
     /** Number of experts of the first stage. */
     public int experts() {
         return experts;
@@ -142,10 +211,7 @@ public final class SkewedInput {
 
     /** Like {@link #sample(String, int, double[], Random)} with ids {@code prefix-first ..}. */
     public List<SensorReading> sample(String prefix, long first, int n, double[] popularity, Random rnd) {
-        if (popularity.length != experts) {
-            throw new IllegalArgumentException("The popularity needs one weight per expert (" + experts + "), got "
-                    + popularity.length + ".");
-        }
+        checkLength(popularity);
         List<List<float[]>> sets = new ArrayList<>(pools.values());
         double[] cumulative = new double[sets.size()];
         double total = 0;
