@@ -83,6 +83,10 @@ final class BundleBuildCommand implements Callable<Integer> {
     @Option(names = "--hidden", defaultValue = "64", description = "synthetic: expert hidden width (default: ${DEFAULT-VALUE}).")
     int hidden;
 
+    @Option(names = "--hidden-layers", defaultValue = "1", description = "synthetic: hidden layers of each expert, all "
+            + "--hidden wide (default: ${DEFAULT-VALUE}).")
+    int hiddenLayers;
+
     @Option(names = "--skills", defaultValue = "4", description = "tlora: number of skills S (default: ${DEFAULT-VALUE}).")
     int skills;
 
@@ -116,7 +120,7 @@ final class BundleBuildCommand implements Callable<Integer> {
         CombineMode mode = CombineMode.parse(combine).orElseThrow(() -> new IllegalArgumentException(
                 "--combine '" + combine + "' is unknown; expected one of " + CombineMode.allKeys()));
         SyntheticBundleBuilder b = SyntheticBundleBuilder.create()
-                .experts(experts).topK(topK).combine(mode).stages(stages).hidden(hidden)
+                .experts(experts).topK(topK).combine(mode).stages(stages).hidden(hidden).hiddenLayers(hiddenLayers)
                 .seed(seed == null ? SyntheticBundleBuilder.DEFAULT_SEED : seed)
                 .progress(System.out::println);
         if (stageInput != null) {
