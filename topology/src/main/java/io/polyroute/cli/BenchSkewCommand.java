@@ -38,7 +38,8 @@ final class BenchSkewCommand implements Callable<Integer> {
     @Option(names = "--slots", paramLabel = "N", description = "Expert slots (default: the machine's cores).")
     Integer slots;
 
-    @Option(names = "--quick", description = "Lighter experts, a 20 s target and a smaller reference sample: a few minutes.")
+    @Option(names = "--quick", description = "Two hidden layers instead of four, a 20 s target and a smaller reference "
+            + "sample: about two minutes, a smoke run (its phases are too short for the figures to settle).")
     boolean quick;
 
     @Option(names = "--experts", defaultValue = "16", description = "Experts (default: ${DEFAULT-VALUE}).")
@@ -47,8 +48,7 @@ final class BenchSkewCommand implements Callable<Integer> {
     @Option(names = "--input-dim", defaultValue = "64", description = "Record width (default: ${DEFAULT-VALUE}).")
     int inputDim;
 
-    @Option(names = "--hidden", paramLabel = "H", description = "Hidden width of each expert (default: 2048, 1024 "
-            + "with --quick).")
+    @Option(names = "--hidden", paramLabel = "H", description = "Hidden width of each expert (default: 2048).")
     Integer hidden;
 
     @Option(names = "--hidden-layers", paramLabel = "L", description = "Hidden layers of each expert, all --hidden "
@@ -77,8 +77,8 @@ final class BenchSkewCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", description = "Seed of the bundle and the input (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--bundle", paramLabel = "DIR", description = "Build the bundle here and reuse it on later runs "
-            + "(default: a temporary folder).")
+    @Option(names = "--bundle", paramLabel = "DIR", description = "Build the bundle in a subfolder of DIR named by its "
+            + "shape and seed, and reuse it on later runs with the same ones (default: a temporary folder).")
     Path bundle;
 
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Override a job option of both runs "
@@ -90,7 +90,7 @@ final class BenchSkewCommand implements Callable<Integer> {
         SkewBenchSettings settings = new SkewBenchSettings(
                 duration != null ? duration : quick ? 20 : 60,
                 slots != null ? slots : Runtime.getRuntime().availableProcessors(),
-                quick, experts, inputDim, hidden != null ? hidden : quick ? 1024 : 2048,
+                quick, experts, inputDim, hidden != null ? hidden : 2048,
                 hiddenLayers != null ? hiddenLayers : quick ? 2 : 4, outputDim, zipf, records,
                 windowMillis, sample != null ? sample : quick ? 500 : 2000, seed, bundle, sets);
         return new SkewBench(settings, System.out).run();
