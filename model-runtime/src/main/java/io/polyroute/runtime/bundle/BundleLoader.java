@@ -26,6 +26,20 @@ public final class BundleLoader {
 
     /** Loads and fully validates the bundle in {@code bundleDir}; throws {@link BundleValidationException}. */
     public static ModelBundle load(Path bundleDir) {
+        return load(bundleDir, true);
+    }
+
+    /**
+     * Loads the bundle for serving on a worker: validates everything {@link #load} does except the
+     * dense reference model, which no operator runs. The reference is often as large as all
+     * experts together; checking it in every subtask slowed the start and recovery of jobs with
+     * large bundles. The client that submits the job validates the whole bundle with {@link #load}.
+     */
+    public static ModelBundle loadForServing(Path bundleDir) {
+        return load(bundleDir, false);
+    }
+
+    private static ModelBundle load(Path bundleDir, boolean withReference) {
         Path root = bundleDir.toAbsolutePath().normalize();
         if (!Files.isDirectory(root)) {
             throw new BundleValidationException(root, "bundle folder not found");
@@ -42,8 +56,9 @@ public final class BundleLoader {
         }
         ModelBundle bundle = new ModelBundle(root, versionDir, manifest,
                 structure.stageInputDims, structure.stageWidths);
-        Map<String, ModelCheck> models = expectedModels(bundle);
-        verifyChecksums(manifestFile, bundle, models.keySet());
+        Map<String, ModelCheck> models = expectedModels(bundle, withReference);
+        String skipped = withReference || !bundle.hasReference() ? null : manifest.reference().file();
+        verifyChecksums(manifestFile, bundle, models.keySet(), skipped);
         for (ModelCheck check : models.values()) {
             verifyModel(bundle, check);
         }
@@ -53,7 +68,7 @@ public final class BundleLoader {
     /** What one model file must look like. */
     private record ModelCheck(String file, String role, List<String[]> inputs, String output, int outputWidth) {}
 
-    private static Map<String, ModelCheck> expectedModels(ModelBundle b) {
+    private static Map<String, ModelCheck> expectedModels(ModelBundle b, boolean withReference) {
         Map<String, ModelCheck> out = new LinkedHashMap<>();
         for (int s = 0; s < b.stageCount(); s++) {
             StageSpec st = b.stage(s);
@@ -81,7 +96,7 @@ public final class BundleLoader {
                         r.outputName(ModelRef.DEFAULT_OUTPUT), st.outputDim()));
             }
         }
-        if (b.hasReference()) {
+        if (withReference && b.hasReference()) {
             ModelRef r = b.manifest().reference();
             List<String[]> inputs = new ArrayList<>();
             inputs.add(in(r.inputName(), b.inputDim()));
@@ -106,7 +121,8 @@ public final class BundleLoader {
         }
     }
 
-    private static void verifyChecksums(Path manifestFile, ModelBundle b, Iterable<String> referenced) {
+    /** Checks that every referenced file exists and every checksummed file but {@code skipped} matches. */
+    private static void verifyChecksums(Path manifestFile, ModelBundle b, Iterable<String> referenced, String skipped) {
         Map<String, String> sums = b.manifest().checksums();
         for (String key : referenced) {
             String rel = key.contains("#") ? key.substring(0, key.indexOf('#')) : key;
@@ -119,6 +135,9 @@ public final class BundleLoader {
             }
         }
         for (Map.Entry<String, String> e : sums.entrySet()) {
+            if (e.getKey().equals(skipped) && !isReferenced(referenced, skipped)) {
+                continue;
+            }
             Path f = safeResolve(manifestFile, b.versionDir(), e.getKey(), "checksums entry");
             if (!Files.isRegularFile(f)) {
                 throw new BundleValidationException(f, "file listed in checksums is missing");
@@ -134,6 +153,15 @@ public final class BundleLoader {
                         + ", file has " + actual + " (the file was changed or corrupted)");
             }
         }
+    }
+
+    private static boolean isReferenced(Iterable<String> referenced, String file) {
+        for (String key : referenced) {
+            if (key.equals(file) || key.startsWith(file + "#")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Resolves {@code rel} inside {@code base}, refusing absolute paths and anything that escapes. */

@@ -49,6 +49,27 @@ class BundleLoaderTest {
     }
 
     @Test
+    void shouldLeaveTheReferenceToTheClientWhenLoadingForServingButCheckEveryServedModel() throws IOException {
+        Path b = dir.resolve("served");
+        io.polyroute.runtime.kit.synthetic.SyntheticBundleBuilder.create().inputDim(8).hidden(8).experts(3).topK(2)
+                .build(b);
+        Path reference = b.resolve("1/reference.onnx");
+        byte[] bytes = Files.readAllBytes(reference);
+        bytes[bytes.length - 3] ^= 1;
+        Files.write(reference, bytes);
+        assertThatThrownBy(() -> BundleLoader.load(b)).isInstanceOf(BundleValidationException.class)
+                .hasMessageContaining("reference.onnx").hasMessageContaining("SHA-256 mismatch");
+        assertThat(BundleLoader.loadForServing(b).stage(0).expertCount()).isEqualTo(3);
+
+        Path expert = b.resolve("1/experts/e01.onnx");
+        byte[] e = Files.readAllBytes(expert);
+        e[e.length - 3] ^= 1;
+        Files.write(expert, e);
+        assertThatThrownBy(() -> BundleLoader.loadForServing(b)).isInstanceOf(BundleValidationException.class)
+                .hasMessageContaining("e01.onnx").hasMessageContaining("SHA-256 mismatch");
+    }
+
+    @Test
     void shouldRefuseCorruptOnnxBytesEvenWithAMatchingChecksum() throws IOException {
         TinyBundles.linear(dir);
         Files.write(dir.resolve("1/experts/e0.onnx"), new byte[] {1, 2, 3, 4, 5, 6, 7});

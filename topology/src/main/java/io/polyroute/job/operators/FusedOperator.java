@@ -34,6 +34,8 @@ public final class FusedOperator extends MicroBatchOperator<InFlight> implements
     private final int deviceCount;
     private final Balancing balancing;
     private final long windowMillis;
+    /** Loaded once in initializeState (which runs before open) for both the balancers and the evaluator. */
+    private transient ModelBundle bundle;
     private transient MoeEvaluator evaluator;
     private transient List<InFlight> buffer;
     private transient Counter completed;
@@ -58,7 +60,7 @@ public final class FusedOperator extends MicroBatchOperator<InFlight> implements
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        ModelBundle bundle = opener.bundle();
+        bundle = opener.bundle();
         bias = new BiasBalancer[bundle.stageCount()];
         for (int s = 0; s < bias.length; s++) {
             StageSpec spec = bundle.stage(s);
@@ -76,7 +78,7 @@ public final class FusedOperator extends MicroBatchOperator<InFlight> implements
     @Override
     public void open() throws Exception {
         super.open();
-        evaluator = opener.evaluator(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), deviceCount);
+        evaluator = opener.evaluator(bundle, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), deviceCount);
         evaluator.preloadExperts();
         buffer = new ArrayList<>(batchSize);
         completed = getMetricGroup().counter(JobMetrics.PREDICTIONS);

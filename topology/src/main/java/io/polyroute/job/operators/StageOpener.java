@@ -10,12 +10,13 @@ import java.nio.file.Path;
 
 /**
  * How an operator finds its models: the bundle folder (which must be readable on every
- * TaskManager) and the runtime options. Loading re-validates the bundle on the worker.
+ * TaskManager) and the runtime options. Loading re-validates on the worker every model the job
+ * serves (checksums, signatures); the dense reference, which no operator runs, is left to the client.
  */
 public record StageOpener(String bundlePath, RuntimeOptions options) implements Serializable {
 
     public ModelBundle bundle() {
-        return BundleLoader.load(Path.of(bundlePath));
+        return BundleLoader.loadForServing(Path.of(bundlePath));
     }
 
     public StageRuntime stage(int index, int slot, int deviceCount) {
@@ -23,6 +24,11 @@ public record StageOpener(String bundlePath, RuntimeOptions options) implements 
     }
 
     public MoeEvaluator evaluator(int slot, int deviceCount) {
-        return MoeEvaluator.open(bundle(), options.forSlot(slot, deviceCount));
+        return evaluator(bundle(), slot, deviceCount);
+    }
+
+    /** An evaluator over {@code loaded}, a bundle this opener already loaded. */
+    public MoeEvaluator evaluator(ModelBundle loaded, int slot, int deviceCount) {
+        return MoeEvaluator.open(loaded, options.forSlot(slot, deviceCount));
     }
 }
