@@ -53,20 +53,20 @@ class BundleLoaderTest {
         Path b = dir.resolve("served");
         io.polyroute.runtime.kit.synthetic.SyntheticBundleBuilder.create().inputDim(8).hidden(8).experts(3).topK(2)
                 .build(b);
-        Path reference = b.resolve("1/reference.onnx");
-        byte[] bytes = Files.readAllBytes(reference);
-        bytes[bytes.length - 3] ^= 1;
-        Files.write(reference, bytes);
+        flipOneBit(b.resolve("1/reference.onnx"));
         assertThatThrownBy(() -> BundleLoader.load(b)).isInstanceOf(BundleValidationException.class)
                 .hasMessageContaining("reference.onnx").hasMessageContaining("SHA-256 mismatch");
         assertThat(BundleLoader.loadForServing(b).stage(0).expertCount()).isEqualTo(3);
 
-        Path expert = b.resolve("1/experts/e01.onnx");
-        byte[] e = Files.readAllBytes(expert);
-        e[e.length - 3] ^= 1;
-        Files.write(expert, e);
+        flipOneBit(b.resolve("1/experts/e01.onnx"));
         assertThatThrownBy(() -> BundleLoader.loadForServing(b)).isInstanceOf(BundleValidationException.class)
                 .hasMessageContaining("e01.onnx").hasMessageContaining("SHA-256 mismatch");
+    }
+
+    private static void flipOneBit(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 3] ^= 1;
+        Files.write(file, bytes);
     }
 
     @Test
