@@ -26,7 +26,7 @@ public final class BundleLoader {
 
     /** Loads and fully validates the bundle in {@code bundleDir}; throws {@link BundleValidationException}. */
     public static ModelBundle load(Path bundleDir) {
-        return load(bundleDir, true);
+        return load(bundleDir, Scope.ALL);
     }
 
     /**
@@ -36,10 +36,26 @@ public final class BundleLoader {
      * large bundles. The client that submits the job validates the whole bundle with {@link #load}.
      */
     public static ModelBundle loadForServing(Path bundleDir) {
-        return load(bundleDir, false);
+        return load(bundleDir, Scope.SERVING);
     }
 
-    private static ModelBundle load(Path bundleDir, boolean withReference) {
+    /**
+     * Reads and validates the manifest and checks that its version folder exists, without reading a
+     * model file: for operators that need the bundle's shape (stages, widths, combines) but run no
+     * model.
+     */
+    public static ModelBundle loadManifest(Path bundleDir) {
+        return load(bundleDir, Scope.MANIFEST);
+    }
+
+    /** How much of a bundle a load checks. */
+    private enum Scope {
+        ALL,
+        SERVING,
+        MANIFEST
+    }
+
+    private static ModelBundle load(Path bundleDir, Scope scope) {
         Path root = bundleDir.toAbsolutePath().normalize();
         if (!Files.isDirectory(root)) {
             throw new BundleValidationException(root, "bundle folder not found");
@@ -56,6 +72,10 @@ public final class BundleLoader {
         }
         ModelBundle bundle = new ModelBundle(root, versionDir, manifest,
                 structure.stageInputDims, structure.stageWidths);
+        if (scope == Scope.MANIFEST) {
+            return bundle;
+        }
+        boolean withReference = scope == Scope.ALL;
         Map<String, ModelCheck> models = expectedModels(bundle, withReference);
         String skipped = withReference || !bundle.hasReference() ? null : manifest.reference().file();
         verifyChecksums(manifestFile, bundle, models.keySet(), skipped);

@@ -61,6 +61,17 @@ class BundleLoaderTest {
         flipOneBit(b.resolve("1/experts/e01.onnx"));
         assertThatThrownBy(() -> BundleLoader.loadForServing(b)).isInstanceOf(BundleValidationException.class)
                 .hasMessageContaining("e01.onnx").hasMessageContaining("SHA-256 mismatch");
+        // The manifest alone reads no model file.
+        assertThat(BundleLoader.loadManifest(b).stage(0).expertCount()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldStillRefuseABadManifestWhenLoadingTheManifestAlone() throws IOException {
+        TinyBundles.linear(dir);
+        Files.writeString(dir.resolve(BundleManifest.FILE_NAME),
+                Files.readString(dir.resolve(BundleManifest.FILE_NAME)) + "unknown_key: 1\n");
+        assertThatThrownBy(() -> BundleLoader.loadManifest(dir)).isInstanceOf(BundleValidationException.class)
+                .hasMessageContaining("unknown_key");
     }
 
     private static void flipOneBit(Path file) throws IOException {

@@ -42,7 +42,7 @@ public final class CombineFunction extends KeyedProcessFunction<String, Part, In
 
     @Override
     public void open(OpenContext ctx) {
-        StageSpec spec = opener.bundle().stage(stageIndex);
+        StageSpec spec = opener.manifest().stage(stageIndex);
         combiner = StageCombiner.forStage(spec);
         experts = spec.expertCount();
         pending = getRuntimeContext().getState(new ValueStateDescriptor<>("pending", TypeInformation.of(Pending.class)));

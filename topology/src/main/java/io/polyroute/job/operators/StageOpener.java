@@ -19,6 +19,11 @@ public record StageOpener(String bundlePath, RuntimeOptions options) implements 
         return BundleLoader.loadForServing(Path.of(bundlePath));
     }
 
+    /** The bundle's manifest, for operators that run no model (see {@link BundleLoader#loadManifest}). */
+    public ModelBundle manifest() {
+        return BundleLoader.loadManifest(Path.of(bundlePath));
+    }
+
     public StageRuntime stage(int index, int slot, int deviceCount) {
         return new StageRuntime(bundle(), index, options.forSlot(slot, deviceCount));
     }
