@@ -2,6 +2,7 @@ package io.polyroute.schemas;
 
 import io.polyroute.avro.SensorReading;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads the fields the job needs from a {@code SensorReading} written with this build's schema,
@@ -161,18 +162,14 @@ public final class SensorReadingReader {
                     throw Unexpected.INSTANCE;
                 }
                 int n = (int) count;
-                if (size == 0 && out.length == 0) {
-                    out = new float[n];
-                } else {
-                    out = java.util.Arrays.copyOf(out, size + n);
-                }
+                out = size == 0 ? new float[n] : Arrays.copyOf(out, size + n);
                 for (int i = 0; i < n; i++) {
                     out[size++] = Float.intBitsToFloat((b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8
                             | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24);
                     at += Float.BYTES;
                 }
             }
-            return size == out.length ? out : java.util.Arrays.copyOf(out, size);
+            return out;
         }
 
         private void skipStringMap() throws Unexpected {

@@ -7,6 +7,7 @@ import io.polyroute.avro.Prediction;
 import io.polyroute.avro.SensorReading;
 import io.polyroute.demo.PredictionCheck;
 import io.polyroute.job.config.JobConfig;
+import io.polyroute.job.control.LoadSummary;
 import io.polyroute.job.operators.Balancing;
 import io.polyroute.runtime.bundle.CombineMode;
 import io.polyroute.runtime.bundle.ModelBundle;
@@ -124,8 +125,9 @@ class RoutingBalancingITCase {
                 load[c.getExpert()]++;
             }
         }
-        assertThat(imbalance(load)).as("max/mean expert load with balancing; plain gate %.2f", imbalance(plainLoad))
-                .isLessThan(imbalance(plainLoad) * 0.8);
+        assertThat(LoadSummary.imbalance(load))
+                .as("max/mean expert load with balancing; plain gate %.2f", LoadSummary.imbalance(plainLoad))
+                .isLessThan(LoadSummary.imbalance(plainLoad) * 0.8);
     }
 
     private static RoutingDecision[] plainRouting(List<SensorReading> readings) {
@@ -155,13 +157,4 @@ class RoutingBalancingITCase {
         return best;
     }
 
-    private static double imbalance(long[] load) {
-        long max = 0;
-        long total = 0;
-        for (long l : load) {
-            max = Math.max(max, l);
-            total += l;
-        }
-        return max / ((double) total / load.length);
-    }
 }
