@@ -7,8 +7,8 @@ OPS_JAVA_OPTS=(-Xmx1500m -XX:+UseParallelGC)
 # Builds the shaded jar when sources changed (through the launcher) and remembers its path.
 ensure_jar() {
   "$ROOT_DIR/polyroute" --version >/dev/null || die "building the project failed; run ./polyroute --version to see why"
-  JAR="$(ls "$ROOT_DIR"/topology/target/polyroute-topology-*-all.jar | head -n 1)"
-  [ -f "$JAR" ] || die "no shaded jar under topology/target"
+  JAR="$(ls "$ROOT_DIR"/cli/target/polyroute-cli-*-all.jar | head -n 1)"
+  [ -f "$JAR" ] || die "no CLI jar under cli/target"
 }
 
 # Starts a fresh cluster unless one already runs; STARTED_CLUSTER=1 tells the caller's cleanup to

@@ -5,7 +5,7 @@ import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.Evaluation;
 import io.polyroute.runtime.eval.MoeEvaluator;
 import io.polyroute.runtime.eval.StageRuntime;
-import io.polyroute.runtime.kit.synthetic.SyntheticBundleBuilder;
+import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.onnx.Device;
 import io.polyroute.runtime.onnx.RuntimeOptions;
 import io.polyroute.runtime.routing.Combiner;

@@ -7,7 +7,10 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The core stays usable without Flink or Kafka (DESIGN §2). */
+/**
+ * The servable core stays usable without Flink, Kafka or the model kit: a TaskManager loads it,
+ * and a unit test can gate, run experts and combine with nothing else on the classpath.
+ */
 class ArchitectureTest {
     private final JavaClasses core = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -21,6 +24,11 @@ class ArchitectureTest {
     @Test
     void modelRuntimeImportsNoKafka() {
         noClasses().should().dependOnClassesThat().resideInAPackage("org.apache.kafka..").check(core);
+    }
+
+    @Test
+    void modelRuntimeImportsNoModelKit() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("io.polyroute.kit..").check(core);
     }
 
     @Test

@@ -82,13 +82,28 @@ public final class JobLauncher {
         return env.executeAsync(config.get(JobOptions.NAME));
     }
 
+    /** System property naming the job jar that {@code --jobmanager} submits. */
+    public static final String JOB_JAR_PROPERTY = "polyroute.job.jar";
+
+    /**
+     * The jar shipped to a remote JobManager: the job jar named by {@value #JOB_JAR_PROPERTY} (the
+     * launcher sets it), else the jar these classes were loaded from, which holds the job too.
+     */
     private static String thisJar() {
+        String configured = System.getProperty(JOB_JAR_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            if (!java.nio.file.Files.isRegularFile(Path.of(configured))) {
+                throw new IllegalStateException("The job jar " + JOB_JAR_PROPERTY + "=" + configured
+                        + " does not exist; build it with 'mvn -pl topology -am package -DskipTests'.");
+            }
+            return configured;
+        }
         try {
             Path p = Path.of(JobLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (!p.toString().endsWith(".jar")) {
-                throw new IllegalStateException("Submitting to a remote JobManager needs the shaded job jar; run "
-                        + "through ./polyroute (which uses topology/target/polyroute-topology-*-all.jar), not from "
-                        + "classes in " + p + ".");
+                throw new IllegalStateException("Submitting to a remote JobManager needs the job jar; run through "
+                        + "./polyroute, or set -D" + JOB_JAR_PROPERTY + "=<topology/target/polyroute-topology-*-job.jar>, "
+                        + "not from classes in " + p + ".");
             }
             return p.toString();
         } catch (java.net.URISyntaxException e) {

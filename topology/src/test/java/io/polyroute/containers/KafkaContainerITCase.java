@@ -7,7 +7,7 @@ import io.polyroute.avro.SensorReading;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.ReferenceModel;
-import io.polyroute.runtime.kit.synthetic.SyntheticBundleBuilder;
+import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.schemas.AvroCodec;
 import io.polyroute.schemas.AvroEncoding;
 import io.polyroute.testing.JobHarness;

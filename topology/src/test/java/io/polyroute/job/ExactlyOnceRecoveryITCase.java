@@ -11,7 +11,7 @@ import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.model.InFlight;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.ReferenceModel;
-import io.polyroute.runtime.kit.synthetic.SyntheticBundleBuilder;
+import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.testing.JobHarness;
 import io.polyroute.testing.KafkaBrokerExtension;
 import io.polyroute.testing.Poll;

@@ -7,11 +7,15 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** Operators stay thin: they call the core, never ONNX Runtime directly (STYLE 11). */
+/**
+ * The job stays thin and small: operators call the core, never ONNX Runtime directly, and nothing
+ * in the job jar reaches for the model kit, the in-process broker, the monitor, the command line
+ * or the benchmarks.
+ */
 class OperatorArchitectureTest {
     private final JavaClasses job = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("io.polyroute.job", "io.polyroute.monitor", "io.polyroute.demo");
+            .importPackages("io.polyroute.job", "io.polyroute.kafka");
 
     @Test
     void operatorsNeverImportOnnxRuntime() {
@@ -24,6 +28,15 @@ class OperatorArchitectureTest {
     void operatorsHoldNoRoutingMathOfTheirOwn() {
         noClasses().that().resideInAPackage("io.polyroute.job.operators..")
                 .should().dependOnClassesThat().haveSimpleName("Gating")
+                .check(job);
+    }
+
+    @Test
+    void theJobImportsNoModelKitBrokerMonitorCommandLineOrBenchmarks() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage(
+                        "io.polyroute.kit..", "io.polyroute.embedded..", "io.polyroute.monitor..",
+                        "io.polyroute.cli..", "io.polyroute.demo..", "io.polyroute.ops..", "io.polyroute.bench..",
+                        "kafka.server..", "org.apache.kafka.streams..")
                 .check(job);
     }
 }

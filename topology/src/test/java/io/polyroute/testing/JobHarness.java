@@ -3,7 +3,7 @@ package io.polyroute.testing;
 import io.polyroute.avro.DeadLetter;
 import io.polyroute.avro.Prediction;
 import io.polyroute.avro.SensorReading;
-import io.polyroute.demo.PredictionCheck;
+import io.polyroute.job.verify.PredictionCheck;
 import io.polyroute.job.PolyrouteJob;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.runtime.bundle.ModelBundle;

@@ -1,6 +1,6 @@
 package io.polyroute.testing;
 
-import io.polyroute.kafka.EmbeddedKafka;
+import io.polyroute.embedded.EmbeddedKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;

@@ -28,7 +28,7 @@ public final class OptionsRegistry {
             InputOptions.group(),
             RebalanceOptions.group(),
             BalancingOptions.group(),
-            io.polyroute.monitor.MonitorOptions.group());
+            MonitorOptions.group());
 
     private static final Map<String, ConfigOption<?>> BY_KEY = index(GROUPS);
 

@@ -1,0 +1,64 @@
+package io.polyroute.bench;
+
+import io.polyroute.runtime.bundle.BundleLoader;
+import io.polyroute.runtime.bundle.BundleManifest;
+import io.polyroute.runtime.bundle.BundleValidationException;
+import io.polyroute.runtime.bundle.CombineMode;
+import io.polyroute.runtime.bundle.ModelBundle;
+import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The synthetic bundles of the benchmarks, built once into a cache folder and reused while they
+ * still validate (the builder is deterministic, so a rebuilt bundle is byte-identical).
+ */
+public final class BenchBundles {
+    private BenchBundles() {}
+
+    /** The bundle of {@code w} under {@code cacheDir}, built there on first use. */
+    public static ModelBundle get(Path cacheDir, Workload w, Consumer<String> progress) {
+        Path dir = cacheDir.resolve("synthetic-e" + w.experts() + "-h" + w.hidden() + "-d" + Workload.INPUT_DIM
+                + "-k" + Workload.TOP_K);
+        if (Files.exists(dir.resolve(BundleManifest.FILE_NAME))) {
+            try {
+                return BundleLoader.load(dir);
+            } catch (BundleValidationException e) {
+                progress.accept("cached bundle " + dir + " is invalid (" + e.getMessage() + "); rebuilding it");
+                delete(dir);
+            }
+        } else if (Files.exists(dir)) {
+            delete(dir);
+        }
+        progress.accept("building bundle " + w + " in " + dir);
+        try {
+            return SyntheticBundleBuilder.create()
+                    .name("bench-" + w.name())
+                    .experts(w.experts())
+                    .topK(Workload.TOP_K)
+                    .inputDim(Workload.INPUT_DIM)
+                    .outputDim(Workload.OUTPUT_DIM)
+                    .hidden(w.hidden())
+                    .combine(CombineMode.WEIGHTED_SUM)
+                    .seed(Workload.SEED)
+                    .build(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the benchmark bundle to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not delete the stale bundle folder " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

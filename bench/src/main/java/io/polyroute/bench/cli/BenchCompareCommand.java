@@ -1,0 +1,72 @@
+package io.polyroute.bench.cli;
+
+import io.polyroute.bench.CompareBench;
+import io.polyroute.bench.Workload;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code polyroute bench compare}: Polyroute against the baselines on one workload. */
+@Command(
+        name = "compare",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Polyroute against the baselines users would pick, on one workload.",
+            "",
+            "Pre-produce N records into an in-process broker, then drain the same topic with each system",
+            "one after the other: io-ceiling (consumer -> producer copy), naive (reference.onnx per record),",
+            "dense-batched (reference.onnx per poll batch), polyroute-fused and polyroute-expert-parallel",
+            "(the Flink job, exactly once); plus compute-roofline from the MatMul peak measured in the run.",
+            "Each output is checked against reference.onnx on a sample; a second pass measures latency at",
+            "50%% of each system's throughput. Prints a table, writes JSON and PNG charts, and ends with",
+            "speedup_vs_naive=<x> speedup_vs_dense=<x> fraction_of_limit=<x> p99_ms=<x>"
+        })
+final class BenchCompareCommand implements Callable<Integer> {
+    @Option(names = "--workload", defaultValue = "light", description = "light (E=16, H=256) or heavy (E=16, H=4096) (default: ${DEFAULT-VALUE}).")
+    String workload;
+
+    @Option(names = "--records", defaultValue = "0",
+            description = "Input records (default: 1,000,000 light / 200,000 heavy; with --quick 100,000 / 40,000).")
+    long records;
+
+    @Option(names = "--quick", description = "Reduced sizes and windows; finishes in a few minutes.")
+    boolean quick;
+
+    @Option(names = "--workers", defaultValue = "0",
+            description = "Baseline consumer threads and job parallelism (default: the number of cores).")
+    int workers;
+
+    @Option(names = "--no-latency", description = "Skip the latency pass.")
+    boolean noLatency;
+
+    @Option(names = "--systems", split = ",", paramLabel = "NAME",
+            description = "Run only these systems (comma-separated; default: all). Ratios need naive, dense-batched "
+                    + "and io-ceiling.")
+    List<String> systems = new ArrayList<>();
+
+    @Option(names = "--results", defaultValue = "bench-results", paramLabel = "DIR",
+            description = "Where JSON, charts and the cached bundles go (default: ${DEFAULT-VALUE}).")
+    Path results;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Job option for the Polyroute runs (repeatable).")
+    List<String> sets = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        int w = workers > 0 ? workers : Math.max(2, Runtime.getRuntime().availableProcessors());
+        CompareBench.Options o = new CompareBench.Options(Workload.named(workload), records, quick, results, w,
+                CompareBench.jobOptions(sets), !noLatency, List.copyOf(systems));
+        for (String s : systems) {
+            if (!CompareBench.systemNames().contains(s)) {
+                throw new IllegalArgumentException("--systems: unknown system '" + s + "'; choose from "
+                        + CompareBench.systemNames() + ".");
+            }
+        }
+        CompareBench.run(o, System.out);
+        return 0;
+    }
+}

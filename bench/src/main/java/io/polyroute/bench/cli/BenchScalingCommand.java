@@ -1,0 +1,58 @@
+package io.polyroute.bench.cli;
+
+import io.polyroute.bench.CompareBench;
+import io.polyroute.bench.ScalingBench;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code polyroute bench scaling}: dense against sparse as the expert count grows, and batching sweeps. */
+@Command(
+        name = "scaling",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Dense against sparse as the expert count grows, and the expert batching sweeps.",
+            "",
+            "Heavy experts (H=4096, D=32, k=2) with E in {8, 16, 32, 64}: throughput of dense-batched",
+            "against polyroute-fused and polyroute-expert-parallel on the same input per E; then sweeps of",
+            "the expert operator's batch size and max delay (throughput, and latency at one offered load).",
+            "Prints tables, writes JSON and PNG charts."
+        })
+final class BenchScalingCommand implements Callable<Integer> {
+    @Option(names = "--quick", description = "Fewer records and sweep points; finishes in a few minutes.")
+    boolean quick;
+
+    @Option(names = "--records", defaultValue = "0",
+            description = "Input records per expert count (default: 80,000; with --quick 20,000).")
+    long records;
+
+    @Option(names = "--workers", defaultValue = "0",
+            description = "Baseline consumer threads and job parallelism (default: the number of cores).")
+    int workers;
+
+    @Option(names = "--experts", split = ",", paramLabel = "E",
+            description = "Expert counts to measure (comma-separated; default: 8,16,32,64).")
+    List<Integer> experts = new ArrayList<>();
+
+    @Option(names = "--no-sweep", description = "Skip the batching sweep.")
+    boolean noSweep;
+
+    @Option(names = "--results", defaultValue = "bench-results", paramLabel = "DIR",
+            description = "Where JSON, charts and the cached bundles go (default: ${DEFAULT-VALUE}).")
+    Path results;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Job option for the Polyroute runs (repeatable).")
+    List<String> sets = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        int w = workers > 0 ? workers : Math.max(2, Runtime.getRuntime().availableProcessors());
+        ScalingBench.run(new ScalingBench.Options(quick, results, w, CompareBench.jobOptions(sets), records,
+                List.copyOf(experts), !noSweep), System.out);
+        return 0;
+    }
+}

@@ -1,0 +1,239 @@
+package io.polyroute.demo;
+
+import io.polyroute.job.verify.PredictionCheck;
+import io.polyroute.avro.Prediction;
+import io.polyroute.job.JobLauncher;
+import io.polyroute.job.config.JobConfig;
+import io.polyroute.job.config.JobConfigLoader;
+import io.polyroute.embedded.EmbeddedKafka;
+import io.polyroute.monitor.Monitor;
+import io.polyroute.monitor.MonitorSettings;
+import io.polyroute.runtime.bundle.BundleLoader;
+import io.polyroute.runtime.bundle.BundleManifest;
+import io.polyroute.runtime.bundle.BundleValidationException;
+import io.polyroute.runtime.bundle.ModelBundle;
+import io.polyroute.kit.factory.FactoryModelKit;
+import io.polyroute.kit.factory.FactorySimulator;
+import io.polyroute.kit.factory.RegimeMix;
+import io.polyroute.runtime.onnx.RuntimeOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.apache.flink.core.execution.JobClient;
+
+/**
+ * The embedded default: an in-process Kafka broker, the factory sensor simulator, the Polyroute
+ * job on a local Flink MiniCluster and a tracker of everything that comes out, in one process.
+ * Prints a status line per second and, at the end, one summary line that accounts for every record.
+ */
+public final class EmbeddedDemo {
+    static final String SENSORS = "sensors";
+    static final String PREDICTIONS = "predictions";
+    static final String DLQ = "polyroute.dlq";
+    static final String LOAD = "polyroute.load";
+    static final String PLANS = "polyroute.plans";
+    private static final long DRAIN_TIMEOUT_MS = 120_000;
+
+    private final DemoSettings settings;
+    private final PrintStream out;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+
+    public EmbeddedDemo(DemoSettings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /** Asks a running demo to wind down (Ctrl-C). */
+    public void requestStop() {
+        stopRequested.countDown();
+    }
+
+    /** Runs the demo; returns the process exit code (0 only when nothing was lost, duplicated or wrong). */
+    public int run() throws Exception {
+        ModelBundle bundle = demoBundle();
+        out.println("polyroute demo: starting an in-process Kafka broker");
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().start()) {
+            kafka.createTopic(SENSORS, Math.max(2, settings.parallelism()));
+            kafka.createTopic(PREDICTIONS, Math.max(2, settings.parallelism()));
+            kafka.createTopic(DLQ, 1);
+            kafka.createTopic(LOAD, 1);
+            kafka.createTopic(PLANS, 1);
+            JobConfig config = jobConfig(kafka, bundle);
+            out.println("polyroute demo: broker at " + kafka.bootstrapServers() + "; job "
+                    + settings.mode() + " with " + settings.slots() + " expert slots; bundle " + bundle);
+            JobClient job = JobLauncher.start(JobLauncher.environment(config, null), config, bundle);
+            awaitRunning(job);
+            Monitor monitor = startMonitor(config);
+            FactorySimulator factory = FactorySimulator.builder()
+                    .seed(settings.seed())
+                    .mix(RegimeMix.rotating(System.currentTimeMillis(), 120_000, 0.8))
+                    .build();
+            SensorSimulator simulator = new SensorSimulator(kafka.clientProperties(), SENSORS,
+                    settings.ratePerSecond(), settings.badShare(), settings.verify(), settings.seed(), factory);
+            OutputTracker tracker = new OutputTracker(kafka.clientProperties(), PREDICTIONS, DLQ, simulator,
+                    settings.verify());
+            Thread simThread = new Thread(simulator, "demo-simulator");
+            Thread trackThread = new Thread(tracker, "demo-tracker");
+            simThread.setDaemon(true);
+            trackThread.setDaemon(true);
+            simThread.start();
+            trackThread.start();
+            out.printf(Locale.ROOT, "polyroute demo: sending %.0f records/s%s; %s%n", settings.ratePerSecond(),
+                    settings.badShare() > 0 ? String.format(Locale.ROOT, " (%.2f%% deliberately bad)", 100 * settings.badShare()) : "",
+                    settings.durationSeconds() > 0 ? "running for " + settings.durationSeconds() + " s" : "Ctrl-C stops");
+            report(simulator, tracker);
+            simulator.stop();
+            simThread.join(10_000);
+            drain(simulator, tracker);
+            PredictionCheck.Result check = settings.verify() ? verify(bundle, simulator, tracker) : null;
+            tracker.stop();
+            trackThread.join(5_000);
+            job.cancel().get(30, TimeUnit.SECONDS);
+            if (monitor != null) {
+                monitor.close();
+            }
+            return summary(simulator, tracker, check);
+        }
+    }
+
+    /** The dashboard, in this process; null when turned off with {@code --port -1}. */
+    private Monitor startMonitor(JobConfig config) {
+        if (settings.monitorPort() < 0) {
+            return null;
+        }
+        Monitor monitor = new Monitor(MonitorSettings.of(config
+                .with("monitor.http.port", Integer.toString(settings.monitorPort()))
+                .with("monitor.application-id", "polyroute-demo-monitor-" + System.currentTimeMillis())))
+                .start();
+        out.println("polyroute demo: dashboard at " + monitor.url());
+        return monitor;
+    }
+
+    private void awaitRunning(JobClient job) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (job.getJobStatus().get() != org.apache.flink.api.common.JobStatus.RUNNING) {
+            if (job.getJobStatus().get().isTerminalState() || System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("The job did not start: status " + job.getJobStatus().get() + ".");
+            }
+            Thread.sleep(100);
+        }
+        out.println("polyroute demo: job " + job.getJobID() + " is running");
+    }
+
+    private ModelBundle demoBundle() throws IOException {
+        Path dir = settings.modelsDir().resolve(FactoryModelKit.BUNDLE_NAME);
+        if (Files.exists(dir.resolve(BundleManifest.FILE_NAME))) {
+            try {
+                return BundleLoader.load(dir);
+            } catch (BundleValidationException e) {
+                throw new IllegalStateException("The demo bundle in " + dir + " is invalid (" + e.getMessage()
+                        + "). Delete the folder to have it rebuilt.", e);
+            }
+        }
+        out.println("polyroute demo: building the factory-moe bundle in " + dir + " (first use)");
+        return FactoryModelKit.build(dir, FactoryModelKit.DEFAULT_SEED, line -> out.println("  " + line)).bundle();
+    }
+
+    private JobConfig jobConfig(EmbeddedKafka kafka, ModelBundle bundle) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("kafka.bootstrap-servers", kafka.bootstrapServers());
+        values.put("topics.input", SENSORS);
+        values.put("topics.output", PREDICTIONS);
+        values.put("topics.dlq", DLQ);
+        values.put("topics.load", LOAD);
+        values.put("topics.plans", PLANS);
+        values.put("job.name", "polyroute-demo");
+        values.put("job.mode", settings.mode());
+        values.put("job.slots", Integer.toString(settings.slots()));
+        values.put("job.parallelism", Integer.toString(settings.parallelism()));
+        values.put("job.checkpoint-interval", "1 s");
+        values.put("bundle.path", bundle.root().toString());
+        values.putAll(JobConfigLoader.parseOverrides(settings.overrides()));
+        return JobConfig.of(values);
+    }
+
+    private void report(SensorSimulator sim, OutputTracker tracker) throws InterruptedException {
+        long start = System.nanoTime();
+        long lastOut = 0;
+        long lastT = start;
+        while (true) {
+            if (stopRequested.await(1, TimeUnit.SECONDS)) {
+                out.println("polyroute demo: stopping");
+                return;
+            }
+            long now = System.nanoTime();
+            long outNow = tracker.predictions();
+            double rate = (outNow - lastOut) / ((now - lastT) / 1e9);
+            lastOut = outNow;
+            lastT = now;
+            long[] lat = tracker.intervalLatency();
+            long elapsed = (now - start) / 1_000_000_000L;
+            out.printf(Locale.ROOT, "[%4ds] in=%,d out=%,d (%,.0f/s) latency p50/p99: sink %d/%d ms, visible %d/%d ms"
+                            + " | slots %s | dead letters %,d%n",
+                    elapsed, sim.sent(), outNow, rate, lat[0], lat[1], lat[2], lat[3], slots(tracker),
+                    tracker.deadLetters());
+            if (settings.durationSeconds() > 0 && elapsed >= settings.durationSeconds()) {
+                return;
+            }
+        }
+    }
+
+    private static String slots(OutputTracker tracker) {
+        StringBuilder sb = new StringBuilder();
+        tracker.perSlot().forEach((slot, n) -> sb.append(sb.length() == 0 ? "" : " ").append(slot).append(':')
+                .append(String.format(Locale.ROOT, "%,d", n)));
+        return sb.length() == 0 ? "-" : sb.toString();
+    }
+
+    private void drain(SensorSimulator sim, OutputTracker tracker) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + DRAIN_TIMEOUT_MS;
+        out.println("polyroute demo: waiting for the job to answer the last records");
+        while (tracker.predictions() + tracker.deadLetters() < sim.sent() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+    }
+
+    private PredictionCheck.Result verify(ModelBundle bundle, SensorSimulator sim, OutputTracker tracker) {
+        Map<Long, Prediction> outputs = tracker.outputs();
+        out.println("polyroute demo: re-scoring " + outputs.size() + " predictions with "
+                + bundle.manifest().reference().file() + " (those flagged by routing balancing by recomputing their"
+                + " recorded routing)");
+        int d = bundle.inputDim();
+        List<Long> seqs = new ArrayList<>(outputs.keySet());
+        float[] x = new float[seqs.size() * d];
+        int[] tasks = new int[seqs.size()];
+        List<Prediction> predictions = new ArrayList<>(seqs.size());
+        for (int i = 0; i < seqs.size(); i++) {
+            System.arraycopy(sim.features(seqs.get(i)), 0, x, i * d, d);
+            tasks[i] = -1;
+            predictions.add(outputs.get(seqs.get(i)));
+        }
+        return PredictionCheck.check(bundle, x, tasks, predictions);
+    }
+
+    private int summary(SensorSimulator sim, OutputTracker tracker, PredictionCheck.Result check) {
+        Histogram sink = tracker.totalSinkLatency();
+        Histogram visible = tracker.totalVisibleLatency();
+        out.printf(Locale.ROOT, "polyroute demo: dead letters by reason %s; latency p50/p99 event->sink %d/%d ms,"
+                        + " event->read_committed consumer %d/%d ms%n",
+                tracker.deadLettersByReason(), sink.getValueAtPercentile(50), sink.getValueAtPercentile(99),
+                visible.getValueAtPercentile(50), visible.getValueAtPercentile(99));
+        long missing = tracker.missing(sim.sent());
+        long mismatches = check == null ? 0 : check.mismatches();
+        // rebalanced_routing: predictions whose routing balancing changed, checked against a
+        // recompute of their recorded routing instead of reference.onnx (and counted in mismatches).
+        out.printf(Locale.ROOT, "records_in=%d predictions=%d dead_letters=%d duplicates=%d missing=%d mismatches=%d"
+                        + " rebalanced_routing=%d%n", sim.sent(), tracker.predictions(), tracker.deadLetters(),
+                tracker.duplicates(), missing, mismatches, check == null ? 0 : check.replayed());
+        return tracker.duplicates() == 0 && missing == 0 && mismatches == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,180 @@
+package io.polyroute.monitor;
+
+import io.polyroute.job.config.TopicsOptions;
+import io.polyroute.kafka.MissingTopicException;
+import io.polyroute.kafka.Topics;
+import io.polyroute.monitor.query.MonitorQueries;
+import io.polyroute.monitor.query.StoreAccess;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The monitor: the Kafka Streams application of {@link MonitorTopology} and the
+ * {@link MonitorServer} that shows its figures, started and stopped together. Runs as its own
+ * process ({@code polyroute monitor}) or inside another, such as the embedded demo.
+ *
+ * <pre>{@code
+ * try (Monitor monitor = new Monitor(options).start()) {
+ *     System.out.println("Dashboard at " + monitor.url());
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start()} checks that the four topics the monitor reads exist, creating the missing
+ * ones when {@code topics.auto-create} is on (the plans topic with one partition).
+ */
+public final class Monitor implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final MonitorSettings options;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private KafkaStreams streams;
+    private MonitorServer server;
+    private boolean closed;
+
+    /** A monitor with the given options; nothing runs before {@link #start()}. */
+    public Monitor(MonitorSettings options) {
+        this.options = Objects.requireNonNull(options, "options must not be null");
+    }
+
+    /**
+     * Checks (or creates) the topics, starts the stream application and the HTTP server.
+     *
+     * @return this monitor
+     * @throws MissingTopicException if a topic is missing and automatic creation is off
+     * @throws IllegalStateException if the monitor was started or closed before
+     */
+    public synchronized Monitor start() {
+        if (streams != null || closed) {
+            throw new IllegalStateException("A monitor can only be started once. Current state: "
+                    + (closed ? "closed" : "running") + ".");
+        }
+        ensureTopics();
+        streams = new KafkaStreams(MonitorTopology.build(options), options.streamsProperties());
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("The monitor's stream thread failed; the monitor stops aggregating and its page shows the "
+                    + "state ERROR.", e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> {
+            LOG.debug("Monitor streams state {} -> {}.", before, now);
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                stopped.countDown();
+            }
+        });
+        try {
+            streams.start();
+            KafkaStreams running = streams;
+            MonitorQueries queries = new MonitorQueries(
+                    StoreAccess.of(running), Clock.systemUTC(), options, () -> running.state().name());
+            server = MonitorServer.start(queries, options);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        LOG.info("Monitor of '{}' running; dashboard at {}", options.predictionsTopic(), server.url());
+        return this;
+    }
+
+    /**
+     * The dashboard's address, e.g. {@code http://localhost:8080/}.
+     *
+     * @throws IllegalStateException before {@link #start()} and after {@link #close()}
+     */
+    public synchronized URI url() {
+        if (server == null || closed) {
+            throw new IllegalStateException("The monitor has an address only while it runs. Current state: "
+                    + (closed ? "closed" : "not started") + ".");
+        }
+        return server.url();
+    }
+
+    /** The state of the stream application, or {@code CREATED} before {@link #start()}. */
+    public synchronized KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.CREATED : streams.state();
+    }
+
+    /**
+     * Blocks until the stream application has stopped, through {@link #close()} or a failure.
+     *
+     * @return the final state: {@code NOT_RUNNING} after a close, {@code ERROR} after a failure
+     * @throws IllegalStateException before {@link #start()}
+     */
+    public KafkaStreams.State awaitStopped() throws InterruptedException {
+        KafkaStreams running;
+        synchronized (this) {
+            if (streams == null) {
+                throw new IllegalStateException("The monitor cannot stop before it starts. Current state: "
+                        + (closed ? "closed" : "not started") + ".");
+            }
+            running = streams;
+        }
+        stopped.await();
+        return running.state();
+    }
+
+    /** The options the monitor runs with. */
+    public MonitorSettings options() {
+        return options;
+    }
+
+    /**
+     * Stops the HTTP server, then the stream application (committing its last transaction).
+     * Calling it again does nothing.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        if (server != null) {
+            try {
+                server.close();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        if (streams != null) {
+            try {
+                if (!streams.close(CLOSE_TIMEOUT)) {
+                    LOG.warn("The monitor's stream application did not stop within {} s.", CLOSE_TIMEOUT.toSeconds());
+                }
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void ensureTopics() {
+        try (Admin admin = Admin.create(options.config().kafkaClientProperties())) {
+            Set<String> created = Topics.ensure(admin, options.config(),
+                    List.of(TopicsOptions.OUTPUT, TopicsOptions.LOAD, TopicsOptions.PLANS, TopicsOptions.DLQ),
+                    ADMIN_TIMEOUT);
+            if (!created.isEmpty()) {
+                LOG.info("Created the topics {} for the monitor.", created);
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.polyroute.monitor;
+
+import io.polyroute.job.config.MonitorOptions;
+import io.polyroute.job.config.StartFrom;
+import io.polyroute.job.config.ConfigException;
+import io.polyroute.job.config.JobConfig;
+import io.polyroute.job.config.OptionCheck;
+import io.polyroute.job.config.OptionGroup;
+import io.polyroute.job.config.TopicsOptions;
+import io.polyroute.schemas.AvroEncoding;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+
+/**
+ * Options of the monitor: the Kafka Streams application that aggregates the job's output topics
+ * and the HTTP server that shows the figures. Declared like the job's {@code *Options} classes
+ * (typed, defaulted, described, registered with the job's option registry), so one job file and
+ * the same {@code --set key=value} overrides configure both; the monitor reads the topics named by
+ * {@link TopicsOptions} and the Kafka settings of {@code kafka.*}.
+ *
+ * <p>An instance is the validated configuration of one monitor:
+ *
+ * <pre>{@code
+ * MonitorSettings options = MonitorSettings.of(JobConfigLoader.load(jobFile, List.of("monitor.http.port=9090")));
+ * Topology topology = MonitorTopology.build(options);
+ * }</pre>
+ */
+public final class MonitorSettings {
+
+    private final JobConfig config;
+
+    private MonitorSettings(JobConfig config) {
+        this.config = config;
+    }
+
+    /** The monitor options of a validated configuration. */
+    public static MonitorSettings of(JobConfig config) {
+        return new MonitorSettings(Objects.requireNonNull(config, "config must not be null"));
+    }
+
+    /**
+     * Validates {@code values} (dotted keys to value text) like a job file and wraps them.
+     *
+     * @throws ConfigException for the first problem, naming its key
+     */
+    public static MonitorSettings of(Map<String, String> values) {
+        return of(JobConfig.of(values));
+    }
+
+    /** Every option at its default. */
+    public static MonitorSettings defaults() {
+        return of(JobConfig.defaults());
+    }
+
+    /** The whole configuration these options were read from. */
+    public JobConfig config() {
+        return config;
+    }
+
+    /** A copy with one more value, validated like the original. */
+    public MonitorSettings with(String key, String value) {
+        return of(config.with(key, value));
+    }
+
+    public String applicationId() {
+        return config.get(MonitorOptions.APPLICATION_ID);
+    }
+
+    public String httpHost() {
+        return config.get(MonitorOptions.HTTP_HOST);
+    }
+
+    public int httpPort() {
+        return config.get(MonitorOptions.HTTP_PORT);
+    }
+
+    public Duration refreshInterval() {
+        return config.get(MonitorOptions.REFRESH_INTERVAL);
+    }
+
+    public Duration displayDelay() {
+        return config.get(MonitorOptions.DISPLAY_DELAY);
+    }
+
+    public Duration retention() {
+        return config.get(MonitorOptions.RETENTION);
+    }
+
+    public int planHistory() {
+        return config.get(MonitorOptions.PLAN_HISTORY);
+    }
+
+    public double anomalyThreshold() {
+        return config.get(MonitorOptions.ANOMALY_THRESHOLD);
+    }
+
+    public int anomalyOutputIndex() {
+        return config.get(MonitorOptions.ANOMALY_OUTPUT_INDEX);
+    }
+
+    public StartFrom startFrom() {
+        return config.get(MonitorOptions.START_FROM);
+    }
+
+    public boolean persistentState() {
+        return config.get(MonitorOptions.PERSISTENT_STATE);
+    }
+
+    public Optional<String> stateDir() {
+        return config.getOptional(MonitorOptions.STATE_DIR);
+    }
+
+    /** Topic of the job's predictions ({@link TopicsOptions#OUTPUT}). */
+    public String predictionsTopic() {
+        return config.get(TopicsOptions.OUTPUT);
+    }
+
+    /** Topic of the load reports ({@link TopicsOptions#LOAD}). */
+    public String loadTopic() {
+        return config.get(TopicsOptions.LOAD);
+    }
+
+    /** Topic of the placement plans ({@link TopicsOptions#PLANS}). */
+    public String plansTopic() {
+        return config.get(TopicsOptions.PLANS);
+    }
+
+    /** Topic of the dead letters ({@link TopicsOptions#DLQ}). */
+    public String deadLetterTopic() {
+        return config.get(TopicsOptions.DLQ);
+    }
+
+    /** Avro encoding of every record on those topics ({@link TopicsOptions#ENCODING}). */
+    public AvroEncoding encoding() {
+        return config.get(TopicsOptions.ENCODING);
+    }
+
+    /**
+     * Properties of the monitor's Kafka Streams application: the Kafka client settings of the
+     * configuration (with every {@code kafka.properties.*} pass-through, e.g. TLS or SASL),
+     * exactly-once processing ({@code exactly_once_v2}), and undecodable records logged and
+     * skipped rather than stopping the monitor.
+     */
+    public Properties streamsProperties() {
+        Properties props = config.kafkaClientProperties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.get(MonitorOptions.THREADS)));
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class.getName());
+        stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir));
+        return props;
+    }
+
+    @Override
+    public String toString() {
+        return "MonitorSettings" + config.redacted();
+    }
+}

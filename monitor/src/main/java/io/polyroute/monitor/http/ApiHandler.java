@@ -1,0 +1,104 @@
+package io.polyroute.monitor.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.polyroute.monitor.MonitorSettings;
+import io.polyroute.monitor.Resolution;
+import io.polyroute.monitor.query.MonitorQueries;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JSON API under {@code /api/}: one route per figure, each with range-checked parameters.
+ * Answers 400 for a bad parameter, 404 for an unknown route, 405 for anything but GET and HEAD,
+ * and 503 while the state stores cannot be queried (at start and during a rebalance).
+ */
+public final class ApiHandler implements HttpHandler {
+
+    /** Path prefix of every route. */
+    public static final String PREFIX = "/api/";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+
+    private final Map<String, Function<QueryParams, Object>> routes = new LinkedHashMap<>();
+
+    /**
+     * @param queries the figures
+     * @param options bounds of the parameters (retention, plan history) and the page settings
+     */
+    public ApiHandler(MonitorQueries queries, MonitorSettings options) {
+        int maxMinutes = (int) Math.max(1, options.retention().toMinutes());
+        routes.put("health", p -> queries.health());
+        routes.put("summary", p -> queries.summary());
+        routes.put("throughput", p -> queries.throughput(
+                p.resolution("window", Resolution.SECOND), p.intParam("minutes", 5, 1, maxMinutes)));
+        routes.put("latency", p -> queries.latency(
+                p.resolution("window", Resolution.SECOND), p.intParam("minutes", 5, 1, maxMinutes)));
+        routes.put("slots", p -> queries.slots(
+                p.resolution("window", Resolution.SECOND), p.intParam("minutes", 5, 1, maxMinutes)));
+        routes.put("experts", p -> queries.experts(p.intParam("minutes", 1, 1, maxMinutes)));
+        routes.put("heatmap", p -> queries.heatmap(p.intParam("minutes", 1, 1, maxMinutes)));
+        routes.put("plans", p -> queries.plans(p.intParam("limit", 20, 1, options.planHistory())));
+        routes.put("dlq", p -> queries.deadLetters(
+                p.resolution("window", Resolution.MINUTE), p.intParam("minutes", 60, 1, maxMinutes)));
+        routes.put("sources", p -> queries.sources(
+                p.intParam("top", 10, 1, 1000), p.intParam("minutes", 10, 1, maxMinutes)));
+        routes.put("config", p -> pageConfig(options));
+    }
+
+    /** The route names, e.g. {@code summary}, in the order they were declared. */
+    public Set<String> routes() {
+        return routes.keySet();
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+            Responses.sendError(exchange, 405, "The monitor API only answers GET requests, not " + method + ".");
+            return;
+        }
+        String path = exchange.getRequestURI().getPath();
+        Function<QueryParams, Object> route = path.startsWith(PREFIX) ? routes.get(path.substring(PREFIX.length())) : null;
+        if (route == null) {
+            Responses.sendError(exchange, 404, "There is no API route '" + path + "'; the routes are "
+                    + routes.keySet().stream().map(r -> PREFIX + r).toList() + ".");
+            return;
+        }
+        try {
+            Object body = route.apply(QueryParams.of(exchange.getRequestURI()));
+            Responses.sendJson(exchange, 200, body);
+        } catch (QueryParams.BadRequestException e) {
+            Responses.sendError(exchange, 400, e.getMessage());
+        } catch (InvalidStateStoreException e) {
+            Responses.sendError(exchange, 503, "The monitor's state stores cannot be queried yet (" + e.getMessage()
+                    + "); try again in a moment.");
+        } catch (RuntimeException e) {
+            LOG.warn("The API route {} failed.", path, e);
+            Responses.sendError(exchange, 500, "The API route " + path + " failed: " + e);
+        }
+    }
+
+    private static Map<String, Object> pageConfig(MonitorSettings options) {
+        Map<String, Object> config = new TreeMap<>();
+        config.put("refreshMs", options.refreshInterval().toMillis());
+        config.put("displayDelayMs", options.displayDelay().toMillis());
+        config.put("retentionMs", options.retention().toMillis());
+        config.put("anomalyThreshold", options.anomalyThreshold());
+        config.put("anomalyOutputIndex", options.anomalyOutputIndex());
+        config.put("topics", Map.of(
+                "predictions", options.predictionsTopic(),
+                "load", options.loadTopic(),
+                "plans", options.plansTopic(),
+                "deadLetters", options.deadLetterTopic()));
+        return config;
+    }
+}

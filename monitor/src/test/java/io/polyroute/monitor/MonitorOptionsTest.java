@@ -1,0 +1,81 @@
+package io.polyroute.monitor;
+
+import io.polyroute.job.config.StartFrom;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.polyroute.job.config.ConfigException;
+import io.polyroute.job.config.OptionsRegistry;
+import io.polyroute.schemas.AvroEncoding;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+/** Defaults, validation and the Kafka Streams properties of {@link MonitorSettings}. */
+class MonitorOptionsTest {
+
+    @Test
+    void shouldReadTheJobsTopicsWithDefaultsForEverythingElse() {
+        MonitorSettings options = MonitorSettings.defaults();
+
+        assertThat(options.predictionsTopic()).isEqualTo("predictions");
+        assertThat(options.loadTopic()).isEqualTo("polyroute.load");
+        assertThat(options.plansTopic()).isEqualTo("polyroute.plans");
+        assertThat(options.deadLetterTopic()).isEqualTo("polyroute.dlq");
+        assertThat(options.encoding()).isEqualTo(AvroEncoding.BINARY);
+        assertThat(options.httpPort()).isEqualTo(8080);
+        assertThat(options.retention()).isEqualTo(Duration.ofHours(1));
+        assertThat(options.anomalyThreshold()).isEqualTo(0.5);
+        assertThat(options.startFrom()).isEqualTo(StartFrom.EARLIEST);
+    }
+
+    @Test
+    void shouldRunExactlyOnceAndPassKafkaSecuritySettingsThrough() {
+        MonitorSettings options = MonitorSettings.of(Map.of(
+                "kafka.bootstrap-servers", "broker-1:9093",
+                "kafka.properties.security.protocol", "SASL_SSL",
+                "kafka.properties.sasl.mechanism", "PLAIN",
+                "monitor.application-id", "line-7-monitor",
+                "monitor.threads", "2"));
+
+        Properties props = options.streamsProperties();
+
+        assertThat(props).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
+                .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "line-7-monitor")
+                .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker-1:9093")
+                .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "2")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "PLAIN");
+    }
+
+    @Test
+    void shouldRefuseARetentionShorterThanTheLargestWindow() {
+        assertThatThrownBy(() -> MonitorSettings.of(Map.of("monitor.retention", "30 s")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value 30000 ms for 'monitor.retention': it must be at least the largest window, "
+                        + "60000 ms.");
+    }
+
+    @Test
+    void shouldRefuseValuesOutOfRangeNamingTheKey() {
+        assertThatThrownBy(() -> MonitorSettings.of(Map.of("monitor.http.port", "70000")))
+                .hasMessageContaining("'monitor.http.port'").hasMessageContaining("65535");
+        assertThatThrownBy(() -> MonitorSettings.of(Map.of("monitor.anomaly.threshold", "NaN")))
+                .hasMessageContaining("'monitor.anomaly.threshold'").hasMessageContaining("finite");
+        assertThatThrownBy(() -> MonitorSettings.of(Map.of("monitor.plan-history", "0")))
+                .hasMessageContaining("'monitor.plan-history'");
+        assertThatThrownBy(() -> MonitorSettings.of(Map.of("monitor.start-from", "yesterday")))
+                .hasMessageContaining("earliest, latest, retention");
+        assertThatThrownBy(() -> MonitorSettings.of(Map.of("monitor.anomaly.treshold", "0.7")))
+                .hasMessageContaining("Did you mean 'monitor.anomaly.threshold'?");
+    }
+
+    @Test
+    void shouldBeListedInTheOptionRegistryWithDescriptions() {
+        assertThat(OptionsRegistry.keys()).contains("monitor.http.port", "monitor.anomaly.threshold",
+                "monitor.retention", "monitor.plan-history");
+        assertThat(OptionsRegistry.helpText()).contains("monitor.display-delay");
+    }
+}

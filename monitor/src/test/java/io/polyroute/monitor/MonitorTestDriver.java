@@ -1,0 +1,107 @@
+package io.polyroute.monitor;
+
+import io.polyroute.job.config.MonitorOptions;
+import io.polyroute.avro.DeadLetter;
+import io.polyroute.avro.ExpertLoad;
+import io.polyroute.avro.PlacementPlan;
+import io.polyroute.avro.Prediction;
+import io.polyroute.monitor.query.MonitorQueries;
+import io.polyroute.monitor.query.StoreAccess;
+import io.polyroute.schemas.AvroSerdes;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Drives {@link MonitorTopology} in a {@link TopologyTestDriver}: pipes records into the four
+ * topics and reads the stores, directly or through {@link MonitorQueries}.
+ */
+final class MonitorTestDriver implements AutoCloseable {
+
+    final MonitorSettings options;
+    final TopologyTestDriver driver;
+    final TestInputTopic<byte[], Prediction> predictions;
+    final TestInputTopic<byte[], ExpertLoad> loads;
+    final TestInputTopic<byte[], PlacementPlan> plans;
+    final TestInputTopic<byte[], DeadLetter> deadLetters;
+    final TestInputTopic<byte[], byte[]> rawPredictions;
+
+    /** A driver for the default options plus {@code overrides}, keeping state under {@code stateDir}. */
+    MonitorTestDriver(Path stateDir, Map<String, String> overrides) {
+        Map<String, String> values = new HashMap<>(overrides);
+        values.put(MonitorOptions.STATE_DIR.key(), stateDir.toString());
+        options = MonitorSettings.of(values);
+        driver = new TopologyTestDriver(MonitorTopology.build(options), options.streamsProperties(), Instant.EPOCH);
+        ByteArraySerializer keys = new ByteArraySerializer();
+        var enc = options.encoding();
+        predictions = driver.createInputTopic(options.predictionsTopic(), keys, AvroSerdes.prediction(enc).serializer());
+        loads = driver.createInputTopic(options.loadTopic(), keys, AvroSerdes.expertLoad(enc).serializer());
+        plans = driver.createInputTopic(options.plansTopic(), keys, AvroSerdes.placementPlan(enc).serializer());
+        deadLetters = driver.createInputTopic(options.deadLetterTopic(), keys, AvroSerdes.deadLetter(enc).serializer());
+        rawPredictions = driver.createInputTopic(options.predictionsTopic(), keys, keys);
+    }
+
+    MonitorTestDriver(Path stateDir) {
+        this(stateDir, Map.of());
+    }
+
+    void pipe(Prediction... records) {
+        for (Prediction p : records) {
+            predictions.pipeInput(p);
+        }
+    }
+
+    /** The value of {@code key} in the window of {@code resolution} that contains {@code timeMs}. */
+    <V> V window(WindowedAggregate<String, V> aggregate, Resolution resolution, String key, long timeMs) {
+        WindowStore<String, V> store = driver.getWindowStore(aggregate.storeName(resolution));
+        return store.fetch(key, resolution.windowStart(timeMs));
+    }
+
+    /** Every plan in the history, by version. */
+    Map<Long, PlacementPlan> planHistory() {
+        Map<Long, PlacementPlan> out = new TreeMap<>();
+        try (KeyValueIterator<Long, PlacementPlan> it = driver.<Long, PlacementPlan>getKeyValueStore(MonitorStores.PLANS)
+                .all()) {
+            it.forEachRemaining((KeyValue<Long, PlacementPlan> kv) -> out.put(kv.key, kv.value));
+        }
+        return out;
+    }
+
+    /** The queries over this driver's stores, with the wall clock at {@code nowMs}. */
+    MonitorQueries queries(long nowMs) {
+        return new MonitorQueries(stores(), Clock.fixed(Instant.ofEpochMilli(nowMs), ZoneOffset.UTC), options,
+                () -> "RUNNING");
+    }
+
+    /** The driver's stores as the queries read them. */
+    StoreAccess stores() {
+        return new StoreAccess() {
+            @Override
+            public <K, V> ReadOnlyWindowStore<K, V> windowStore(String name) {
+                return driver.getWindowStore(name);
+            }
+
+            @Override
+            public <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(String name) {
+                return driver.getKeyValueStore(name);
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
