@@ -43,8 +43,8 @@ final class Baselines {
 
     /** Decode the whole poll batch, one {@code reference.onnx} run over it, encode, send. */
     static BenchSystem denseBatched() {
-        return new ConsumerLoopSystem(DENSE_BATCHED, OutputScan.Kind.PREDICTION,
-                ctx -> new DenseStep(ctx.bundle(), Integer.MAX_VALUE));
+        return new ConsumerLoopSystem(
+                DENSE_BATCHED, OutputScan.Kind.PREDICTION, ctx -> new DenseStep(ctx.bundle(), Integer.MAX_VALUE));
     }
 
     /** Runs the dense reference on chunks of at most {@code chunk} records of each poll batch. */
@@ -62,12 +62,15 @@ final class Baselines {
             this.chunk = chunk;
             this.dim = bundle.inputDim();
             this.outDim = bundle.outputDim();
-            this.model = ModelRef.newBuilder().setName(bundle.name()).setVersion(bundle.version()).build();
+            this.model = ModelRef.newBuilder()
+                    .setName(bundle.name())
+                    .setVersion(bundle.version())
+                    .build();
         }
 
         @Override
-        public void process(List<ConsumerRecord<byte[], byte[]>> batch, String out,
-                List<ProducerRecord<byte[], byte[]>> sink) {
+        public void process(
+                List<ConsumerRecord<byte[], byte[]>> batch, String out, List<ProducerRecord<byte[], byte[]>> sink) {
             for (int start = 0; start < batch.size(); start += chunk) {
                 int n = Math.min(chunk, batch.size() - start);
                 List<SensorReading> rs = new ArrayList<>(n);
@@ -100,7 +103,8 @@ final class Baselines {
                             .setLatencyMs(Math.max(0, now - eventTime))
                             .setFlags(List.of())
                             .build();
-                    sink.add(new ProducerRecord<>(out, null, now, batch.get(start + i).key(), predictions.encode(p)));
+                    sink.add(new ProducerRecord<>(
+                            out, null, now, batch.get(start + i).key(), predictions.encode(p)));
                 }
             }
         }

@@ -1,11 +1,11 @@
 package io.polyroute.bench;
 
+import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.BundleLoader;
 import io.polyroute.runtime.bundle.BundleManifest;
 import io.polyroute.runtime.bundle.BundleValidationException;
 import io.polyroute.runtime.bundle.CombineMode;
 import io.polyroute.runtime.bundle.ModelBundle;
-import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,8 +23,8 @@ public final class BenchBundles {
 
     /** The bundle of {@code w} under {@code cacheDir}, built there on first use. */
     public static ModelBundle get(Path cacheDir, Workload w, Consumer<String> progress) {
-        Path dir = cacheDir.resolve("synthetic-e" + w.experts() + "-h" + w.hidden() + "-d" + Workload.INPUT_DIM
-                + "-k" + Workload.TOP_K);
+        Path dir = cacheDir.resolve(
+                "synthetic-e" + w.experts() + "-h" + w.hidden() + "-d" + Workload.INPUT_DIM + "-k" + Workload.TOP_K);
         if (Files.exists(dir.resolve(BundleManifest.FILE_NAME))) {
             try {
                 return BundleLoader.load(dir);
@@ -58,7 +58,8 @@ public final class BenchBundles {
                 Files.delete(p);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not delete the stale bundle folder " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "Could not delete the stale bundle folder " + dir + ": " + e.getMessage(), e);
         }
     }
 }

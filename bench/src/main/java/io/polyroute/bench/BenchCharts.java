@@ -26,8 +26,13 @@ final class BenchCharts {
 
     /** Records per second of every system and the roofline, log scale. */
     static Path throughput(CompareReport r, Path png) {
-        CategoryChart c = category("Throughput, " + r.workload().name() + " workload (" + String.format(
-                java.util.Locale.ROOT, "load avg %.1f", r.machineAtStart().load1()) + ")", "records/s");
+        CategoryChart c = category(
+                "Throughput, " + r.workload().name() + " workload ("
+                        + String.format(
+                                java.util.Locale.ROOT,
+                                "load avg %.1f",
+                                r.machineAtStart().load1()) + ")",
+                "records/s");
         List<String> names = new ArrayList<>();
         List<Number> values = new ArrayList<>();
         for (SystemResult s : r.results()) {
@@ -46,7 +51,8 @@ final class BenchCharts {
 
     /** p50 and p99 latency of every system, to the sink and visible, log scale. */
     static Path latency(CompareReport r, Path png) {
-        CategoryChart c = category("Latency at 50% of each system's throughput, " + r.workload().name(), "ms");
+        CategoryChart c = category(
+                "Latency at 50% of each system's throughput, " + r.workload().name(), "ms");
         List<String> names = new ArrayList<>();
         List<Number> sp50 = new ArrayList<>();
         List<Number> sp99 = new ArrayList<>();
@@ -74,9 +80,21 @@ final class BenchCharts {
     }
 
     /** One line per series over a numeric x axis. */
-    static Path lines(String title, String xTitle, String yTitle, boolean logY, List<String> series, double[] x,
-            List<double[]> ys, Path png) {
-        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle)
+    static Path lines(
+            String title,
+            String xTitle,
+            String yTitle,
+            boolean logY,
+            List<String> series,
+            double[] x,
+            List<double[]> ys,
+            Path png) {
+        XYChart c = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle(xTitle)
+                .yAxisTitle(yTitle)
                 .build();
         c.getStyler().setYAxisLogarithmic(logY);
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
@@ -104,7 +122,12 @@ final class BenchCharts {
     }
 
     private static CategoryChart category(String title, String yTitle) {
-        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle(yTitle).build();
+        CategoryChart c = new CategoryChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .yAxisTitle(yTitle)
+                .build();
         c.getStyler().setYAxisLogarithmic(true);
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         c.getStyler().setXAxisLabelRotation(20);
@@ -116,7 +139,9 @@ final class BenchCharts {
         try {
             Files.createDirectories(png.toAbsolutePath().getParent());
             String file = png.toString();
-            BitmapEncoder.saveBitmap(c, file.endsWith(".png") ? file.substring(0, file.length() - 4) : file,
+            BitmapEncoder.saveBitmap(
+                    c,
+                    file.endsWith(".png") ? file.substring(0, file.length() - 4) : file,
                     BitmapEncoder.BitmapFormat.PNG);
             return png;
         } catch (IOException e) {

@@ -16,8 +16,13 @@ import java.util.function.Consumer;
  * @param jobOverrides job options applied to every Polyroute run ({@code --set key=value})
  * @param progress receives progress lines
  */
-record BenchContext(String bootstrapServers, Properties client, ModelBundle bundle, int workers,
-        Map<String, String> jobOverrides, Consumer<String> progress) {
+record BenchContext(
+        String bootstrapServers,
+        Properties client,
+        ModelBundle bundle,
+        int workers,
+        Map<String, String> jobOverrides,
+        Consumer<String> progress) {
 
     /** A copy whose Polyroute runs also apply {@code extra} (after the shared overrides). */
     BenchContext withJobOptions(Map<String, String> extra) {

@@ -91,10 +91,10 @@ public final class BenchInput {
      * Produces {@code n} records to {@code topic} as fast as the broker takes them and computes
      * the reference predictions of the sample.
      */
-    public static BenchInput produce(Properties client, String topic, long n, ModelBundle bundle,
-            Consumer<String> progress) {
-        BenchInput in = new BenchInput("b" + Long.toString(System.nanoTime() % 1_000_000, 36), n, bundle.inputDim(),
-                bundle.outputDim());
+    public static BenchInput produce(
+            Properties client, String topic, long n, ModelBundle bundle, Consumer<String> progress) {
+        BenchInput in = new BenchInput(
+                "b" + Long.toString(System.nanoTime() % 1_000_000, 36), n, bundle.inputDim(), bundle.outputDim());
         AvroCodec<SensorReading> codec = AvroCodec.of(SensorReading.class, AvroEncoding.BINARY);
         AtomicReference<Exception> failure = new AtomicReference<>();
         long t0 = System.nanoTime();
@@ -106,8 +106,9 @@ public final class BenchInput {
                     in.sampleFeatures.add(f);
                 }
                 String id = in.prefix + "-" + i;
-                producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8),
-                        encode(codec, id, f, now)), (md, e) -> {
+                producer.send(
+                        new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), encode(codec, id, f, now)),
+                        (md, e) -> {
                             if (e != null) {
                                 failure.compareAndSet(null, e);
                             }
@@ -119,12 +120,14 @@ public final class BenchInput {
             producer.flush();
         }
         if (failure.get() != null) {
-            throw new IllegalStateException("Producing the benchmark input to " + topic + " failed: "
-                    + failure.get().getMessage(), failure.get());
+            throw new IllegalStateException(
+                    "Producing the benchmark input to " + topic + " failed: "
+                            + failure.get().getMessage(),
+                    failure.get());
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        progress.accept(String.format(java.util.Locale.ROOT, "  produced %,d records to %s in %.1f s (%,.0f records/s)",
-                n, topic, s, n / s));
+        progress.accept(String.format(
+                java.util.Locale.ROOT, "  produced %,d records to %s in %.1f s (%,.0f records/s)", n, topic, s, n / s));
         in.sampleReference = reference(bundle, in.sampleFeatures);
         return in;
     }

@@ -18,7 +18,8 @@ final class BenchOutput {
 
     BenchOutput(Path dir, String kind, String label) {
         this.dir = dir;
-        this.stem = kind + "-" + label + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        this.stem =
+                kind + "-" + label + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     }
 
     /** A file of this run: {@code <stem>-<suffix>}. */

@@ -1,7 +1,7 @@
 package io.polyroute.bench;
 
-import io.polyroute.job.config.JobMode;
 import io.polyroute.embedded.EmbeddedKafka;
+import io.polyroute.job.config.JobMode;
 import io.polyroute.runtime.bundle.ModelBundle;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -36,8 +36,15 @@ public final class CompareBench {
      * @param latency whether to run the latency pass
      * @param only names of the systems to run; empty runs all
      */
-    public record Options(Workload workload, long records, boolean quick, Path resultsDir, int workers,
-            Map<String, String> jobOptions, boolean latency, List<String> only) {
+    public record Options(
+            Workload workload,
+            long records,
+            boolean quick,
+            Path resultsDir,
+            int workers,
+            Map<String, String> jobOptions,
+            boolean latency,
+            List<String> only) {
         long inputRecords() {
             return records > 0 ? records : workload.records(quick);
         }
@@ -69,8 +76,12 @@ public final class CompareBench {
 
     /** The systems in the order they run. */
     static List<BenchSystem> systems() {
-        return List.of(Baselines.ioCeiling(), Baselines.naive(), Baselines.denseBatched(),
-                new PolyrouteSystem(JobMode.FUSED), new PolyrouteSystem(JobMode.EXPERT_PARALLEL));
+        return List.of(
+                Baselines.ioCeiling(),
+                Baselines.naive(),
+                Baselines.denseBatched(),
+                new PolyrouteSystem(JobMode.FUSED),
+                new PolyrouteSystem(JobMode.EXPERT_PARALLEL));
     }
 
     /** Runs the comparison, prints progress, the table and the summary line to {@code out}, writes the files. */
@@ -87,25 +98,33 @@ public final class CompareBench {
         progress.accept("bench compare: " + o.workload() + ", " + String.format(Locale.ROOT, "%,d", o.inputRecords())
                 + " records, " + o.workers() + " workers; " + start.summary());
         ModelBundle bundle = BenchBundles.get(o.resultsDir().resolve("bundles"), o.workload(), progress);
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().start(); ResourceMeter meter = new ResourceMeter()) {
-            BenchContext ctx = new BenchContext(kafka.bootstrapServers(), kafka.clientProperties(), bundle, o.workers(),
-                    o.jobOptions(), progress);
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().start();
+                ResourceMeter meter = new ResourceMeter()) {
+            BenchContext ctx = new BenchContext(
+                    kafka.bootstrapServers(), kafka.clientProperties(), bundle, o.workers(), o.jobOptions(), progress);
             SystemRunner runner = new SystemRunner(kafka, meter, ctx);
             String in = runner.newTopic("input");
             BenchInput input = BenchInput.produce(kafka.clientProperties(), in, o.inputRecords(), bundle, progress);
             String warm = runner.newTopic("warmup");
-            BenchInput warmInput = BenchInput.produce(kafka.clientProperties(), warm, o.warmupRecords(), bundle, progress);
+            BenchInput warmInput =
+                    BenchInput.produce(kafka.clientProperties(), warm, o.warmupRecords(), bundle, progress);
 
             double gflops = MatMulPeak.measure(Runtime.getRuntime().availableProcessors(), o.quick() ? 2 : 5);
             double roofline = gflops * 1e9 / o.workload().sparseFlopsPerRecord();
-            progress.accept(String.format(Locale.ROOT,
+            progress.accept(String.format(
+                    Locale.ROOT,
                     "compute-roofline: MatMul peak %.1f GFLOP/s on %d threads; %.0f FLOP per record (gate + %d experts)"
                             + " -> %,.0f records/s (load %.1f)",
-                    gflops, Runtime.getRuntime().availableProcessors(), o.workload().sparseFlopsPerRecord(),
-                    Workload.TOP_K, roofline, ResourceMeter.loadAverage()));
+                    gflops,
+                    Runtime.getRuntime().availableProcessors(),
+                    o.workload().sparseFlopsPerRecord(),
+                    Workload.TOP_K,
+                    roofline,
+                    ResourceMeter.loadAverage()));
 
             List<BenchSystem> systems = systems().stream()
-                    .filter(s -> o.only().isEmpty() || o.only().contains(s.name())).toList();
+                    .filter(s -> o.only().isEmpty() || o.only().contains(s.name()))
+                    .toList();
             List<SystemResult> results = new ArrayList<>();
             for (BenchSystem s : systems) {
                 Duration budget = s instanceof PolyrouteSystem ? Duration.ofMinutes(30) : o.baselineBudget();
@@ -118,8 +137,14 @@ public final class CompareBench {
                     if (r.throughput() <= 0) {
                         continue;
                     }
-                    results.set(i, r.withLatency(runner.latency(systems.get(i), ctx, LATENCY_LOAD * r.throughput(),
-                            o.warmupSeconds(), o.measureSeconds())));
+                    results.set(
+                            i,
+                            r.withLatency(runner.latency(
+                                    systems.get(i),
+                                    ctx,
+                                    LATENCY_LOAD * r.throughput(),
+                                    o.warmupSeconds(),
+                                    o.measureSeconds())));
                 }
             }
             return CompareReport.of(o, start, MachineInfo.now(), gflops, roofline, results);

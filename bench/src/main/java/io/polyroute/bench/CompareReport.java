@@ -26,15 +26,34 @@ import java.util.Map;
  * @param p99Ms the best mode's p99 latency to the sink at 50% of its throughput
  * @param p99VisibleMs the same record's p99 latency to a read_committed consumer
  */
-record CompareReport(Workload workload, long records, int workers, Map<String, String> jobOptions,
-        MachineInfo machineAtStart, MachineInfo machineAtEnd, double matmulGflops, double sparseFlopsPerRecord,
-        double denseFlopsPerRecord, double rooflineRecordsPerSecond, List<SystemResult> results, String best,
-        double speedupVsNaive, double speedupVsDense, double limit, double fractionOfLimit, double p99Ms,
+record CompareReport(
+        Workload workload,
+        long records,
+        int workers,
+        Map<String, String> jobOptions,
+        MachineInfo machineAtStart,
+        MachineInfo machineAtEnd,
+        double matmulGflops,
+        double sparseFlopsPerRecord,
+        double denseFlopsPerRecord,
+        double rooflineRecordsPerSecond,
+        List<SystemResult> results,
+        String best,
+        double speedupVsNaive,
+        double speedupVsDense,
+        double limit,
+        double fractionOfLimit,
+        double p99Ms,
         double p99VisibleMs) {
 
     static final String ROOFLINE = "compute-roofline";
 
-    static CompareReport of(CompareBench.Options o, MachineInfo start, MachineInfo end, double gflops, double roofline,
+    static CompareReport of(
+            CompareBench.Options o,
+            MachineInfo start,
+            MachineInfo end,
+            double gflops,
+            double roofline,
             List<SystemResult> results) {
         SystemResult fused = find(results, PolyrouteSystem.FUSED);
         SystemResult ep = find(results, PolyrouteSystem.EXPERT_PARALLEL);
@@ -44,11 +63,31 @@ record CompareReport(Workload workload, long records, int workers, Map<String, S
         double dense = throughput(results, Baselines.DENSE_BATCHED);
         double io = throughput(results, Baselines.IO_CEILING);
         double limit = io > 0 ? Math.min(io, roofline) : roofline;
-        double p99 = best == null || best.latency() == null ? Double.NaN : best.latency().sinkP99();
-        double p99v = best == null || best.latency() == null ? Double.NaN : best.latency().visibleP99();
-        return new CompareReport(o.workload(), o.inputRecords(), o.workers(), o.jobOptions(), start, end, gflops,
-                o.workload().sparseFlopsPerRecord(), o.workload().denseFlopsPerRecord(), roofline, List.copyOf(results),
-                best == null ? null : best.system(), ratio(b, naive), ratio(b, dense), limit, ratio(b, limit), p99, p99v);
+        double p99 = best == null || best.latency() == null
+                ? Double.NaN
+                : best.latency().sinkP99();
+        double p99v = best == null || best.latency() == null
+                ? Double.NaN
+                : best.latency().visibleP99();
+        return new CompareReport(
+                o.workload(),
+                o.inputRecords(),
+                o.workers(),
+                o.jobOptions(),
+                start,
+                end,
+                gflops,
+                o.workload().sparseFlopsPerRecord(),
+                o.workload().denseFlopsPerRecord(),
+                roofline,
+                List.copyOf(results),
+                best == null ? null : best.system(),
+                ratio(b, naive),
+                ratio(b, dense),
+                limit,
+                ratio(b, limit),
+                p99,
+                p99v);
     }
 
     private static SystemResult find(List<SystemResult> results, String name) {
@@ -66,33 +105,65 @@ record CompareReport(Workload workload, long records, int workers, Map<String, S
 
     /** The exact last line of {@code bench compare}. */
     String summaryLine() {
-        return String.format(Locale.ROOT, "speedup_vs_naive=%.2f speedup_vs_dense=%.2f fraction_of_limit=%.3f p99_ms=%.1f",
-                speedupVsNaive, speedupVsDense, fractionOfLimit, p99Ms);
+        return String.format(
+                Locale.ROOT,
+                "speedup_vs_naive=%.2f speedup_vs_dense=%.2f fraction_of_limit=%.3f p99_ms=%.1f",
+                speedupVsNaive,
+                speedupVsDense,
+                fractionOfLimit,
+                p99Ms);
     }
 
     /** The results table, one line per system plus the roofline. */
     TextTable table() {
-        TextTable t = new TextTable("system", "records/s", "x naive", "CPU-s/M rec", "peak RSS MiB", "checked",
-                "max rel err", "agrees", "sink p50/p99 ms", "visible p50/p99 ms", "load");
+        TextTable t = new TextTable(
+                "system",
+                "records/s",
+                "x naive",
+                "CPU-s/M rec",
+                "peak RSS MiB",
+                "checked",
+                "max rel err",
+                "agrees",
+                "sink p50/p99 ms",
+                "visible p50/p99 ms",
+                "load");
         double naive = throughput(results, Baselines.NAIVE);
         for (SystemResult r : results) {
             LatencyPass.Result l = r.latency();
-            t.row(r.system() + (r.partial() ? " (partial)" : ""), fmt("%,.0f", r.throughput()),
-                    naive > 0 ? fmt("%.1f", r.throughput() / naive) : "-", fmt("%.1f", r.cpuSecondsPerMillion()),
-                    r.peakRssMib() < 0 ? "-" : fmt("%.0f", r.peakRssMib()), fmt("%,d", r.checked()),
-                    fmt("%.1e", r.maxError()), r.agrees() ? "yes" : "NO",
+            t.row(
+                    r.system() + (r.partial() ? " (partial)" : ""),
+                    fmt("%,.0f", r.throughput()),
+                    naive > 0 ? fmt("%.1f", r.throughput() / naive) : "-",
+                    fmt("%.1f", r.cpuSecondsPerMillion()),
+                    r.peakRssMib() < 0 ? "-" : fmt("%.0f", r.peakRssMib()),
+                    fmt("%,d", r.checked()),
+                    fmt("%.1e", r.maxError()),
+                    r.agrees() ? "yes" : "NO",
                     l == null ? "-" : fmt("%.0f / %.0f", l.sinkP50(), l.sinkP99()),
                     l == null ? "-" : fmt("%.0f / %.0f", l.visibleP50(), l.visibleP99()),
                     fmt("%.1f", r.loadBefore()));
         }
-        t.row(ROOFLINE, fmt("%,.0f", rooflineRecordsPerSecond), naive > 0 ? fmt("%.1f", rooflineRecordsPerSecond / naive) : "-",
-                "-", "-", "-", "-", "-", "-", "-", "-");
+        t.row(
+                ROOFLINE,
+                fmt("%,.0f", rooflineRecordsPerSecond),
+                naive > 0 ? fmt("%.1f", rooflineRecordsPerSecond / naive) : "-",
+                "-",
+                "-",
+                "-",
+                "-",
+                "-",
+                "-",
+                "-",
+                "-");
         return t;
     }
 
     /** Lines under the table: what the figures mean. */
     String notes() {
-        return String.format(Locale.ROOT, """
+        return String.format(
+                Locale.ROOT,
+                """
                 workload %s; %,d records; %d workers / job parallelism %d
                 compute-roofline: MatMul peak %.1f GFLOP/s (this run) / %.0f FLOP per record (gate + %d experts); \
                 dense reference: %.0f FLOP per record
@@ -100,9 +171,22 @@ record CompareReport(Workload workload, long records, int workers, Map<String, S
                 latency pass at %.0f%% of each system's throughput; sink = event time -> handed to the Kafka producer, \
                 visible = event time -> received by a read_committed consumer (p99 visible of the best mode: %.0f ms)
                 machine: %s (start); load average at end %.1f / %.1f / %.1f""",
-                workload, records, workers, workers, matmulGflops, sparseFlopsPerRecord, Workload.TOP_K,
-                denseFlopsPerRecord, best, limit, 100 * CompareBench.LATENCY_LOAD, p99VisibleMs,
-                machineAtStart.summary(), machineAtEnd.load1(), machineAtEnd.load5(), machineAtEnd.load15());
+                workload,
+                records,
+                workers,
+                workers,
+                matmulGflops,
+                sparseFlopsPerRecord,
+                Workload.TOP_K,
+                denseFlopsPerRecord,
+                best,
+                limit,
+                100 * CompareBench.LATENCY_LOAD,
+                p99VisibleMs,
+                machineAtStart.summary(),
+                machineAtEnd.load1(),
+                machineAtEnd.load5(),
+                machineAtEnd.load15());
     }
 
     private static String fmt(String f, Object... args) {

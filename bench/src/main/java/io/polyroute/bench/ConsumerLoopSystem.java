@@ -30,7 +30,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class ConsumerLoopSystem implements BenchSystem {
     /** Turns one poll batch into output records. Each worker has its own instance. */
     interface Step extends AutoCloseable {
-        void process(List<ConsumerRecord<byte[], byte[]>> batch, String outTopic, List<ProducerRecord<byte[], byte[]>> out);
+        void process(
+                List<ConsumerRecord<byte[], byte[]>> batch, String outTopic, List<ProducerRecord<byte[], byte[]>> out);
 
         @Override
         default void close() {}
@@ -100,7 +101,8 @@ final class ConsumerLoopSystem implements BenchSystem {
 
         private void runWorker(int worker) {
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(ctx.clientProperties()));
-                    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(ctx.clientProperties()));
+                    KafkaProducer<byte[], byte[]> producer =
+                            new KafkaProducer<>(producerProps(ctx.clientProperties()));
                     Step step = steps.create(ctx)) {
                 List<TopicPartition> mine = new ArrayList<>();
                 consumer.partitionsFor(in).forEach(p -> {

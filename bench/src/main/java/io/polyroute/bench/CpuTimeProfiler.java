@@ -52,8 +52,8 @@ public final class CpuTimeProfiler implements InternalProfiler {
     }
 
     @Override
-    public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
-            IterationResult result) {
+    public Collection<? extends Result> afterIteration(
+            BenchmarkParams benchmarkParams, IterationParams iterationParams, IterationResult result) {
         long nanos = 0;
         for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
             if (t != null && isWorker(t)) {

@@ -45,18 +45,35 @@ final class LatencyPass {
      * @param measured records sent in the window
      * @param answered of them, records seen in the output
      */
-    record Result(double offeredRate, double achievedRate, long measured, long answered, double sinkP50,
-            double sinkP99, double sinkMax, double visibleP50, double visibleP99, double visibleMax) {}
+    record Result(
+            double offeredRate,
+            double achievedRate,
+            long measured,
+            long answered,
+            double sinkP50,
+            double sinkP99,
+            double sinkMax,
+            double visibleP50,
+            double visibleP99,
+            double visibleMax) {}
 
     private LatencyPass() {}
 
-    static Result run(BenchContext ctx, BenchSystem system, String in, String out, double rate, double warmupSeconds,
-            double measureSeconds) throws Exception {
-        int capacity = (int) Math.min(Integer.MAX_VALUE - 8,
-                rate * (warmupSeconds + measureSeconds + 5) + TRICKLE_RATE * 600 + 1024);
+    static Result run(
+            BenchContext ctx,
+            BenchSystem system,
+            String in,
+            String out,
+            double rate,
+            double warmupSeconds,
+            double measureSeconds)
+            throws Exception {
+        int capacity = (int) Math.min(
+                Integer.MAX_VALUE - 8, rate * (warmupSeconds + measureSeconds + 5) + TRICKLE_RATE * 600 + 1024);
         String prefix = "L" + Long.toString(System.nanoTime() % 1_000_000, 36);
         Tracker tracker = new Tracker(ctx.clientProperties(), out, system.outputKind(), prefix, capacity);
-        Pacer pacer = new Pacer(ctx.clientProperties(), in, prefix, capacity, ctx.bundle().inputDim());
+        Pacer pacer = new Pacer(
+                ctx.clientProperties(), in, prefix, capacity, ctx.bundle().inputDim());
         BenchSystem.Running running = system.start(ctx, in, out, 0);
         Thread trackerThread = new Thread(tracker, "bench-latency-tracker");
         Thread pacerThread = new Thread(pacer, "bench-latency-pacer");
@@ -139,13 +156,20 @@ final class LatencyPass {
                     while (next.get() < due && next.get() < capacity) {
                         long seq = next.getAndIncrement();
                         String id = prefix + "-" + seq;
-                        producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8),
-                                BenchInput.encode(codec, id, BenchInput.features(Workload.SEED, seq, dim),
-                                        System.currentTimeMillis())), (md, e) -> {
-                                            if (e != null) {
-                                                failure.compareAndSet(null, e);
-                                            }
-                                        });
+                        producer.send(
+                                new ProducerRecord<>(
+                                        topic,
+                                        id.getBytes(StandardCharsets.UTF_8),
+                                        BenchInput.encode(
+                                                codec,
+                                                id,
+                                                BenchInput.features(Workload.SEED, seq, dim),
+                                                System.currentTimeMillis())),
+                                (md, e) -> {
+                                    if (e != null) {
+                                        failure.compareAndSet(null, e);
+                                    }
+                                });
                     }
                     LockSupport.parkNanos(200_000);
                 }
@@ -196,7 +220,8 @@ final class LatencyPass {
             AvroCodec<SensorReading> readings = AvroCodec.of(SensorReading.class, AvroEncoding.BINARY);
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(OutputScan.consumerProps(client))) {
                 List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                        .map(p -> new TopicPartition(topic, p.partition()))
+                        .toList();
                 consumer.assign(parts);
                 consumer.seekToBeginning(parts);
                 while (running) {
@@ -254,9 +279,17 @@ final class LatencyPass {
                     answeredInWindow++;
                 }
             }
-            return new Result(offered, achieved, to - from, answeredInWindow, s.getValueAtPercentile(50),
-                    s.getValueAtPercentile(99), s.getMaxValue(), v.getValueAtPercentile(50),
-                    v.getValueAtPercentile(99), v.getMaxValue());
+            return new Result(
+                    offered,
+                    achieved,
+                    to - from,
+                    answeredInWindow,
+                    s.getValueAtPercentile(50),
+                    s.getValueAtPercentile(99),
+                    s.getMaxValue(),
+                    v.getValueAtPercentile(50),
+                    v.getValueAtPercentile(99),
+                    v.getMaxValue());
         }
 
         void stop() {

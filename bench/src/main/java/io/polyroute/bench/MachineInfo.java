@@ -1,9 +1,9 @@
 package io.polyroute.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -21,23 +21,44 @@ import java.util.Locale;
  * @param load15 15-minute load average
  * @param time when it was taken
  */
-record MachineInfo(int cores, String cpu, double memoryGib, String runtime, String os, double load1, double load5,
-        double load15, String time) {
+record MachineInfo(
+        int cores,
+        String cpu,
+        double memoryGib,
+        String runtime,
+        String os,
+        double load1,
+        double load5,
+        double load15,
+        String time) {
 
     static MachineInfo now() {
         double[] load = loadAverages();
-        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-                ManagementFactory.getOperatingSystemMXBean();
-        return new MachineInfo(Runtime.getRuntime().availableProcessors(), cpuModel(),
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        return new MachineInfo(
+                Runtime.getRuntime().availableProcessors(),
+                cpuModel(),
                 Math.round(os.getTotalMemorySize() / (1024.0 * 1024 * 1024) * 10) / 10.0,
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
-                System.getProperty("os.name") + " " + System.getProperty("os.version"), load[0], load[1], load[2],
+                System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                load[0],
+                load[1],
+                load[2],
                 Instant.now().toString());
     }
 
     String summary() {
-        return String.format(Locale.ROOT, "%d cores (%s), %.0f GiB, %s; load average %.1f / %.1f / %.1f",
-                cores, cpu, memoryGib, runtime, load1, load5, load15);
+        return String.format(
+                Locale.ROOT,
+                "%d cores (%s), %.0f GiB, %s; load average %.1f / %.1f / %.1f",
+                cores,
+                cpu,
+                memoryGib,
+                runtime,
+                load1,
+                load5,
+                load15);
     }
 
     private static double[] loadAverages() {

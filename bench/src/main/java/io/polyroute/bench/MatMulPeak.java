@@ -43,12 +43,14 @@ final class MatMulPeak {
             long until = t0 + (long) (seconds * 1e9);
             List<Thread> ts = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                Thread th = new Thread(() -> {
-                    while (System.nanoTime() < until) {
-                        s.run("x", in, M, "y");
-                        runs.incrementAndGet();
-                    }
-                }, "bench-matmul-" + t);
+                Thread th = new Thread(
+                        () -> {
+                            while (System.nanoTime() < until) {
+                                s.run("x", in, M, "y");
+                                runs.incrementAndGet();
+                            }
+                        },
+                        "bench-matmul-" + t);
                 ts.add(th);
                 th.start();
             }

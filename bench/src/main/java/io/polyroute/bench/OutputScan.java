@@ -48,8 +48,18 @@ final class OutputScan {
      * @param maxError largest relative error among them
      * @param mismatches sampled records above the tolerance
      */
-    record Stats(long records, long distinct, long duplicates, long foreign, long firstMillis, long lastMillis,
-            long windowStartMillis, long windowEndMillis, long windowRecords, long checked, double maxError,
+    record Stats(
+            long records,
+            long distinct,
+            long duplicates,
+            long foreign,
+            long firstMillis,
+            long lastMillis,
+            long windowStartMillis,
+            long windowEndMillis,
+            long windowRecords,
+            long checked,
+            double maxError,
             long mismatches) {
         /**
          * Answers per second over the central 90% of output times: start-up ramps (fetch, JIT,
@@ -78,7 +88,8 @@ final class OutputScan {
         double maxError = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(client))) {
             List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             Map<TopicPartition, Long> end = consumer.endOffsets(parts);
@@ -86,7 +97,8 @@ final class OutputScan {
             while (!reachedEnd(consumer, end)) {
                 var batch = consumer.poll(Duration.ofMillis(200));
                 if (batch.isEmpty() && System.currentTimeMillis() - idle > 30_000) {
-                    throw new IllegalStateException("Reading " + topic + " stalled before its end offsets " + end + ".");
+                    throw new IllegalStateException(
+                            "Reading " + topic + " stalled before its end offsets " + end + ".");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : batch) {
                     idle = System.currentTimeMillis();
@@ -124,7 +136,8 @@ final class OutputScan {
                     first = Math.min(first, time);
                     last = Math.max(last, time);
                     if (input.sampled(seq)) {
-                        double err = kind == Kind.PREDICTION ? input.errorOf(seq, values)
+                        double err = kind == Kind.PREDICTION
+                                ? input.errorOf(seq, values)
                                 : copyError(input.sampleFeatures(seq), values);
                         checked++;
                         maxError = Math.max(maxError, err);
@@ -144,8 +157,18 @@ final class OutputScan {
         Arrays.sort(answered);
         int lo = (int) (distinct * 0.05);
         int hi = (int) Math.max(lo, Math.min(distinct - 1, Math.round(distinct * 0.95)));
-        return new Stats(records, distinct, duplicates, foreign, distinct == 0 ? 0 : first, distinct == 0 ? 0 : last,
-                distinct == 0 ? 0 : answered[lo], distinct == 0 ? 0 : answered[hi], hi - lo, checked, maxError,
+        return new Stats(
+                records,
+                distinct,
+                duplicates,
+                foreign,
+                distinct == 0 ? 0 : first,
+                distinct == 0 ? 0 : last,
+                distinct == 0 ? 0 : answered[lo],
+                distinct == 0 ? 0 : answered[hi],
+                hi - lo,
+                checked,
+                maxError,
                 mismatches);
     }
 

@@ -49,19 +49,37 @@ public final class OverheadProbe {
             }
             int n = RoutingOverheadBenchmark.BATCH;
             System.out.printf(Locale.ROOT, "%d rounds of one batch (%d records) per case%n", rounds, n);
-            System.out.printf(Locale.ROOT, "%-16s %12s %12s %12s %14s %14s%n", "case", "median ms", "p10 ms",
-                    "min ms", "median us/rec", "p10 us/rec");
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-16s %12s %12s %12s %14s %14s%n",
+                    "case",
+                    "median ms",
+                    "p10 ms",
+                    "min ms",
+                    "median us/rec",
+                    "p10 us/rec");
             for (int c = 0; c < CASES.length; c++) {
                 long[] s = t[c].clone();
                 Arrays.sort(s);
                 double med = s[rounds / 2];
                 double p10 = s[rounds / 10];
-                System.out.printf(Locale.ROOT, "%-16s %12.4f %12.4f %12.4f %14.4f %14.4f%n", CASES[c], med / 1e6,
-                        p10 / 1e6, s[0] / 1e6, med / 1e3 / n, p10 / 1e3 / n);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-16s %12.4f %12.4f %12.4f %14.4f %14.4f%n",
+                        CASES[c],
+                        med / 1e6,
+                        p10 / 1e6,
+                        s[0] / 1e6,
+                        med / 1e3 / n,
+                        p10 / 1e3 / n);
             }
             Arrays.sort(ratio);
-            System.out.printf(Locale.ROOT, "overhead (evaluate - expertsOnly) / expertsOnly: median over rounds %.1f%%, "
-                    + "quartiles %.1f%% .. %.1f%%%n", 100 * ratio[rounds / 2], 100 * ratio[rounds / 4],
+            System.out.printf(
+                    Locale.ROOT,
+                    "overhead (evaluate - expertsOnly) / expertsOnly: median over rounds %.1f%%, "
+                            + "quartiles %.1f%% .. %.1f%%%n",
+                    100 * ratio[rounds / 2],
+                    100 * ratio[rounds / 4],
                     100 * ratio[3 * rounds / 4]);
             System.out.println("(sink " + (sink & 0xff) + ")");
         } finally {

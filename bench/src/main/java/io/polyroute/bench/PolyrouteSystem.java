@@ -72,7 +72,8 @@ final class PolyrouteSystem implements BenchSystem {
         v.put("input.bounded", Boolean.toString(bounded));
         v.put("bundle.path", ctx.bundle().root().toString());
         v.putAll(ctx.jobOverrides());
-        List<String> sets = v.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        List<String> sets =
+                v.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         return JobConfigLoader.load(null, sets);
     }
 

@@ -1,11 +1,11 @@
 package io.polyroute.bench;
 
+import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.CombineMode;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.Evaluation;
 import io.polyroute.runtime.eval.MoeEvaluator;
 import io.polyroute.runtime.eval.StageRuntime;
-import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.onnx.Device;
 import io.polyroute.runtime.onnx.RuntimeOptions;
 import io.polyroute.runtime.routing.Combiner;
@@ -68,7 +68,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @OperationsPerInvocation(RoutingOverheadBenchmark.BATCH)
 @Threads(1)
-@Fork(value = 3, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 3,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class RoutingOverheadBenchmark {
@@ -95,11 +97,13 @@ public class RoutingOverheadBenchmark {
     private float[] logits;
     /** Rows of the batch that selected expert {@code x}, gathered as the evaluator does; null when none. */
     private float[][] expertRows;
+
     private int[] expertRowCount;
     /** Each expert's batched output, as {@code StageRuntime.runExpert} returned it. */
     private float[][] expertOutputs;
     /** {@code rowOffsets[r][x]}: where record r's row starts in {@code expertOutputs[x]}. */
     private int[][] rowOffsets;
+
     private float[] combined;
     private float[][] expertsOnlyOut;
 
@@ -116,7 +120,8 @@ public class RoutingOverheadBenchmark {
                 .reference(false)
                 .seed(11)
                 .build(dir.resolve("bundle"));
-        RuntimeOptions options = RuntimeOptions.builder().device(Device.CPU).intraOpThreads(1).build();
+        RuntimeOptions options =
+                RuntimeOptions.builder().device(Device.CPU).intraOpThreads(1).build();
         evaluator = MoeEvaluator.open(bundle, options);
         evaluator.preloadExperts();
         stage = evaluator.stages().get(0);

@@ -1,8 +1,8 @@
 package io.polyroute.bench;
 
+import io.polyroute.embedded.EmbeddedKafka;
 import io.polyroute.job.config.BatchingOptions;
 import io.polyroute.job.config.JobMode;
-import io.polyroute.embedded.EmbeddedKafka;
 import io.polyroute.runtime.bundle.ModelBundle;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -23,7 +23,9 @@ public final class ScalingBench {
     static final int[] EXPERTS = {8, 16, 32, 64};
     /** The job's defaults of batching.expert.size and batching.expert.max-delay. */
     static final int DEFAULT_SIZE = BatchingOptions.EXPERT_SIZE.defaultValue();
-    static final long DEFAULT_DELAY_MS = BatchingOptions.EXPERT_MAX_DELAY.defaultValue().toMillis();
+
+    static final long DEFAULT_DELAY_MS =
+            BatchingOptions.EXPERT_MAX_DELAY.defaultValue().toMillis();
 
     /**
      * Options of one scaling run.
@@ -36,8 +38,14 @@ public final class ScalingBench {
      * @param experts expert counts to measure (empty: 8, 16, 32, 64)
      * @param sweep whether to run the batching sweep
      */
-    public record Options(boolean quick, Path resultsDir, int workers, Map<String, String> jobOptions, long records,
-            List<Integer> experts, boolean sweep) {
+    public record Options(
+            boolean quick,
+            Path resultsDir,
+            int workers,
+            Map<String, String> jobOptions,
+            long records,
+            List<Integer> experts,
+            boolean sweep) {
         long inputRecords() {
             return records > 0 ? records : quick ? 20_000 : 80_000;
         }
@@ -69,18 +77,19 @@ public final class ScalingBench {
         MachineInfo start = MachineInfo.now();
         progress.accept("bench scaling: heavy experts (H=" + Workload.HEAVY.hidden() + "), E in {8, 16, 32, 64}, "
                 + String.format(Locale.ROOT, "%,d", o.inputRecords()) + " records per E; " + start.summary());
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().start(); ResourceMeter meter = new ResourceMeter()) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().start();
+                ResourceMeter meter = new ResourceMeter()) {
             double gflops = MatMulPeak.measure(Runtime.getRuntime().availableProcessors(), o.quick() ? 2 : 5);
-            progress.accept(String.format(Locale.ROOT, "MatMul peak %.1f GFLOP/s (load %.1f)", gflops,
-                    ResourceMeter.loadAverage()));
+            progress.accept(String.format(
+                    Locale.ROOT, "MatMul peak %.1f GFLOP/s (load %.1f)", gflops, ResourceMeter.loadAverage()));
             warmUp(o, kafka, meter, progress);
             List<ScalingReport.Point> points = new ArrayList<>();
             for (int e : o.experts().isEmpty() ? Arrays.stream(EXPERTS).boxed().toList() : o.experts()) {
                 points.add(expertCount(o, kafka, meter, Workload.heavyWith(e), gflops, progress));
             }
             List<ScalingReport.SweepPoint> sweep = o.sweep() ? sweep(o, kafka, meter, progress) : List.of();
-            return new ScalingReport(o.inputRecords(), o.workers(), o.jobOptions(), start, MachineInfo.now(), gflops,
-                    points, sweep);
+            return new ScalingReport(
+                    o.inputRecords(), o.workers(), o.jobOptions(), start, MachineInfo.now(), gflops, points, sweep);
         }
     }
 
@@ -88,35 +97,39 @@ public final class ScalingBench {
     private static void warmUp(Options o, EmbeddedKafka kafka, ResourceMeter meter, Consumer<String> progress)
             throws Exception {
         ModelBundle bundle = BenchBundles.get(o.resultsDir().resolve("bundles"), Workload.HEAVY, progress);
-        BenchContext ctx = new BenchContext(kafka.bootstrapServers(), kafka.clientProperties(), bundle, o.workers(),
-                o.jobOptions(), progress);
+        BenchContext ctx = new BenchContext(
+                kafka.bootstrapServers(), kafka.clientProperties(), bundle, o.workers(), o.jobOptions(), progress);
         SystemRunner runner = new SystemRunner(kafka, meter, ctx);
         String in = runner.newTopic("warmup");
-        BenchInput input = BenchInput.produce(kafka.clientProperties(), in, o.quick() ? 4_000 : 10_000, bundle, progress);
-        for (BenchSystem s : List.of(Baselines.denseBatched(), new PolyrouteSystem(JobMode.FUSED),
+        BenchInput input =
+                BenchInput.produce(kafka.clientProperties(), in, o.quick() ? 4_000 : 10_000, bundle, progress);
+        for (BenchSystem s : List.of(
+                Baselines.denseBatched(),
+                new PolyrouteSystem(JobMode.FUSED),
                 new PolyrouteSystem(JobMode.EXPERT_PARALLEL))) {
             runner.warmUp(s, in, input, s instanceof PolyrouteSystem ? Duration.ofMinutes(10) : o.denseBudget());
         }
     }
 
-    private static ScalingReport.Point expertCount(Options o, EmbeddedKafka kafka, ResourceMeter meter, Workload w,
-            double gflops, Consumer<String> progress) throws Exception {
+    private static ScalingReport.Point expertCount(
+            Options o, EmbeddedKafka kafka, ResourceMeter meter, Workload w, double gflops, Consumer<String> progress)
+            throws Exception {
         ModelBundle bundle = BenchBundles.get(o.resultsDir().resolve("bundles"), w, progress);
-        BenchContext ctx = new BenchContext(kafka.bootstrapServers(), kafka.clientProperties(), bundle, o.workers(),
-                o.jobOptions(), progress);
+        BenchContext ctx = new BenchContext(
+                kafka.bootstrapServers(), kafka.clientProperties(), bundle, o.workers(), o.jobOptions(), progress);
         SystemRunner runner = new SystemRunner(kafka, meter, ctx);
         String in = runner.newTopic("scaling-e" + w.experts());
         progress.accept("E=" + w.experts() + ":");
         BenchInput input = BenchInput.produce(kafka.clientProperties(), in, o.inputRecords(), bundle, progress);
         SystemResult dense = runner.throughput(Baselines.denseBatched(), in, input, o.denseBudget());
         SystemResult fused = runner.throughput(new PolyrouteSystem(JobMode.FUSED), in, input, Duration.ofMinutes(30));
-        SystemResult ep = runner.throughput(new PolyrouteSystem(JobMode.EXPERT_PARALLEL), in, input,
-                Duration.ofMinutes(30));
+        SystemResult ep =
+                runner.throughput(new PolyrouteSystem(JobMode.EXPERT_PARALLEL), in, input, Duration.ofMinutes(30));
         double roofline = gflops * 1e9 / w.sparseFlopsPerRecord();
-        ScalingReport.Point p = new ScalingReport.Point(w.experts(), dense, fused, ep, roofline,
-                gflops * 1e9 / w.denseFlopsPerRecord());
-        progress.accept(String.format(Locale.ROOT, "E=%d: best Polyroute / dense-batched = %.1fx", w.experts(),
-                p.speedupVsDense()));
+        ScalingReport.Point p = new ScalingReport.Point(
+                w.experts(), dense, fused, ep, roofline, gflops * 1e9 / w.denseFlopsPerRecord());
+        progress.accept(String.format(
+                Locale.ROOT, "E=%d: best Polyroute / dense-batched = %.1fx", w.experts(), p.speedupVsDense()));
         return p;
     }
 
@@ -125,11 +138,11 @@ public final class ScalingBench {
      * default size. Every point's latency is taken at the same offered load: 50% of the throughput
      * with the defaults.
      */
-    private static List<ScalingReport.SweepPoint> sweep(Options o, EmbeddedKafka kafka, ResourceMeter meter,
-            Consumer<String> progress) throws Exception {
+    private static List<ScalingReport.SweepPoint> sweep(
+            Options o, EmbeddedKafka kafka, ResourceMeter meter, Consumer<String> progress) throws Exception {
         ModelBundle bundle = BenchBundles.get(o.resultsDir().resolve("bundles"), Workload.HEAVY, progress);
-        BenchContext base = new BenchContext(kafka.bootstrapServers(), kafka.clientProperties(), bundle, o.workers(),
-                o.jobOptions(), progress);
+        BenchContext base = new BenchContext(
+                kafka.bootstrapServers(), kafka.clientProperties(), bundle, o.workers(), o.jobOptions(), progress);
         SystemRunner runner = new SystemRunner(kafka, meter, base);
         String in = runner.newTopic("sweep");
         progress.accept("sweep of the expert operator's batching (expert-parallel, heavy E=16):");
@@ -150,8 +163,8 @@ public final class ScalingBench {
         List<ScalingReport.SweepPoint> out = new ArrayList<>();
         double offered = 0;
         for (long[] st : settings) {
-            Map<String, String> opts = Map.of("batching.expert.size", Long.toString(st[0]),
-                    "batching.expert.max-delay", st[1] + " ms");
+            Map<String, String> opts =
+                    Map.of("batching.expert.size", Long.toString(st[0]), "batching.expert.max-delay", st[1] + " ms");
             progress.accept("expert batch size " + st[0] + ", max delay " + st[1] + " ms:");
             BenchContext c = base.withJobOptions(opts);
             SystemResult t = runner.throughput(ep, c, in, input, Duration.ofMinutes(30));

@@ -27,27 +27,40 @@ final class ScalingOutput {
             ep[i] = p.expertParallel().throughput();
             roof[i] = p.sparseRoofline();
         }
-        Path curve = BenchCharts.lines(String.format(Locale.ROOT,
-                        "Scaling with the expert count, heavy experts, k=2 (load avg %.1f)", r.machineAtStart().load1()),
-                "experts E", "records/s", true,
-                List.of("dense-batched", "polyroute-fused", "polyroute-expert-parallel", "sparse compute roofline"), e,
-                List.of(dense, fused, ep, roof), files.file("scaling.png"));
+        Path curve = BenchCharts.lines(
+                String.format(
+                        Locale.ROOT,
+                        "Scaling with the expert count, heavy experts, k=2 (load avg %.1f)",
+                        r.machineAtStart().load1()),
+                "experts E",
+                "records/s",
+                true,
+                List.of("dense-batched", "polyroute-fused", "polyroute-expert-parallel", "sparse compute roofline"),
+                e,
+                List.of(dense, fused, ep, roof),
+                files.file("scaling.png"));
         List<Path> charts = new ArrayList<>(List.of(curve));
         if (!r.sweep().isEmpty()) {
             charts.add(sweepChart(r, files));
         }
         out.println();
-        out.println("Throughput by expert count (heavy experts, H=" + Workload.HEAVY.hidden() + ", k=2; * = dense-batched "
-                + "drained part of the input within its time budget):");
+        out.println("Throughput by expert count (heavy experts, H=" + Workload.HEAVY.hidden()
+                + ", k=2; * = dense-batched " + "drained part of the input within its time budget):");
         out.print(r.scalingTable().render());
         out.println();
         if (!r.sweep().isEmpty()) {
-            out.println("Expert operator batching (expert-parallel, heavy E=16); latency at the same offered load for all:");
+            out.println(
+                    "Expert operator batching (expert-parallel, heavy E=16); latency at the same offered load for all:");
             out.print(r.sweepTable().render());
             out.println();
         }
-        out.println(String.format(Locale.ROOT, "MatMul peak %.1f GFLOP/s; machine: %s; load average at end %.1f / %.1f / %.1f",
-                r.matmulGflops(), r.machineAtStart().summary(), r.machineAtEnd().load1(), r.machineAtEnd().load5(),
+        out.println(String.format(
+                Locale.ROOT,
+                "MatMul peak %.1f GFLOP/s; machine: %s; load average at end %.1f / %.1f / %.1f",
+                r.matmulGflops(),
+                r.machineAtStart().summary(),
+                r.machineAtEnd().load1(),
+                r.machineAtEnd().load5(),
                 r.machineAtEnd().load15()));
         out.println("results: " + json + ", charts: " + charts);
         for (ScalingReport.Point p : r.points()) {
@@ -59,7 +72,8 @@ final class ScalingOutput {
     private static Path sweepChart(ScalingReport r, BenchOutput files) {
         List<ScalingReport.SweepPoint> sizes = r.sweep().stream()
                 .filter(p -> p.maxDelayMs() == ScalingBench.DEFAULT_DELAY_MS)
-                .sorted(java.util.Comparator.comparingInt(ScalingReport.SweepPoint::batchSize)).toList();
+                .sorted(java.util.Comparator.comparingInt(ScalingReport.SweepPoint::batchSize))
+                .toList();
         double[] x = new double[sizes.size()];
         double[] tput = new double[sizes.size()];
         double[] p99 = new double[sizes.size()];
@@ -69,8 +83,14 @@ final class ScalingOutput {
             LatencyPass.Result l = sizes.get(i).result().latency();
             p99[i] = l == null ? 0 : l.sinkP99();
         }
-        return BenchCharts.lines("Expert batch size (expert-parallel, heavy E=16, max delay "
-                        + ScalingBench.DEFAULT_DELAY_MS + " ms)", "batching.expert.size", "records/s | p99 ms", true,
-                List.of("records/s", "p99 to sink, ms"), x, List.of(tput, p99), files.file("batch-sweep.png"));
+        return BenchCharts.lines(
+                "Expert batch size (expert-parallel, heavy E=16, max delay " + ScalingBench.DEFAULT_DELAY_MS + " ms)",
+                "batching.expert.size",
+                "records/s | p99 ms",
+                true,
+                List.of("records/s", "p99 to sink, ms"),
+                x,
+                List.of(tput, p99),
+                files.file("batch-sweep.png"));
     }
 }

@@ -16,8 +16,15 @@ import java.util.Map;
  * @param points one per expert count
  * @param sweep the batching sweep of the expert operator
  */
-record ScalingReport(long records, int workers, Map<String, String> jobOptions, MachineInfo machineAtStart,
-        MachineInfo machineAtEnd, double matmulGflops, List<Point> points, List<SweepPoint> sweep) {
+record ScalingReport(
+        long records,
+        int workers,
+        Map<String, String> jobOptions,
+        MachineInfo machineAtStart,
+        MachineInfo machineAtEnd,
+        double matmulGflops,
+        List<Point> points,
+        List<SweepPoint> sweep) {
 
     /**
      * One expert count.
@@ -29,8 +36,13 @@ record ScalingReport(long records, int workers, Map<String, String> jobOptions, 
      * @param sparseRoofline records/s if only the gate and k experts ran at the MatMul peak
      * @param denseRoofline records/s if the whole dense reference ran at the MatMul peak
      */
-    record Point(int experts, SystemResult dense, SystemResult fused, SystemResult expertParallel,
-            double sparseRoofline, double denseRoofline) {
+    record Point(
+            int experts,
+            SystemResult dense,
+            SystemResult fused,
+            SystemResult expertParallel,
+            double sparseRoofline,
+            double denseRoofline) {
         double best() {
             return Math.max(fused.throughput(), expertParallel.throughput());
         }
@@ -50,28 +62,55 @@ record ScalingReport(long records, int workers, Map<String, String> jobOptions, 
     record SweepPoint(int batchSize, long maxDelayMs, SystemResult result) {}
 
     TextTable scalingTable() {
-        TextTable t = new TextTable("E", "dense-batched rec/s", "fused rec/s", "expert-parallel rec/s",
-                "best / dense", "sparse roofline", "dense roofline", "all agree", "load");
+        TextTable t = new TextTable(
+                "E",
+                "dense-batched rec/s",
+                "fused rec/s",
+                "expert-parallel rec/s",
+                "best / dense",
+                "sparse roofline",
+                "dense roofline",
+                "all agree",
+                "load");
         for (Point p : points) {
-            boolean agree = p.dense().agrees() && p.fused().agrees() && p.expertParallel().agrees();
-            t.row(Integer.toString(p.experts()), fmt("%,.0f", p.dense().throughput()) + (p.dense().partial() ? "*" : ""),
-                    fmt("%,.0f", p.fused().throughput()), fmt("%,.0f", p.expertParallel().throughput()),
-                    fmt("%.1fx", p.speedupVsDense()), fmt("%,.0f", p.sparseRoofline()), fmt("%,.0f", p.denseRoofline()),
-                    agree ? "yes" : "NO", fmt("%.1f", p.dense().loadBefore()));
+            boolean agree = p.dense().agrees()
+                    && p.fused().agrees()
+                    && p.expertParallel().agrees();
+            t.row(
+                    Integer.toString(p.experts()),
+                    fmt("%,.0f", p.dense().throughput()) + (p.dense().partial() ? "*" : ""),
+                    fmt("%,.0f", p.fused().throughput()),
+                    fmt("%,.0f", p.expertParallel().throughput()),
+                    fmt("%.1fx", p.speedupVsDense()),
+                    fmt("%,.0f", p.sparseRoofline()),
+                    fmt("%,.0f", p.denseRoofline()),
+                    agree ? "yes" : "NO",
+                    fmt("%.1f", p.dense().loadBefore()));
         }
         return t;
     }
 
     TextTable sweepTable() {
-        TextTable t = new TextTable("expert batch", "max delay ms", "records/s", "sink p50/p99 ms",
-                "visible p50/p99 ms", "offered rec/s", "agrees", "load");
+        TextTable t = new TextTable(
+                "expert batch",
+                "max delay ms",
+                "records/s",
+                "sink p50/p99 ms",
+                "visible p50/p99 ms",
+                "offered rec/s",
+                "agrees",
+                "load");
         for (SweepPoint p : sweep) {
             SystemResult r = p.result();
             LatencyPass.Result l = r.latency();
-            t.row(Integer.toString(p.batchSize()), Long.toString(p.maxDelayMs()), fmt("%,.0f", r.throughput()),
+            t.row(
+                    Integer.toString(p.batchSize()),
+                    Long.toString(p.maxDelayMs()),
+                    fmt("%,.0f", r.throughput()),
                     l == null ? "-" : fmt("%.0f / %.0f", l.sinkP50(), l.sinkP99()),
                     l == null ? "-" : fmt("%.0f / %.0f", l.visibleP50(), l.visibleP99()),
-                    l == null ? "-" : fmt("%,.0f", l.offeredRate()), r.agrees() ? "yes" : "NO",
+                    l == null ? "-" : fmt("%,.0f", l.offeredRate()),
+                    r.agrees() ? "yes" : "NO",
                     fmt("%.1f", r.loadBefore()));
         }
         return t;

@@ -19,9 +19,21 @@ package io.polyroute.bench;
  * @param loadAfter 1-minute load average when it ended
  * @param latency the second pass at a fixed offered load, or null
  */
-record SystemResult(String system, long expected, long records, boolean partial, double throughput,
-        double cpuSecondsPerMillion, double peakRssMib, long checked, double maxError, long mismatches, long duplicates,
-        double loadBefore, double loadAfter, LatencyPass.Result latency) {
+record SystemResult(
+        String system,
+        long expected,
+        long records,
+        boolean partial,
+        double throughput,
+        double cpuSecondsPerMillion,
+        double peakRssMib,
+        long checked,
+        double maxError,
+        long mismatches,
+        long duplicates,
+        double loadBefore,
+        double loadAfter,
+        LatencyPass.Result latency) {
 
     /** Whether every check passed: sampled outputs match, nothing duplicated, nothing missing. */
     boolean agrees() {
@@ -29,7 +41,20 @@ record SystemResult(String system, long expected, long records, boolean partial,
     }
 
     SystemResult withLatency(LatencyPass.Result l) {
-        return new SystemResult(system, expected, records, partial, throughput, cpuSecondsPerMillion, peakRssMib,
-                checked, maxError, mismatches, duplicates, loadBefore, loadAfter, l);
+        return new SystemResult(
+                system,
+                expected,
+                records,
+                partial,
+                throughput,
+                cpuSecondsPerMillion,
+                peakRssMib,
+                checked,
+                maxError,
+                mismatches,
+                duplicates,
+                loadBefore,
+                loadAfter,
+                l);
     }
 }

@@ -46,8 +46,13 @@ final class SystemRunner {
         String out = newTopic(system.name());
         boolean rssReset = meter.resetPeakRss();
         double loadBefore = ResourceMeter.loadAverage();
-        c.progress().accept(String.format(Locale.ROOT, "%s: draining %,d records (load average %.1f)", system.name(),
-                input.count(), loadBefore));
+        c.progress()
+                .accept(String.format(
+                        Locale.ROOT,
+                        "%s: draining %,d records (load average %.1f)",
+                        system.name(),
+                        input.count(),
+                        loadBefore));
         long t0 = System.nanoTime();
         BenchSystem.Running running = system.start(c, inTopic, out, input.count());
         AtomicBoolean done = new AtomicBoolean();
@@ -62,21 +67,44 @@ final class SystemRunner {
         }
         double peak = rssReset ? meter.peakRssMib() : -1;
         double loadAfter = ResourceMeter.loadAverage();
-        OutputScan.Stats s = OutputScan.read(c.clientProperties(), out, input, system.outputKind(),
-                ReferenceModel.TOLERANCE);
+        OutputScan.Stats s =
+                OutputScan.read(c.clientProperties(), out, input, system.outputKind(), ReferenceModel.TOLERANCE);
         double cpu = s.windowRecords() > 1 ? meter.cpuSecondsBetween(s.windowStartMillis(), s.windowEndMillis()) : 0;
         double cpuPerMillion = s.windowRecords() > 1 ? cpu / s.windowRecords() * 1e6 : 0;
-        SystemResult r = new SystemResult(system.name(), input.count(), s.distinct(), !finished, s.throughput(),
-                cpuPerMillion, peak, s.checked(), s.maxError(), s.mismatches(), s.duplicates(), loadBefore, loadAfter,
+        SystemResult r = new SystemResult(
+                system.name(),
+                input.count(),
+                s.distinct(),
+                !finished,
+                s.throughput(),
+                cpuPerMillion,
+                peak,
+                s.checked(),
+                s.maxError(),
+                s.mismatches(),
+                s.duplicates(),
+                loadBefore,
+                loadAfter,
                 null);
-        c.progress().accept(String.format(Locale.ROOT,
-                "%s: %,.0f records/s over %,d records%s in %.1f s wall; %.1f CPU-s per M records; peak RSS %.0f MiB; "
-                        + "checked %d against reference.onnx, max rel. error %.2g%s; load %.1f",
-                system.name(), r.throughput(), r.records(), finished ? "" : " (time budget reached, partial)",
-                (System.nanoTime() - t0) / 1e9, cpuPerMillion, peak, s.checked(), s.maxError(),
-                r.agrees() ? "" : " — DISAGREES (" + s.mismatches() + " mismatches, " + s.duplicates()
-                        + " duplicates, " + s.distinct() + " of " + input.count() + " answered)",
-                loadAfter));
+        c.progress()
+                .accept(String.format(
+                        Locale.ROOT,
+                        "%s: %,.0f records/s over %,d records%s in %.1f s wall; %.1f CPU-s per M records; peak RSS %.0f MiB; "
+                                + "checked %d against reference.onnx, max rel. error %.2g%s; load %.1f",
+                        system.name(),
+                        r.throughput(),
+                        r.records(),
+                        finished ? "" : " (time budget reached, partial)",
+                        (System.nanoTime() - t0) / 1e9,
+                        cpuPerMillion,
+                        peak,
+                        s.checked(),
+                        s.maxError(),
+                        r.agrees()
+                                ? ""
+                                : " — DISAGREES (" + s.mismatches() + " mismatches, " + s.duplicates() + " duplicates, "
+                                        + s.distinct() + " of " + input.count() + " answered)",
+                        loadAfter));
         return r;
     }
 
@@ -89,50 +117,78 @@ final class SystemRunner {
         } finally {
             running.stop();
         }
-        ctx.progress().accept(String.format(Locale.ROOT, "%s: warmed up on %,d records in %.1f s", system.name(),
-                input.count(), (System.nanoTime() - t0) / 1e9));
+        ctx.progress()
+                .accept(String.format(
+                        Locale.ROOT,
+                        "%s: warmed up on %,d records in %.1f s",
+                        system.name(),
+                        input.count(),
+                        (System.nanoTime() - t0) / 1e9));
     }
 
     /** The latency pass of {@code system} at {@code rate} records per second. */
     LatencyPass.Result latency(BenchSystem system, BenchContext c, double rate, double warmup, double measure)
             throws Exception {
-        c.progress().accept(String.format(Locale.ROOT, "%s: latency at %,.0f records/s offered (load average %.1f)",
-                system.name(), rate, ResourceMeter.loadAverage()));
+        c.progress()
+                .accept(String.format(
+                        Locale.ROOT,
+                        "%s: latency at %,.0f records/s offered (load average %.1f)",
+                        system.name(),
+                        rate,
+                        ResourceMeter.loadAverage()));
         String in = newTopic("lat-in-" + system.name());
         String out = newTopic("lat-out-" + system.name());
         LatencyPass.Result l = LatencyPass.run(c, system, in, out, rate, warmup, measure);
-        c.progress().accept(String.format(Locale.ROOT,
-                "%s: p50/p99 %.0f/%.0f ms to the sink, %.0f/%.0f ms visible to read_committed; %,d of %,d answered; "
-                        + "load %.1f",
-                system.name(), l.sinkP50(), l.sinkP99(), l.visibleP50(), l.visibleP99(), l.answered(), l.measured(),
-                ResourceMeter.loadAverage()));
+        c.progress()
+                .accept(String.format(
+                        Locale.ROOT,
+                        "%s: p50/p99 %.0f/%.0f ms to the sink, %.0f/%.0f ms visible to read_committed; %,d of %,d answered; "
+                                + "load %.1f",
+                        system.name(),
+                        l.sinkP50(),
+                        l.sinkP99(),
+                        l.visibleP50(),
+                        l.visibleP99(),
+                        l.answered(),
+                        l.measured(),
+                        ResourceMeter.loadAverage()));
         return l;
     }
 
     /** Prints a progress line every 10 s with the records committed to {@code out} so far. */
     private Thread ticker(String name, String out, long t0, AtomicBoolean done) {
-        Thread t = new Thread(() -> {
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(OutputScan.consumerProps(ctx.clientProperties()))) {
-                List<TopicPartition> parts = c.partitionsFor(out).stream()
-                        .map(p -> new TopicPartition(out, p.partition())).toList();
-                while (!done.get()) {
-                    Thread.sleep(10_000);
-                    if (done.get()) {
-                        return;
+        Thread t = new Thread(
+                () -> {
+                    try (KafkaConsumer<byte[], byte[]> c =
+                            new KafkaConsumer<>(OutputScan.consumerProps(ctx.clientProperties()))) {
+                        List<TopicPartition> parts = c.partitionsFor(out).stream()
+                                .map(p -> new TopicPartition(out, p.partition()))
+                                .toList();
+                        while (!done.get()) {
+                            Thread.sleep(10_000);
+                            if (done.get()) {
+                                return;
+                            }
+                            long committed = 0;
+                            for (Map.Entry<TopicPartition, Long> e :
+                                    c.endOffsets(parts).entrySet()) {
+                                committed += e.getValue();
+                            }
+                            ctx.progress()
+                                    .accept(String.format(
+                                            Locale.ROOT,
+                                            "  %s: %.0f s, ~%,d records committed",
+                                            name,
+                                            (System.nanoTime() - t0) / 1e9,
+                                            committed));
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (RuntimeException e) {
+                        // Progress lines are a courtesy; the run itself reports failures.
                     }
-                    long committed = 0;
-                    for (Map.Entry<TopicPartition, Long> e : c.endOffsets(parts).entrySet()) {
-                        committed += e.getValue();
-                    }
-                    ctx.progress().accept(String.format(Locale.ROOT, "  %s: %.0f s, ~%,d records committed",
-                            name, (System.nanoTime() - t0) / 1e9, committed));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                // Progress lines are a courtesy; the run itself reports failures.
-            }
-        }, "bench-progress");
+                },
+                "bench-progress");
         t.setDaemon(true);
         t.start();
         return t;

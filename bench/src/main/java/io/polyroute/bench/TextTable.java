@@ -37,7 +37,8 @@ final class TextTable {
 
     /** A Markdown table. */
     String markdown() {
-        StringBuilder sb = new StringBuilder("| ").append(String.join(" | ", header)).append(" |\n|");
+        StringBuilder sb =
+                new StringBuilder("| ").append(String.join(" | ", header)).append(" |\n|");
         for (int i = 0; i < header.length; i++) {
             sb.append(i == 0 ? " --- |" : " ---: |");
         }

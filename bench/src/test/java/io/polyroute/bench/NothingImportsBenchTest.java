@@ -15,8 +15,12 @@ class NothingImportsBenchTest {
 
     @Test
     void nothingOutsideTheBenchmarksImportsThem() {
-        noClasses().that().resideOutsideOfPackage("io.polyroute.bench..")
-                .should().dependOnClassesThat().resideInAPackage("io.polyroute.bench..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.polyroute.bench..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.polyroute.bench..")
                 .check(everything);
     }
 }

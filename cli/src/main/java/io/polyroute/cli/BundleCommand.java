@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
         description = "Build, validate and inspect model bundles (see docs/bundle-format.md).",
         subcommands = {BundleBuildCommand.class, BundleValidateCommand.class, BundleInspectCommand.class})
 public final class BundleCommand implements Runnable {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {

@@ -7,8 +7,8 @@ import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.SlotFootprint;
 import io.polyroute.runtime.onnx.RuntimeOptions;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,16 +23,24 @@ final class BundleInspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Bundle folder (the one holding bundle.yaml).")
     Path dir;
 
-    @Option(names = "--memory", description = "Also measure one EXPERT slot's memory: open every session of the "
-            + "bundle with one intra-op thread, run a batch through each, and print the growth of the resident set "
-            + "(native memory) and of the Java heap.")
+    @Option(
+            names = "--memory",
+            description = "Also measure one EXPERT slot's memory: open every session of the "
+                    + "bundle with one intra-op thread, run a batch through each, and print the growth of the resident set "
+                    + "(native memory) and of the Java heap.")
     boolean memory;
 
-    @Option(names = "--batch", defaultValue = "256", paramLabel = "N",
+    @Option(
+            names = "--batch",
+            defaultValue = "256",
+            paramLabel = "N",
             description = "Rows per run for --memory (default: ${DEFAULT-VALUE}, batching.expert.size's default).")
     int batch;
 
-    @Option(names = "--copies", defaultValue = "32", paramLabel = "N",
+    @Option(
+            names = "--copies",
+            defaultValue = "32",
+            paramLabel = "N",
             description = "Slots' worth of sessions --memory opens and averages over (default: ${DEFAULT-VALUE}).")
     int copies;
 
@@ -42,8 +50,8 @@ final class BundleInspectCommand implements Callable<Integer> {
             ModelBundle bundle = BundleLoader.load(dir);
             System.out.print(BundleSummary.of(bundle));
             if (memory) {
-                SlotFootprint.Result r = SlotFootprint.measure(bundle,
-                        RuntimeOptions.builder().intraOpThreads(1).build(), batch, copies);
+                SlotFootprint.Result r = SlotFootprint.measure(
+                        bundle, RuntimeOptions.builder().intraOpThreads(1).build(), batch, copies);
                 System.out.println(footprint(r));
             }
             return 0;
@@ -55,12 +63,23 @@ final class BundleInspectCommand implements Callable<Integer> {
 
     static String footprint(SlotFootprint.Result r) {
         if (r.rssBytes() < 0) {
-            return String.format(Locale.ROOT, "memory per slot: %d sessions, batch %d: java heap %.1f MiB; resident set "
-                    + "unavailable on this platform (no /proc/self/status)", r.sessions(), r.batch(), mib(r.heapBytes()));
+            return String.format(
+                    Locale.ROOT,
+                    "memory per slot: %d sessions, batch %d: java heap %.1f MiB; resident set "
+                            + "unavailable on this platform (no /proc/self/status)",
+                    r.sessions(),
+                    r.batch(),
+                    mib(r.heapBytes()));
         }
-        return String.format(Locale.ROOT, "memory per slot: %d sessions, batch %d: resident set +%.2f MiB (java heap "
-                + "+%.2f MiB, the rest native); %.2f MiB per expert session", r.sessions(), r.batch(),
-                mib(r.rssBytes()), mib(r.heapBytes()), mib(r.rssPerExpert()));
+        return String.format(
+                Locale.ROOT,
+                "memory per slot: %d sessions, batch %d: resident set +%.2f MiB (java heap "
+                        + "+%.2f MiB, the rest native); %.2f MiB per expert session",
+                r.sessions(),
+                r.batch(),
+                mib(r.rssBytes()),
+                mib(r.heapBytes()),
+                mib(r.rssPerExpert()));
     }
 
     private static double mib(long bytes) {

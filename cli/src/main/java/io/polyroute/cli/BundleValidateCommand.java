@@ -25,8 +25,13 @@ final class BundleValidateCommand implements Callable<Integer> {
     public Integer call() {
         try {
             ModelBundle b = BundleLoader.load(dir);
-            System.out.printf("OK %s version %s: %d stage(s), %d input features, %d outputs%s%n",
-                    b.name(), b.version(), b.stageCount(), b.inputDim(), b.outputDim(),
+            System.out.printf(
+                    "OK %s version %s: %d stage(s), %d input features, %d outputs%s%n",
+                    b.name(),
+                    b.version(),
+                    b.stageCount(),
+                    b.inputDim(),
+                    b.outputDim(),
                     b.hasReference() ? ", with reference model" : "");
             return 0;
         } catch (BundleValidationException e) {

@@ -13,23 +13,37 @@ import picocli.CommandLine.Option;
 
 /** Where the control topics are and how to reach them: shared by the {@code plan} commands. */
 final class ControlTopicOptions {
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", defaultValue = "localhost:9092",
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,...]",
+            defaultValue = "localhost:9092",
             description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
-    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "polyroute.plans",
+    @Option(
+            names = "--topic",
+            paramLabel = "TOPIC",
+            defaultValue = "polyroute.plans",
             description = "The plans topic, the job's topics.plans (default: ${DEFAULT-VALUE}).")
     String topic;
 
-    @Option(names = "--load-topic", paramLabel = "TOPIC", defaultValue = "polyroute.load",
+    @Option(
+            names = "--load-topic",
+            paramLabel = "TOPIC",
+            defaultValue = "polyroute.load",
             description = "The load topic, the job's topics.load (default: ${DEFAULT-VALUE}).")
     String loadTopic;
 
-    @Option(names = {"-s", "--set"}, paramLabel = "kafka.properties.KEY=VALUE",
+    @Option(
+            names = {"-s", "--set"},
+            paramLabel = "kafka.properties.KEY=VALUE",
             description = "A Kafka client property, e.g. --set kafka.properties.security.protocol=SSL (repeatable).")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "30",
             description = "How long to wait for the broker (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
@@ -48,8 +62,10 @@ final class ControlTopicOptions {
         for (Map.Entry<String, String> e : JobConfigLoader.parseOverrides(sets).entrySet()) {
             if (!e.getKey().startsWith(KafkaOptions.PROPERTIES_PREFIX)
                     || e.getKey().length() == KafkaOptions.PROPERTIES_PREFIX.length()) {
-                throw new ConfigException(e.getKey(), "--set takes Kafka client properties only, as "
-                        + KafkaOptions.PROPERTIES_PREFIX + "<property>=<value>; got '" + e.getKey() + "'.");
+                throw new ConfigException(
+                        e.getKey(),
+                        "--set takes Kafka client properties only, as " + KafkaOptions.PROPERTIES_PREFIX
+                                + "<property>=<value>; got '" + e.getKey() + "'.");
             }
             p.setProperty(e.getKey().substring(KafkaOptions.PROPERTIES_PREFIX.length()), e.getValue());
         }

@@ -24,57 +24,87 @@ import picocli.CommandLine.Option;
             "and exits non-zero when duplicates, missing or mismatches is not 0."
         })
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
+    @Option(
+            names = "--duration",
+            paramLabel = "SECONDS",
+            defaultValue = "0",
             description = "Stop after this many seconds (default: run until Ctrl-C).")
     long duration;
 
-    @Option(names = "--verify", description = "Re-score every prediction with the bundle's reference.onnx at the end "
-            + "(keeps the inputs in memory); predictions whose routing balancing changed are recomputed with the "
-            + "experts and weights they recorded instead.")
+    @Option(
+            names = "--verify",
+            description = "Re-score every prediction with the bundle's reference.onnx at the end "
+                    + "(keeps the inputs in memory); predictions whose routing balancing changed are recomputed with the "
+                    + "experts and weights they recorded instead.")
     boolean verify;
 
-    @Option(names = "--rate", defaultValue = "2000", description = "Records per second from the simulator (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rate",
+            defaultValue = "2000",
+            description = "Records per second from the simulator (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--bad-share", defaultValue = "0.002",
-            description = "Share of deliberately bad records, to show the dead-letter path (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--bad-share",
+            defaultValue = "0.002",
+            description =
+                    "Share of deliberately bad records, to show the dead-letter path (default: ${DEFAULT-VALUE}).")
     double badShare;
 
-    @Option(names = "--mode", defaultValue = "expert-parallel", description = "expert-parallel or fused (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--mode",
+            defaultValue = "expert-parallel",
+            description = "expert-parallel or fused (default: ${DEFAULT-VALUE}).")
     String mode;
 
     @Option(names = "--slots", defaultValue = "4", description = "Expert slots (default: ${DEFAULT-VALUE}).")
     int slots;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of the other operators (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description = "Parallelism of the other operators (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--models", defaultValue = "models", paramLabel = "DIR",
-            description = "Model repository; the demo bundle is built in DIR/factory-moe on first use (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--models",
+            defaultValue = "models",
+            paramLabel = "DIR",
+            description =
+                    "Model repository; the demo bundle is built in DIR/factory-moe on first use (default: ${DEFAULT-VALUE}).")
     Path models;
 
     @Option(names = "--seed", defaultValue = "7", description = "Simulator seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--port", defaultValue = "8080", description = "Dashboard port; 0 picks a free one, -1 turns it off (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--port",
+            defaultValue = "8080",
+            description = "Dashboard port; 0 picks a free one, -1 turns it off (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Override a job option (see 'polyroute run --help').")
+    @Option(
+            names = {"-s", "--set"},
+            paramLabel = "KEY=VALUE",
+            description = "Override a job option (see 'polyroute run --help').")
     List<String> sets = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
-        EmbeddedDemo demo = new EmbeddedDemo(new DemoSettings(duration, verify, rate, badShare, mode, slots,
-                parallelism, models, seed, sets, port), System.out);
+        EmbeddedDemo demo = new EmbeddedDemo(
+                new DemoSettings(duration, verify, rate, badShare, mode, slots, parallelism, models, seed, sets, port),
+                System.out);
         Thread main = Thread.currentThread();
-        Thread hook = new Thread(() -> {
-            demo.requestStop();
-            try {
-                main.join(60_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "demo-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    demo.requestStop();
+                    try {
+                        main.join(60_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         int code = demo.run();
         try {

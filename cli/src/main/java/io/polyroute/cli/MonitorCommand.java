@@ -1,8 +1,8 @@
 package io.polyroute.cli;
 
-import io.polyroute.job.config.MonitorOptions;
 import io.polyroute.job.config.JobConfigLoader;
 import io.polyroute.job.config.KafkaOptions;
+import io.polyroute.job.config.MonitorOptions;
 import io.polyroute.monitor.Monitor;
 import io.polyroute.monitor.MonitorSettings;
 import java.nio.file.Path;
@@ -29,19 +29,29 @@ import picocli.CommandLine.Option;
         })
 final class MonitorCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,...]",
             description = "Kafka brokers; sets kafka.bootstrap-servers (default: localhost:9092).")
     String bootstrapServers;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "HTTP port of the dashboard; 0 picks a free one "
-            + "(default: 8080).")
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            description = "HTTP port of the dashboard; 0 picks a free one " + "(default: 8080).")
     Integer port;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Job file (YAML) to read options from.")
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description = "Job file (YAML) to read options from.")
     Path configFile;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set an option, e.g. --set monitor.anomaly.threshold=0.8 or "
-            + "--set kafka.properties.security.protocol=SSL; repeatable.")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "Set an option, e.g. --set monitor.anomaly.threshold=0.8 or "
+                    + "--set kafka.properties.security.protocol=SSL; repeatable.")
     List<String> overrides = new ArrayList<>();
 
     @Override

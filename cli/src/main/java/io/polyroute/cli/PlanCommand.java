@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
         },
         subcommands = {PlanShowCommand.class, PlanPinCommand.class, PlanUnpinCommand.class})
 public final class PlanCommand implements Runnable {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {

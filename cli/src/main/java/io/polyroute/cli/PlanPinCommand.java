@@ -35,34 +35,58 @@ final class PlanPinCommand implements Callable<Integer> {
     @Option(names = "--expert", required = true, description = "Expert to pin (its index in the stage).")
     int expert;
 
-    @Option(names = "--slots", required = true, split = ",", paramLabel = "SLOT[,SLOT...]",
+    @Option(
+            names = "--slots",
+            required = true,
+            split = ",",
+            paramLabel = "SLOT[,SLOT...]",
             description = "Slots that host the expert's replicas.")
     int[] slots;
 
-    @Option(names = "--shares", split = ",", paramLabel = "SHARE[,SHARE...]",
+    @Option(
+            names = "--shares",
+            split = ",",
+            paramLabel = "SHARE[,SHARE...]",
             description = "Traffic share of each slot in --slots, summing to 1 (default: even).")
     double[] shares;
 
-    @Option(names = "--experts", split = ",", paramLabel = "N[,N...]",
+    @Option(
+            names = "--experts",
+            split = ",",
+            paramLabel = "N[,N...]",
             description = "Experts per stage, only needed when neither a plan nor load reports exist yet.")
     List<Integer> expertsPerStage = new ArrayList<>();
 
-    @Option(names = "--job-slots", paramLabel = "N", defaultValue = "0",
-            description = "The job's slot count (job.slots), only needed when neither a plan nor load reports exist yet.")
+    @Option(
+            names = "--job-slots",
+            paramLabel = "N",
+            defaultValue = "0",
+            description =
+                    "The job's slot count (job.slots), only needed when neither a plan nor load reports exist yet.")
     int jobSlots;
 
-    @Mixin ControlTopicOptions topics;
-    @Spec CommandSpec spec;
+    @Mixin
+    ControlTopicOptions topics;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         var client = topics.clientProperties();
         var loads = ControlTopics.readLoads(client, topics.loadTopic, PlanShowCommand.LOAD_TAIL, topics.timeout());
-        PlanVersion current = ControlTopics.latestPlan(client, topics.topic, topics.timeout())
-                .orElseGet(() -> initial(loads));
-        Optional<LoadSummary> latest = LoadSummary.latestComplete(loads, current.stage(0).slots());
-        PlanVersion pinned = ManualPlans.pin(current, stage, expert, slots, shares, System.currentTimeMillis(),
+        PlanVersion current =
+                ControlTopics.latestPlan(client, topics.topic, topics.timeout()).orElseGet(() -> initial(loads));
+        Optional<LoadSummary> latest =
+                LoadSummary.latestComplete(loads, current.stage(0).slots());
+        PlanVersion pinned = ManualPlans.pin(
+                current,
+                stage,
+                expert,
+                slots,
+                shares,
+                System.currentTimeMillis(),
                 latest.map(l -> stageLoads(l, current.stageCount())));
         ControlTopics.publish(client, topics.topic, pinned, topics.timeout());
         out.printf("published plan %d to %s%n", pinned.version(), topics.topic);
@@ -84,7 +108,10 @@ final class PlanPinCommand implements Callable<Integer> {
             }
         }
         if (n <= 0) {
-            n = windows.stream().mapToInt(LoadSummary::expertSlotsReporting).max().orElse(0);
+            n = windows.stream()
+                    .mapToInt(LoadSummary::expertSlotsReporting)
+                    .max()
+                    .orElse(0);
         }
         if (experts.isEmpty() || experts.contains(0) || n <= 0) {
             throw new IllegalStateException("There is no plan on " + topics.topic + " and no load report on "

@@ -13,24 +13,39 @@ import java.util.Optional;
 
 /** Prints a plan and the latest observed load the way {@code polyroute plan} shows them. */
 final class PlanReport {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private PlanReport() {}
 
     static void plan(PrintWriter out, PlanVersion plan, Optional<LoadSummary> load) {
-        out.printf(Locale.ROOT, "plan %d, %s, %d slots%s%n", plan.version(), Instant.ofEpochMilli(plan.timestampMillis()),
-                plan.stage(0).slots(), plan.pinned() ? ", manual pins in force" : "");
+        out.printf(
+                Locale.ROOT,
+                "plan %d, %s, %d slots%s%n",
+                plan.version(),
+                Instant.ofEpochMilli(plan.timestampMillis()),
+                plan.stage(0).slots(),
+                plan.pinned() ? ", manual pins in force" : "");
         out.printf(Locale.ROOT, "reason: %s%n", plan.reason());
-        out.printf(Locale.ROOT, "predicted imbalance %.3f, sessions moved %d%n", plan.predictedImbalance(),
+        out.printf(
+                Locale.ROOT,
+                "predicted imbalance %.3f, sessions moved %d%n",
+                plan.predictedImbalance(),
                 plan.sessionsMoved());
         for (int s = 0; s < plan.stageCount(); s++) {
             Placement p = plan.stage(s);
             int stage = s;
-            double[] expertLoad = load.filter(l -> l.experts(stage) > 0).map(l -> l.expertLoad(stage)).orElse(null);
+            double[] expertLoad = load.filter(l -> l.experts(stage) > 0)
+                    .map(l -> l.expertLoad(stage))
+                    .orElse(null);
             out.printf(Locale.ROOT, "stage %d: %d experts, %d replicas%n", s, p.experts(), p.totalReplicas());
             out.printf(Locale.ROOT, "  %6s  %-36s %s%n", "expert", "replicas (slot:share)", "pinned");
             for (int e = 0; e < p.experts(); e++) {
-                out.printf(Locale.ROOT, "  %6d  %-36s %s%n", e, replicas(p.replicas(e)),
+                out.printf(
+                        Locale.ROOT,
+                        "  %6d  %-36s %s%n",
+                        e,
+                        replicas(p.replicas(e)),
                         plan.pinnedExperts(s).contains(e) ? "pinned" : "");
             }
             double[] slotLoad = expertLoad != null && expertLoad.length == p.experts() ? p.slotLoads(expertLoad) : null;
@@ -38,10 +53,21 @@ final class PlanReport {
             for (int i = 0; slotLoad != null && i < slotLoad.length; i++) {
                 total += slotLoad[i];
             }
-            out.printf(Locale.ROOT, "  %6s  %8s  %s%n", "slot", "sessions", slotLoad == null ? "" : "share of the latest load");
+            out.printf(
+                    Locale.ROOT,
+                    "  %6s  %8s  %s%n",
+                    "slot",
+                    "sessions",
+                    slotLoad == null ? "" : "share of the latest load");
             for (int slot = 0; slot < p.slots(); slot++) {
-                out.printf(Locale.ROOT, "  %6d  %8d  %s%n", slot, p.residentSessions(slot),
-                        slotLoad == null || total <= 0 ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * slotLoad[slot] / total));
+                out.printf(
+                        Locale.ROOT,
+                        "  %6d  %8d  %s%n",
+                        slot,
+                        p.residentSessions(slot),
+                        slotLoad == null || total <= 0
+                                ? ""
+                                : String.format(Locale.ROOT, "%.1f%%", 100 * slotLoad[slot] / total));
             }
         }
     }
@@ -52,17 +78,35 @@ final class PlanReport {
             return;
         }
         LoadSummary l = latest.get();
-        out.printf(Locale.ROOT, "latest load: window %s-%s UTC, plan %d in force, %d of %d slots reported%n",
-                TIME.format(Instant.ofEpochMilli(l.windowStart())), TIME.format(Instant.ofEpochMilli(l.windowEnd())),
-                l.planVersion(), l.expertSlotsReporting(), slots);
+        out.printf(
+                Locale.ROOT,
+                "latest load: window %s-%s UTC, plan %d in force, %d of %d slots reported%n",
+                TIME.format(Instant.ofEpochMilli(l.windowStart())),
+                TIME.format(Instant.ofEpochMilli(l.windowEnd())),
+                l.planVersion(),
+                l.expertSlotsReporting(),
+                slots);
         for (int s = 0; s < l.stages(); s++) {
             long[] routed = l.demand(s);
             long[] served = l.served(s);
             long[] nanos = l.serviceNanos(s);
-            out.printf(Locale.ROOT, "stage %d:%n  %6s  %8s  %8s  %10s  %10s%n", s, "expert", "routed", "served",
-                    "service ms", "us/record");
+            out.printf(
+                    Locale.ROOT,
+                    "stage %d:%n  %6s  %8s  %8s  %10s  %10s%n",
+                    s,
+                    "expert",
+                    "routed",
+                    "served",
+                    "service ms",
+                    "us/record");
             for (int e = 0; e < routed.length; e++) {
-                out.printf(Locale.ROOT, "  %6d  %8d  %8d  %10.1f  %10s%n", e, routed[e], served[e], nanos[e] / 1e6,
+                out.printf(
+                        Locale.ROOT,
+                        "  %6d  %8d  %8d  %10.1f  %10s%n",
+                        e,
+                        routed[e],
+                        served[e],
+                        nanos[e] / 1e6,
                         served[e] > 0 ? String.format(Locale.ROOT, "%.1f", nanos[e] / 1e3 / served[e]) : "-");
             }
             long[] perSlot = l.slotServiceNanos(s, slots);
@@ -71,7 +115,9 @@ final class PlanReport {
                 sb.append(String.format(Locale.ROOT, "  %d: %.1f", i, perSlot[i] / 1e6));
             }
             out.printf(Locale.ROOT, "  service ms per slot:%s%n", sb);
-            out.printf(Locale.ROOT, "  observed imbalance %.3f (max / mean slot service time)%n",
+            out.printf(
+                    Locale.ROOT,
+                    "  observed imbalance %.3f (max / mean slot service time)%n",
                     LoadSummary.imbalance(perSlot));
         }
     }

@@ -26,16 +26,23 @@ final class PlanShowCommand implements Callable<Integer> {
     /** Load records read from the end of each partition of the load topic. */
     static final int LOAD_TAIL = 500;
 
-    @Mixin ControlTopicOptions topics;
-    @Spec CommandSpec spec;
+    @Mixin
+    ControlTopicOptions topics;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Optional<PlanVersion> plan = ControlTopics.latestPlan(topics.clientProperties(), topics.topic, topics.timeout());
+        Optional<PlanVersion> plan =
+                ControlTopics.latestPlan(topics.clientProperties(), topics.topic, topics.timeout());
         var loads = ControlTopics.readLoads(topics.clientProperties(), topics.loadTopic, LOAD_TAIL, topics.timeout());
-        int slots = plan.map(p -> p.stage(0).slots()).orElseGet(() -> LoadSummary.windows(loads).stream()
-                .mapToInt(LoadSummary::expertSlotsReporting).max().orElse(0));
+        int slots = plan.map(p -> p.stage(0).slots())
+                .orElseGet(() -> LoadSummary.windows(loads).stream()
+                        .mapToInt(LoadSummary::expertSlotsReporting)
+                        .max()
+                        .orElse(0));
         Optional<LoadSummary> latest = LoadSummary.latestComplete(loads, Math.max(1, slots));
         if (plan.isPresent()) {
             PlanReport.plan(out, plan.get(), latest);

@@ -30,24 +30,32 @@ final class PlanUnpinCommand implements Callable<Integer> {
     @Option(names = "--expert", description = "The one expert to unpin (with --stage; default: every expert).")
     Integer expert;
 
-    @Mixin ControlTopicOptions topics;
-    @Spec CommandSpec spec;
+    @Mixin
+    ControlTopicOptions topics;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         var client = topics.clientProperties();
         PlanVersion current = ControlTopics.latestPlan(client, topics.topic, topics.timeout())
-                .orElseThrow(() -> new IllegalStateException("There is no plan on " + topics.topic
-                        + ", so nothing is pinned."));
+                .orElseThrow(() ->
+                        new IllegalStateException("There is no plan on " + topics.topic + ", so nothing is pinned."));
         var loads = ControlTopics.readLoads(client, topics.loadTopic, PlanShowCommand.LOAD_TAIL, topics.timeout());
-        Optional<LoadSummary> latest = LoadSummary.latestComplete(loads, current.stage(0).slots());
+        Optional<LoadSummary> latest =
+                LoadSummary.latestComplete(loads, current.stage(0).slots());
         Optional<Integer> oneStage = Optional.ofNullable(stage);
         Optional<Integer> oneExpert = Optional.ofNullable(expert);
         if (oneStage.isEmpty() && oneExpert.isPresent()) {
             oneStage = Optional.of(0);
         }
-        PlanVersion unpinned = ManualPlans.unpin(current, oneStage, oneExpert, System.currentTimeMillis(),
+        PlanVersion unpinned = ManualPlans.unpin(
+                current,
+                oneStage,
+                oneExpert,
+                System.currentTimeMillis(),
                 latest.map(l -> PlanPinCommand.stageLoads(l, current.stageCount())));
         ControlTopics.publish(client, topics.topic, unpinned, topics.timeout());
         out.printf("published plan %d to %s%n", unpinned.version(), topics.topic);

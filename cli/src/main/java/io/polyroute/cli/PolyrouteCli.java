@@ -11,12 +11,23 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Serve mixture-of-experts models over Kafka streams with Apache Flink.",
-        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, RunCommand.class, MonitorCommand.class,
-            BundleCommand.class, ScoreCommand.class, PlanCommand.class},
-        footer = {"", "Benchmarks: ./polyroute bench compare|scaling|skew (the polyroute-bench jar; ./polyroute bench --help)."})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            DemoCommand.class,
+            RunCommand.class,
+            MonitorCommand.class,
+            BundleCommand.class,
+            ScoreCommand.class,
+            PlanCommand.class
+        },
+        footer = {
+            "",
+            "Benchmarks: ./polyroute bench compare|scaling|skew (the polyroute-bench jar; ./polyroute bench --help)."
+        })
 public final class PolyrouteCli implements Runnable {
 
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
@@ -31,7 +42,10 @@ public final class PolyrouteCli implements Runnable {
         // default of 80 breaks them mid-sentence.
         cl.setUsageHelpWidth(110);
         cl.setExecutionExceptionHandler(PolyrouteCli::handleFailure);
-        cl.getSubcommands().get("run").getCommandSpec().usageMessage()
+        cl.getSubcommands()
+                .get("run")
+                .getCommandSpec()
+                .usageMessage()
                 .footer(io.polyroute.job.config.OptionsRegistry.helpText());
         return cl;
     }
@@ -41,7 +55,8 @@ public final class PolyrouteCli implements Runnable {
      * fix; anything else prints its stack trace too.
      */
     private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
-        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+        if (e instanceof IllegalArgumentException
+                || e instanceof IllegalStateException
                 || e instanceof io.polyroute.runtime.bundle.BundleValidationException
                 || e instanceof io.polyroute.job.config.ConfigException
                 || e instanceof io.polyroute.kafka.MissingTopicException) {

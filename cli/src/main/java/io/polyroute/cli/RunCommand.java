@@ -27,13 +27,22 @@ import picocli.CommandLine.Option;
         },
         footerHeading = "%nJob options (keys of the YAML job file, or --set key=value):%n")
 final class RunCommand implements Callable<Integer> {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML job file.")
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description = "YAML job file.")
     Path config;
 
-    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Override one option (repeatable).")
+    @Option(
+            names = {"-s", "--set"},
+            paramLabel = "KEY=VALUE",
+            description = "Override one option (repeatable).")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--jobmanager", paramLabel = "HOST:PORT", description = "Submit to this Flink cluster's REST endpoint.")
+    @Option(
+            names = "--jobmanager",
+            paramLabel = "HOST:PORT",
+            description = "Submit to this Flink cluster's REST endpoint.")
     String jobManager;
 
     @Option(names = "--detached", description = "Return after submission instead of waiting for the job to end.")
@@ -44,8 +53,8 @@ final class RunCommand implements Callable<Integer> {
         JobConfig cfg = JobConfigLoader.load(config, sets);
         ModelBundle bundle = JobLauncher.loadBundle(cfg);
         JobLauncher.ensureTopics(cfg);
-        System.out.println("polyroute: starting job '" + cfg.get(JobOptions.NAME) + "' with bundle " + bundle
-                + " in " + cfg.get(JobOptions.MODE).name().toLowerCase().replace('_', '-') + " mode");
+        System.out.println("polyroute: starting job '" + cfg.get(JobOptions.NAME) + "' with bundle " + bundle + " in "
+                + cfg.get(JobOptions.MODE).name().toLowerCase().replace('_', '-') + " mode");
         System.out.println("polyroute: configuration " + cfg.redacted());
         StreamExecutionEnvironment env = JobLauncher.environment(cfg, jobManager);
         JobClient client = JobLauncher.start(env, cfg, bundle);

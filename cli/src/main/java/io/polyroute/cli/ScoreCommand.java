@@ -32,14 +32,20 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "Bundle folder.")
     Path bundleDir;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE.jsonl|random:N",
+    @Option(
+            names = "--input",
+            required = true,
+            paramLabel = "FILE.jsonl|random:N",
             description = "JSON lines with event_id, features (and task), or random:N standard-normal records.")
     String input;
 
     @Option(names = "--check-reference", description = "Compare with the bundle's reference.onnx instead of printing.")
     boolean checkReference;
 
-    @Option(names = "--batch", defaultValue = "256", description = "Records per evaluator batch (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            defaultValue = "256",
+            description = "Records per evaluator batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of random:N input (default: ${DEFAULT-VALUE}).")
@@ -61,7 +67,8 @@ final class ScoreCommand implements Callable<Integer> {
             return 2;
         }
         ScoreInput in = ScoreInput.read(input, bundle, seed);
-        RuntimeOptions options = RuntimeOptions.builder().device(Device.parse(device)).build();
+        RuntimeOptions options =
+                RuntimeOptions.builder().device(Device.parse(device)).build();
         try (MoeEvaluator eval = MoeEvaluator.open(bundle, options);
                 ReferenceModel ref = checkReference ? ReferenceModel.open(bundle, options) : null) {
             return checkReference ? check(bundle, eval, ref, in) : print(bundle, eval, in, System.out);
@@ -113,8 +120,11 @@ final class ScoreCommand implements Callable<Integer> {
                     RoutingDecision dec = ev.routing()[s][r];
                     for (int g = 0; g < dec.groups(); g++) {
                         for (int j = 0; j < dec.k(); j++) {
-                            experts.addObject().put("stage", s).put("group", g)
-                                    .put("expert", dec.expert(g, j)).put("weight", dec.weight(g, j));
+                            experts.addObject()
+                                    .put("stage", s)
+                                    .put("group", g)
+                                    .put("expert", dec.expert(g, j))
+                                    .put("weight", dec.weight(g, j));
                         }
                     }
                 }

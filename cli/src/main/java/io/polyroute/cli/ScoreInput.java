@@ -60,8 +60,8 @@ final class ScoreInput {
             throw new IllegalArgumentException(where + "missing 'features' array");
         }
         if (f.size() != bundle.inputDim()) {
-            throw new IllegalArgumentException(where + "has " + f.size() + " features, bundle "
-                    + bundle.name() + " expects " + bundle.inputDim());
+            throw new IllegalArgumentException(
+                    where + "has " + f.size() + " features, bundle " + bundle.name() + " expects " + bundle.inputDim());
         }
         float[] v = new float[f.size()];
         for (int i = 0; i < v.length; i++) {

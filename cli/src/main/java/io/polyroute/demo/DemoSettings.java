@@ -18,8 +18,18 @@ import java.util.List;
  * @param overrides extra job options, {@code key=value}
  * @param monitorPort HTTP port of the dashboard; 0 picks a free one, -1 disables it
  */
-public record DemoSettings(long durationSeconds, boolean verify, double ratePerSecond, double badShare, String mode,
-        int slots, int parallelism, Path modelsDir, long seed, List<String> overrides, int monitorPort) {
+public record DemoSettings(
+        long durationSeconds,
+        boolean verify,
+        double ratePerSecond,
+        double badShare,
+        String mode,
+        int slots,
+        int parallelism,
+        Path modelsDir,
+        long seed,
+        List<String> overrides,
+        int monitorPort) {
 
     public DemoSettings {
         if (durationSeconds < 0) {

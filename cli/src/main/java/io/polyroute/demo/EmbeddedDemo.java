@@ -1,21 +1,20 @@
 package io.polyroute.demo;
 
-import io.polyroute.job.verify.PredictionCheck;
 import io.polyroute.avro.Prediction;
+import io.polyroute.embedded.EmbeddedKafka;
 import io.polyroute.job.JobLauncher;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.config.JobConfigLoader;
-import io.polyroute.embedded.EmbeddedKafka;
+import io.polyroute.job.verify.PredictionCheck;
+import io.polyroute.kit.factory.FactoryModelKit;
+import io.polyroute.kit.factory.FactorySimulator;
+import io.polyroute.kit.factory.RegimeMix;
 import io.polyroute.monitor.Monitor;
 import io.polyroute.monitor.MonitorSettings;
 import io.polyroute.runtime.bundle.BundleLoader;
 import io.polyroute.runtime.bundle.BundleManifest;
 import io.polyroute.runtime.bundle.BundleValidationException;
 import io.polyroute.runtime.bundle.ModelBundle;
-import io.polyroute.kit.factory.FactoryModelKit;
-import io.polyroute.kit.factory.FactorySimulator;
-import io.polyroute.kit.factory.RegimeMix;
-import io.polyroute.runtime.onnx.RuntimeOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -68,8 +67,8 @@ public final class EmbeddedDemo {
             kafka.createTopic(LOAD, 1);
             kafka.createTopic(PLANS, 1);
             JobConfig config = jobConfig(kafka, bundle);
-            out.println("polyroute demo: broker at " + kafka.bootstrapServers() + "; job "
-                    + settings.mode() + " with " + settings.slots() + " expert slots; bundle " + bundle);
+            out.println("polyroute demo: broker at " + kafka.bootstrapServers() + "; job " + settings.mode() + " with "
+                    + settings.slots() + " expert slots; bundle " + bundle);
             JobClient job = JobLauncher.start(JobLauncher.environment(config, null), config, bundle);
             awaitRunning(job);
             Monitor monitor = startMonitor(config);
@@ -77,19 +76,32 @@ public final class EmbeddedDemo {
                     .seed(settings.seed())
                     .mix(RegimeMix.rotating(System.currentTimeMillis(), 120_000, 0.8))
                     .build();
-            SensorSimulator simulator = new SensorSimulator(kafka.clientProperties(), SENSORS,
-                    settings.ratePerSecond(), settings.badShare(), settings.verify(), settings.seed(), factory);
-            OutputTracker tracker = new OutputTracker(kafka.clientProperties(), PREDICTIONS, DLQ, simulator,
-                    settings.verify());
+            SensorSimulator simulator = new SensorSimulator(
+                    kafka.clientProperties(),
+                    SENSORS,
+                    settings.ratePerSecond(),
+                    settings.badShare(),
+                    settings.verify(),
+                    settings.seed(),
+                    factory);
+            OutputTracker tracker =
+                    new OutputTracker(kafka.clientProperties(), PREDICTIONS, DLQ, simulator, settings.verify());
             Thread simThread = new Thread(simulator, "demo-simulator");
             Thread trackThread = new Thread(tracker, "demo-tracker");
             simThread.setDaemon(true);
             trackThread.setDaemon(true);
             simThread.start();
             trackThread.start();
-            out.printf(Locale.ROOT, "polyroute demo: sending %.0f records/s%s; %s%n", settings.ratePerSecond(),
-                    settings.badShare() > 0 ? String.format(Locale.ROOT, " (%.2f%% deliberately bad)", 100 * settings.badShare()) : "",
-                    settings.durationSeconds() > 0 ? "running for " + settings.durationSeconds() + " s" : "Ctrl-C stops");
+            out.printf(
+                    Locale.ROOT,
+                    "polyroute demo: sending %.0f records/s%s; %s%n",
+                    settings.ratePerSecond(),
+                    settings.badShare() > 0
+                            ? String.format(Locale.ROOT, " (%.2f%% deliberately bad)", 100 * settings.badShare())
+                            : "",
+                    settings.durationSeconds() > 0
+                            ? "running for " + settings.durationSeconds() + " s"
+                            : "Ctrl-C stops");
             report(simulator, tracker);
             simulator.stop();
             simThread.join(10_000);
@@ -110,9 +122,9 @@ public final class EmbeddedDemo {
         if (settings.monitorPort() < 0) {
             return null;
         }
-        Monitor monitor = new Monitor(MonitorSettings.of(config
-                .with("monitor.http.port", Integer.toString(settings.monitorPort()))
-                .with("monitor.application-id", "polyroute-demo-monitor-" + System.currentTimeMillis())))
+        Monitor monitor = new Monitor(MonitorSettings.of(config.with(
+                                "monitor.http.port", Integer.toString(settings.monitorPort()))
+                        .with("monitor.application-id", "polyroute-demo-monitor-" + System.currentTimeMillis())))
                 .start();
         out.println("polyroute demo: dashboard at " + monitor.url());
         return monitor;
@@ -122,7 +134,8 @@ public final class EmbeddedDemo {
         long deadline = System.currentTimeMillis() + 60_000;
         while (job.getJobStatus().get() != org.apache.flink.api.common.JobStatus.RUNNING) {
             if (job.getJobStatus().get().isTerminalState() || System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("The job did not start: status " + job.getJobStatus().get() + ".");
+                throw new IllegalStateException(
+                        "The job did not start: status " + job.getJobStatus().get() + ".");
             }
             Thread.sleep(100);
         }
@@ -135,12 +148,15 @@ public final class EmbeddedDemo {
             try {
                 return BundleLoader.load(dir);
             } catch (BundleValidationException e) {
-                throw new IllegalStateException("The demo bundle in " + dir + " is invalid (" + e.getMessage()
-                        + "). Delete the folder to have it rebuilt.", e);
+                throw new IllegalStateException(
+                        "The demo bundle in " + dir + " is invalid (" + e.getMessage()
+                                + "). Delete the folder to have it rebuilt.",
+                        e);
             }
         }
         out.println("polyroute demo: building the factory-moe bundle in " + dir + " (first use)");
-        return FactoryModelKit.build(dir, FactoryModelKit.DEFAULT_SEED, line -> out.println("  " + line)).bundle();
+        return FactoryModelKit.build(dir, FactoryModelKit.DEFAULT_SEED, line -> out.println("  " + line))
+                .bundle();
     }
 
     private JobConfig jobConfig(EmbeddedKafka kafka, ModelBundle bundle) {
@@ -177,9 +193,19 @@ public final class EmbeddedDemo {
             lastT = now;
             long[] lat = tracker.intervalLatency();
             long elapsed = (now - start) / 1_000_000_000L;
-            out.printf(Locale.ROOT, "[%4ds] in=%,d out=%,d (%,.0f/s) latency p50/p99: sink %d/%d ms, visible %d/%d ms"
+            out.printf(
+                    Locale.ROOT,
+                    "[%4ds] in=%,d out=%,d (%,.0f/s) latency p50/p99: sink %d/%d ms, visible %d/%d ms"
                             + " | slots %s | dead letters %,d%n",
-                    elapsed, sim.sent(), outNow, rate, lat[0], lat[1], lat[2], lat[3], slots(tracker),
+                    elapsed,
+                    sim.sent(),
+                    outNow,
+                    rate,
+                    lat[0],
+                    lat[1],
+                    lat[2],
+                    lat[3],
+                    slots(tracker),
                     tracker.deadLetters());
             if (settings.durationSeconds() > 0 && elapsed >= settings.durationSeconds()) {
                 return;
@@ -189,8 +215,11 @@ public final class EmbeddedDemo {
 
     private static String slots(OutputTracker tracker) {
         StringBuilder sb = new StringBuilder();
-        tracker.perSlot().forEach((slot, n) -> sb.append(sb.length() == 0 ? "" : " ").append(slot).append(':')
-                .append(String.format(Locale.ROOT, "%,d", n)));
+        tracker.perSlot()
+                .forEach((slot, n) -> sb.append(sb.length() == 0 ? "" : " ")
+                        .append(slot)
+                        .append(':')
+                        .append(String.format(Locale.ROOT, "%,d", n)));
         return sb.length() == 0 ? "-" : sb.toString();
     }
 
@@ -223,17 +252,30 @@ public final class EmbeddedDemo {
     private int summary(SensorSimulator sim, OutputTracker tracker, PredictionCheck.Result check) {
         Histogram sink = tracker.totalSinkLatency();
         Histogram visible = tracker.totalVisibleLatency();
-        out.printf(Locale.ROOT, "polyroute demo: dead letters by reason %s; latency p50/p99 event->sink %d/%d ms,"
+        out.printf(
+                Locale.ROOT,
+                "polyroute demo: dead letters by reason %s; latency p50/p99 event->sink %d/%d ms,"
                         + " event->read_committed consumer %d/%d ms%n",
-                tracker.deadLettersByReason(), sink.getValueAtPercentile(50), sink.getValueAtPercentile(99),
-                visible.getValueAtPercentile(50), visible.getValueAtPercentile(99));
+                tracker.deadLettersByReason(),
+                sink.getValueAtPercentile(50),
+                sink.getValueAtPercentile(99),
+                visible.getValueAtPercentile(50),
+                visible.getValueAtPercentile(99));
         long missing = tracker.missing(sim.sent());
         long mismatches = check == null ? 0 : check.mismatches();
         // rebalanced_routing: predictions whose routing balancing changed, checked against a
         // recompute of their recorded routing instead of reference.onnx (and counted in mismatches).
-        out.printf(Locale.ROOT, "records_in=%d predictions=%d dead_letters=%d duplicates=%d missing=%d mismatches=%d"
-                        + " rebalanced_routing=%d%n", sim.sent(), tracker.predictions(), tracker.deadLetters(),
-                tracker.duplicates(), missing, mismatches, check == null ? 0 : check.replayed());
+        out.printf(
+                Locale.ROOT,
+                "records_in=%d predictions=%d dead_letters=%d duplicates=%d missing=%d mismatches=%d"
+                        + " rebalanced_routing=%d%n",
+                sim.sent(),
+                tracker.predictions(),
+                tracker.deadLetters(),
+                tracker.duplicates(),
+                missing,
+                mismatches,
+                check == null ? 0 : check.replayed());
         return tracker.duplicates() == 0 && missing == 0 && mismatches == 0 ? 0 : 1;
     }
 }

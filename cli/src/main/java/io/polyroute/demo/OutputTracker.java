@@ -50,7 +50,11 @@ public final class OutputTracker implements Runnable {
     private final Map<Long, Prediction> outputs = new HashMap<>();
     private volatile boolean running = true;
 
-    public OutputTracker(Properties clientProps, String predictionsTopic, String dlqTopic, SensorSimulator simulator,
+    public OutputTracker(
+            Properties clientProps,
+            String predictionsTopic,
+            String dlqTopic,
+            SensorSimulator simulator,
             boolean keepOutputs) {
         Properties p = new Properties();
         p.putAll(clientProps);
@@ -183,8 +187,12 @@ public final class OutputTracker implements Runnable {
     public synchronized long[] intervalLatency() {
         Histogram s = sinkLatency.getIntervalHistogram();
         Histogram v = visibleLatency.getIntervalHistogram();
-        return new long[] {s.getValueAtPercentile(50), s.getValueAtPercentile(99),
-            v.getValueAtPercentile(50), v.getValueAtPercentile(99)};
+        return new long[] {
+            s.getValueAtPercentile(50),
+            s.getValueAtPercentile(99),
+            v.getValueAtPercentile(50),
+            v.getValueAtPercentile(99)
+        };
     }
 
     public synchronized Histogram totalSinkLatency() {

@@ -40,10 +40,17 @@ public final class SensorSimulator implements Runnable {
     private final List<float[]> features = new ArrayList<>();
     /** Sequence numbers of the deliberately bad records. */
     private final java.util.BitSet bad = new java.util.BitSet();
+
     private volatile boolean running = true;
 
-    public SensorSimulator(Properties clientProps, String topic, double ratePerSecond, double badShare,
-            boolean remember, long seed, FactorySimulator factory) {
+    public SensorSimulator(
+            Properties clientProps,
+            String topic,
+            double ratePerSecond,
+            double badShare,
+            boolean remember,
+            long seed,
+            FactorySimulator factory) {
         Properties p = new Properties();
         p.putAll(clientProps);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -32,7 +32,8 @@ final class ClusterProbe implements AutoCloseable {
     private final String jobName;
     private final String inputTopic;
     private final String group;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final Admin admin;
     private String jobId;
     private String sourceVertex;
@@ -135,11 +136,19 @@ final class ClusterProbe implements AutoCloseable {
         }
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(3, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(java.util.List.of(inputTopic))
-                    .allTopicNames().get(3, TimeUnit.SECONDS).get(inputTopic).partitions().stream()
-                    .collect(Collectors.toMap(p -> new TopicPartition(inputTopic, p.partition()), p -> OffsetSpec.latest()));
-            Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get(3, TimeUnit.SECONDS);
+                    .partitionsToOffsetAndMetadata()
+                    .get(3, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> latest = admin
+                    .describeTopics(java.util.List.of(inputTopic))
+                    .allTopicNames()
+                    .get(3, TimeUnit.SECONDS)
+                    .get(inputTopic)
+                    .partitions()
+                    .stream()
+                    .collect(Collectors.toMap(
+                            p -> new TopicPartition(inputTopic, p.partition()), p -> OffsetSpec.latest()));
+            Map<TopicPartition, ListOffsetsResultInfo> ends =
+                    admin.listOffsets(latest).all().get(3, TimeUnit.SECONDS);
             long lag = 0;
             for (Map.Entry<TopicPartition, ListOffsetsResultInfo> e : ends.entrySet()) {
                 OffsetAndMetadata c = committed.get(e.getKey());
@@ -162,7 +171,9 @@ final class ClusterProbe implements AutoCloseable {
         long newest = -1;
         for (JsonNode j : jobs == null ? JSON.createArrayNode() : jobs.path("jobs")) {
             boolean live = !j.path("state").asText().matches("FINISHED|CANCELED|FAILED");
-            if (j.path("name").asText().equals(jobName) && live && j.path("start-time").asLong() > newest) {
+            if (j.path("name").asText().equals(jobName)
+                    && live
+                    && j.path("start-time").asLong() > newest) {
                 newest = j.path("start-time").asLong();
                 jobId = j.path("jid").asText();
             }
@@ -175,7 +186,10 @@ final class ClusterProbe implements AutoCloseable {
             return null;
         }
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(rest + path)).timeout(TIMEOUT).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(rest + path))
+                            .timeout(TIMEOUT)
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
         } catch (IOException e) {

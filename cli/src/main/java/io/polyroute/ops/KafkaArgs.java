@@ -11,11 +11,16 @@ import picocli.CommandLine.Option;
  * property (for example {@code security.protocol=SSL}), passed to every client it creates.
  */
 final class KafkaArgs {
-    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT,...",
+    @Option(
+            names = "--bootstrap-servers",
+            required = true,
+            paramLabel = "HOST:PORT,...",
             description = "Kafka brokers to connect to.")
     String bootstrapServers;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--kafka-property",
+            paramLabel = "KEY=VALUE",
             description = "A Kafka client property for every client (repeatable), e.g. security.protocol=SSL.")
     List<String> properties = new ArrayList<>();
 

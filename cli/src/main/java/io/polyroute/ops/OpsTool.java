@@ -13,12 +13,20 @@ import picocli.CommandLine.Command;
  *     --bootstrap-servers 127.0.0.1:29111 --topic sensors --records 100000 --dim 16
  * }</pre>
  */
-@Command(name = "polyroute-ops", mixinStandardHelpOptions = true,
+@Command(
+        name = "polyroute-ops",
+        mixinStandardHelpOptions = true,
         description = "Cluster operations for the chaos and overload tests.",
-        subcommands = {CommandLine.HelpCommand.class, TopicsCommand.class, ProduceCommand.class,
-            VerifyCommand.class, SimulateCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            TopicsCommand.class,
+            ProduceCommand.class,
+            VerifyCommand.class,
+            SimulateCommand.class
+        })
 public final class OpsTool implements Runnable {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
@@ -38,5 +46,4 @@ public final class OpsTool implements Runnable {
         });
         System.exit(cl.execute(args));
     }
-
 }

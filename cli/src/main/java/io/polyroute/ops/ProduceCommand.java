@@ -20,10 +20,13 @@ import picocli.CommandLine.Option;
  * {@code produce}: write {@link SyntheticReadings} to a topic, as fast as possible or at a fixed
  * rate, with an idempotent {@code acks=all} producer, and report the rate reached.
  */
-@Command(name = "produce", mixinStandardHelpOptions = true,
+@Command(
+        name = "produce",
+        mixinStandardHelpOptions = true,
         description = "Write deterministic sensor readings <prefix>-<from> .. <prefix>-<from+records-1>.")
 final class ProduceCommand implements Callable<Integer> {
-    @Mixin KafkaArgs kafka;
+    @Mixin
+    KafkaArgs kafka;
 
     @Option(names = "--topic", required = true, description = "Input topic.")
     String topic;
@@ -31,7 +34,10 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--records", required = true, description = "How many readings to write.")
     long records;
 
-    @Option(names = "--from", defaultValue = "0", description = "Index of the first reading (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--from",
+            defaultValue = "0",
+            description = "Index of the first reading (default: ${DEFAULT-VALUE}).")
     long from;
 
     @Option(names = "--prefix", defaultValue = "chaos", description = "Event id prefix (default: ${DEFAULT-VALUE}).")
@@ -40,11 +46,17 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--dim", required = true, description = "Features per reading (the bundle's input dimension).")
     int dim;
 
-    @Option(names = "--seed", defaultValue = "7", description = "Seed of the feature values (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "7",
+            description = "Seed of the feature values (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--rate", defaultValue = "0",
-            description = "Target records per second; 0 writes as fast as the brokers accept (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rate",
+            defaultValue = "0",
+            description =
+                    "Target records per second; 0 writes as fast as the brokers accept (default: ${DEFAULT-VALUE}).")
     double rate;
 
     @Override
@@ -64,8 +76,9 @@ final class ProduceCommand implements Callable<Integer> {
                 }
                 Instant now = Instant.now();
                 SensorReading r = gen.reading(from + i, now);
-                producer.send(new ProducerRecord<>(topic, r.getEventId().getBytes(StandardCharsets.UTF_8),
-                        codec.encode(r)), (md, e) -> {
+                producer.send(
+                        new ProducerRecord<>(topic, r.getEventId().getBytes(StandardCharsets.UTF_8), codec.encode(r)),
+                        (md, e) -> {
                             if (e != null) {
                                 failure.compareAndSet(null, e);
                             }
@@ -73,8 +86,8 @@ final class ProduceCommand implements Callable<Integer> {
                 long t = System.nanoTime();
                 if (t - lastReport > 5_000_000_000L) {
                     lastReport = t;
-                    System.out.printf("produce: %d of %d records (%.0f records/s)%n", i + 1, records,
-                            (i + 1) / ((t - t0) / 1e9));
+                    System.out.printf(
+                            "produce: %d of %d records (%.0f records/s)%n", i + 1, records, (i + 1) / ((t - t0) / 1e9));
                 }
             }
             producer.flush();
@@ -83,8 +96,9 @@ final class ProduceCommand implements Callable<Integer> {
             throw new IllegalStateException("Writing to topic '" + topic + "' failed: " + failure.get(), failure.get());
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("produce: wrote %d records to %s in %.1f s (%.0f records/s)%n", records, topic, seconds,
-                records / Math.max(seconds, 1e-9));
+        System.out.printf(
+                "produce: wrote %d records to %s in %.1f s (%.0f records/s)%n",
+                records, topic, seconds, records / Math.max(seconds, 1e-9));
         return 0;
     }
 

@@ -68,8 +68,13 @@ final class RunObserver implements AutoCloseable {
      * Reads until every expected prediction arrived and {@code alsoDone} holds, then for
      * {@code settle} more; or until {@code timeout}.
      */
-    void follow(PredictionTally tally, AvroCodec<Prediction> codec, Supplier<Sample> sampler, Duration settle,
-            Duration timeout, BooleanSupplier alsoDone) {
+    void follow(
+            PredictionTally tally,
+            AvroCodec<Prediction> codec,
+            Supplier<Sample> sampler,
+            Duration settle,
+            Duration timeout,
+            BooleanSupplier alsoDone) {
         long start = System.currentTimeMillis();
         long nextSample = 0;
         long nextReport = start + REPORT_EVERY_MS;
@@ -94,9 +99,16 @@ final class RunObserver implements AutoCloseable {
                 writeProgress(tally, s);
                 if (now >= nextReport) {
                     nextReport = now + REPORT_EVERY_MS;
-                    System.out.printf(Locale.ROOT, "verify: +%ds committed=%d distinct=%d/%d restarts=%d lag=%d%s%n",
-                            (now - start) / 1000, tally.total(), tally.distinct(), tally.expected(), s.restarts(),
-                            s.lag(), s.heapUsed() < 0 ? "" : " heap_mb=" + (s.heapUsed() >> 20));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "verify: +%ds committed=%d distinct=%d/%d restarts=%d lag=%d%s%n",
+                            (now - start) / 1000,
+                            tally.total(),
+                            tally.distinct(),
+                            tally.expected(),
+                            s.restarts(),
+                            s.lag(),
+                            s.heapUsed() < 0 ? "" : " heap_mb=" + (s.heapUsed() >> 20));
                 }
                 boolean done = tally.distinct() == tally.expected() && alsoDone.getAsBoolean();
                 doneAt = done ? (doneAt < 0 ? now : doneAt) : -1;
@@ -168,7 +180,9 @@ final class RunObserver implements AutoCloseable {
         while (System.currentTimeMillis() < deadline) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
             if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+                return infos.stream()
+                        .map(i -> new TopicPartition(topic, i.partition()))
+                        .toList();
             }
         }
         throw new IllegalStateException("Topic '" + topic + "' did not appear within 60 s.");

@@ -14,10 +14,13 @@ import picocli.CommandLine.Option;
  * deployments where Kafka, the job and the monitor run separately (Docker Compose, Kubernetes).
  * Runs until stopped, or for {@code --duration} seconds.
  */
-@Command(name = "simulate", mixinStandardHelpOptions = true,
+@Command(
+        name = "simulate",
+        mixinStandardHelpOptions = true,
         description = "Send factory sensor readings (the factory-moe bundle's input) to a topic at a fixed rate.")
 final class SimulateCommand implements Callable<Integer> {
-    @Mixin KafkaArgs kafka;
+    @Mixin
+    KafkaArgs kafka;
 
     @Option(names = "--topic", defaultValue = "sensors", description = "Input topic (default: ${DEFAULT-VALUE}).")
     String topic;
@@ -25,14 +28,20 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "200", description = "Records per second (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--bad-share", defaultValue = "0.001",
-            description = "Share of deliberately bad records, which the job sends to the DLQ (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--bad-share",
+            defaultValue = "0.001",
+            description =
+                    "Share of deliberately bad records, which the job sends to the DLQ (default: ${DEFAULT-VALUE}).")
     double badShare;
 
     @Option(names = "--seed", defaultValue = "7", description = "Simulator seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--duration", defaultValue = "0", description = "Seconds to run; 0 runs until stopped (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--duration",
+            defaultValue = "0",
+            description = "Seconds to run; 0 runs until stopped (default: ${DEFAULT-VALUE}).")
     long duration;
 
     @Override
@@ -44,8 +53,8 @@ final class SimulateCommand implements Callable<Integer> {
                 .seed(seed)
                 .mix(RegimeMix.rotating(System.currentTimeMillis(), 120_000, 0.8))
                 .build();
-        SensorSimulator simulator = new SensorSimulator(kafka.clientProperties(), topic, rate, badShare, false, seed,
-                factory);
+        SensorSimulator simulator =
+                new SensorSimulator(kafka.clientProperties(), topic, rate, badShare, false, seed, factory);
         Thread thread = new Thread(simulator, "simulator");
         thread.start();
         Runtime.getRuntime().addShutdownHook(new Thread(simulator::stop));
@@ -53,8 +62,8 @@ final class SimulateCommand implements Callable<Integer> {
         long start = System.currentTimeMillis();
         while (thread.isAlive() && (duration == 0 || System.currentTimeMillis() - start < duration * 1000)) {
             thread.join(10_000);
-            System.out.printf(Locale.ROOT, "simulate: %d sent (%d deliberately bad)%n", simulator.sent(),
-                    simulator.sentBad());
+            System.out.printf(
+                    Locale.ROOT, "simulate: %d sent (%d deliberately bad)%n", simulator.sent(), simulator.sentBad());
         }
         simulator.stop();
         thread.join(10_000);

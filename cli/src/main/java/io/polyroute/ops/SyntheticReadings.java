@@ -31,7 +31,8 @@ public final class SyntheticReadings {
      */
     public SyntheticReadings(String prefix, int dim, long seed) {
         if (prefix == null || prefix.isBlank() || prefix.contains(" ")) {
-            throw new IllegalArgumentException("The event id prefix must be a non-blank word, but is '" + prefix + "'.");
+            throw new IllegalArgumentException(
+                    "The event id prefix must be a non-blank word, but is '" + prefix + "'.");
         }
         if (dim < 1) {
             throw new IllegalArgumentException("The feature dimension must be at least 1, but is " + dim + ".");
@@ -52,7 +53,9 @@ public final class SyntheticReadings {
 
     /** The index encoded in {@code eventId}, or -1 when the id does not belong to this run. */
     public long index(String eventId) {
-        if (eventId == null || !eventId.startsWith(prefix) || eventId.length() <= prefix.length() + 1
+        if (eventId == null
+                || !eventId.startsWith(prefix)
+                || eventId.length() <= prefix.length() + 1
                 || eventId.charAt(prefix.length()) != '-') {
             return -1;
         }

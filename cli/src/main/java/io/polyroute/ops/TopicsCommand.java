@@ -14,19 +14,29 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code topics}: create replicated topics unless they exist. */
-@Command(name = "topics", mixinStandardHelpOptions = true,
+@Command(
+        name = "topics",
+        mixinStandardHelpOptions = true,
         description = "Create the named topics (replicated, with min.insync.replicas) unless they exist.")
 final class TopicsCommand implements Callable<Integer> {
-    @Mixin KafkaArgs kafka;
+    @Mixin
+    KafkaArgs kafka;
 
-    @Option(names = "--partitions", defaultValue = "4", description = "Partitions per topic (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--partitions",
+            defaultValue = "4",
+            description = "Partitions per topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--replication-factor", defaultValue = "3",
+    @Option(
+            names = "--replication-factor",
+            defaultValue = "3",
             description = "Replicas per partition (default: ${DEFAULT-VALUE}).")
     short replicationFactor;
 
-    @Option(names = "--min-insync-replicas", defaultValue = "2",
+    @Option(
+            names = "--min-insync-replicas",
+            defaultValue = "2",
             description = "min.insync.replicas of each topic (default: ${DEFAULT-VALUE}).")
     int minInsync;
 

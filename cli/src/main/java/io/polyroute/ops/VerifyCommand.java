@@ -23,7 +23,10 @@ import picocli.CommandLine.Option;
  * mismatched predictions and the recovery time of every kill the scripts recorded. Its last line
  * is the verdict, and the exit code is 0 only when the verdict is clean.
  */
-@Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Follow the committed predictions of a run and check them. Last line (chaos):",
             "  records=<n> lost=<n> duplicated=<n> mismatched=<n> max_recovery_s=<x>",
@@ -31,9 +34,13 @@ import picocli.CommandLine.Option;
             "  records=<n> lost=<n> duplicated=<n> peak_heap_mb=<x> heap_max_mb=<x> max_lag=<n> drain_s=<x> restarts=<n> oom=<n>"
         })
 final class VerifyCommand implements Callable<Integer> {
-    enum Summary { CHAOS, BURST }
+    enum Summary {
+        CHAOS,
+        BURST
+    }
 
-    @Mixin KafkaArgs kafka;
+    @Mixin
+    KafkaArgs kafka;
 
     @Option(names = "--predictions", required = true, description = "Predictions topic.")
     String predictions;
@@ -59,7 +66,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--dim", required = true, description = "Features per reading.")
     int dim;
 
-    @Option(names = "--seed", defaultValue = "7", description = "Seed the readings were produced with (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "7",
+            description = "Seed the readings were produced with (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--bundle", description = "Bundle folder: compare every prediction with the in-process evaluator.")
@@ -68,21 +78,33 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--events", description = "File the scripts append '<epoch-ms> kill <what>' lines to.")
     Path events;
 
-    @Option(names = "--progress", description = "File rewritten every sample with '<distinct> <total> <restarts> <lag>'.")
+    @Option(
+            names = "--progress",
+            description = "File rewritten every sample with '<distinct> <total> <restarts> <lag>'.")
     Path progress;
 
     @Option(names = "--log-dir", description = "Folder of the cluster's logs, searched for OutOfMemoryError.")
     Path logDir;
 
-    @Option(names = "--settle", defaultValue = "10s", description = "Keep reading this long after the last expected "
-            + "prediction, to catch late duplicates (default: ${DEFAULT-VALUE}).", converter = DurationConverter.class)
+    @Option(
+            names = "--settle",
+            defaultValue = "10s",
+            description = "Keep reading this long after the last expected "
+                    + "prediction, to catch late duplicates (default: ${DEFAULT-VALUE}).",
+            converter = DurationConverter.class)
     Duration settle;
 
-    @Option(names = "--timeout", defaultValue = "30m", description = "Give up after this long (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--timeout",
+            defaultValue = "30m",
+            description = "Give up after this long (default: ${DEFAULT-VALUE}).",
             converter = DurationConverter.class)
     Duration timeout;
 
-    @Option(names = "--summary", defaultValue = "chaos", description = "Verdict line: chaos or burst (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--summary",
+            defaultValue = "chaos",
+            description = "Verdict line: chaos or burst (default: ${DEFAULT-VALUE}).")
     Summary summary;
 
     @Override
@@ -96,18 +118,38 @@ final class VerifyCommand implements Callable<Integer> {
         boolean burst = summary == Summary.BURST;
         try (observer;
                 ClusterProbe probe = new ClusterProbe(rest, jobName, kafka.clientProperties(), input, jobName)) {
-            observer.follow(tally, codec, () -> sample(probe, tally, burst, samples), settle, timeout,
-                    () -> !burst || (!samples.isEmpty() && samples.get(samples.size() - 1).lag() == 0));
+            observer.follow(
+                    tally,
+                    codec,
+                    () -> sample(probe, tally, burst, samples),
+                    settle,
+                    timeout,
+                    () -> !burst
+                            || (!samples.isEmpty()
+                                    && samples.get(samples.size() - 1).lag() == 0));
             long heapMax = burst ? probe.taskManagerHeapMax() : -1;
-            System.out.printf(Locale.ROOT, "verify: read %d committed predictions (%d distinct of %d expected, %d foreign), "
-                    + "%d dead letters%n", tally.total(), tally.distinct(), records, tally.foreign(), observer.deadLetters());
-            return burst ? burstVerdict(tally, samples, observer, heapMax) : chaosVerdict(tally, model, samples, observer);
+            System.out.printf(
+                    Locale.ROOT,
+                    "verify: read %d committed predictions (%d distinct of %d expected, %d foreign), "
+                            + "%d dead letters%n",
+                    tally.total(),
+                    tally.distinct(),
+                    records,
+                    tally.foreign(),
+                    observer.deadLetters());
+            return burst
+                    ? burstVerdict(tally, samples, observer, heapMax)
+                    : chaosVerdict(tally, model, samples, observer);
         }
     }
 
     private Sample sample(ClusterProbe probe, PredictionTally tally, boolean burst, List<Sample> samples) {
-        Sample s = new Sample(System.currentTimeMillis(), tally.total(), probe.restarts(),
-                burst ? probe.maxTaskManagerHeapUsed() : -1, input == null ? -1 : probe.lag());
+        Sample s = new Sample(
+                System.currentTimeMillis(),
+                tally.total(),
+                probe.restarts(),
+                burst ? probe.maxTaskManagerHeapUsed() : -1,
+                input == null ? -1 : probe.lag());
         samples.add(s);
         return s;
     }
@@ -118,24 +160,40 @@ final class VerifyCommand implements Callable<Integer> {
             try (MoeEvaluator evaluator = MoeEvaluator.open(model, RuntimeOptions.cpu())) {
                 PredictionTally.Comparison c = tally.compare(evaluator, 1024);
                 mismatched = c.mismatched();
-                System.out.printf(Locale.ROOT, "verify: values against an uninterrupted in-process run: max relative "
-                        + "error %.2e (tolerance 1e-5), %d of %d bit-identical; rebalanced_routing=%d (flagged by "
-                        + "routing balancing, checked by replaying their recorded routing)%n", c.maxRelativeError(),
-                        c.bitExact(), tally.distinct(), c.rebalanced());
+                System.out.printf(
+                        Locale.ROOT,
+                        "verify: values against an uninterrupted in-process run: max relative "
+                                + "error %.2e (tolerance 1e-5), %d of %d bit-identical; rebalanced_routing=%d (flagged by "
+                                + "routing balancing, checked by replaying their recorded routing)%n",
+                        c.maxRelativeError(),
+                        c.bitExact(),
+                        tally.distinct(),
+                        c.rebalanced());
             }
         }
         double maxRecovery = 0;
         List<RecoveryTimes.Recovery> recoveries = RecoveryTimes.compute(samples, observer.kills());
         for (int i = 0; i < recoveries.size(); i++) {
             RecoveryTimes.Recovery r = recoveries.get(i);
-            System.out.printf(Locale.ROOT, "recovery: kill %d (%s): %s, committed output moving again after %s%n", i + 1,
-                    r.kill().what(), r.restartedMillis() < 0 ? "no job restart"
+            System.out.printf(
+                    Locale.ROOT,
+                    "recovery: kill %d (%s): %s, committed output moving again after %s%n",
+                    i + 1,
+                    r.kill().what(),
+                    r.restartedMillis() < 0
+                            ? "no job restart"
                             : String.format(Locale.ROOT, "job restarted after %.1f s", r.restartSeconds()),
                     r.recovered() ? String.format(Locale.ROOT, "%.1f s", r.seconds()) : "never");
             maxRecovery = Math.max(maxRecovery, r.recovered() ? r.seconds() : Double.POSITIVE_INFINITY);
         }
-        System.out.printf(Locale.ROOT, "records=%d lost=%d duplicated=%d mismatched=%d max_recovery_s=%.1f%n",
-                records, tally.lost(), tally.duplicated(), mismatched, maxRecovery);
+        System.out.printf(
+                Locale.ROOT,
+                "records=%d lost=%d duplicated=%d mismatched=%d max_recovery_s=%.1f%n",
+                records,
+                tally.lost(),
+                tally.duplicated(),
+                mismatched,
+                maxRecovery);
         return tally.lost() == 0 && tally.duplicated() == 0 && mismatched == 0 ? 0 : 1;
     }
 
@@ -152,9 +210,19 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         long oom = logDir == null ? 0 : LogSearch.count(logDir, "java.lang.OutOfMemoryError");
-        System.out.printf(Locale.ROOT, "records=%d lost=%d duplicated=%d peak_heap_mb=%d heap_max_mb=%d max_lag=%d "
-                        + "drain_s=%.1f restarts=%d oom=%d%n", records, tally.lost(), tally.duplicated(), peakHeap >> 20,
-                heapMax >> 20, maxLag, drain, restarts, oom);
+        System.out.printf(
+                Locale.ROOT,
+                "records=%d lost=%d duplicated=%d peak_heap_mb=%d heap_max_mb=%d max_lag=%d "
+                        + "drain_s=%.1f restarts=%d oom=%d%n",
+                records,
+                tally.lost(),
+                tally.duplicated(),
+                peakHeap >> 20,
+                heapMax >> 20,
+                maxLag,
+                drain,
+                restarts,
+                oom);
         boolean ok = tally.lost() == 0 && tally.duplicated() == 0 && oom == 0 && !Double.isNaN(drain);
         return ok ? 0 : 1;
     }

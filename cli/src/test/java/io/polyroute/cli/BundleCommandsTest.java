@@ -21,14 +21,16 @@ import picocli.CommandLine;
 /** The bundle commands end to end: build, validate, inspect, score --check-reference, tampering. */
 @Timeout(120)
 class BundleCommandsTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     record Result(int code, String out, String err) {}
 
     static Stream<Arguments> builds() {
         return Stream.of(
                 Arguments.of("weighted_sum", List.of("--combine", "weighted_sum")),
-                Arguments.of("tensorpoly_rank", List.of("--combine", "tensorpoly_rank", "--order", "3", "--leaf-dim", "3")),
+                Arguments.of(
+                        "tensorpoly_rank", List.of("--combine", "tensorpoly_rank", "--order", "3", "--leaf-dim", "3")),
                 Arguments.of("tensorpoly_order", List.of("--combine", "tensorpoly_order", "--order", "2")),
                 Arguments.of("deep", List.of("--combine", "weighted_sum", "--stages", "3", "--encoder", "8")),
                 Arguments.of("inherit", List.of("--stages", "2", "--inherit-routing", "--shared-expert")));
@@ -38,8 +40,22 @@ class BundleCommandsTest {
     @MethodSource("builds")
     void shouldBuildABundleThatPassesTheReferenceCheck(String name, List<String> extra) {
         Path out = dir.resolve(name);
-        List<String> args = new ArrayList<>(List.of("bundle", "build", "--synthetic", "--experts", "6", "--top-k", "2",
-                "--input-dim", "12", "--hidden", "24", "--seed", "5", "--out", out.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "bundle",
+                "build",
+                "--synthetic",
+                "--experts",
+                "6",
+                "--top-k",
+                "2",
+                "--input-dim",
+                "12",
+                "--hidden",
+                "24",
+                "--seed",
+                "5",
+                "--out",
+                out.toString()));
         args.addAll(extra);
         Result build = run(args.toArray(String[]::new));
         assertThat(build.code()).as(build.err()).isZero();
@@ -51,8 +67,20 @@ class BundleCommandsTest {
     @Test
     void shouldRefuseABundleWithOneChangedByteInAnyFileNamingTheFile() throws Exception {
         Path out = dir.resolve("tamper");
-        assertThat(run("bundle", "build", "--synthetic", "--experts", "4", "--input-dim", "8", "--hidden", "8",
-                "--out", out.toString()).code()).isZero();
+        assertThat(run(
+                                "bundle",
+                                "build",
+                                "--synthetic",
+                                "--experts",
+                                "4",
+                                "--input-dim",
+                                "8",
+                                "--hidden",
+                                "8",
+                                "--out",
+                                out.toString())
+                        .code())
+                .isZero();
         List<Path> files;
         try (Stream<Path> s = Files.walk(out.resolve("1"))) {
             files = s.filter(Files::isRegularFile).toList();
@@ -77,17 +105,35 @@ class BundleCommandsTest {
     @Test
     void shouldInspectABundle() {
         Path out = dir.resolve("inspect");
-        run("bundle", "build", "--synthetic", "--experts", "4", "--input-dim", "8", "--hidden", "8", "--out", out.toString());
+        run(
+                "bundle",
+                "build",
+                "--synthetic",
+                "--experts",
+                "4",
+                "--input-dim",
+                "8",
+                "--hidden",
+                "8",
+                "--out",
+                out.toString());
         Result r = run("bundle", "inspect", out.toString());
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("combine weighted_sum, top-2 of 4 experts").contains("parameters").contains("gate.onnx");
+        assertThat(r.out())
+                .contains("combine weighted_sum, top-2 of 4 experts")
+                .contains("parameters")
+                .contains("gate.onnx");
     }
 
     @Test
     void everyCommandAnswersHelp() {
-        for (String[] cmd : List.of(new String[] {"--help"}, new String[] {"demo", "--help"},
-                new String[] {"run", "--help"}, new String[] {"bundle", "build", "--help"},
-                new String[] {"bundle", "validate", "--help"}, new String[] {"bundle", "inspect", "--help"},
+        for (String[] cmd : List.of(
+                new String[] {"--help"},
+                new String[] {"demo", "--help"},
+                new String[] {"run", "--help"},
+                new String[] {"bundle", "build", "--help"},
+                new String[] {"bundle", "validate", "--help"},
+                new String[] {"bundle", "inspect", "--help"},
                 new String[] {"score", "--help"})) {
             Result r = run(cmd);
             assertThat(r.code()).as(String.join(" ", cmd)).isZero();
@@ -98,7 +144,14 @@ class BundleCommandsTest {
 
     @Test
     void shouldExplainAnUnknownCombineMode() {
-        Result r = run("bundle", "build", "--synthetic", "--combine", "mean", "--out", dir.resolve("x").toString());
+        Result r = run(
+                "bundle",
+                "build",
+                "--synthetic",
+                "--combine",
+                "mean",
+                "--out",
+                dir.resolve("x").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--combine 'mean' is unknown");
     }

@@ -26,12 +26,14 @@ class JobJarContentsTest {
         try (ZipFile jar = new ZipFile(jobJar().toFile())) {
             jar.stream().map(ZipEntry::getName).forEach(entries::add);
         }
-        assertThat(entries).contains(
-                "io/polyroute/job/PolyrouteJob.class",
-                "io/polyroute/runtime/eval/MoeEvaluator.class",
-                "io/polyroute/avro/SensorReading.class",
-                "org/apache/flink/connector/kafka/sink/KafkaSink.class");
-        assertThat(entries).noneMatch(e -> e.startsWith("io/polyroute/kit/"))
+        assertThat(entries)
+                .contains(
+                        "io/polyroute/job/PolyrouteJob.class",
+                        "io/polyroute/runtime/eval/MoeEvaluator.class",
+                        "io/polyroute/avro/SensorReading.class",
+                        "org/apache/flink/connector/kafka/sink/KafkaSink.class");
+        assertThat(entries)
+                .noneMatch(e -> e.startsWith("io/polyroute/kit/"))
                 .noneMatch(e -> e.startsWith("io/polyroute/embedded/"))
                 .noneMatch(e -> e.startsWith("io/polyroute/monitor/"))
                 .noneMatch(e -> e.startsWith("io/polyroute/cli/"))
@@ -46,7 +48,9 @@ class JobJarContentsTest {
 
     private static Path jobJar() throws IOException {
         Path target = Path.of("..", "topology", "target");
-        assertThat(target).as("topology/target; build from the root (mvn verify) so the job jar exists").isDirectory();
+        assertThat(target)
+                .as("topology/target; build from the root (mvn verify) so the job jar exists")
+                .isDirectory();
         try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "polyroute-topology-*-job.jar")) {
             for (Path jar : jars) {
                 return jar;

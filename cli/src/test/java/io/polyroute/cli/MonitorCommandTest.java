@@ -18,8 +18,16 @@ class MonitorCommandTest {
     @Test
     void shouldLetTheFlagsWinOverSetOverrides() {
         MonitorCommand command = new MonitorCommand();
-        new CommandLine(command).parseArgs("--bootstrap-servers", "kafka-1:9092", "--port", "9090",
-                "--set", "monitor.http.port=7070", "--set", "monitor.anomaly.threshold=0.8");
+        new CommandLine(command)
+                .parseArgs(
+                        "--bootstrap-servers",
+                        "kafka-1:9092",
+                        "--port",
+                        "9090",
+                        "--set",
+                        "monitor.http.port=7070",
+                        "--set",
+                        "monitor.anomaly.threshold=0.8");
 
         MonitorSettings options = command.options();
 

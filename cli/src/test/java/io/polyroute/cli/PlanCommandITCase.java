@@ -39,8 +39,15 @@ class PlanCommandITCase {
     private BundleCommandsTest.Result plan(String... args) {
         List<String> all = new ArrayList<>(List.of("plan"));
         all.addAll(List.of(args));
-        all.addAll(List.of("--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", plans, "--load-topic", load,
-                "--set", "kafka.properties.client.id=plan-command-test"));
+        all.addAll(List.of(
+                "--bootstrap-servers",
+                KAFKA.bootstrapServers(),
+                "--topic",
+                plans,
+                "--load-topic",
+                load,
+                "--set",
+                "kafka.properties.client.id=plan-command-test"));
         return BundleCommandsTest.run(all.toArray(String[]::new));
     }
 
@@ -56,8 +63,12 @@ class PlanCommandITCase {
             r.add(ExpertReplicas.single(e % 3));
         }
         r.set(0, ExpertReplicas.of(new int[] {0, 1}, new double[] {0.6, 0.4}));
-        PlanVersion p = PlanVersion.builder().version(3).timestampMillis(System.currentTimeMillis())
-                .reason("imbalance 1.80 -> 1.02 (expert 0 hot)").stage(Placement.of(3, r)).predictedImbalance(1.02)
+        PlanVersion p = PlanVersion.builder()
+                .version(3)
+                .timestampMillis(System.currentTimeMillis())
+                .reason("imbalance 1.80 -> 1.02 (expert 0 hot)")
+                .stage(Placement.of(3, r))
+                .predictedImbalance(1.02)
                 .build();
         ControlTopics.publish(KAFKA.clientProperties(), plans, p, READ);
     }
@@ -92,15 +103,18 @@ class PlanCommandITCase {
         publishRebalancerPlan();
         publishLoad();
 
-        BundleCommandsTest.Result pin = plan("pin", "--stage", "0", "--expert", "3", "--slots", "1,2", "--shares",
-                "0.25,0.75");
+        BundleCommandsTest.Result pin =
+                plan("pin", "--stage", "0", "--expert", "3", "--slots", "1,2", "--shares", "0.25,0.75");
         assertThat(pin.code()).as(pin.err()).isZero();
         assertThat(pin.out()).contains("published plan 4 to " + plans).contains("pinned");
         PlanVersion pinned = latest();
         assertThat(pinned.version()).isEqualTo(4);
         assertThat(pinned.pinnedExperts(0)).containsExactly(3);
-        assertThat(pinned.stage(0).replicas(3)).isEqualTo(ExpertReplicas.of(new int[] {1, 2}, new double[] {0.25, 0.75}));
-        assertThat(pinned.stage(0).replicas(0).slots()).as("the rest of the plan is kept").containsExactly(0, 1);
+        assertThat(pinned.stage(0).replicas(3))
+                .isEqualTo(ExpertReplicas.of(new int[] {1, 2}, new double[] {0.25, 0.75}));
+        assertThat(pinned.stage(0).replicas(0).slots())
+                .as("the rest of the plan is kept")
+                .containsExactly(0, 1);
         // Avro 1.12.0 reads array<double> through float (its PrimitivesArrays.DoubleArray): shares keep ~7 digits.
         assertThat(pinned.stage(0).replicas(0).shares()).containsExactly(new double[] {0.6, 0.4}, within(1e-6));
         assertThat(pinned.reason()).startsWith("pinned by hand: stage 0 expert 3 on slots [1, 2]");
@@ -115,7 +129,9 @@ class PlanCommandITCase {
         PlanVersion one = latest();
         assertThat(one.version()).isEqualTo(6);
         assertThat(one.pinnedExperts(0)).containsExactly(5);
-        assertThat(one.stage(0).replicas(3)).as("unpinning moves nothing").isEqualTo(pinned.stage(0).replicas(3));
+        assertThat(one.stage(0).replicas(3))
+                .as("unpinning moves nothing")
+                .isEqualTo(pinned.stage(0).replicas(3));
 
         assertThat(plan("unpin").code()).isZero();
         PlanVersion free = latest();

@@ -2,7 +2,6 @@ package io.polyroute.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.polyroute.cli.PolyrouteCli;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.config.JobConfigLoader;
 import io.polyroute.job.config.Redaction;
@@ -29,15 +28,22 @@ class SecretRedactionTest {
     private static final String SECRET = "s3cr3t-" + UUID.randomUUID();
 
     private static final Map<String, String> SECRETS = Map.of(
-            "kafka.properties.security.protocol", "SASL_SSL",
-            "kafka.properties.sasl.mechanism", "SCRAM-SHA-512",
-            "kafka.properties.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
-                    + "username=\"polyroute\" password=\"" + SECRET + "\";",
-            "kafka.properties.ssl.truststore.password", SECRET,
-            "kafka.properties.ssl.keystore.password", SECRET,
-            "kafka.properties.ssl.key.password", SECRET);
+            "kafka.properties.security.protocol",
+            "SASL_SSL",
+            "kafka.properties.sasl.mechanism",
+            "SCRAM-SHA-512",
+            "kafka.properties.sasl.jaas.config",
+            "org.apache.kafka.common.security.scram.ScramLoginModule required " + "username=\"polyroute\" password=\""
+                    + SECRET + "\";",
+            "kafka.properties.ssl.truststore.password",
+            SECRET,
+            "kafka.properties.ssl.keystore.password",
+            SECRET,
+            "kafka.properties.ssl.key.password",
+            SECRET);
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void shouldMaskEverySecretInConfigurationDumps() {

@@ -32,8 +32,13 @@ class SimulatorSchemaTest {
             for (float v : r.features()) {
                 f.add(v);
             }
-            byte[] bytes = codec.encode(SensorReading.newBuilder().setEventId("e-" + i).setSourceId(r.sourceId())
-                    .setTask(r.task()).setEventTime(Instant.ofEpochMilli(r.eventTimeMillis())).setFeatures(f).build());
+            byte[] bytes = codec.encode(SensorReading.newBuilder()
+                    .setEventId("e-" + i)
+                    .setSourceId(r.sourceId())
+                    .setTask(r.task())
+                    .setEventTime(Instant.ofEpochMilli(r.eventTimeMillis()))
+                    .setFeatures(f)
+                    .build());
             GenericRecord g = reader.read(null, DecoderFactory.get().binaryDecoder(bytes, null));
             assertThat(g.get("event_id").toString()).isEqualTo("e-" + i);
             assertThat(g.get("source_id").toString()).isEqualTo(r.sourceId());

@@ -14,11 +14,16 @@ class RecoveryTimesTest {
     @Test
     void shouldMeasureFromTheKillToTheFirstOutputAfterTheRestart() {
         List<Sample> samples = List.of(
-                at(0, 100, 0), at(500, 200, 0),
+                at(0, 100, 0),
+                at(500, 200, 0),
                 // killed at 600; a commit already in flight still lands, then the job restarts
-                at(1000, 250, 0), at(3000, 250, 1), at(3500, 250, 1), at(6000, 400, 1));
+                at(1000, 250, 0),
+                at(3000, 250, 1),
+                at(3500, 250, 1),
+                at(6000, 400, 1));
 
-        RecoveryTimes.Recovery r = RecoveryTimes.compute(samples, List.of(new RecoveryTimes.Kill(600, "tm"))).get(0);
+        RecoveryTimes.Recovery r = RecoveryTimes.compute(samples, List.of(new RecoveryTimes.Kill(600, "tm")))
+                .get(0);
 
         assertThat(r.restartSeconds()).isEqualTo(2.4);
         assertThat(r.seconds()).isEqualTo(5.4);
@@ -28,7 +33,8 @@ class RecoveryTimesTest {
     void shouldMeasureToTheNextOutputWhenTheJobDidNotRestart() {
         List<Sample> samples = List.of(at(0, 100, 2), at(1000, 100, 2), at(2000, 100, 2), at(4000, 180, 2));
 
-        RecoveryTimes.Recovery r = RecoveryTimes.compute(samples, List.of(new RecoveryTimes.Kill(500, "broker"))).get(0);
+        RecoveryTimes.Recovery r = RecoveryTimes.compute(samples, List.of(new RecoveryTimes.Kill(500, "broker")))
+                .get(0);
 
         assertThat(r.restartedMillis()).isEqualTo(-1);
         assertThat(r.seconds()).isEqualTo(3.5);
@@ -38,7 +44,8 @@ class RecoveryTimesTest {
     void shouldReportAKillAfterWhichOutputNeverMovedAsNotRecovered() {
         List<Sample> samples = List.of(at(0, 100, 0), at(1000, 100, 1), at(2000, 100, 1));
 
-        RecoveryTimes.Recovery r = RecoveryTimes.compute(samples, List.of(new RecoveryTimes.Kill(500, "tm"))).get(0);
+        RecoveryTimes.Recovery r = RecoveryTimes.compute(samples, List.of(new RecoveryTimes.Kill(500, "tm")))
+                .get(0);
 
         assertThat(r.recovered()).isFalse();
         assertThat(r.seconds()).isNaN();
@@ -47,8 +54,7 @@ class RecoveryTimesTest {
     @Test
     void shouldAttributeEachRestartToTheKillBeforeIt() {
         List<Sample> samples = List.of(
-                at(0, 10, 0), at(1000, 10, 1), at(2000, 20, 1),
-                at(3000, 30, 1), at(4000, 30, 2), at(5000, 40, 2));
+                at(0, 10, 0), at(1000, 10, 1), at(2000, 20, 1), at(3000, 30, 1), at(4000, 30, 2), at(5000, 40, 2));
         List<RecoveryTimes.Kill> kills = List.of(new RecoveryTimes.Kill(500, "a"), new RecoveryTimes.Kill(2500, "b"));
 
         List<RecoveryTimes.Recovery> r = RecoveryTimes.compute(samples, kills);

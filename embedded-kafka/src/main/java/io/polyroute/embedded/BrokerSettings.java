@@ -38,7 +38,9 @@ record BrokerSettings(Properties properties, String bootstrapServers, String con
         Properties p = new Properties();
         p.setProperty("node.id", Integer.toString(NODE_ID));
         p.setProperty("process.roles", "broker,controller");
-        p.setProperty("listeners", broker + "://" + HOST + ":" + brokerPort + "," + controller + "://" + HOST + ":" + controllerPort);
+        p.setProperty(
+                "listeners",
+                broker + "://" + HOST + ":" + brokerPort + "," + controller + "://" + HOST + ":" + controllerPort);
         p.setProperty("advertised.listeners", broker + "://" + HOST + ":" + brokerPort);
         p.setProperty("listener.security.protocol.map", broker + ":PLAINTEXT," + controller + ":PLAINTEXT");
         p.setProperty("inter.broker.listener.name", broker);

@@ -152,8 +152,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             awaitListed(admin, name);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(
-                    "Could not create topic '" + name + "' with " + partitions + " partitions on "
-                            + bootstrapServers + ": " + Errors.rootMessage(e),
+                    "Could not create topic '" + name + "' with " + partitions + " partitions on " + bootstrapServers
+                            + ": " + Errors.rootMessage(e),
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -304,7 +304,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     private void awaitListed(Admin admin, String name)
             throws ExecutionException, TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + adminTimeout.toNanos();
-        while (!admin.listTopics().names().get(adminTimeout.toMillis(), TimeUnit.MILLISECONDS).contains(name)) {
+        while (!admin.listTopics()
+                .names()
+                .get(adminTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .contains(name)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("The broker did not list the new topic '" + name + "' within "
                         + adminTimeout.toMillis() + " ms of creating it.");

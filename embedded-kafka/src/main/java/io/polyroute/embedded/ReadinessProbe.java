@@ -41,7 +41,8 @@ final class ReadinessProbe {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for the embedded broker at " + bootstrapServers + ".", e);
+            throw new IllegalStateException(
+                    "Interrupted while waiting for the embedded broker at " + bootstrapServers + ".", e);
         }
         throw new IllegalStateException(
                 "The embedded Kafka broker at " + bootstrapServers + " did not answer describeCluster within "

@@ -39,6 +39,9 @@ final class StorageFormatter {
             throw new IllegalStateException(
                     "Could not format the embedded broker's log directory " + logDir + ": " + e.getMessage(), e);
         }
-        LOG.debug("Formatted {}: {}", logDir, output.toString(StandardCharsets.UTF_8).trim());
+        LOG.debug(
+                "Formatted {}: {}",
+                logDir,
+                output.toString(StandardCharsets.UTF_8).trim());
     }
 }

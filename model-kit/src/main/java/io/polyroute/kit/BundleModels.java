@@ -1,12 +1,12 @@
 package io.polyroute.kit;
 
+import io.polyroute.kit.onnx.StageModels;
 import io.polyroute.runtime.bundle.BundleManifest;
 import io.polyroute.runtime.bundle.CombineMode;
 import io.polyroute.runtime.bundle.GateInput;
 import io.polyroute.runtime.bundle.RoutingMode;
 import io.polyroute.runtime.bundle.StageInput;
 import io.polyroute.runtime.bundle.StageSpec;
-import io.polyroute.kit.onnx.StageModels;
 import java.util.List;
 import java.util.Objects;
 
@@ -37,7 +37,8 @@ public final class BundleModels {
                 inputDims[s] = manifest.input().dim();
             } else {
                 int prev = manifest.stages().get(s - 1).outputDim();
-                inputDims[s] = st.inputMode() == StageInput.CONCAT ? manifest.input().dim() + prev : prev;
+                inputDims[s] =
+                        st.inputMode() == StageInput.CONCAT ? manifest.input().dim() + prev : prev;
             }
             widths[s] = st.encoder() == null ? inputDims[s] : st.encoder().outputDim();
         }
@@ -51,12 +52,13 @@ public final class BundleModels {
     public static BundleModels of(BundleManifest manifest, List<StageModels> models) {
         Objects.requireNonNull(manifest, "manifest");
         Objects.requireNonNull(models, "models");
-        require(manifest.input() != null && manifest.input().dim() != null,
-                "The manifest declares no input.dim.");
+        require(manifest.input() != null && manifest.input().dim() != null, "The manifest declares no input.dim.");
         require(manifest.outputDim() != null, "The manifest declares no output_dim.");
         require(manifest.stages() != null && !manifest.stages().isEmpty(), "The manifest declares no stages.");
-        require(models.size() == manifest.stages().size(), "The manifest declares " + manifest.stages().size()
-                + " stages, but models for " + models.size() + " stages were given.");
+        require(
+                models.size() == manifest.stages().size(),
+                "The manifest declares " + manifest.stages().size() + " stages, but models for " + models.size()
+                        + " stages were given.");
         for (int s = 0; s < models.size(); s++) {
             checkStage(s, manifest.stages().get(s), models.get(s));
         }
@@ -66,35 +68,54 @@ public final class BundleModels {
     private static void checkStage(int s, StageSpec st, StageModels sm) {
         String where = "Stage " + s + " ('" + st.name() + "')";
         require(sm != null, where + " has no models.");
-        require(st.outputDim() != null && st.expertOutputDim() != null && st.topK() != null && st.combine() != null,
+        require(
+                st.outputDim() != null && st.expertOutputDim() != null && st.topK() != null && st.combine() != null,
                 where + " must declare output_dim, expert_output_dim, top_k and combine.");
-        require(CombineMode.parse(st.combine()).isPresent(), where + " has unknown combine '" + st.combine()
-                + "'; expected one of " + CombineMode.allKeys() + ".");
-        require(st.routing() == null || RoutingMode.parse(st.routing()).isPresent(), where
-                + " has unknown routing '" + st.routing() + "'; expected one of " + RoutingMode.allKeys() + ".");
-        require(st.input() == null || StageInput.parse(st.input()).isPresent(), where
-                + " has unknown input '" + st.input() + "'; expected one of " + StageInput.allKeys() + ".");
-        require(st.gateInput() == null || GateInput.parse(st.gateInput()).isPresent(), where
-                + " has unknown gate_input '" + st.gateInput() + "'; expected one of " + GateInput.allKeys() + ".");
-        require(st.experts() != null && sm.experts() != null && st.experts().size() == sm.experts().size(),
-                where + " declares " + st.expertCount() + " experts, but " + (sm.experts() == null ? 0
-                        : sm.experts().size()) + " expert models were given.");
+        require(
+                CombineMode.parse(st.combine()).isPresent(),
+                where + " has unknown combine '" + st.combine() + "'; expected one of " + CombineMode.allKeys() + ".");
+        require(
+                st.routing() == null || RoutingMode.parse(st.routing()).isPresent(),
+                where + " has unknown routing '" + st.routing() + "'; expected one of " + RoutingMode.allKeys() + ".");
+        require(
+                st.input() == null || StageInput.parse(st.input()).isPresent(),
+                where + " has unknown input '" + st.input() + "'; expected one of " + StageInput.allKeys() + ".");
+        require(
+                st.gateInput() == null || GateInput.parse(st.gateInput()).isPresent(),
+                where + " has unknown gate_input '" + st.gateInput() + "'; expected one of " + GateInput.allKeys()
+                        + ".");
+        require(
+                st.experts() != null
+                        && sm.experts() != null
+                        && st.experts().size() == sm.experts().size(),
+                where + " declares " + st.expertCount() + " experts, but "
+                        + (sm.experts() == null ? 0 : sm.experts().size()) + " expert models were given.");
         require(sm.experts().stream().allMatch(Objects::nonNull), where + " has a null expert model.");
-        require((st.encoder() != null) == (sm.encoder() != null), where
-                + (st.encoder() != null ? " declares an encoder, but no encoder model was given."
-                        : " declares no encoder, but an encoder model was given."));
-        require((st.sharedExpert() != null) == (sm.shared() != null), where
-                + (st.sharedExpert() != null ? " declares a shared expert, but no shared expert model was given."
-                        : " declares no shared expert, but a shared expert model was given."));
+        require(
+                (st.encoder() != null) == (sm.encoder() != null),
+                where
+                        + (st.encoder() != null
+                                ? " declares an encoder, but no encoder model was given."
+                                : " declares no encoder, but an encoder model was given."));
+        require(
+                (st.sharedExpert() != null) == (sm.shared() != null),
+                where
+                        + (st.sharedExpert() != null
+                                ? " declares a shared expert, but no shared expert model was given."
+                                : " declares no shared expert, but a shared expert model was given."));
         if (st.encoder() != null) {
             require(st.encoder().outputDim() != null, where + " declares an encoder without output_dim.");
         }
         boolean ownGate = st.routingMode() == RoutingMode.GATE;
-        require(ownGate == (sm.gate() != null), where
-                + (ownGate ? " routes with its own gate, but no gate model was given."
-                        : " inherits its routing, so it takes no gate model, but one was given."));
+        require(
+                ownGate == (sm.gate() != null),
+                where
+                        + (ownGate
+                                ? " routes with its own gate, but no gate model was given."
+                                : " inherits its routing, so it takes no gate model, but one was given."));
         if (st.combineMode().isTensor()) {
-            require(st.order() != null && st.leafDim() != null,
+            require(
+                    st.order() != null && st.leafDim() != null,
                     where + " uses " + st.combine() + " and must declare order and leaf_dim.");
         }
         if (s == 0) {

@@ -1,14 +1,14 @@
 package io.polyroute.kit;
 
+import io.polyroute.kit.onnx.ModelFragment;
+import io.polyroute.kit.onnx.StageModels;
+import io.polyroute.kit.reference.DenseReference;
 import io.polyroute.runtime.bundle.BundleManifest;
 import io.polyroute.runtime.bundle.BundleWriter;
 import io.polyroute.runtime.bundle.ExpertSpec;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.bundle.ModelRef;
 import io.polyroute.runtime.bundle.StageSpec;
-import io.polyroute.kit.onnx.ModelFragment;
-import io.polyroute.kit.onnx.StageModels;
-import io.polyroute.kit.reference.DenseReference;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +32,10 @@ public final class KitBundles {
     private KitBundles() {}
 
     /** {@link #write(Path, BundleManifest, List, boolean, Consumer)} without progress messages. */
-    public static ModelBundle write(Path bundleDir, BundleManifest manifestWithoutChecksums,
-            List<StageModels> models, boolean withReference) throws IOException {
-        return write(bundleDir, manifestWithoutChecksums, models, withReference, message -> { });
+    public static ModelBundle write(
+            Path bundleDir, BundleManifest manifestWithoutChecksums, List<StageModels> models, boolean withReference)
+            throws IOException {
+        return write(bundleDir, manifestWithoutChecksums, models, withReference, message -> {});
     }
 
     /**
@@ -52,9 +53,15 @@ public final class KitBundles {
      * @throws io.polyroute.runtime.bundle.BundleValidationException when the written bundle fails
      *     validation
      */
-    public static ModelBundle write(Path bundleDir, BundleManifest manifestWithoutChecksums,
-            List<StageModels> models, boolean withReference, Consumer<String> progress) throws IOException {
-        if (manifestWithoutChecksums.version() == null || manifestWithoutChecksums.version().isBlank()) {
+    public static ModelBundle write(
+            Path bundleDir,
+            BundleManifest manifestWithoutChecksums,
+            List<StageModels> models,
+            boolean withReference,
+            Consumer<String> progress)
+            throws IOException {
+        if (manifestWithoutChecksums.version() == null
+                || manifestWithoutChecksums.version().isBlank()) {
             throw new IllegalArgumentException("The manifest declares no version; it names the version folder.");
         }
         BundleManifest manifest = withReferenceEntry(manifestWithoutChecksums, withReference);
@@ -65,8 +72,10 @@ public final class KitBundles {
             saveStage(versionDir, bundle, s, progress);
         }
         if (withReference) {
-            progress.accept("Building the dense reference " + manifest.reference().file() + ".");
-            DenseReference.build(manifest, models).save(versionDir.resolve(manifest.reference().file()));
+            progress.accept(
+                    "Building the dense reference " + manifest.reference().file() + ".");
+            DenseReference.build(manifest, models)
+                    .save(versionDir.resolve(manifest.reference().file()));
         }
         progress.accept("Writing " + BundleManifest.FILE_NAME + " and validating the bundle.");
         return BundleWriter.finish(bundleDir, manifest);
@@ -78,39 +87,84 @@ public final class KitBundles {
         StageModels sm = bundle.models(s);
         String stage = st.name();
         if (sm.encoder() != null) {
-            save(versionDir, sm.encoder(), st.encoder().model(), stage + "-encoder", bundle.stageInputDim(s),
-                    st.encoder().outputDim(), ModelRef.DEFAULT_OUTPUT);
+            save(
+                    versionDir,
+                    sm.encoder(),
+                    st.encoder().model(),
+                    stage + "-encoder",
+                    bundle.stageInputDim(s),
+                    st.encoder().outputDim(),
+                    ModelRef.DEFAULT_OUTPUT);
         }
         if (sm.gate() != null) {
-            save(versionDir, sm.gate(), st.gate(), stage + "-gate", bundle.gateInputDim(s),
-                    st.groups() * st.expertCount(), ModelRef.GATE_OUTPUT);
+            save(
+                    versionDir,
+                    sm.gate(),
+                    st.gate(),
+                    stage + "-gate",
+                    bundle.gateInputDim(s),
+                    st.groups() * st.expertCount(),
+                    ModelRef.GATE_OUTPUT);
         }
         int width = bundle.stageWidth(s);
         for (int e = 0; e < st.expertCount(); e++) {
             ExpertSpec spec = st.experts().get(e);
-            save(versionDir, sm.experts().get(e), spec.model(), stage + "-" + spec.id(), width,
-                    st.expertOutputDim(), ModelRef.DEFAULT_OUTPUT);
+            save(
+                    versionDir,
+                    sm.experts().get(e),
+                    spec.model(),
+                    stage + "-" + spec.id(),
+                    width,
+                    st.expertOutputDim(),
+                    ModelRef.DEFAULT_OUTPUT);
             if ((e + 1) % 16 == 0 || e + 1 == st.expertCount()) {
                 progress.accept("Stage " + stage + ": " + (e + 1) + "/" + st.expertCount() + " experts written.");
             }
         }
         if (sm.shared() != null) {
-            save(versionDir, sm.shared(), st.sharedExpert(), stage + "-shared", width, st.outputDim(),
+            save(
+                    versionDir,
+                    sm.shared(),
+                    st.sharedExpert(),
+                    stage + "-shared",
+                    width,
+                    st.outputDim(),
                     ModelRef.DEFAULT_OUTPUT);
         }
     }
 
-    private static void save(Path versionDir, ModelFragment fragment, ModelRef ref, String graphName,
-            int inWidth, int outWidth, String defaultOutput) throws IOException {
-        fragment.save(versionDir.resolve(ref.file()), graphName, inWidth, ref.inputName(), outWidth,
+    private static void save(
+            Path versionDir,
+            ModelFragment fragment,
+            ModelRef ref,
+            String graphName,
+            int inWidth,
+            int outWidth,
+            String defaultOutput)
+            throws IOException {
+        fragment.save(
+                versionDir.resolve(ref.file()),
+                graphName,
+                inWidth,
+                ref.inputName(),
+                outWidth,
                 ref.outputName(defaultOutput));
     }
 
     private static BundleManifest withReferenceEntry(BundleManifest m, boolean withReference) {
-        ModelRef ref = !withReference ? null
-                : m.reference() != null ? m.reference() : ModelRef.of(DEFAULT_REFERENCE_FILE);
-        return new BundleManifest(m.format(), m.name(), m.version(), m.description(), m.input(), m.outputDim(),
-                m.stages(), ref, null, m.quality());
+        ModelRef ref =
+                !withReference ? null : m.reference() != null ? m.reference() : ModelRef.of(DEFAULT_REFERENCE_FILE);
+        return new BundleManifest(
+                m.format(),
+                m.name(),
+                m.version(),
+                m.description(),
+                m.input(),
+                m.outputDim(),
+                m.stages(),
+                ref,
+                null,
+                m.quality());
     }
 
     private static void requireEmpty(Path versionDir) throws IOException {

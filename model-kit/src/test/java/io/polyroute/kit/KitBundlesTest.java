@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.polyroute.kit.onnx.ModelFragment;
+import io.polyroute.kit.onnx.StageModels;
 import io.polyroute.runtime.bundle.BundleManifest;
 import io.polyroute.runtime.bundle.ExpertSpec;
 import io.polyroute.runtime.bundle.InputSpec;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.bundle.ModelRef;
 import io.polyroute.runtime.bundle.StageSpec;
-import io.polyroute.kit.onnx.ModelFragment;
-import io.polyroute.kit.onnx.StageModels;
 import io.polyroute.runtime.onnx.ModelSession;
 import io.polyroute.runtime.onnx.RuntimeOptions;
 import java.io.IOException;
@@ -52,7 +52,10 @@ class KitBundlesTest {
 
     @Test
     void shouldWriteModelsUnderTheNamesTheManifestGives() throws IOException {
-        BundleManifest m = manifest(5, 2, new ModelRef("gate.onnx", "features", "scores"),
+        BundleManifest m = manifest(
+                5,
+                2,
+                new ModelRef("gate.onnx", "features", "scores"),
                 new ModelRef("reference.onnx", "features", "prediction"));
         ModelBundle bundle = KitBundles.write(dir.resolve("named"), m, List.of(stage(new float[5], 5)), true);
         try (ModelSession s = ModelSession.open(bundle.resolve("gate.onnx"), "gate", RuntimeOptions.cpu())) {
@@ -64,8 +67,11 @@ class KitBundlesTest {
 
     @Test
     void shouldLeaveOutTheReferenceWhenNotAsked() throws IOException {
-        ModelBundle bundle = KitBundles.write(dir.resolve("plain"), manifest(5, 2, ModelRef.of("gate.onnx"),
-                ModelRef.of("reference.onnx")), List.of(stage(new float[5], 5)), false);
+        ModelBundle bundle = KitBundles.write(
+                dir.resolve("plain"),
+                manifest(5, 2, ModelRef.of("gate.onnx"), ModelRef.of("reference.onnx")),
+                List.of(stage(new float[5], 5)),
+                false);
         assertThat(bundle.hasReference()).isFalse();
         assertThat(bundle.versionDir().resolve("reference.onnx")).doesNotExist();
     }
@@ -108,10 +114,19 @@ class KitBundlesTest {
         for (int e = 0; e < experts; e++) {
             specs.add(ExpertSpec.of("e" + e, "experts/e" + e + ".onnx"));
         }
-        StageSpec stage = new StageSpec("s0", null, null, null, null, gate, k, "weighted_sum", null, null,
-                experts, experts, specs, null);
-        return new BundleManifest(BundleManifest.FORMAT, "ties", "1", null, new InputSpec(D, null, null), experts,
-                List.of(stage), reference, null, null);
+        StageSpec stage = new StageSpec(
+                "s0", null, null, null, null, gate, k, "weighted_sum", null, null, experts, experts, specs, null);
+        return new BundleManifest(
+                BundleManifest.FORMAT,
+                "ties",
+                "1",
+                null,
+                new InputSpec(D, null, null),
+                experts,
+                List.of(stage),
+                reference,
+                null,
+                null);
     }
 
     private static StageModels stage(float[] logits, int experts) {
@@ -130,7 +145,9 @@ class KitBundlesTest {
 
     /** A model whose output is {@code value} for every record: {@code x · 0 + value}. */
     private static ModelFragment constant(float[] value) {
-        return (g, x) -> g.op("Add", g.op("MatMul", x, g.constant("zeros", new float[D * value.length], D,
-                value.length)), g.constant("value", value, value.length));
+        return (g, x) -> g.op(
+                "Add",
+                g.op("MatMul", x, g.constant("zeros", new float[D * value.length], D, value.length)),
+                g.constant("value", value, value.length));
     }
 }

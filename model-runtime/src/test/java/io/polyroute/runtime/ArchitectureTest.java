@@ -18,21 +18,37 @@ class ArchitectureTest {
 
     @Test
     void modelRuntimeImportsNoFlink() {
-        noClasses().should().dependOnClassesThat().resideInAPackage("org.apache.flink..").check(core);
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.apache.flink..")
+                .check(core);
     }
 
     @Test
     void modelRuntimeImportsNoKafka() {
-        noClasses().should().dependOnClassesThat().resideInAPackage("org.apache.kafka..").check(core);
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.apache.kafka..")
+                .check(core);
     }
 
     @Test
     void modelRuntimeImportsNoModelKit() {
-        noClasses().should().dependOnClassesThat().resideInAPackage("io.polyroute.kit..").check(core);
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.polyroute.kit..")
+                .check(core);
     }
 
     @Test
     void modelRuntimeDoesNotDependOnTheWireContracts() {
-        noClasses().should().dependOnClassesThat().resideInAPackage("io.polyroute.avro..").check(core);
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.polyroute.avro..")
+                .check(core);
     }
 }

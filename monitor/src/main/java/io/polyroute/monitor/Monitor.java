@@ -59,14 +59,16 @@ public final class Monitor implements AutoCloseable {
      */
     public synchronized Monitor start() {
         if (streams != null || closed) {
-            throw new IllegalStateException("A monitor can only be started once. Current state: "
-                    + (closed ? "closed" : "running") + ".");
+            throw new IllegalStateException(
+                    "A monitor can only be started once. Current state: " + (closed ? "closed" : "running") + ".");
         }
         ensureTopics();
         streams = new KafkaStreams(MonitorTopology.build(options), options.streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("The monitor's stream thread failed; the monitor stops aggregating and its page shows the "
-                    + "state ERROR.", e);
+            LOG.error(
+                    "The monitor's stream thread failed; the monitor stops aggregating and its page shows the "
+                            + "state ERROR.",
+                    e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener((now, before) -> {
@@ -79,7 +81,10 @@ public final class Monitor implements AutoCloseable {
             streams.start();
             KafkaStreams running = streams;
             MonitorQueries queries = new MonitorQueries(
-                    StoreAccess.of(running), Clock.systemUTC(), options, () -> running.state().name());
+                    StoreAccess.of(running),
+                    Clock.systemUTC(),
+                    options,
+                    () -> running.state().name());
             server = MonitorServer.start(queries, options);
         } catch (RuntimeException e) {
             close();
@@ -169,7 +174,9 @@ public final class Monitor implements AutoCloseable {
 
     private void ensureTopics() {
         try (Admin admin = Admin.create(options.config().kafkaClientProperties())) {
-            Set<String> created = Topics.ensure(admin, options.config(),
+            Set<String> created = Topics.ensure(
+                    admin,
+                    options.config(),
                     List.of(TopicsOptions.OUTPUT, TopicsOptions.LOAD, TopicsOptions.PLANS, TopicsOptions.DLQ),
                     ADMIN_TIMEOUT);
             if (!created.isEmpty()) {

@@ -1,7 +1,7 @@
 package io.polyroute.monitor;
 
-import io.polyroute.job.config.MonitorOptions;
 import com.sun.net.httpserver.HttpServer;
+import io.polyroute.job.config.MonitorOptions;
 import io.polyroute.monitor.http.ApiHandler;
 import io.polyroute.monitor.http.StaticFiles;
 import io.polyroute.monitor.query.MonitorQueries;
@@ -53,9 +53,11 @@ public final class MonitorServer implements AutoCloseable {
         try {
             server = HttpServer.create(address, 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not bind the monitor's HTTP server to " + options.httpHost() + ":"
-                    + options.httpPort() + " (" + e.getMessage() + "); choose another port with --port or "
-                    + MonitorOptions.HTTP_PORT.key() + ".", e);
+            throw new UncheckedIOException(
+                    "Could not bind the monitor's HTTP server to " + options.httpHost() + ":"
+                            + options.httpPort() + " (" + e.getMessage() + "); choose another port with --port or "
+                            + MonitorOptions.HTTP_PORT.key() + ".",
+                    e);
         }
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
         server.setExecutor(executor);

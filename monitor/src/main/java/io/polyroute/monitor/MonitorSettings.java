@@ -1,22 +1,16 @@
 package io.polyroute.monitor;
 
-import io.polyroute.job.config.MonitorOptions;
-import io.polyroute.job.config.StartFrom;
 import io.polyroute.job.config.ConfigException;
 import io.polyroute.job.config.JobConfig;
-import io.polyroute.job.config.OptionCheck;
-import io.polyroute.job.config.OptionGroup;
+import io.polyroute.job.config.MonitorOptions;
+import io.polyroute.job.config.StartFrom;
 import io.polyroute.job.config.TopicsOptions;
 import io.polyroute.schemas.AvroEncoding;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
-import org.apache.flink.configuration.ReadableConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
@@ -155,7 +149,8 @@ public final class MonitorSettings {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.get(MonitorOptions.THREADS)));
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        props.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class.getName());
         stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir));
         return props;

@@ -60,30 +60,79 @@ public final class MonitorTopology {
         Deserializer<byte[]> keys = Serdes.ByteArray().deserializer();
         Duration retention = options.retention();
 
-        topology.addSource(reset, PREDICTIONS_SOURCE, RecordTimes.prediction(), keys,
-                AvroSerdes.prediction(encoding).deserializer(), options.predictionsTopic());
-        addWindowed(topology, options, "throughput", MonitorStores.THROUGHPUT, PREDICTIONS_SOURCE,
+        topology.addSource(
+                reset,
+                PREDICTIONS_SOURCE,
+                RecordTimes.prediction(),
+                keys,
+                AvroSerdes.prediction(encoding).deserializer(),
+                options.predictionsTopic());
+        addWindowed(
+                topology,
+                options,
+                "throughput",
+                MonitorStores.THROUGHPUT,
+                PREDICTIONS_SOURCE,
                 () -> new ThroughputProcessor(retention));
-        addWindowed(topology, options, "latency", MonitorStores.LATENCY, PREDICTIONS_SOURCE,
+        addWindowed(
+                topology,
+                options,
+                "latency",
+                MonitorStores.LATENCY,
+                PREDICTIONS_SOURCE,
                 () -> new LatencyProcessor(retention));
-        addWindowed(topology, options, "routed-load", MonitorStores.ROUTED_LOAD, PREDICTIONS_SOURCE,
+        addWindowed(
+                topology,
+                options,
+                "routed-load",
+                MonitorStores.ROUTED_LOAD,
+                PREDICTIONS_SOURCE,
                 () -> new RoutedLoadProcessor(retention));
-        addWindowed(topology, options, "sources", MonitorStores.SOURCES, PREDICTIONS_SOURCE,
-                () -> new SourceStatsProcessor(
-                        retention, options.anomalyOutputIndex(), options.anomalyThreshold()));
+        addWindowed(
+                topology,
+                options,
+                "sources",
+                MonitorStores.SOURCES,
+                PREDICTIONS_SOURCE,
+                () -> new SourceStatsProcessor(retention, options.anomalyOutputIndex(), options.anomalyThreshold()));
 
-        topology.addSource(reset, LOAD_SOURCE, RecordTimes.expertLoad(), keys,
-                AvroSerdes.expertLoad(encoding).deserializer(), options.loadTopic());
-        addWindowed(topology, options, "load-reports", MonitorStores.REPORTED_LOAD, LOAD_SOURCE,
+        topology.addSource(
+                reset,
+                LOAD_SOURCE,
+                RecordTimes.expertLoad(),
+                keys,
+                AvroSerdes.expertLoad(encoding).deserializer(),
+                options.loadTopic());
+        addWindowed(
+                topology,
+                options,
+                "load-reports",
+                MonitorStores.REPORTED_LOAD,
+                LOAD_SOURCE,
                 () -> new LoadReportProcessor(retention));
 
-        topology.addSource(reset, DEAD_LETTER_SOURCE, RecordTimes.deadLetter(), keys,
-                AvroSerdes.deadLetter(encoding).deserializer(), options.deadLetterTopic());
-        addWindowed(topology, options, "dead-letters", MonitorStores.DEAD_LETTERS, DEAD_LETTER_SOURCE,
+        topology.addSource(
+                reset,
+                DEAD_LETTER_SOURCE,
+                RecordTimes.deadLetter(),
+                keys,
+                AvroSerdes.deadLetter(encoding).deserializer(),
+                options.deadLetterTopic());
+        addWindowed(
+                topology,
+                options,
+                "dead-letters",
+                MonitorStores.DEAD_LETTERS,
+                DEAD_LETTER_SOURCE,
                 () -> new DeadLetterProcessor(retention));
 
-        topology.addSource(reset, PLANS_SOURCE, RecordTimes.placementPlan(), keys,
-                AvroSerdes.placementPlan(encoding).deserializer(), options.plansTopic());
+        topology.addSource(
+                reset,
+                PLANS_SOURCE,
+                RecordTimes.placementPlan(),
+                keys,
+                AvroSerdes.placementPlan(encoding).deserializer(),
+                options.plansTopic());
         ProcessorSupplier<byte[], PlacementPlan, Void, Void> planHistory =
                 () -> new PlanHistoryProcessor(options.planHistory());
         topology.addProcessor("plan-history", planHistory, PLANS_SOURCE);
@@ -91,22 +140,28 @@ public final class MonitorTopology {
         return topology;
     }
 
-    private static <V, T> void addWindowed(Topology topology, MonitorSettings options, String processorName,
-            WindowedAggregate<String, V> aggregate, String source, ProcessorSupplier<byte[], T, Void, Void> supplier) {
+    private static <V, T> void addWindowed(
+            Topology topology,
+            MonitorSettings options,
+            String processorName,
+            WindowedAggregate<String, V> aggregate,
+            String source,
+            ProcessorSupplier<byte[], T, Void, Void> supplier) {
         topology.addProcessor(processorName, supplier, source);
         for (Resolution resolution : Resolution.values()) {
             topology.addStateStore(windowStore(options, aggregate, resolution), processorName);
         }
     }
 
-    private static <V> StoreBuilder<?> windowStore(MonitorSettings options, WindowedAggregate<String, V> aggregate,
-            Resolution resolution) {
+    private static <V> StoreBuilder<?> windowStore(
+            MonitorSettings options, WindowedAggregate<String, V> aggregate, Resolution resolution) {
         String name = aggregate.storeName(resolution);
         WindowBytesStoreSupplier bytes = options.persistentState()
                 ? Stores.persistentWindowStore(name, options.retention(), resolution.size(), false)
                 : Stores.inMemoryWindowStore(name, options.retention(), resolution.size(), false);
         // The cache absorbs the many updates of the current window between commits.
-        return Stores.windowStoreBuilder(bytes, aggregate.keySerde(), aggregate.valueSerde()).withCachingEnabled();
+        return Stores.windowStoreBuilder(bytes, aggregate.keySerde(), aggregate.valueSerde())
+                .withCachingEnabled();
     }
 
     private static StoreBuilder<?> planStore(MonitorSettings options) {

@@ -58,15 +58,23 @@ class MonitorBrowserITCase {
             + "addEventListener('unhandledrejection', e => window.__pageErrors.push('unhandled rejection: '"
             + " + String(e.reason)));";
 
-    private static final List<String> PANELS = List.of("panel-throughput", "panel-latency", "panel-slots",
-            "panel-imbalance", "panel-heatmap", "panel-dlq", "panel-sources", "panel-plans");
+    private static final List<String> PANELS = List.of(
+            "panel-throughput",
+            "panel-latency",
+            "panel-slots",
+            "panel-imbalance",
+            "panel-heatmap",
+            "panel-dlq",
+            "panel-sources",
+            "panel-plans");
 
     @TempDir
     Path tempDir;
 
     @BeforeAll
     static void requireChromium() {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "The browser test needs " + CHROMIUM + " and " + CHROMEDRIVER + " (Debian packages chromium and "
                         + "chromium-driver); they are not installed, so it is skipped.");
     }
@@ -84,45 +92,65 @@ class MonitorBrowserITCase {
             long[] fedUntil = {now};
             long stopFeedingAt = now + 150_000;
             AtomicReference<Throwable> feederFailure = new AtomicReference<>();
-            feeder.scheduleAtFixedRate(() -> {
-                try {
-                    long t = Math.min(System.currentTimeMillis(), stopFeedingAt);
-                    stream.emit(fedUntil[0], t);
-                    fedUntil[0] = t;
-                } catch (RuntimeException | Error e) {
-                    feederFailure.compareAndSet(null, e);
-                    throw e;
-                }
-            }, 500, 500, TimeUnit.MILLISECONDS);
+            feeder.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            long t = Math.min(System.currentTimeMillis(), stopFeedingAt);
+                            stream.emit(fedUntil[0], t);
+                            fedUntil[0] = t;
+                        } catch (RuntimeException | Error e) {
+                            feederFailure.compareAndSet(null, e);
+                            throw e;
+                        }
+                    },
+                    500,
+                    500,
+                    TimeUnit.MILLISECONDS);
 
-            MonitorKafka.await("the monitor to run with queryable stores", Duration.ofSeconds(60),
+            MonitorKafka.await(
+                    "the monitor to run with queryable stores",
+                    Duration.ofSeconds(60),
                     () -> topics.get(monitor.url(), "api/health").filter(h -> h.contains("\"ready\":true")),
                     () -> monitor.state().name());
             // The page should show the stream as it runs, not the monitor catching up on the backlog.
             long[] lag = {-1};
-            MonitorKafka.await("the monitor to catch up with the backlog", Duration.ofSeconds(90), () -> {
-                lag[0] = topics.lag(monitor.options().applicationId());
-                return lag[0] < 100 ? Optional.of(lag[0]) : Optional.empty();
-            }, () -> lag[0] + " records behind");
+            MonitorKafka.await(
+                    "the monitor to catch up with the backlog",
+                    Duration.ofSeconds(90),
+                    () -> {
+                        lag[0] = topics.lag(monitor.options().applicationId());
+                        return lag[0] < 100 ? Optional.of(lag[0]) : Optional.empty();
+                    },
+                    () -> lag[0] + " records behind");
 
             browser = startBrowser();
             browser.get(monitor.url().toString());
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90), Duration.ofMillis(250));
             ChromeDriver page = browser;
             wait.withMessage(() -> "every panel to show data and the slot chart to mark a plan change; panels "
-                    + "still without data: " + emptyPanels(page)).until(d -> emptyPanels(page).isEmpty()
-                    && planMarkers(page) >= 1);
+                            + "still without data: " + emptyPanels(page))
+                    .until(d -> emptyPanels(page).isEmpty() && planMarkers(page) >= 1);
 
             fitWindowToPage(browser, wait);
             Files.createDirectories(SCREENSHOT.getParent());
             Files.write(SCREENSHOT, browser.getScreenshotAs(OutputType.BYTES));
 
-            assertThat(emptyCharts(browser)).as("charts whose every point is zero or missing").isEmpty();
-            assertThat(planMarkers(browser)).as("plan changes marked on the slot chart").isEqualTo(2);
-            assertThat(browser.findElement(By.cssSelector("#kpi-plan .value")).getText()).isEqualTo("v2");
-            assertThat(browser.findElements(By.cssSelector("#heatmap td.replica"))).hasSize(10);
-            assertThat(pageErrors(browser)).as("JavaScript errors the page raised").isEmpty();
-            assertThat(severeConsoleEntries(browser)).as("errors in the browser console").isEmpty();
+            assertThat(emptyCharts(browser))
+                    .as("charts whose every point is zero or missing")
+                    .isEmpty();
+            assertThat(planMarkers(browser))
+                    .as("plan changes marked on the slot chart")
+                    .isEqualTo(2);
+            assertThat(browser.findElement(By.cssSelector("#kpi-plan .value")).getText())
+                    .isEqualTo("v2");
+            assertThat(browser.findElements(By.cssSelector("#heatmap td.replica")))
+                    .hasSize(10);
+            assertThat(pageErrors(browser))
+                    .as("JavaScript errors the page raised")
+                    .isEmpty();
+            assertThat(severeConsoleEntries(browser))
+                    .as("errors in the browser console")
+                    .isEmpty();
             assertThat(feederFailure.get()).as("a failure of the live feed").isNull();
         } finally {
             feeder.shutdownNow();
@@ -135,10 +163,20 @@ class MonitorBrowserITCase {
     private ChromeDriver startBrowser() throws IOException {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
                 "--user-data-dir=" + Files.createDirectories(tempDir.resolve("chromium-profile")),
-                "--window-size=1440,1000", "--force-device-scale-factor=1", "--hide-scrollbars");
+                "--window-size=1440,1000",
+                "--force-device-scale-factor=1",
+                "--hide-scrollbars");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
@@ -160,8 +198,9 @@ class MonitorBrowserITCase {
             if (height <= viewport) {
                 return;
             }
-            browser.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
-                    "width", 1440, "height", height, "deviceScaleFactor", 1, "mobile", false));
+            browser.executeCdpCommand(
+                    "Emulation.setDeviceMetricsOverride",
+                    Map.of("width", 1440, "height", height, "deviceScaleFactor", 1, "mobile", false));
             String updated = browser.findElement(By.id("updated")).getText();
             wait.withMessage("the page to refresh after the resize")
                     .until(d -> !browser.findElement(By.id("updated")).getText().equals(updated));
@@ -184,10 +223,9 @@ class MonitorBrowserITCase {
 
     @SuppressWarnings("unchecked")
     private static List<String> emptyCharts(ChromeDriver browser) {
-        return (List<String>) browser.executeScript(
-                "const charts = window.polyrouteMonitor.state.charts;"
-                        + "return Object.keys(charts).filter(name => !charts[name].data.datasets.some(d =>"
-                        + "  d.data.some(p => (p !== null && typeof p === 'object' ? p.y : p) > 0)));");
+        return (List<String>) browser.executeScript("const charts = window.polyrouteMonitor.state.charts;"
+                + "return Object.keys(charts).filter(name => !charts[name].data.datasets.some(d =>"
+                + "  d.data.some(p => (p !== null && typeof p === 'object' ? p.y : p) > 0)));");
     }
 
     @SuppressWarnings("unchecked")

@@ -1,6 +1,5 @@
 package io.polyroute.monitor;
 
-import io.polyroute.job.config.MonitorOptions;
 import static io.polyroute.monitor.MonitorRecords.choice;
 import static io.polyroute.monitor.MonitorRecords.deadLetter;
 import static io.polyroute.monitor.MonitorRecords.entry;
@@ -15,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.polyroute.avro.DeadLetterReason;
 import io.polyroute.avro.LoadSource;
+import io.polyroute.job.config.MonitorOptions;
 import io.polyroute.kafka.MissingTopicException;
 import io.polyroute.testing.KafkaBrokerExtension;
 import java.io.IOException;
@@ -52,8 +52,15 @@ class MonitorITCase {
     void shouldCreateMissingTopicsServeFiguresThatAddUpAcrossPartitionsAndStopCleanly() throws Exception {
         try (MonitorKafka topics = new MonitorKafka(KAFKA)) {
             String createdDlq = "dlq-created-" + topics.predictions;
-            Monitor monitor = new Monitor(topics.options(stateDir, Map.of(
-                    MonitorOptions.DISPLAY_DELAY.key(), "0 s", "topics.dlq", createdDlq, "topics.auto-create", "true")));
+            Monitor monitor = new Monitor(topics.options(
+                    stateDir,
+                    Map.of(
+                            MonitorOptions.DISPLAY_DELAY.key(),
+                            "0 s",
+                            "topics.dlq",
+                            createdDlq,
+                            "topics.auto-create",
+                            "true")));
             try {
                 monitor.start();
                 assertFiguresAddUp(topics.withDeadLetterTopic(createdDlq), monitor);
@@ -73,8 +80,14 @@ class MonitorITCase {
             // 150 invocations of expert 0 on slot 0, 50 of expert 1 on slot 1; 40 anomalies at press-9.
             boolean hot = i % 4 != 0;
             String source = i < 40 ? "press-9" : "press-" + (i % 5);
-            topics.send(prediction(source, base + 1_000 + i * 50L, 1 + i % 100, i < 40 ? 0.95f : 0.05f,
-                    hot ? choice(0, 0) : choice(1, 1)), i % 2);
+            topics.send(
+                    prediction(
+                            source,
+                            base + 1_000 + i * 50L,
+                            1 + i % 100,
+                            i < 40 ? 0.95f : 0.05f,
+                            hot ? choice(0, 0) : choice(1, 1)),
+                    i % 2);
         }
         topics.send(plan(2, base + 6_000, 2, 4, "imbalance 1.5 above 1.2"));
         topics.send(load(LoadSource.GATE, 0, base, base + 5_000, entry(0, -1, 120, 0, 0)), 0);
@@ -85,9 +98,15 @@ class MonitorITCase {
         topics.flush();
 
         URI url = monitor.url();
-        JsonNode summary = awaitJson(topics, url, "api/summary", "every prediction in the summary",
-                s -> s.get("predictionsLastMinute").asLong() == 200 && s.get("plan") != null
-                        && s.get("plan").get("version").asLong() == 2 && s.get("deadLettersLastMinute").asLong() == 3);
+        JsonNode summary = awaitJson(
+                topics,
+                url,
+                "api/summary",
+                "every prediction in the summary",
+                s -> s.get("predictionsLastMinute").asLong() == 200
+                        && s.get("plan") != null
+                        && s.get("plan").get("version").asLong() == 2
+                        && s.get("deadLettersLastMinute").asLong() == 3);
 
         assertThat(monitor.state()).isEqualTo(KafkaStreams.State.RUNNING);
         assertThat(summary.get("latencyLastMinute").get("count").asLong()).isEqualTo(200);
@@ -105,13 +124,21 @@ class MonitorITCase {
         assertThat(total).isEqualTo(200);
 
         JsonNode slots = json(topics, url, "api/slots?window=1s&minutes=1");
-        assertThat(slots.get("plans")).extracting(p -> p.get("version").asLong()).containsExactly(1L, 2L);
+        assertThat(slots.get("plans"))
+                .extracting(p -> p.get("version").asLong())
+                .containsExactly(1L, 2L);
 
-        JsonNode experts = awaitJson(topics, url, "api/experts?minutes=1", "the load reports in the expert view",
-                e -> e.get("experts").size() == 4 && e.get("experts").get(1).get("serviceMicrosPerRecord") != null
+        JsonNode experts = awaitJson(
+                topics,
+                url,
+                "api/experts?minutes=1",
+                "the load reports in the expert view",
+                e -> e.get("experts").size() == 4
+                        && e.get("experts").get(1).get("serviceMicrosPerRecord") != null
                         && e.get("experts").get(0).get("demand").asLong() == 120);
         assertThat(experts.get("experts").get(0).get("records").asLong()).isEqualTo(150);
-        assertThat(experts.get("experts").get(1).get("serviceMicrosPerRecord").asDouble()).isEqualTo(100.0);
+        assertThat(experts.get("experts").get(1).get("serviceMicrosPerRecord").asDouble())
+                .isEqualTo(100.0);
 
         JsonNode dlq = json(topics, url, "api/dlq?window=1m&minutes=5");
         assertThat(dlq.get("totals").get("WRONG_DIMENSION").asLong()).isEqualTo(2);
@@ -137,18 +164,23 @@ class MonitorITCase {
         }
     }
 
-    private static JsonNode awaitJson(MonitorKafka topics, URI url, String path, String what,
-            java.util.function.Predicate<JsonNode> done) {
+    private static JsonNode awaitJson(
+            MonitorKafka topics, URI url, String path, String what, java.util.function.Predicate<JsonNode> done) {
         AtomicReference<String> last = new AtomicReference<>("nothing");
-        return MonitorKafka.await(what, DEADLINE, () -> {
-            Optional<String> body = topics.get(url, path);
-            body.ifPresent(last::set);
-            return body.map(MonitorITCase::parse).filter(done);
-        }, last::get);
+        return MonitorKafka.await(
+                what,
+                DEADLINE,
+                () -> {
+                    Optional<String> body = topics.get(url, path);
+                    body.ifPresent(last::set);
+                    return body.map(MonitorITCase::parse).filter(done);
+                },
+                last::get);
     }
 
     private static JsonNode json(MonitorKafka topics, URI url, String path) {
-        return parse(topics.get(url, path).orElseThrow(() -> new AssertionError("GET " + path + " did not answer 200.")));
+        return parse(
+                topics.get(url, path).orElseThrow(() -> new AssertionError("GET " + path + " did not answer 200.")));
     }
 
     private static JsonNode parse(String body) {

@@ -1,10 +1,10 @@
 package io.polyroute.monitor;
 
-import io.polyroute.job.config.MonitorOptions;
 import io.polyroute.avro.DeadLetter;
 import io.polyroute.avro.ExpertLoad;
 import io.polyroute.avro.PlacementPlan;
 import io.polyroute.avro.Prediction;
+import io.polyroute.job.config.MonitorOptions;
 import io.polyroute.schemas.AvroCodec;
 import io.polyroute.schemas.AvroEncoding;
 import io.polyroute.testing.KafkaBrokerExtension;
@@ -47,7 +47,8 @@ final class MonitorKafka implements AutoCloseable {
     private final KafkaBrokerExtension kafka;
     private final KafkaProducer<byte[], byte[]> producer;
     private final boolean ownsProducer;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Creates random topics: predictions and load with two partitions each, plans and dead letters with one. */
     MonitorKafka(KafkaBrokerExtension kafka) {
@@ -124,13 +125,18 @@ final class MonitorKafka implements AutoCloseable {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (String topic : List.of(predictions, load, plans, deadLetters)) {
-                admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get()
+                        .get(topic)
+                        .partitions()
                         .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
             }
             Map<TopicPartition, Long> ends = new HashMap<>();
             admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             long lag = 0;
             for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
                 OffsetAndMetadata done = committed.get(end.getKey());
@@ -146,14 +152,18 @@ final class MonitorKafka implements AutoCloseable {
     }
 
     private <T extends SpecificRecord> void send(String topic, int partition, long timestamp, T value) {
-        producer.send(new ProducerRecord<>(topic, partition, timestamp, null, AvroCodec.encode(value, AvroEncoding.BINARY)));
+        producer.send(
+                new ProducerRecord<>(topic, partition, timestamp, null, AvroCodec.encode(value, AvroEncoding.BINARY)));
     }
 
     /** GETs {@code path} relative to {@code base}; the body when the status is 200, otherwise empty. */
     Optional<String> get(URI base, String path) {
         try {
             HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpRequest.newBuilder(base.resolve(path))
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
         } catch (IOException e) {

@@ -1,11 +1,11 @@
 package io.polyroute.monitor;
 
-import io.polyroute.job.config.StartFrom;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.polyroute.job.config.ConfigException;
 import io.polyroute.job.config.OptionsRegistry;
+import io.polyroute.job.config.StartFrom;
 import io.polyroute.schemas.AvroEncoding;
 import java.time.Duration;
 import java.util.Map;
@@ -42,7 +42,8 @@ class MonitorOptionsTest {
 
         Properties props = options.streamsProperties();
 
-        assertThat(props).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
+        assertThat(props)
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
                 .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "line-7-monitor")
                 .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker-1:9093")
                 .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "2")
@@ -61,9 +62,11 @@ class MonitorOptionsTest {
     @Test
     void shouldRefuseValuesOutOfRangeNamingTheKey() {
         assertThatThrownBy(() -> MonitorSettings.of(Map.of("monitor.http.port", "70000")))
-                .hasMessageContaining("'monitor.http.port'").hasMessageContaining("65535");
+                .hasMessageContaining("'monitor.http.port'")
+                .hasMessageContaining("65535");
         assertThatThrownBy(() -> MonitorSettings.of(Map.of("monitor.anomaly.threshold", "NaN")))
-                .hasMessageContaining("'monitor.anomaly.threshold'").hasMessageContaining("finite");
+                .hasMessageContaining("'monitor.anomaly.threshold'")
+                .hasMessageContaining("finite");
         assertThatThrownBy(() -> MonitorSettings.of(Map.of("monitor.plan-history", "0")))
                 .hasMessageContaining("'monitor.plan-history'");
         assertThatThrownBy(() -> MonitorSettings.of(Map.of("monitor.start-from", "yesterday")))
@@ -74,8 +77,9 @@ class MonitorOptionsTest {
 
     @Test
     void shouldBeListedInTheOptionRegistryWithDescriptions() {
-        assertThat(OptionsRegistry.keys()).contains("monitor.http.port", "monitor.anomaly.threshold",
-                "monitor.retention", "monitor.plan-history");
+        assertThat(OptionsRegistry.keys())
+                .contains(
+                        "monitor.http.port", "monitor.anomaly.threshold", "monitor.retention", "monitor.plan-history");
         assertThat(OptionsRegistry.helpText()).contains("monitor.display-delay");
     }
 }

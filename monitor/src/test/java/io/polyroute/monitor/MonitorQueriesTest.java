@@ -43,7 +43,9 @@ class MonitorQueriesTest {
 
     @Test
     void shouldReturnOnePointPerCompleteWindowWithZerosWhereNothingHappened() {
-        monitor.pipe(prediction("m1", T0 + 7_100, 5, 0.1f), prediction("m1", T0 + 7_200, 5, 0.1f),
+        monitor.pipe(
+                prediction("m1", T0 + 7_100, 5, 0.1f),
+                prediction("m1", T0 + 7_200, 5, 0.1f),
                 prediction("m1", T0 + 9_999, 5, 0.1f));
 
         // Cutoff: 12 s - 2 s display delay = T0 + 10 s, so the last complete window starts at T0 + 9 s.
@@ -61,9 +63,11 @@ class MonitorQueriesTest {
         monitor.pipe(prediction("m1", T0 + 9_500, 5, 0.1f));
 
         assertThat(monitor.queries(T0 + 11_000).throughput(Resolution.SECOND, 1).points())
-                .extracting(Views.ThroughputPoint::count).containsOnly(0L);
+                .extracting(Views.ThroughputPoint::count)
+                .containsOnly(0L);
         assertThat(monitor.queries(T0 + 12_000).throughput(Resolution.SECOND, 1).points())
-                .extracting(Views.ThroughputPoint::count).contains(1L);
+                .extracting(Views.ThroughputPoint::count)
+                .contains(1L);
     }
 
     @Test
@@ -74,10 +78,15 @@ class MonitorQueriesTest {
 
         Views.LatencySeries latency = monitor.queries(T0 + 5_000).latency(Resolution.SECOND, 1);
 
-        Views.LatencyPoint first = latency.points().stream().filter(p -> p.t() == T0 + 1_000).findFirst().orElseThrow();
+        Views.LatencyPoint first = latency.points().stream()
+                .filter(p -> p.t() == T0 + 1_000)
+                .findFirst()
+                .orElseThrow();
         assertThat(first.count()).isEqualTo(100);
         assertThat(first.p50()).isCloseTo(50, within(0.5));
-        assertThat(latency.points().get(0).p50()).as("a window without predictions has no quantiles").isNull();
+        assertThat(latency.points().get(0).p50())
+                .as("a window without predictions has no quantiles")
+                .isNull();
         assertThat(latency.overall().count()).isEqualTo(200);
         assertThat(latency.overall().p50()).isCloseTo(100, within(1.0));
         assertThat(latency.overall().p99()).isCloseTo(198, within(2.0));
@@ -87,14 +96,18 @@ class MonitorQueriesTest {
     void shouldMarkThePlanChangesOfTheRangeOnTheSlotSeriesOverEveryPlannedSlot() {
         monitor.plans.pipeInput(plan(1, T0 - 30_000, 4, 8, "initial placement"));
         monitor.plans.pipeInput(plan(2, T0 + 5_000, 4, 8, "imbalance 1.8 above 1.2"));
-        monitor.pipe(prediction("m1", T0 + 3_000, 5, 0.1f, choice(0, 0), choice(1, 2)),
+        monitor.pipe(
+                prediction("m1", T0 + 3_000, 5, 0.1f, choice(0, 0), choice(1, 2)),
                 prediction("m1", T0 + 3_500, 5, 0.1f, choice(0, 0), choice(3, 2)));
 
         Views.SlotSeries slots = monitor.queries(T0 + 10_000).slots(Resolution.SECOND, 1);
 
         assertThat(slots.slots()).containsExactly(0, 1, 2, 3);
         assertThat(slots.plans()).extracting(Views.PlanMarker::version).containsExactly(1L, 2L);
-        Views.SlotPoint at3s = slots.points().stream().filter(p -> p.t() == T0 + 3_000).findFirst().orElseThrow();
+        Views.SlotPoint at3s = slots.points().stream()
+                .filter(p -> p.t() == T0 + 3_000)
+                .findFirst()
+                .orElseThrow();
         assertThat(at3s.loads()).containsExactly(2L, 0L, 2L, 0L);
         assertThat(at3s.imbalance()).isCloseTo(2.0, within(1e-9));
     }
@@ -119,7 +132,8 @@ class MonitorQueriesTest {
     @Test
     void shouldJoinRoutedLoadWithReportedDemandServiceTimeAndPlannedReplicas() {
         monitor.plans.pipeInput(plan(1, T0, 2, 2, "initial placement"));
-        monitor.pipe(prediction("m1", T0 + 1_000, 5, 0.1f, choice(0, 0)),
+        monitor.pipe(
+                prediction("m1", T0 + 1_000, 5, 0.1f, choice(0, 0)),
                 prediction("m1", T0 + 1_100, 5, 0.1f, choice(0, 0)),
                 prediction("m1", T0 + 1_200, 5, 0.1f, choice(1, 1)));
         monitor.loads.pipeInput(load(LoadSource.GATE, 0, T0, T0 + 2_000, entry(0, -1, 7, 0, 0)));
@@ -140,7 +154,8 @@ class MonitorQueriesTest {
     @Test
     void shouldBuildTheHeatmapOverEveryExpertAndSlotOfTheLatestPlan() {
         monitor.plans.pipeInput(plan(1, T0, 3, 3, "initial placement"));
-        monitor.pipe(prediction("m1", T0 + 1_000, 5, 0.1f, choice(0, 0), choice(1, 1)),
+        monitor.pipe(
+                prediction("m1", T0 + 1_000, 5, 0.1f, choice(0, 0), choice(1, 1)),
                 prediction("m1", T0 + 1_500, 5, 0.1f, choice(0, 2), choice(1, 1)));
 
         Views.Heatmap heatmap = monitor.queries(T0 + 5_000).heatmap(1);
@@ -153,10 +168,15 @@ class MonitorQueriesTest {
 
     @Test
     void shouldRankSourcesByAnomalyRateThenByPredictions() {
-        monitor.pipe(prediction("calm", T0 + 1_000, 5, 0.1f), prediction("calm", T0 + 1_000, 5, 0.1f),
-                prediction("hot", T0 + 1_000, 5, 0.9f), prediction("half-a", T0 + 1_000, 5, 0.9f),
-                prediction("half-a", T0 + 1_000, 5, 0.1f), prediction("half-b", T0 + 1_000, 5, 0.9f),
-                prediction("half-b", T0 + 1_000, 5, 0.1f), prediction("half-b", T0 + 1_000, 5, 0.9f),
+        monitor.pipe(
+                prediction("calm", T0 + 1_000, 5, 0.1f),
+                prediction("calm", T0 + 1_000, 5, 0.1f),
+                prediction("hot", T0 + 1_000, 5, 0.9f),
+                prediction("half-a", T0 + 1_000, 5, 0.9f),
+                prediction("half-a", T0 + 1_000, 5, 0.1f),
+                prediction("half-b", T0 + 1_000, 5, 0.9f),
+                prediction("half-b", T0 + 1_000, 5, 0.1f),
+                prediction("half-b", T0 + 1_000, 5, 0.9f),
                 prediction("half-b", T0 + 1_000, 5, 0.1f));
 
         Views.Sources sources = monitor.queries(T0 + 5_000).sources(3, 10);
@@ -185,8 +205,13 @@ class MonitorQueriesTest {
     void shouldSummariseTheLastMinute() {
         monitor.plans.pipeInput(plan(1, T0, 2, 2, "initial placement"));
         for (int i = 0; i < 50; i++) {
-            monitor.pipe(prediction("m" + (i % 5), T0 + 50_000 + i * 100, 10 + i, i % 5 == 0 ? 0.9f : 0.1f,
-                    choice(0, 0), choice(1, i % 10 == 0 ? 1 : 0)));
+            monitor.pipe(prediction(
+                    "m" + (i % 5),
+                    T0 + 50_000 + i * 100,
+                    10 + i,
+                    i % 5 == 0 ? 0.9f : 0.1f,
+                    choice(0, 0),
+                    choice(1, i % 10 == 0 ? 1 : 0)));
         }
         monitor.deadLetters.pipeInput(deadLetter(DeadLetterReason.OVERSIZED, T0 + 55_000));
         monitor.deadLetters.pipeInput(deadLetter(DeadLetterReason.OVERSIZED, T0 - 600_000));
@@ -214,7 +239,9 @@ class MonitorQueriesTest {
         monitor.plans.pipeInput(plan(1, T0, 2, 2, "initial placement"));
         monitor.plans.pipeInput(plan(2, T0 + 1_000, 2, 2, "rebalanced"));
 
-        assertThat(monitor.queries(T0).plans(20).plans()).extracting(Views.Plan::version).containsExactly(2L, 1L);
+        assertThat(monitor.queries(T0).plans(20).plans())
+                .extracting(Views.Plan::version)
+                .containsExactly(2L, 1L);
         assertThat(monitor.queries(T0).plans(1).plans()).hasSize(1);
         assertThat(monitor.queries(T0).health()).isEqualTo(new Views.Health("RUNNING", true));
     }

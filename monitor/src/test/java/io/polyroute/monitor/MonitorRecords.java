@@ -26,13 +26,18 @@ final class MonitorRecords {
     }
 
     static ExpertChoice choice(int stage, int expert, int slot) {
-        return ExpertChoice.newBuilder().setStage(stage).setExpert(expert).setGroup(0).setWeight(1f).setSlot(slot)
+        return ExpertChoice.newBuilder()
+                .setStage(stage)
+                .setExpert(expert)
+                .setGroup(0)
+                .setWeight(1f)
+                .setSlot(slot)
                 .build();
     }
 
     /** A prediction emitted at {@code processedMs} after {@code latencyMs}, with one output value. */
-    static Prediction prediction(String source, long processedMs, double latencyMs, float output,
-            ExpertChoice... experts) {
+    static Prediction prediction(
+            String source, long processedMs, double latencyMs, float output, ExpertChoice... experts) {
         return Prediction.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setSourceId(source)
@@ -74,8 +79,14 @@ final class MonitorRecords {
     }
 
     static ExpertLoadEntry entry(int expert, int slot, long records, long serviceNanos, int queueDepth) {
-        return ExpertLoadEntry.newBuilder().setStage(0).setExpert(expert).setSlot(slot).setRecords(records)
-                .setServiceNanos(serviceNanos).setQueueDepth(queueDepth).build();
+        return ExpertLoadEntry.newBuilder()
+                .setStage(0)
+                .setExpert(expert)
+                .setSlot(slot)
+                .setRecords(records)
+                .setServiceNanos(serviceNanos)
+                .setQueueDepth(queueDepth)
+                .build();
     }
 
     /**
@@ -85,8 +96,12 @@ final class MonitorRecords {
     static PlacementPlan plan(long version, long createdMs, int slots, int experts, String reason) {
         List<ExpertPlacement> replicas = new ArrayList<>();
         for (int e = 0; e < experts; e++) {
-            replicas.add(ExpertPlacement.newBuilder().setStage(0).setExpert(e).setSlots(List.of(e % slots))
-                    .setShares(List.of(1.0)).build());
+            replicas.add(ExpertPlacement.newBuilder()
+                    .setStage(0)
+                    .setExpert(e)
+                    .setSlots(List.of(e % slots))
+                    .setShares(List.of(1.0))
+                    .build());
         }
         return PlacementPlan.newBuilder()
                 .setVersion(version)

@@ -1,6 +1,5 @@
 package io.polyroute.monitor;
 
-import io.polyroute.job.config.MonitorOptions;
 import static io.polyroute.monitor.MonitorRecords.choice;
 import static io.polyroute.monitor.MonitorRecords.plan;
 import static io.polyroute.monitor.MonitorRecords.prediction;
@@ -8,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.polyroute.job.config.MonitorOptions;
 import io.polyroute.monitor.query.MonitorQueries;
 import io.polyroute.monitor.query.StoreAccess;
 import java.io.IOException;
@@ -40,7 +40,8 @@ class MonitorServerTest {
     @TempDir
     Path stateDir;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private MonitorTestDriver monitor;
     private MonitorServer server;
 
@@ -48,7 +49,8 @@ class MonitorServerTest {
     void start() {
         monitor = new MonitorTestDriver(stateDir, Map.of(MonitorOptions.HTTP_PORT.key(), "0"));
         monitor.plans.pipeInput(plan(1, T0, 2, 2, "initial placement"));
-        monitor.pipe(prediction("press-1", T0 + 1_000, 12, 0.9f, choice(0, 0)),
+        monitor.pipe(
+                prediction("press-1", T0 + 1_000, 12, 0.9f, choice(0, 0)),
                 prediction("press-2", T0 + 1_500, 20, 0.1f, choice(1, 1)));
         server = MonitorServer.start(monitor.queries(T0 + 10_000), monitor.options);
     }
@@ -73,9 +75,19 @@ class MonitorServerTest {
 
     @Test
     void shouldAnswerEveryRouteWithJsonThatHoldsNoNaN() throws Exception {
-        for (String route : new String[] {"health", "summary", "throughput?window=1s&minutes=1", "latency?minutes=2",
-                "slots?window=1m&minutes=60", "experts", "heatmap?minutes=5", "plans?limit=5", "dlq", "sources?top=3",
-                "config"}) {
+        for (String route : new String[] {
+            "health",
+            "summary",
+            "throughput?window=1s&minutes=1",
+            "latency?minutes=2",
+            "slots?window=1m&minutes=60",
+            "experts",
+            "heatmap?minutes=5",
+            "plans?limit=5",
+            "dlq",
+            "sources?top=3",
+            "config"
+        }) {
             HttpResponse<String> response = get("api/" + route);
             assertThat(response.statusCode()).as(route).isEqualTo(200);
             assertThat(response.body()).as(route).doesNotContain("NaN", "Infinity");
@@ -85,11 +97,14 @@ class MonitorServerTest {
 
     @Test
     void shouldServeTheSeriesOfTheRequestedWindowAndSpan() throws Exception {
-        JsonNode throughput = JSON.readTree(get("api/throughput?window=1s&minutes=1").body());
+        JsonNode throughput =
+                JSON.readTree(get("api/throughput?window=1s&minutes=1").body());
 
         assertThat(throughput.get("window").asText()).isEqualTo("1s");
         assertThat(throughput.get("points")).hasSize(60);
-        assertThat(JSON.readTree(get("api/throughput?window=1m&minutes=60").body()).get("points")).hasSize(60);
+        assertThat(JSON.readTree(get("api/throughput?window=1m&minutes=60").body())
+                        .get("points"))
+                .hasSize(60);
     }
 
     @Test
@@ -115,8 +130,11 @@ class MonitorServerTest {
 
     @Test
     void shouldRefuseAnythingButGetWith405() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.url().resolve("api/summary"))
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(server.url().resolve("api/summary"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(405);
         assertThat(response.headers().firstValue("Allow")).hasValue("GET, HEAD");
@@ -129,7 +147,8 @@ class MonitorServerTest {
 
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
-        assertThat(page.body()).contains("<title>Polyroute monitor</title>", "vendor/chart.umd.js", "app.js")
+        assertThat(page.body())
+                .contains("<title>Polyroute monitor</title>", "vendor/chart.umd.js", "app.js")
                 .doesNotContain("http://", "https://");
         assertThat(chart.statusCode()).isEqualTo(200);
         assertThat(chart.body()).contains("Chart.js").doesNotContain("sourceMappingURL");
@@ -152,8 +171,8 @@ class MonitorServerTest {
                 throw new InvalidStateStoreException("The state store, " + name + ", may have migrated.");
             }
         };
-        MonitorQueries queries = new MonitorQueries(notReady, Clock.fixed(Instant.ofEpochMilli(T0), ZoneOffset.UTC),
-                monitor.options, () -> "REBALANCING");
+        MonitorQueries queries = new MonitorQueries(
+                notReady, Clock.fixed(Instant.ofEpochMilli(T0), ZoneOffset.UTC), monitor.options, () -> "REBALANCING");
         server = MonitorServer.start(queries, monitor.options);
 
         HttpResponse<String> summary = get("api/summary");
@@ -167,7 +186,11 @@ class MonitorServerTest {
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         URI uri = server.url().resolve(path);
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,10 +1,10 @@
 package io.polyroute.monitor;
 
-import io.polyroute.job.config.MonitorOptions;
 import io.polyroute.avro.DeadLetter;
 import io.polyroute.avro.ExpertLoad;
 import io.polyroute.avro.PlacementPlan;
 import io.polyroute.avro.Prediction;
+import io.polyroute.job.config.MonitorOptions;
 import io.polyroute.monitor.query.MonitorQueries;
 import io.polyroute.monitor.query.StoreAccess;
 import io.polyroute.schemas.AvroSerdes;
@@ -46,10 +46,14 @@ final class MonitorTestDriver implements AutoCloseable {
         driver = new TopologyTestDriver(MonitorTopology.build(options), options.streamsProperties(), Instant.EPOCH);
         ByteArraySerializer keys = new ByteArraySerializer();
         var enc = options.encoding();
-        predictions = driver.createInputTopic(options.predictionsTopic(), keys, AvroSerdes.prediction(enc).serializer());
-        loads = driver.createInputTopic(options.loadTopic(), keys, AvroSerdes.expertLoad(enc).serializer());
-        plans = driver.createInputTopic(options.plansTopic(), keys, AvroSerdes.placementPlan(enc).serializer());
-        deadLetters = driver.createInputTopic(options.deadLetterTopic(), keys, AvroSerdes.deadLetter(enc).serializer());
+        predictions = driver.createInputTopic(
+                options.predictionsTopic(), keys, AvroSerdes.prediction(enc).serializer());
+        loads = driver.createInputTopic(
+                options.loadTopic(), keys, AvroSerdes.expertLoad(enc).serializer());
+        plans = driver.createInputTopic(
+                options.plansTopic(), keys, AvroSerdes.placementPlan(enc).serializer());
+        deadLetters = driver.createInputTopic(
+                options.deadLetterTopic(), keys, AvroSerdes.deadLetter(enc).serializer());
         rawPredictions = driver.createInputTopic(options.predictionsTopic(), keys, keys);
     }
 
@@ -72,7 +76,8 @@ final class MonitorTestDriver implements AutoCloseable {
     /** Every plan in the history, by version. */
     Map<Long, PlacementPlan> planHistory() {
         Map<Long, PlacementPlan> out = new TreeMap<>();
-        try (KeyValueIterator<Long, PlacementPlan> it = driver.<Long, PlacementPlan>getKeyValueStore(MonitorStores.PLANS)
+        try (KeyValueIterator<Long, PlacementPlan> it = driver.<Long, PlacementPlan>getKeyValueStore(
+                        MonitorStores.PLANS)
                 .all()) {
             it.forEachRemaining((KeyValue<Long, PlacementPlan> kv) -> out.put(kv.key, kv.value));
         }
@@ -81,8 +86,8 @@ final class MonitorTestDriver implements AutoCloseable {
 
     /** The queries over this driver's stores, with the wall clock at {@code nowMs}. */
     MonitorQueries queries(long nowMs) {
-        return new MonitorQueries(stores(), Clock.fixed(Instant.ofEpochMilli(nowMs), ZoneOffset.UTC), options,
-                () -> "RUNNING");
+        return new MonitorQueries(
+                stores(), Clock.fixed(Instant.ofEpochMilli(nowMs), ZoneOffset.UTC), options, () -> "RUNNING");
     }
 
     /** The driver's stores as the queries read them. */

@@ -1,6 +1,5 @@
 package io.polyroute.monitor;
 
-import io.polyroute.job.config.MonitorOptions;
 import static io.polyroute.monitor.MonitorRecords.choice;
 import static io.polyroute.monitor.MonitorRecords.deadLetter;
 import static io.polyroute.monitor.MonitorRecords.entry;
@@ -12,6 +11,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.polyroute.avro.DeadLetterReason;
 import io.polyroute.avro.LoadSource;
+import io.polyroute.job.config.MonitorOptions;
 import io.polyroute.monitor.aggregate.ExpertKey;
 import io.polyroute.monitor.aggregate.LatencySketch;
 import io.polyroute.monitor.aggregate.LoadMatrix;
@@ -47,13 +47,17 @@ class MonitorTopologyTest {
 
     @Test
     void shouldCountPredictionsInTheSecondAndMinuteWindowsOfTheirProcessedTime() {
-        monitor.pipe(prediction("m1", T0 + 100, 5, 0.1f), prediction("m1", T0 + 900, 5, 0.1f),
+        monitor.pipe(
+                prediction("m1", T0 + 100, 5, 0.1f),
+                prediction("m1", T0 + 900, 5, 0.1f),
                 prediction("m2", T0 + 1_500, 5, 0.1f));
 
-        assertThat(monitor.window(MonitorStores.THROUGHPUT, Resolution.SECOND, MonitorStores.ALL, T0)).isEqualTo(2L);
+        assertThat(monitor.window(MonitorStores.THROUGHPUT, Resolution.SECOND, MonitorStores.ALL, T0))
+                .isEqualTo(2L);
         assertThat(monitor.window(MonitorStores.THROUGHPUT, Resolution.SECOND, MonitorStores.ALL, T0 + 1_000))
                 .isEqualTo(1L);
-        assertThat(monitor.window(MonitorStores.THROUGHPUT, Resolution.MINUTE, MonitorStores.ALL, T0)).isEqualTo(3L);
+        assertThat(monitor.window(MonitorStores.THROUGHPUT, Resolution.MINUTE, MonitorStores.ALL, T0))
+                .isEqualTo(3L);
     }
 
     @Test
@@ -107,9 +111,10 @@ class MonitorTopologyTest {
         LoadMatrix load = monitor.window(MonitorStores.ROUTED_LOAD, Resolution.SECOND, MonitorStores.ALL, T0);
 
         assertThat(load.recordsBySlot()).containsExactly(Map.entry(0, 2L), Map.entry(1, 3L));
-        assertThat(load.recordsByExpert()).containsExactly(
-                Map.entry(new ExpertKey(0, 0), 2L), Map.entry(new ExpertKey(0, 1), 1L),
-                Map.entry(new ExpertKey(0, 2), 1L), Map.entry(new ExpertKey(1, 0), 1L));
+        assertThat(load.recordsByExpert())
+                .containsExactly(
+                        Map.entry(new ExpertKey(0, 0), 2L), Map.entry(new ExpertKey(0, 1), 1L),
+                        Map.entry(new ExpertKey(0, 2), 1L), Map.entry(new ExpertKey(1, 0), 1L));
         assertThat(load.cells().get(new LoadMatrix.Cell(0, 0, 0)).records()).isEqualTo(2);
     }
 
@@ -125,28 +130,34 @@ class MonitorTopologyTest {
 
         assertThat(load.imbalance(2)).isCloseTo(1.5, within(1e-9));
         assertThat(load.imbalance(4)).isCloseTo(3.0, within(1e-9));
-        assertThat(load.imbalance(1)).as("a slot count below the highest loaded slot is raised")
+        assertThat(load.imbalance(1))
+                .as("a slot count below the highest loaded slot is raised")
                 .isCloseTo(1.5, within(1e-9));
         assertThat(LoadMatrix.empty().imbalance(2)).isNaN();
     }
 
     @Test
     void shouldAddGateDemandAndExpertServiceFromTheLoadReportsAtTheEndOfTheirWindow() {
-        monitor.loads.pipeInput(load(LoadSource.GATE, 0, T0, T0 + 5_000, entry(0, -1, 10, 0, 0), entry(1, -1, 4, 0, 0)));
+        monitor.loads.pipeInput(
+                load(LoadSource.GATE, 0, T0, T0 + 5_000, entry(0, -1, 10, 0, 0), entry(1, -1, 4, 0, 0)));
         monitor.loads.pipeInput(load(LoadSource.EXPERT, 1, T0, T0 + 5_000, entry(0, 1, 8, 800_000, 3)));
         monitor.loads.pipeInput(load(LoadSource.EXPERT, 1, T0, T0 + 5_000, entry(0, -1, 2, 200_000, 1)));
 
         LoadMatrix gate = monitor.window(MonitorStores.REPORTED_LOAD, Resolution.SECOND, "GATE", T0 + 4_999);
         LoadMatrix served = monitor.window(MonitorStores.REPORTED_LOAD, Resolution.SECOND, "EXPERT", T0 + 4_999);
 
-        assertThat(gate.cells()).containsOnlyKeys(new LoadMatrix.Cell(0, 0, LoadMatrix.UNPLACED),
-                new LoadMatrix.Cell(0, 1, LoadMatrix.UNPLACED));
+        assertThat(gate.cells())
+                .containsOnlyKeys(
+                        new LoadMatrix.Cell(0, 0, LoadMatrix.UNPLACED), new LoadMatrix.Cell(0, 1, LoadMatrix.UNPLACED));
         assertThat(gate.recordsByExpert().get(new ExpertKey(0, 0))).isEqualTo(10);
         LoadMatrix.Load slot1 = served.cells().get(new LoadMatrix.Cell(0, 0, 1));
-        assertThat(slot1.records()).as("an entry without a slot counts on the reporting subtask").isEqualTo(10);
+        assertThat(slot1.records())
+                .as("an entry without a slot counts on the reporting subtask")
+                .isEqualTo(10);
         assertThat(slot1.serviceNanos()).isEqualTo(1_000_000);
         assertThat(slot1.peakQueueDepth()).isEqualTo(3);
-        assertThat(monitor.window(MonitorStores.REPORTED_LOAD, Resolution.SECOND, "GATE", T0)).isNull();
+        assertThat(monitor.window(MonitorStores.REPORTED_LOAD, Resolution.SECOND, "GATE", T0))
+                .isNull();
     }
 
     @Test
@@ -169,17 +180,23 @@ class MonitorTopologyTest {
         monitor.deadLetters.pipeInput(deadLetter(DeadLetterReason.WRONG_DIMENSION, T0 + 200));
         monitor.deadLetters.pipeInput(deadLetter(DeadLetterReason.UNDECODABLE, T0 + 61_000));
 
-        assertThat(monitor.window(MonitorStores.DEAD_LETTERS, Resolution.SECOND, "WRONG_DIMENSION", T0)).isEqualTo(2L);
-        assertThat(monitor.window(MonitorStores.DEAD_LETTERS, Resolution.MINUTE, "WRONG_DIMENSION", T0)).isEqualTo(2L);
-        assertThat(monitor.window(MonitorStores.DEAD_LETTERS, Resolution.MINUTE, "UNDECODABLE", T0)).isNull();
+        assertThat(monitor.window(MonitorStores.DEAD_LETTERS, Resolution.SECOND, "WRONG_DIMENSION", T0))
+                .isEqualTo(2L);
+        assertThat(monitor.window(MonitorStores.DEAD_LETTERS, Resolution.MINUTE, "WRONG_DIMENSION", T0))
+                .isEqualTo(2L);
+        assertThat(monitor.window(MonitorStores.DEAD_LETTERS, Resolution.MINUTE, "UNDECODABLE", T0))
+                .isNull();
         assertThat(monitor.window(MonitorStores.DEAD_LETTERS, Resolution.MINUTE, "UNDECODABLE", T0 + 60_000))
                 .isEqualTo(1L);
     }
 
     @Test
     void shouldComputeTheOutputMeanAndAnomalyRateOfEachSource() {
-        monitor.pipe(prediction("press-1", T0 + 10, 5, 0.2f), prediction("press-1", T0 + 20, 5, 0.8f),
-                prediction("press-1", T0 + 30, 5, 0.9f), prediction("press-2", T0 + 40, 5, 0.1f),
+        monitor.pipe(
+                prediction("press-1", T0 + 10, 5, 0.2f),
+                prediction("press-1", T0 + 20, 5, 0.8f),
+                prediction("press-1", T0 + 30, 5, 0.9f),
+                prediction("press-2", T0 + 40, 5, 0.1f),
                 prediction("press-2", T0 + 50, 5, 0.5f));
 
         SourceStats press1 = monitor.window(MonitorStores.SOURCES, Resolution.MINUTE, "press-1", T0);
@@ -188,19 +205,24 @@ class MonitorTopologyTest {
         assertThat(press1.count()).isEqualTo(3);
         assertThat(press1.outputMean()).isCloseTo((0.2 + 0.8 + 0.9) / 3, within(1e-6));
         assertThat(press1.anomalyRate()).isCloseTo(2.0 / 3, within(1e-9));
-        assertThat(press2.anomalies()).as("0.5 is not above the default threshold 0.5").isZero();
+        assertThat(press2.anomalies())
+                .as("0.5 is not above the default threshold 0.5")
+                .isZero();
     }
 
     @Test
     void shouldApplyTheConfiguredAnomalyThresholdToTheConfiguredOutputComponent() {
         monitor.close();
-        monitor = new MonitorTestDriver(stateDir, Map.of(
-                MonitorOptions.ANOMALY_THRESHOLD.key(), "0.2", MonitorOptions.ANOMALY_OUTPUT_INDEX.key(), "1"));
+        monitor = new MonitorTestDriver(
+                stateDir,
+                Map.of(MonitorOptions.ANOMALY_THRESHOLD.key(), "0.2", MonitorOptions.ANOMALY_OUTPUT_INDEX.key(), "1"));
 
         monitor.pipe(prediction("press-1", T0 + 10, 5, 0.0f), prediction("press-1", T0 + 20, 5, 0.0f));
 
         SourceStats stats = monitor.window(MonitorStores.SOURCES, Resolution.SECOND, "press-1", T0);
-        assertThat(stats.outputMean()).as("output[1] is 0.25 in every test prediction").isCloseTo(0.25, within(1e-6));
+        assertThat(stats.outputMean())
+                .as("output[1] is 0.25 in every test prediction")
+                .isCloseTo(0.25, within(1e-6));
         assertThat(stats.anomalyRate()).isEqualTo(1.0);
     }
 
@@ -211,8 +233,10 @@ class MonitorTopologyTest {
 
         monitor.pipe(prediction("press-1", T0 + 10, 5, 0.9f));
 
-        assertThat(monitor.window(MonitorStores.SOURCES, Resolution.SECOND, "press-1", T0)).isNull();
-        assertThat(monitor.window(MonitorStores.THROUGHPUT, Resolution.SECOND, MonitorStores.ALL, T0)).isEqualTo(1L);
+        assertThat(monitor.window(MonitorStores.SOURCES, Resolution.SECOND, "press-1", T0))
+                .isNull();
+        assertThat(monitor.window(MonitorStores.THROUGHPUT, Resolution.SECOND, MonitorStores.ALL, T0))
+                .isEqualTo(1L);
     }
 
     @Test
@@ -220,7 +244,8 @@ class MonitorTopologyTest {
         monitor.rawPredictions.pipeInput("not avro at all".getBytes(StandardCharsets.UTF_8));
         monitor.pipe(prediction("m1", T0 + 10, 5, 0.1f));
 
-        assertThat(monitor.window(MonitorStores.THROUGHPUT, Resolution.SECOND, MonitorStores.ALL, T0)).isEqualTo(1L);
+        assertThat(monitor.window(MonitorStores.THROUGHPUT, Resolution.SECOND, MonitorStores.ALL, T0))
+                .isEqualTo(1L);
     }
 
     @Test
@@ -229,7 +254,8 @@ class MonitorTopologyTest {
         monitor.pipe(prediction("m1", T0 + 10, 5, 0.1f));
         monitor.pipe(prediction("m1", T0 + 3_600_000L + 10, 5, 0.1f));
 
-        assertThat(monitor.window(MonitorStores.THROUGHPUT, Resolution.MINUTE, MonitorStores.ALL, T0)).isNull();
+        assertThat(monitor.window(MonitorStores.THROUGHPUT, Resolution.MINUTE, MonitorStores.ALL, T0))
+                .isNull();
         assertThat(monitor.window(MonitorStores.THROUGHPUT, Resolution.SECOND, MonitorStores.ALL, T0 + 3_600_000L))
                 .isEqualTo(1L);
     }

@@ -26,10 +26,16 @@ final class SyntheticPipelineStream {
     static final int EXPERTS = 8;
 
     private static final double[] POPULARITY = {0.30, 0.22, 0.12, 0.10, 0.08, 0.07, 0.06, 0.05};
-    private static final ModelRef MODEL = ModelRef.newBuilder().setName("factory-moe").setVersion("3").build();
-    private static final DeadLetterReason[] REASONS = {DeadLetterReason.WRONG_DIMENSION,
-        DeadLetterReason.WRONG_DIMENSION, DeadLetterReason.NON_FINITE, DeadLetterReason.UNDECODABLE,
-        DeadLetterReason.WRONG_DIMENSION, DeadLetterReason.DUPLICATE};
+    private static final ModelRef MODEL =
+            ModelRef.newBuilder().setName("factory-moe").setVersion("3").build();
+    private static final DeadLetterReason[] REASONS = {
+        DeadLetterReason.WRONG_DIMENSION,
+        DeadLetterReason.WRONG_DIMENSION,
+        DeadLetterReason.NON_FINITE,
+        DeadLetterReason.UNDECODABLE,
+        DeadLetterReason.WRONG_DIMENSION,
+        DeadLetterReason.DUPLICATE
+    };
     private static final long REPORT_MS = 5_000;
     private static final int STEP_MS = 33;
 
@@ -82,7 +88,9 @@ final class SyntheticPipelineStream {
         int source = random.nextInt(12);
         boolean prone = source == 6 || source == 10;
         float output = (float) Math.max(0, (prone ? 0.46 : 0.18) + random.nextGaussian() * (prone ? 0.12 : 0.08));
-        double latency = 9 + (balanced ? 0 : 7) + -Math.log(1 - random.nextDouble()) * (balanced ? 4 : 9)
+        double latency = 9
+                + (balanced ? 0 : 7)
+                + -Math.log(1 - random.nextDouble()) * (balanced ? 4 : 9)
                 + (random.nextDouble() < 0.01 ? 60 : 0);
         Prediction p = Prediction.newBuilder()
                 .setEventId("evt-" + sequence++)
@@ -133,20 +141,21 @@ final class SyntheticPipelineStream {
             gate.add(MonitorRecords.entry(e, -1, demand[e], 0, 0));
             demand[e] = 0;
         }
-        topics.send(MonitorRecords.load(LoadSource.GATE, 0, end - REPORT_MS, end, gate.toArray(ExpertLoadEntry[]::new)), 0);
+        topics.send(
+                MonitorRecords.load(LoadSource.GATE, 0, end - REPORT_MS, end, gate.toArray(ExpertLoadEntry[]::new)), 0);
         for (int slot = 0; slot < SLOTS; slot++) {
             List<ExpertLoadEntry> entries = new ArrayList<>();
             for (int e = 0; e < EXPERTS; e++) {
                 long n = served[slot * EXPERTS + e];
                 if (n > 0) {
-                    entries.add(MonitorRecords.entry(e, slot, n, n * (35_000 + random.nextInt(10_000)),
-                            random.nextInt(1 + (int) n / 20)));
+                    entries.add(MonitorRecords.entry(
+                            e, slot, n, n * (35_000 + random.nextInt(10_000)), random.nextInt(1 + (int) n / 20)));
                     served[slot * EXPERTS + e] = 0;
                 }
             }
             if (!entries.isEmpty()) {
-                ExpertLoad load = MonitorRecords.load(LoadSource.EXPERT, slot, end - REPORT_MS, end,
-                        entries.toArray(ExpertLoadEntry[]::new));
+                ExpertLoad load = MonitorRecords.load(
+                        LoadSource.EXPERT, slot, end - REPORT_MS, end, entries.toArray(ExpertLoadEntry[]::new));
                 topics.send(load, slot % 2);
             }
         }
@@ -180,13 +189,25 @@ final class SyntheticPipelineStream {
     }
 
     private static ExpertPlacement placement(int expert, List<Integer> slots, List<Double> shares) {
-        return ExpertPlacement.newBuilder().setStage(0).setExpert(expert).setSlots(slots).setShares(shares).build();
+        return ExpertPlacement.newBuilder()
+                .setStage(0)
+                .setExpert(expert)
+                .setSlots(slots)
+                .setShares(shares)
+                .build();
     }
 
-    private static PlacementPlan plan(long version, long createdMs, String reason, double predicted, int moved,
-            List<ExpertPlacement> replicas) {
-        return PlacementPlan.newBuilder().setVersion(version).setCreatedTime(Instant.ofEpochMilli(createdMs))
-                .setReason(reason).setPinned(false).setSlots(SLOTS).setPredictedImbalance(predicted)
-                .setSessionsMoved(moved).setReplicas(replicas).build();
+    private static PlacementPlan plan(
+            long version, long createdMs, String reason, double predicted, int moved, List<ExpertPlacement> replicas) {
+        return PlacementPlan.newBuilder()
+                .setVersion(version)
+                .setCreatedTime(Instant.ofEpochMilli(createdMs))
+                .setReason(reason)
+                .setPinned(false)
+                .setSlots(SLOTS)
+                .setPredictedImbalance(predicted)
+                .setSessionsMoved(moved)
+                .setReplicas(replicas)
+                .build();
     }
 }

@@ -70,8 +70,13 @@ public final class AvroCodec<T extends SpecificRecord> {
     /** SINGLE_OBJECT: a reader for every writer schema this codec accepts, by fingerprint. */
     private final Map<Long, DatumReader<T>> readersByFingerprint;
 
-    private AvroCodec(Class<T> type, AvroEncoding encoding, Schema schema, SpecificData model,
-            Schema binaryWriterSchema, Map<Long, DatumReader<T>> readersByFingerprint) {
+    private AvroCodec(
+            Class<T> type,
+            AvroEncoding encoding,
+            Schema schema,
+            SpecificData model,
+            Schema binaryWriterSchema,
+            Map<Long, DatumReader<T>> readersByFingerprint) {
         this.type = type;
         this.encoding = encoding;
         this.schema = schema;
@@ -132,7 +137,8 @@ public final class AvroCodec<T extends SpecificRecord> {
         requireReadable(writerSchema);
         SchemaChecks.requireNonEmptyArrayItems(writerSchema);
         Map<Long, DatumReader<T>> readers = new LinkedHashMap<>(readersByFingerprint);
-        readers.put(SingleObjectHeader.fingerprint(writerSchema), new SpecificDatumReader<>(writerSchema, schema, model));
+        readers.put(
+                SingleObjectHeader.fingerprint(writerSchema), new SpecificDatumReader<>(writerSchema, schema, model));
         Schema binaryWriter = encoding == AvroEncoding.BINARY ? writerSchema : schema;
         return new AvroCodec<>(type, encoding, schema, model, binaryWriter, readers);
     }
@@ -171,7 +177,8 @@ public final class AvroCodec<T extends SpecificRecord> {
             }
         } catch (IOException | RuntimeException e) {
             throw new RecordEncodeException(
-                    String.format("Cannot encode %s as %s: %s.", schema.getName(), encoding.description(), e.getMessage()),
+                    String.format(
+                            "Cannot encode %s as %s: %s.", schema.getName(), encoding.description(), e.getMessage()),
                     e);
         }
         return out.toByteArray();
@@ -236,8 +243,10 @@ public final class AvroCodec<T extends SpecificRecord> {
     private RecordDecodeException failure(Reason reason, int length, String topic, String detail, Throwable cause) {
         String source = topic == null ? "" : " from topic '" + topic + "'";
         String message = length < 0
-                ? String.format("Cannot decode %s%s as %s: %s.", schema.getName(), source, encoding.description(), detail)
-                : String.format("Cannot decode %s from %s of %s%s: %s.",
+                ? String.format(
+                        "Cannot decode %s%s as %s: %s.", schema.getName(), source, encoding.description(), detail)
+                : String.format(
+                        "Cannot decode %s from %s of %s%s: %s.",
                         schema.getName(), DecodeFailure.bytes(length), encoding.description(), source, detail);
         return new RecordDecodeException(reason, schema.getName(), length, message, cause);
     }

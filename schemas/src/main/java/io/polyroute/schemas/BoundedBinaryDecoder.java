@@ -184,8 +184,7 @@ final class BoundedBinaryDecoder extends Decoder {
             throw new DecodeFailure(
                     Reason.MALFORMED,
                     String.format(
-                            "it declares %s block with a negative item count before byte %d",
-                            kind, cursor.position()));
+                            "it declares %s block with a negative item count before byte %d", kind, cursor.position()));
         }
         if (count > cursor.remaining()) {
             throw new DecodeFailure(

@@ -44,8 +44,10 @@ final class DecodeFailure extends IOException {
             }
         }
         if (error instanceof EOFException) {
-            return new DecodeFailure(Reason.TRUNCATED,
-                    position == 0 ? "the input is empty" : "the input ends before the record is complete", error);
+            return new DecodeFailure(
+                    Reason.TRUNCATED,
+                    position == 0 ? "the input is empty" : "the input ends before the record is complete",
+                    error);
         }
         String problem;
         if (error instanceof InvalidNumberEncodingException) {
@@ -58,8 +60,12 @@ final class DecodeFailure extends IOException {
         } else {
             problem = "the bytes do not follow the " + recordType + " schema";
         }
-        return new DecodeFailure(Reason.MALFORMED, String.format("%s near byte %d (%s: %s)",
-                problem, position, error.getClass().getSimpleName(), error.getMessage()), error);
+        return new DecodeFailure(
+                Reason.MALFORMED,
+                String.format(
+                        "%s near byte %d (%s: %s)",
+                        problem, position, error.getClass().getSimpleName(), error.getMessage()),
+                error);
     }
 
     Reason reason() {

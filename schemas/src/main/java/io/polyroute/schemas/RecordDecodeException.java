@@ -51,8 +51,7 @@ public class RecordDecodeException extends RuntimeException {
      * @param message whole-sentence description naming the record type, the length and the problem
      * @param cause the underlying Avro or I/O failure, or null
      */
-    public RecordDecodeException(
-            Reason reason, String recordType, int length, String message, Throwable cause) {
+    public RecordDecodeException(Reason reason, String recordType, int length, String message, Throwable cause) {
         super(message, cause);
         this.reason = reason;
         this.recordType = recordType;

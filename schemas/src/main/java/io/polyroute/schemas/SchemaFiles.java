@@ -52,7 +52,8 @@ public final class SchemaFiles {
             if (in == null) {
                 throw new IllegalArgumentException(String.format(
                         "No schema file %s on the classpath; files exist only for %s.",
-                        name, PUBLISHED_RECORDS.stream().map(Class::getSimpleName).collect(Collectors.joining(", "))));
+                        name,
+                        PUBLISHED_RECORDS.stream().map(Class::getSimpleName).collect(Collectors.joining(", "))));
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

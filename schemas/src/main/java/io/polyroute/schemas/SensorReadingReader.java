@@ -46,7 +46,9 @@ public final class SensorReadingReader {
         }
         int start = 0;
         if (encoding == AvroEncoding.SINGLE_OBJECT) {
-            if (bytes.length < HEADER || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01
+            if (bytes.length < HEADER
+                    || bytes[0] != (byte) 0xC3
+                    || bytes[1] != (byte) 0x01
                     || littleEndianLong(bytes, 2) != FINGERPRINT) {
                 return null;
             }
@@ -164,8 +166,10 @@ public final class SensorReadingReader {
                 int n = (int) count;
                 out = size == 0 ? new float[n] : Arrays.copyOf(out, size + n);
                 for (int i = 0; i < n; i++) {
-                    out[size++] = Float.intBitsToFloat((b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8
-                            | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24);
+                    out[size++] = Float.intBitsToFloat((b[at] & 0xFF)
+                            | (b[at + 1] & 0xFF) << 8
+                            | (b[at + 2] & 0xFF) << 16
+                            | (b[at + 3] & 0xFF) << 24);
                     at += Float.BYTES;
                 }
             }

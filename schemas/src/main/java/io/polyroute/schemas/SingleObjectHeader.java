@@ -45,8 +45,7 @@ final class SingleObjectHeader {
         }
         if (bytes.length < LENGTH) {
             throw new DecodeFailure(
-                    Reason.TRUNCATED,
-                    String.format("it ends inside the %d-byte single-object header", LENGTH));
+                    Reason.TRUNCATED, String.format("it ends inside the %d-byte single-object header", LENGTH));
         }
         long fingerprint = 0;
         for (int i = LENGTH - 1; i >= 2; i--) {

@@ -27,7 +27,8 @@ class AvroCodecRoundTripTest {
 
     static Stream<Arguments> everyRecordInEveryEncoding() {
         return SampleRecords.all().stream()
-                .flatMap(record -> Arrays.stream(AvroEncoding.values()).map(encoding -> Arguments.of(record, encoding)));
+                .flatMap(
+                        record -> Arrays.stream(AvroEncoding.values()).map(encoding -> Arguments.of(record, encoding)));
     }
 
     @ParameterizedTest(name = "{1}: {0}")
@@ -75,8 +76,10 @@ class AvroCodecRoundTripTest {
     void shouldDefaultPredictionFlagsToEmptyAndOptionalReadingFieldsToNull() {
         SensorReading reading = AvroCodec.decode(
                 AvroCodec.encode(SampleRecords.minimalSensorReading(), AvroEncoding.BINARY),
-                SensorReading.class, AvroEncoding.BINARY);
-        Prediction prediction = Prediction.newBuilder(SampleRecords.prediction()).clearFlags().build();
+                SensorReading.class,
+                AvroEncoding.BINARY);
+        Prediction prediction =
+                Prediction.newBuilder(SampleRecords.prediction()).clearFlags().build();
 
         assertThat(reading.getTask()).isNull();
         assertThat(reading.getAttributes()).isNull();

@@ -24,15 +24,25 @@ class AvroSerdeTest {
 
     static Stream<Arguments> everyFactoryWithASample() {
         Stream<Arguments> factories = Stream.of(
-                Arguments.of("sensorReading", (Function<AvroEncoding, Serde<?>>) AvroSerdes::sensorReading,
+                Arguments.of(
+                        "sensorReading",
+                        (Function<AvroEncoding, Serde<?>>) AvroSerdes::sensorReading,
                         SampleRecords.sensorReading()),
-                Arguments.of("prediction", (Function<AvroEncoding, Serde<?>>) AvroSerdes::prediction,
+                Arguments.of(
+                        "prediction",
+                        (Function<AvroEncoding, Serde<?>>) AvroSerdes::prediction,
                         SampleRecords.prediction()),
-                Arguments.of("deadLetter", (Function<AvroEncoding, Serde<?>>) AvroSerdes::deadLetter,
+                Arguments.of(
+                        "deadLetter",
+                        (Function<AvroEncoding, Serde<?>>) AvroSerdes::deadLetter,
                         SampleRecords.deadLetter()),
-                Arguments.of("expertLoad", (Function<AvroEncoding, Serde<?>>) AvroSerdes::expertLoad,
+                Arguments.of(
+                        "expertLoad",
+                        (Function<AvroEncoding, Serde<?>>) AvroSerdes::expertLoad,
                         SampleRecords.expertLoad()),
-                Arguments.of("placementPlan", (Function<AvroEncoding, Serde<?>>) AvroSerdes::placementPlan,
+                Arguments.of(
+                        "placementPlan",
+                        (Function<AvroEncoding, Serde<?>>) AvroSerdes::placementPlan,
                         SampleRecords.placementPlan()));
         return factories.flatMap(args -> Stream.of(AvroEncoding.values())
                 .map(encoding -> Arguments.of(args.get()[0], args.get()[1], args.get()[2], encoding)));
@@ -70,8 +80,8 @@ class AvroSerdeTest {
         byte[] truncated = Arrays.copyOf(serde.serialize(TOPIC, SampleRecords.sensorReading()), 12);
 
         assertThatThrownBy(() -> serde.deserialize(TOPIC, truncated))
-                .isInstanceOfSatisfying(RecordDecodeException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.TRUNCATED))
+                .isInstanceOfSatisfying(
+                        RecordDecodeException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TRUNCATED))
                 .hasMessageStartingWith("Cannot decode SensorReading from 12 bytes of " + encoding.description()
                         + " from topic '" + TOPIC + "': ");
     }

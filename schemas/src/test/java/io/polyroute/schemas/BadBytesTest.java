@@ -36,8 +36,9 @@ class BadBytesTest {
         assertThat(e.reason()).isEqualTo(Reason.NULL_BYTES);
         assertThat(e.length()).isEqualTo(-1);
         assertThat(e.recordType()).isEqualTo("SensorReading");
-        assertThat(e).hasMessage("Cannot decode SensorReading as " + encoding.description()
-                + ": the input is null rather than an array of bytes.");
+        assertThat(e)
+                .hasMessage("Cannot decode SensorReading as " + encoding.description()
+                        + ": the input is null rather than an array of bytes.");
     }
 
     @ParameterizedTest
@@ -46,7 +47,8 @@ class BadBytesTest {
         RecordDecodeException e = decodeFailure(new byte[0], encoding);
 
         assertThat(e.reason()).isEqualTo(Reason.TRUNCATED);
-        assertThat(e).hasMessageStartingWith("Cannot decode SensorReading from 0 bytes of " + encoding.description())
+        assertThat(e)
+                .hasMessageStartingWith("Cannot decode SensorReading from 0 bytes of " + encoding.description())
                 .hasMessageContaining("empty");
     }
 
@@ -64,7 +66,8 @@ class BadBytesTest {
             byte[] prefix = Arrays.copyOf(valid, length);
             RecordDecodeException e = catchThrowableOfType(RecordDecodeException.class, () -> codec.decode(prefix));
             assertThat(e).as("prefix of %d of %d bytes", length, valid.length).isNotNull();
-            assertThat(e.reason()).as("prefix of %d of %d bytes: %s", length, valid.length, e.getMessage())
+            assertThat(e.reason())
+                    .as("prefix of %d of %d bytes: %s", length, valid.length, e.getMessage())
                     .isEqualTo(Reason.TRUNCATED);
             assertThat(e.length()).isEqualTo(length);
         });
@@ -80,7 +83,8 @@ class BadBytesTest {
         RecordDecodeException e = catchThrowableOfType(RecordDecodeException.class, () -> codec.decode(padded));
 
         assertThat(e.reason()).isEqualTo(Reason.TRAILING_BYTES);
-        assertThat(e).hasMessageContaining("from " + padded.length + " bytes")
+        assertThat(e)
+                .hasMessageContaining("from " + padded.length + " bytes")
                 .hasMessageContaining("ends at byte " + valid.length + ", followed by 3 bytes of trailing data");
     }
 
@@ -91,13 +95,15 @@ class BadBytesTest {
         RecordDecodeException e = decodeFailure(plainBinary, AvroEncoding.SINGLE_OBJECT);
 
         assertThat(e.reason()).isEqualTo(Reason.BAD_HEADER);
-        assertThat(e).hasMessageContaining(String.format("starts with %02X %02X", plainBinary[0], plainBinary[1]))
+        assertThat(e)
+                .hasMessageContaining(String.format("starts with %02X %02X", plainBinary[0], plainBinary[1]))
                 .hasMessageContaining("instead of the single-object marker C3 01");
     }
 
     @Test
     void shouldReportAOneByteInputWithAWrongMarkerAsBadHeader() {
-        assertThat(decodeFailure(new byte[] {0x01}, AvroEncoding.SINGLE_OBJECT).reason()).isEqualTo(Reason.BAD_HEADER);
+        assertThat(decodeFailure(new byte[] {0x01}, AvroEncoding.SINGLE_OBJECT).reason())
+                .isEqualTo(Reason.BAD_HEADER);
     }
 
     @Test
@@ -107,8 +113,9 @@ class BadBytesTest {
         RecordDecodeException e = decodeFailure(prediction, AvroEncoding.SINGLE_OBJECT);
 
         assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_FINGERPRINT);
-        assertThat(e).hasMessageContaining(SingleObjectHeader.format(
-                        SingleObjectHeader.fingerprint(Prediction.getClassSchema())))
+        assertThat(e)
+                .hasMessageContaining(
+                        SingleObjectHeader.format(SingleObjectHeader.fingerprint(Prediction.getClassSchema())))
                 .hasMessageContaining("neither the SensorReading schema");
     }
 
@@ -125,7 +132,8 @@ class BadBytesTest {
         RecordDecodeException e = decodeFailure(bytes, AvroEncoding.BINARY);
 
         assertThat(e.reason()).isEqualTo(Reason.TRUNCATED);
-        assertThat(e).hasMessageContaining("declares an array of 2147483639 items")
+        assertThat(e)
+                .hasMessageContaining("declares an array of 2147483639 items")
                 .hasMessageContaining("but only 4 bytes remain");
     }
 
@@ -162,7 +170,8 @@ class BadBytesTest {
         RecordDecodeException e = decodeFailure(bytes, AvroEncoding.BINARY);
 
         assertThat(e.reason()).isEqualTo(Reason.MALFORMED);
-        assertThat(e).hasMessageContaining("it declares a length beyond Avro's limits")
+        assertThat(e)
+                .hasMessageContaining("it declares a length beyond Avro's limits")
                 .hasMessageContaining("Cannot read collections larger than");
     }
 
@@ -177,8 +186,9 @@ class BadBytesTest {
         RecordDecodeException e = decodeFailure(bytes, AvroEncoding.BINARY);
 
         assertThat(e.reason()).isEqualTo(Reason.TRUNCATED);
-        assertThat(e).hasMessage("Cannot decode SensorReading from 7 bytes of Avro binary: it declares a string of"
-                + " 2147483647 bytes at byte 0, but only 2 bytes remain.");
+        assertThat(e)
+                .hasMessage("Cannot decode SensorReading from 7 bytes of Avro binary: it declares a string of"
+                        + " 2147483647 bytes at byte 0, but only 2 bytes remain.");
     }
 
     @Test
@@ -218,7 +228,8 @@ class BadBytesTest {
         RecordDecodeException e = catchThrowableOfType(RecordDecodeException.class, () -> codec.decode(corrupt));
 
         assertThat(e.reason()).isEqualTo(Reason.MALFORMED);
-        assertThat(e).hasMessageStartingWith("Cannot decode DeadLetter from " + corrupt.length + " bytes")
+        assertThat(e)
+                .hasMessageStartingWith("Cannot decode DeadLetter from " + corrupt.length + " bytes")
                 .hasMessageContaining("it selects a union branch or enum symbol that does not exist");
     }
 
@@ -230,8 +241,9 @@ class BadBytesTest {
         RecordDecodeException e = decodeFailure(bytes, AvroEncoding.BINARY);
 
         assertThat(e.reason()).isEqualTo(Reason.MALFORMED);
-        assertThat(e).hasMessageStartingWith("Cannot decode SensorReading from 12 bytes of Avro binary: it holds an"
-                + " invalid variable-length number");
+        assertThat(e)
+                .hasMessageStartingWith("Cannot decode SensorReading from 12 bytes of Avro binary: it holds an"
+                        + " invalid variable-length number");
     }
 
     @Test

@@ -80,7 +80,8 @@ class DecodingProperties {
         }
         long allocated = ALLOCATIONS.getCurrentThreadAllocatedBytes() - before;
 
-        assertThat(allocated).as("bytes allocated decoding %d input bytes", bytes.length)
+        assertThat(allocated)
+                .as("bytes allocated decoding %d input bytes", bytes.length)
                 .isLessThan(256L * 1024 + 64L * bytes.length);
     }
 
@@ -104,11 +105,13 @@ class DecodingProperties {
         try {
             decoded = Optional.of(AvroCodec.decode(bytes, type, encoding));
         } catch (RecordDecodeException e) {
-            assertThat(e.getMessage()).startsWith("Cannot decode " + type.getSimpleName() + " from ").endsWith(".");
+            assertThat(e.getMessage())
+                    .startsWith("Cannot decode " + type.getSimpleName() + " from ")
+                    .endsWith(".");
             assertThat(e.length()).isEqualTo(bytes.length);
             decoded = Optional.empty();
         }
-        decoded.ifPresent(record ->
-                assertThat(AvroCodec.decode(AvroCodec.encode(record, encoding), type, encoding)).isEqualTo(record));
+        decoded.ifPresent(record -> assertThat(AvroCodec.decode(AvroCodec.encode(record, encoding), type, encoding))
+                .isEqualTo(record));
     }
 }

@@ -52,12 +52,13 @@ final class SampleRecords {
                 .setSourceId("press-07")
                 .setEventTime(T0)
                 .setProcessedTime(T0.plusMillis(17))
-                .setModel(ModelRef.newBuilder().setName("factory-moe").setVersion("3").build())
+                .setModel(ModelRef.newBuilder()
+                        .setName("factory-moe")
+                        .setVersion("3")
+                        .build())
                 .setOutput(List.of(0.25f, 0.75f))
                 .setExperts(List.of(
-                        expertChoice(0, 3, 0, 0.7f, 1),
-                        expertChoice(0, 5, 0, 0.3f, 0),
-                        expertChoice(1, 2, 1, 1.0f, 3)))
+                        expertChoice(0, 3, 0, 0.7f, 1), expertChoice(0, 5, 0, 0.3f, 0), expertChoice(1, 2, 1, 1.0f, 3)))
                 .setLatencyMs(16.75)
                 .setFlags(List.of("bias_balanced", "capacity_overflow"))
                 .build();
@@ -94,10 +95,22 @@ final class SampleRecords {
                 .setSubtask(2)
                 .setPlanVersion(7L)
                 .setEntries(List.of(
-                        ExpertLoadEntry.newBuilder().setExpert(3).setStage(0).setSlot(2).setRecords(1_500L)
-                                .setServiceNanos(48_000_000L).setQueueDepth(12).build(),
-                        ExpertLoadEntry.newBuilder().setExpert(0).setStage(1).setSlot(-1).setRecords(0L)
-                                .setServiceNanos(0L).setQueueDepth(0).build()))
+                        ExpertLoadEntry.newBuilder()
+                                .setExpert(3)
+                                .setStage(0)
+                                .setSlot(2)
+                                .setRecords(1_500L)
+                                .setServiceNanos(48_000_000L)
+                                .setQueueDepth(12)
+                                .build(),
+                        ExpertLoadEntry.newBuilder()
+                                .setExpert(0)
+                                .setStage(1)
+                                .setSlot(-1)
+                                .setRecords(0L)
+                                .setServiceNanos(0L)
+                                .setQueueDepth(0)
+                                .build()))
                 .build();
     }
 
@@ -111,21 +124,40 @@ final class SampleRecords {
                 .setPredictedImbalance(1.05)
                 .setSessionsMoved(2)
                 .setReplicas(List.of(
-                        ExpertPlacement.newBuilder().setStage(0).setExpert(3).setSlots(List.of(1, 2))
-                                .setShares(List.of(0.5, 0.5)).build(),
-                        ExpertPlacement.newBuilder().setStage(0).setExpert(5).setSlots(List.of(0))
-                                .setShares(List.of(1.0)).build()))
+                        ExpertPlacement.newBuilder()
+                                .setStage(0)
+                                .setExpert(3)
+                                .setSlots(List.of(1, 2))
+                                .setShares(List.of(0.5, 0.5))
+                                .build(),
+                        ExpertPlacement.newBuilder()
+                                .setStage(0)
+                                .setExpert(5)
+                                .setSlots(List.of(0))
+                                .setShares(List.of(1.0))
+                                .build()))
                 .build();
     }
 
     /** One or more instances of every record type. */
     static List<SpecificRecord> all() {
-        return List.of(sensorReading(), minimalSensorReading(), prediction(), deadLetter(), deadLetterWithKey(),
-                expertLoad(), placementPlan());
+        return List.of(
+                sensorReading(),
+                minimalSensorReading(),
+                prediction(),
+                deadLetter(),
+                deadLetterWithKey(),
+                expertLoad(),
+                placementPlan());
     }
 
     private static ExpertChoice expertChoice(int stage, int expert, int group, float weight, int slot) {
         return ExpertChoice.newBuilder()
-                .setStage(stage).setExpert(expert).setGroup(group).setWeight(weight).setSlot(slot).build();
+                .setStage(stage)
+                .setExpert(expert)
+                .setGroup(group)
+                .setWeight(weight)
+                .setSlot(slot)
+                .build();
     }
 }

@@ -71,8 +71,18 @@ class SchemaContractTest {
 
     @Test
     void shouldKeepTheEnumSymbolsInTheirPublishedOrder() {
-        assertThat(DeadLetterReason.values()).extracting(Enum::name).containsExactly("UNDECODABLE", "NULL_VALUE",
-                "WRONG_DIMENSION", "NON_FINITE", "MISSING_ID", "OVERSIZED", "UNKNOWN_TASK", "MODEL_ERROR", "DUPLICATE");
+        assertThat(DeadLetterReason.values())
+                .extracting(Enum::name)
+                .containsExactly(
+                        "UNDECODABLE",
+                        "NULL_VALUE",
+                        "WRONG_DIMENSION",
+                        "NON_FINITE",
+                        "MISSING_ID",
+                        "OVERSIZED",
+                        "UNKNOWN_TASK",
+                        "MODEL_ERROR",
+                        "DUPLICATE");
         assertThat(LoadSource.values()).extracting(Enum::name).containsExactly("GATE", "EXPERT");
     }
 
@@ -90,17 +100,24 @@ class SchemaContractTest {
                 if (!seen.add(schema.getFullName())) {
                     return;
                 }
-                assertThat(schema.getDoc()).as("doc of record %s", schema.getFullName()).isNotBlank();
+                assertThat(schema.getDoc())
+                        .as("doc of record %s", schema.getFullName())
+                        .isNotBlank();
                 for (Schema.Field field : schema.getFields()) {
-                    assertThat(field.doc()).as("doc of %s.%s", schema.getName(), field.name()).isNotBlank();
+                    assertThat(field.doc())
+                            .as("doc of %s.%s", schema.getName(), field.name())
+                            .isNotBlank();
                     assertDocumented(field.schema(), seen);
                 }
             }
-            case ENUM -> assertThat(schema.getDoc()).as("doc of enum %s", schema.getFullName()).isNotBlank();
+            case ENUM ->
+                assertThat(schema.getDoc())
+                        .as("doc of enum %s", schema.getFullName())
+                        .isNotBlank();
             case ARRAY -> assertDocumented(schema.getElementType(), seen);
             case MAP -> assertDocumented(schema.getValueType(), seen);
             case UNION -> schema.getTypes().forEach(branch -> assertDocumented(branch, seen));
-            default -> { }
+            default -> {}
         }
     }
 }

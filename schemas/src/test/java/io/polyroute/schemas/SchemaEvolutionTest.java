@@ -64,7 +64,8 @@ class SchemaEvolutionTest {
     @Test
     void shouldReadSensorReadingsWrittenWithoutTaskAndAttributes() throws IOException {
         assertThat(SchemaCompatibility.checkReaderWriterCompatibility(SensorReading.getClassSchema(), SENSOR_READING_V0)
-                .getType()).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+                        .getType())
+                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
         byte[] old = writeBinary(SENSOR_READING_V0, oldReading());
 
         SensorReading reading = readResolving(old, SENSOR_READING_V0, SensorReading.class);
@@ -80,8 +81,11 @@ class SchemaEvolutionTest {
     @Test
     void shouldSupplyTheDefaultsOfTaskAndAttributesThroughTheResolvingDecoder() throws IOException {
         byte[] old = writeBinary(SENSOR_READING_V0, oldReading());
-        ResolvingDecoder in = DecoderFactory.get().resolvingDecoder(
-                SENSOR_READING_V0, SensorReading.getClassSchema(), DecoderFactory.get().binaryDecoder(old, null));
+        ResolvingDecoder in = DecoderFactory.get()
+                .resolvingDecoder(
+                        SENSOR_READING_V0,
+                        SensorReading.getClassSchema(),
+                        DecoderFactory.get().binaryDecoder(old, null));
         Map<String, Object> values = new LinkedHashMap<>();
 
         for (Schema.Field field : in.readFieldOrder()) {
@@ -98,7 +102,9 @@ class SchemaEvolutionTest {
                     values.put(field.name(), features);
                 }
                 case "task", "attributes" -> {
-                    assertThat(in.readIndex()).as("union branch of the default of %s", field.name()).isZero();
+                    assertThat(in.readIndex())
+                            .as("union branch of the default of %s", field.name())
+                            .isZero();
                     in.readNull();
                     values.put(field.name(), null);
                 }
@@ -107,7 +113,8 @@ class SchemaEvolutionTest {
         }
         in.drain();
 
-        assertThat(values).containsOnlyKeys("event_id", "source_id", "task", "event_time", "features", "attributes")
+        assertThat(values)
+                .containsOnlyKeys("event_id", "source_id", "task", "event_time", "features", "attributes")
                 .containsEntry("event_id", "evt-1")
                 .containsEntry("event_time", SampleRecords.T0.toEpochMilli())
                 .containsEntry("features", List.of(1.5f, -2f))
@@ -118,19 +125,22 @@ class SchemaEvolutionTest {
     @Test
     void shouldReadPredictionsWrittenWithoutFlagsAsHavingNoFlags() throws IOException {
         assertThat(SchemaCompatibility.checkReaderWriterCompatibility(Prediction.getClassSchema(), PREDICTION_V0)
-                .getType()).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+                        .getType())
+                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
         Prediction current = SampleRecords.prediction();
         byte[] old = writeBinary(PREDICTION_V0, asOldPrediction(current));
 
         Prediction prediction = readResolving(old, PREDICTION_V0, Prediction.class);
 
-        assertThat(prediction).isEqualTo(Prediction.newBuilder(current).setFlags(List.of()).build());
+        assertThat(prediction)
+                .isEqualTo(Prediction.newBuilder(current).setFlags(List.of()).build());
     }
 
     @Test
     void shouldLetReadersOfTheOldSensorReadingReadCurrentBytes() throws IOException {
         assertThat(SchemaCompatibility.checkReaderWriterCompatibility(SENSOR_READING_V0, SensorReading.getClassSchema())
-                .getType()).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+                        .getType())
+                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
         byte[] current = AvroCodec.encode(SampleRecords.sensorReading(), AvroEncoding.BINARY);
 
         GenericRecord old = new GenericDatumReader<GenericRecord>(SensorReading.getClassSchema(), SENSOR_READING_V0)
@@ -154,14 +164,16 @@ class SchemaEvolutionTest {
     @Test
     void shouldRecogniseOldAndCurrentSingleObjectBytesByFingerprint() throws IOException {
         byte[] old = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), SENSOR_READING_V0)
-                .encode(oldReading()).array();
+                .encode(oldReading())
+                .array();
         byte[] current = AvroCodec.encode(SampleRecords.sensorReading(), AvroEncoding.SINGLE_OBJECT);
         AvroCodec<SensorReading> strict = AvroCodec.of(SensorReading.class, AvroEncoding.SINGLE_OBJECT);
         AvroCodec<SensorReading> evolving = strict.withWriterSchema(SENSOR_READING_V0);
 
         assertThat(evolving.decode(old).getEventId()).isEqualTo("evt-1");
         assertThat(evolving.decode(current)).isEqualTo(SampleRecords.sensorReading());
-        assertThat(catchThrowableOfType(RecordDecodeException.class, () -> strict.decode(old)).reason())
+        assertThat(catchThrowableOfType(RecordDecodeException.class, () -> strict.decode(old))
+                        .reason())
                 .isEqualTo(Reason.UNKNOWN_FINGERPRINT);
     }
 
@@ -174,7 +186,8 @@ class SchemaEvolutionTest {
                   {"name": "features", "type": {"type": "array", "items": "float"}}
                 ]}""");
 
-        assertThatThrownBy(() -> AvroCodec.of(SensorReading.class, AvroEncoding.BINARY).withWriterSchema(withoutSourceId))
+        assertThatThrownBy(() ->
+                        AvroCodec.of(SensorReading.class, AvroEncoding.BINARY).withWriterSchema(withoutSourceId))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("The SensorReading schema cannot read data written with writer schema"
                         + " io.polyroute.avro.SensorReading:")
@@ -192,7 +205,8 @@ class SchemaEvolutionTest {
 
     private static GenericRecord asOldPrediction(Prediction current) {
         Schema choiceSchema = PREDICTION_V0.getField("experts").schema().getElementType();
-        GenericRecord model = new GenericData.Record(PREDICTION_V0.getField("model").schema());
+        GenericRecord model =
+                new GenericData.Record(PREDICTION_V0.getField("model").schema());
         model.put("name", current.getModel().getName());
         model.put("version", current.getModel().getVersion());
         GenericRecord record = new GenericData.Record(PREDICTION_V0);
@@ -202,13 +216,18 @@ class SchemaEvolutionTest {
         record.put("processed_time", current.getProcessedTime().toEpochMilli());
         record.put("model", model);
         record.put("output", current.getOutput());
-        record.put("experts", current.getExperts().stream().map(choice -> {
-            GenericRecord old = new GenericData.Record(choiceSchema);
-            for (Schema.Field field : ExpertChoice.getClassSchema().getFields()) {
-                old.put(field.name(), choice.get(field.pos()));
-            }
-            return old;
-        }).collect(Collectors.toList()));
+        record.put(
+                "experts",
+                current.getExperts().stream()
+                        .map(choice -> {
+                            GenericRecord old = new GenericData.Record(choiceSchema);
+                            for (Schema.Field field :
+                                    ExpertChoice.getClassSchema().getFields()) {
+                                old.put(field.name(), choice.get(field.pos()));
+                            }
+                            return old;
+                        })
+                        .collect(Collectors.toList()));
         record.put("latency_ms", current.getLatencyMs());
         return record;
     }

@@ -26,7 +26,8 @@ import net.jqwik.api.constraints.Size;
 class SensorReadingReaderProperties {
 
     @Property(tries = 2000)
-    void readsEveryRecordTheCodecWritesToTheSameFields(@ForAll("readings") SensorReading r, @ForAll AvroEncoding encoding) {
+    void readsEveryRecordTheCodecWritesToTheSameFields(
+            @ForAll("readings") SensorReading r, @ForAll AvroEncoding encoding) {
         SensorReadingReader.Fields f = SensorReadingReader.of(encoding).read(AvroCodec.encode(r, encoding));
 
         assertThat(f).isNotNull();
@@ -34,8 +35,11 @@ class SensorReadingReaderProperties {
     }
 
     @Property(tries = 5000)
-    void corruptedBytesGiveTheCodecsRecordOrNull(@ForAll("readings") SensorReading r, @ForAll AvroEncoding encoding,
-            @ForAll @Size(min = 1, max = 4) int[] positions, @ForAll @Size(min = 4, max = 4) byte[] values,
+    void corruptedBytesGiveTheCodecsRecordOrNull(
+            @ForAll("readings") SensorReading r,
+            @ForAll AvroEncoding encoding,
+            @ForAll @Size(min = 1, max = 4) int[] positions,
+            @ForAll @Size(min = 4, max = 4) byte[] values,
             @ForAll("cuts") int cut) {
         byte[] bytes = AvroCodec.encode(r, encoding);
         for (int i = 0; i < positions.length; i++) {
@@ -57,7 +61,8 @@ class SensorReadingReaderProperties {
         try {
             decoded = AvroCodec.decode(bytes, SensorReading.class, encoding);
         } catch (RecordDecodeException e) {
-            assertThat(f).as("the codec refuses these bytes (%s), so the reader must leave them to it", e.getMessage())
+            assertThat(f)
+                    .as("the codec refuses these bytes (%s), so the reader must leave them to it", e.getMessage())
                     .isNull();
             return;
         }
@@ -77,7 +82,8 @@ class SensorReadingReaderProperties {
         }
         assertThat(f.features().length).isEqualTo(want.length);
         for (int i = 0; i < want.length; i++) {
-            assertThat(Float.floatToRawIntBits(f.features()[i])).as("feature %d", i)
+            assertThat(Float.floatToRawIntBits(f.features()[i]))
+                    .as("feature %d", i)
                     .isEqualTo(Float.floatToRawIntBits(want[i]));
         }
     }
@@ -89,13 +95,19 @@ class SensorReadingReaderProperties {
 
     @Provide
     Arbitrary<SensorReading> readings() {
-        Arbitrary<String> text = Arbitraries.strings().withCharRange('\u0000', '\u2fff').ofMaxLength(20);
+        Arbitrary<String> text =
+                Arbitraries.strings().withCharRange('\u0000', '\u2fff').ofMaxLength(20);
         Arbitrary<List<Float>> features = Arbitraries.floats().list().ofMaxSize(40);
         Arbitrary<Map<String, String>> attributes = Arbitraries.maps(text, text).ofMaxSize(3);
-        return Combinators.combine(text, text, text.injectNull(0.4), Arbitraries.longs(), features,
-                attributes.injectNull(0.5)).as((id, source, task, time, f, attrs) -> SensorReading.newBuilder()
-                        .setEventId(id).setSourceId(source).setTask(task).setEventTime(Instant.ofEpochMilli(time))
-                        .setFeatures(new ArrayList<>(f)).setAttributes(attrs == null ? null : new LinkedHashMap<>(attrs))
+        return Combinators.combine(
+                        text, text, text.injectNull(0.4), Arbitraries.longs(), features, attributes.injectNull(0.5))
+                .as((id, source, task, time, f, attrs) -> SensorReading.newBuilder()
+                        .setEventId(id)
+                        .setSourceId(source)
+                        .setTask(task)
+                        .setEventTime(Instant.ofEpochMilli(time))
+                        .setFeatures(new ArrayList<>(f))
+                        .setAttributes(attrs == null ? null : new LinkedHashMap<>(attrs))
                         .build());
     }
 }

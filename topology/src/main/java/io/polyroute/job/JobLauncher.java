@@ -31,8 +31,9 @@ public final class JobLauncher {
         try {
             return BundleLoader.load(Path.of(path));
         } catch (BundleValidationException e) {
-            throw new ConfigException(BundleOptions.PATH.key(), "The bundle at " + BundleOptions.PATH.key() + "="
-                    + path + " was refused: " + e.getMessage());
+            throw new ConfigException(
+                    BundleOptions.PATH.key(),
+                    "The bundle at " + BundleOptions.PATH.key() + "=" + path + " was refused: " + e.getMessage());
         }
     }
 
@@ -60,7 +61,8 @@ public final class JobLauncher {
             return StreamExecutionEnvironment.createRemoteEnvironment(host, port, thisJar());
         }
         Configuration local = new Configuration();
-        local.set(TaskManagerOptions.NUM_TASK_SLOTS,
+        local.set(
+                TaskManagerOptions.NUM_TASK_SLOTS,
                 Math.max(config.get(JobOptions.PARALLELISM), config.get(JobOptions.SLOTS)));
         if (config.getOptional(JobOptions.CHECKPOINT_DIR).isEmpty()) {
             // Flink's in-memory checkpoint storage refuses state above 5 MB and the job then
@@ -77,7 +79,8 @@ public final class JobLauncher {
     }
 
     /** Builds the job on {@code env} and starts it without waiting for it to end. */
-    public static JobClient start(StreamExecutionEnvironment env, JobConfig config, ModelBundle bundle) throws Exception {
+    public static JobClient start(StreamExecutionEnvironment env, JobConfig config, ModelBundle bundle)
+            throws Exception {
         PolyrouteJob.build(env, config, bundle);
         return env.executeAsync(config.get(JobOptions.NAME));
     }
@@ -99,10 +102,15 @@ public final class JobLauncher {
             return configured;
         }
         try {
-            Path p = Path.of(JobLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path p = Path.of(JobLauncher.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             if (!p.toString().endsWith(".jar")) {
                 throw new IllegalStateException("Submitting to a remote JobManager needs the job jar; run through "
-                        + "./polyroute, or set -D" + JOB_JAR_PROPERTY + "=<topology/target/polyroute-topology-*-job.jar>, "
+                        + "./polyroute, or set -D" + JOB_JAR_PROPERTY
+                        + "=<topology/target/polyroute-topology-*-job.jar>, "
                         + "not from classes in " + p + ".");
             }
             return p.toString();

@@ -44,19 +44,19 @@ import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Builds Polyroute's Flink job (DESIGN §1): Kafka source → decode and validate → dedupe by event
@@ -108,19 +108,23 @@ public final class PolyrouteJob {
 
         DataStream<RawRecord> raw = env.fromSource(source(config), WatermarkStrategy.noWatermarks(), "kafka-sensors")
                 .uid("kafka-sensors");
-        InputContract contract = new InputContract(bundle.inputDim(), List.copyOf(bundle.tasks()),
-                bundle.routesOnTask(), config.get(InputOptions.MAX_RECORD_BYTES));
-        SingleOutputStreamOperator<InFlight> decoded = raw
-                .process(new DecodeValidateFunction(contract, encoding), TypeInformation.of(InFlight.class))
-                .name("decode-validate").uid("decode-validate");
+        InputContract contract = new InputContract(
+                bundle.inputDim(),
+                List.copyOf(bundle.tasks()),
+                bundle.routesOnTask(),
+                config.get(InputOptions.MAX_RECORD_BYTES));
+        SingleOutputStreamOperator<InFlight> decoded = raw.process(
+                        new DecodeValidateFunction(contract, encoding), TypeInformation.of(InFlight.class))
+                .name("decode-validate")
+                .uid("decode-validate");
         List<DataStream<Rejected>> rejected = new ArrayList<>();
         rejected.add(decoded.getSideOutput(DeadLetters.TAG));
         DataStream<InFlight> unique = decoded;
         if (!config.get(DedupeOptions.HORIZON).isZero()) {
-            SingleOutputStreamOperator<InFlight> deduped = decoded
-                    .keyBy(r -> EventKey.of(r.eventId), EventKey.TYPE)
+            SingleOutputStreamOperator<InFlight> deduped = decoded.keyBy(r -> EventKey.of(r.eventId), EventKey.TYPE)
                     .process(new DedupeFunction(config.get(DedupeOptions.HORIZON)), TypeInformation.of(InFlight.class))
-                    .name("dedupe").uid("dedupe");
+                    .name("dedupe")
+                    .uid("dedupe");
             rejected.add(deduped.getSideOutput(DeadLetters.TAG));
             unique = deduped;
         }
@@ -130,7 +134,9 @@ public final class PolyrouteJob {
                 : expertParallel(config, opener, bundle, unique, rejected);
 
         hooks.beforePredictionSink(done)
-                .sinkTo(predictionSink(config, bundle, encoding)).name("kafka-predictions").uid("kafka-predictions");
+                .sinkTo(predictionSink(config, bundle, encoding))
+                .name("kafka-predictions")
+                .uid("kafka-predictions");
         DataStream<Rejected> dlq = rejected.get(0);
         for (int i = 1; i < rejected.size(); i++) {
             dlq = dlq.union(rejected.get(i));
@@ -146,19 +152,29 @@ public final class PolyrouteJob {
         return c;
     }
 
-    private static DataStream<InFlight> fused(JobConfig config, StageOpener opener, DataStream<InFlight> in,
-            List<DataStream<Rejected>> rejected) {
-        SingleOutputStreamOperator<InFlight> out = in.transform("fused", TypeInformation.of(InFlight.class),
-                        new FusedOperator(opener, RuntimeSettings.deviceCount(config), config.get(BatchingOptions.GATE_SIZE),
-                                config.get(BatchingOptions.GATE_MAX_DELAY).toMillis(), Balancing.of(config),
+    private static DataStream<InFlight> fused(
+            JobConfig config, StageOpener opener, DataStream<InFlight> in, List<DataStream<Rejected>> rejected) {
+        SingleOutputStreamOperator<InFlight> out = in.transform(
+                        "fused",
+                        TypeInformation.of(InFlight.class),
+                        new FusedOperator(
+                                opener,
+                                RuntimeSettings.deviceCount(config),
+                                config.get(BatchingOptions.GATE_SIZE),
+                                config.get(BatchingOptions.GATE_MAX_DELAY).toMillis(),
+                                Balancing.of(config),
                                 config.get(RebalanceOptions.WINDOW).toMillis()))
                 .uid("fused");
         rejected.add(out.getSideOutput(DeadLetters.TAG));
         return out;
     }
 
-    private static DataStream<InFlight> expertParallel(JobConfig config, StageOpener opener, ModelBundle bundle,
-            DataStream<InFlight> in, List<DataStream<Rejected>> rejected) {
+    private static DataStream<InFlight> expertParallel(
+            JobConfig config,
+            StageOpener opener,
+            ModelBundle bundle,
+            DataStream<InFlight> in,
+            List<DataStream<Rejected>> rejected) {
         StreamExecutionEnvironment env = in.getExecutionEnvironment();
         int slots = config.get(JobOptions.SLOTS);
         List<Integer> experts = new ArrayList<>();
@@ -167,14 +183,23 @@ public final class PolyrouteJob {
         Balancing balancing = Balancing.of(config);
         // Plans (published by the rebalancer or pinned by hand) reach every GATE and EXPERT subtask.
         DataStream<byte[]> plans = env.fromSource(planSource(config), WatermarkStrategy.noWatermarks(), "kafka-plans")
-                .setParallelism(1).uid("kafka-plans");
+                .setParallelism(1)
+                .uid("kafka-plans");
         List<DataStream<LoadReport>> loads = new ArrayList<>();
         DataStream<InFlight> stream = in;
         for (int s = 0; s < bundle.stageCount(); s++) {
             SingleOutputStreamOperator<Part> gate = stream.connect(plans.broadcast())
-                    .transform("gate-" + s, TypeInformation.of(Part.class),
-                            new GateOperator(opener, s, experts, slots,
-                                    config.get(RebalanceOptions.ACTIVATION_DELAY).toMillis(), window,
+                    .transform(
+                            "gate-" + s,
+                            TypeInformation.of(Part.class),
+                            new GateOperator(
+                                    opener,
+                                    s,
+                                    experts,
+                                    slots,
+                                    config.get(RebalanceOptions.ACTIVATION_DELAY)
+                                            .toMillis(),
+                                    window,
                                     config.get(BatchingOptions.GATE_SIZE),
                                     config.get(BatchingOptions.GATE_MAX_DELAY).toMillis(),
                                     // A stage that inherits its routing has no gate to balance.
@@ -182,22 +207,29 @@ public final class PolyrouteJob {
                     .uid("gate-" + s);
             rejected.add(gate.getSideOutput(DeadLetters.TAG));
             loads.add(gate.getSideOutput(LoadReports.TAG));
-            SingleOutputStreamOperator<Part> results = gate
-                    .partitionCustom((Integer slot, int n) -> Math.floorMod(slot, n), p -> p.slot)
+            SingleOutputStreamOperator<Part> results = gate.partitionCustom(
+                            (Integer slot, int n) -> Math.floorMod(slot, n), p -> p.slot)
                     .connect(plans.broadcast())
-                    .transform("expert-" + s, TypeInformation.of(Part.class),
-                            new ExpertOperator(opener, s, experts, RuntimeSettings.deviceCount(config),
-                                    config.get(RebalanceOptions.RELEASE_GRACE).toMillis(), window,
+                    .transform(
+                            "expert-" + s,
+                            TypeInformation.of(Part.class),
+                            new ExpertOperator(
+                                    opener,
+                                    s,
+                                    experts,
+                                    RuntimeSettings.deviceCount(config),
+                                    config.get(RebalanceOptions.RELEASE_GRACE).toMillis(),
+                                    window,
                                     config.get(BatchingOptions.EXPERT_SIZE),
                                     config.get(BatchingOptions.EXPERT_MAX_DELAY).toMillis()))
                     .setParallelism(slots)
                     .uid("expert-" + s);
             loads.add(results.getSideOutput(LoadReports.TAG));
-            SingleOutputStreamOperator<InFlight> combined = results
-                    .union(gate.getSideOutput(GateOperator.HEADERS))
+            SingleOutputStreamOperator<InFlight> combined = results.union(gate.getSideOutput(GateOperator.HEADERS))
                     .keyBy(p -> p.eventId)
                     .process(new CombineFunction(opener, s), TypeInformation.of(InFlight.class))
-                    .name("combine-" + s).uid("combine-" + s);
+                    .name("combine-" + s)
+                    .uid("combine-" + s);
             rejected.add(combined.getSideOutput(DeadLetters.TAG));
             stream = combined;
         }
@@ -212,16 +244,26 @@ public final class PolyrouteJob {
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .setRecordSerializer(new LoadReportSerializer(config.get(TopicsOptions.LOAD), encoding))
                         .build())
-                .name("kafka-load").uid("kafka-load");
+                .name("kafka-load")
+                .uid("kafka-load");
         if (config.get(RebalanceOptions.ENABLED)) {
-            RebalanceSettings settings = new RebalanceSettings(experts, slots, config.get(JobOptions.PARALLELISM),
-                    window, config.get(RebalanceOptions.SMOOTHING), config.get(RebalanceOptions.HYSTERESIS),
-                    config.get(RebalanceOptions.STICKINESS), config.get(RebalanceOptions.COOLDOWN_WINDOWS),
-                    config.get(RebalanceOptions.REPLICA_BUDGET), config.get(RebalanceOptions.SLOT_CAPACITY));
+            RebalanceSettings settings = new RebalanceSettings(
+                    experts,
+                    slots,
+                    config.get(JobOptions.PARALLELISM),
+                    window,
+                    config.get(RebalanceOptions.SMOOTHING),
+                    config.get(RebalanceOptions.HYSTERESIS),
+                    config.get(RebalanceOptions.STICKINESS),
+                    config.get(RebalanceOptions.COOLDOWN_WINDOWS),
+                    config.get(RebalanceOptions.REPLICA_BUDGET),
+                    config.get(RebalanceOptions.SLOT_CAPACITY));
             load.keyBy(r -> 0)
                     .connect(plans.keyBy(p -> 0))
                     .process(new RebalanceFunction(settings), PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
-                    .setParallelism(1).name("rebalancer").uid("rebalancer")
+                    .setParallelism(1)
+                    .name("rebalancer")
+                    .uid("rebalancer")
                     .sinkTo(KafkaSink.<byte[]>builder()
                             .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
                             .setKafkaProducerConfig(producerProperties(config))
@@ -229,7 +271,9 @@ public final class PolyrouteJob {
                             .setTransactionalIdPrefix(config.get(JobOptions.NAME) + "-plans")
                             .setRecordSerializer(new PlanSerializer(config.get(TopicsOptions.PLANS)))
                             .build())
-                    .setParallelism(1).name("kafka-plans-out").uid("kafka-plans-out");
+                    .setParallelism(1)
+                    .name("kafka-plans-out")
+                    .uid("kafka-plans-out");
         }
         return stream;
     }
@@ -268,8 +312,8 @@ public final class PolyrouteJob {
                 .setKafkaProducerConfig(producerProperties(config))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(JobOptions.NAME) + "-predictions")
-                .setRecordSerializer(new PredictionSerializer(config.get(TopicsOptions.OUTPUT), bundle.name(),
-                        bundle.version(), encoding))
+                .setRecordSerializer(new PredictionSerializer(
+                        config.get(TopicsOptions.OUTPUT), bundle.name(), bundle.version(), encoding))
                 .build();
     }
 

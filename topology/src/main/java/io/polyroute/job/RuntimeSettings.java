@@ -18,8 +18,10 @@ public final class RuntimeSettings {
                 .device(Device.parse(config.get(RuntimeOptions.DEVICE).name()))
                 .intraOpThreads(config.get(RuntimeOptions.INTRA_OP_THREADS))
                 .deviceId(config.get(RuntimeOptions.CUDA_DEVICE_ID))
-                .cudaMemoryLimitBytes(config.get(RuntimeOptions.CUDA_MEMORY_LIMIT).getBytes())
-                .cudaArenaStrategy(config.get(RuntimeOptions.CUDA_ARENA_STRATEGY).ortName())
+                .cudaMemoryLimitBytes(
+                        config.get(RuntimeOptions.CUDA_MEMORY_LIMIT).getBytes())
+                .cudaArenaStrategy(
+                        config.get(RuntimeOptions.CUDA_ARENA_STRATEGY).ortName())
                 .build();
     }
 

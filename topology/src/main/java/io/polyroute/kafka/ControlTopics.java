@@ -37,6 +37,7 @@ public final class ControlTopics {
     private static final byte[] PLAN_KEY = "plan".getBytes(StandardCharsets.UTF_8);
     /** The two marker bytes of Avro single-object encoding. */
     private static final byte MARKER_0 = (byte) 0xC3;
+
     private static final byte MARKER_1 = (byte) 0x01;
 
     private ControlTopics() {}
@@ -48,8 +49,10 @@ public final class ControlTopics {
             try {
                 plans.add(PlanCodec.decode(r.value()));
             } catch (RuntimeException e) {
-                throw new IllegalStateException("The record at " + topic + "-" + r.partition() + "@" + r.offset()
-                        + " is not a valid PlacementPlan: " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "The record at " + topic + "-" + r.partition() + "@" + r.offset()
+                                + " is not a valid PlacementPlan: " + e.getMessage(),
+                        e);
             }
         }
         return plans;
@@ -75,8 +78,10 @@ public final class ControlTopics {
             try {
                 out.add((marked ? singleObject : binary).decode(v));
             } catch (RuntimeException e) {
-                throw new IllegalStateException("The record at " + topic + "-" + r.partition() + "@" + r.offset()
-                        + " is not a valid ExpertLoad: " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "The record at " + topic + "-" + r.partition() + "@" + r.offset()
+                                + " is not a valid ExpertLoad: " + e.getMessage(),
+                        e);
             }
         }
         return out;
@@ -95,18 +100,24 @@ public final class ControlTopics {
             producer.send(new ProducerRecord<>(topic, 0, plan.timestampMillis(), PLAN_KEY, PlanCodec.encode(plan)))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Could not publish plan " + plan.version() + " to " + topic + ": "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "Could not publish plan " + plan.version() + " to " + topic + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Publishing plan " + plan.version() + " to " + topic + " was not acknowledged "
-                    + "within " + timeout.toMillis() + " ms.", e);
+            throw new IllegalStateException(
+                    "Publishing plan " + plan.version() + " to " + topic + " was not acknowledged " + "within "
+                            + timeout.toMillis() + " ms.",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while publishing plan " + plan.version() + " to " + topic + ".", e);
+            throw new IllegalStateException(
+                    "Interrupted while publishing plan " + plan.version() + " to " + topic + ".", e);
         }
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> read(Properties client, String topic, int tail, Duration timeout) {
+    private static List<ConsumerRecord<byte[], byte[]>> read(
+            Properties client, String topic, int tail, Duration timeout) {
         Properties p = new Properties();
         p.putAll(client);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -121,7 +132,9 @@ public final class ControlTopics {
                 throw new IllegalStateException("Topic '" + topic + "' does not exist on "
                         + client.getProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG) + ".");
             }
-            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            List<TopicPartition> partitions = infos.stream()
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, timeout);
@@ -130,8 +143,8 @@ public final class ControlTopics {
             }
             while (!partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Could not read " + topic + " to its end within " + timeout.toMillis()
-                            + " ms.");
+                    throw new IllegalStateException(
+                            "Could not read " + topic + " to its end within " + timeout.toMillis() + " ms.");
                 }
                 consumer.poll(Duration.ofMillis(100)).forEach(out::add);
             }

@@ -63,8 +63,8 @@ public final class Topics {
         int partitions = config.get(TopicsOptions.PARTITIONS);
         short replication = config.get(TopicsOptions.REPLICATION_FACTOR).shortValue();
         List<NewTopic> wanted = new ArrayList<>();
-        keyByTopic.forEach((topic, key) -> wanted.add(new NewTopic(
-                topic, key.equals(TopicsOptions.PLANS.key()) ? 1 : partitions, replication)));
+        keyByTopic.forEach((topic, key) ->
+                wanted.add(new NewTopic(topic, key.equals(TopicsOptions.PLANS.key()) ? 1 : partitions, replication)));
         return createIfMissing(admin, wanted, timeout);
     }
 
@@ -85,7 +85,8 @@ public final class Topics {
     public static Set<String> createIfMissing(Admin admin, Collection<NewTopic> topics, Duration timeout) {
         List<String> names = topics.stream().map(NewTopic::name).toList();
         Set<String> missing = missing(admin, names, timeout);
-        List<NewTopic> toCreate = topics.stream().filter(t -> missing.contains(t.name())).toList();
+        List<NewTopic> toCreate =
+                topics.stream().filter(t -> missing.contains(t.name())).toList();
         if (toCreate.isEmpty()) {
             return Set.of();
         }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.polyroute.avro.Prediction;
 import io.polyroute.avro.SensorReading;
 import io.polyroute.job.config.JobConfig;
+import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.ReferenceModel;
-import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.schemas.AvroCodec;
 import io.polyroute.schemas.AvroEncoding;
 import io.polyroute.testing.JobHarness;
@@ -51,11 +51,17 @@ class KafkaContainerITCase {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    @TempDir Path bundles;
+    @TempDir
+    Path bundles;
 
     @Test
     void shouldServeEveryRecordFromAKafkaContainerExactlyOnce() throws Exception {
-        ModelBundle bundle = SyntheticBundleBuilder.create().inputDim(8).hidden(16).experts(4).topK(2).seed(9)
+        ModelBundle bundle = SyntheticBundleBuilder.create()
+                .inputDim(8)
+                .hidden(16)
+                .experts(4)
+                .topK(2)
+                .seed(9)
                 .build(bundles.resolve("containers"));
         Properties client = new Properties();
         client.put("bootstrap.servers", KAFKA.getBootstrapServers());
@@ -63,27 +69,44 @@ class KafkaContainerITCase {
         String out = KafkaTestUtils.randomTopic("predictions");
         String dlq = KafkaTestUtils.randomTopic("dlq");
         try (Admin admin = Admin.create(client)) {
-            admin.createTopics(List.of(new NewTopic(in, 2, (short) 1), new NewTopic(out, 2, (short) 1),
-                    new NewTopic(dlq, 1, (short) 1))).all().get();
+            admin.createTopics(List.of(
+                            new NewTopic(in, 2, (short) 1),
+                            new NewTopic(out, 2, (short) 1),
+                            new NewTopic(dlq, 1, (short) 1)))
+                    .all()
+                    .get();
         }
         List<SensorReading> readings = JobHarness.randomReadings("tc", RECORDS, bundle.inputDim(), List.of(), 9);
         KafkaTestUtils.produceValues(client, in, JobHarness.encode(readings));
 
         Map<String, String> values = new HashMap<>(Map.of(
-                "kafka.bootstrap-servers", KAFKA.getBootstrapServers(),
-                "topics.input", in, "topics.output", out, "topics.dlq", dlq,
-                "job.name", "containers-" + in,
-                "job.checkpoint-interval", "500 ms",
-                "bundle.path", bundle.root().toString()));
+                "kafka.bootstrap-servers",
+                KAFKA.getBootstrapServers(),
+                "topics.input",
+                in,
+                "topics.output",
+                out,
+                "topics.dlq",
+                dlq,
+                "job.name",
+                "containers-" + in,
+                "job.checkpoint-interval",
+                "500 ms",
+                "bundle.path",
+                bundle.root().toString()));
         JobHarness.runBounded(JobConfig.of(values), bundle);
 
         AvroCodec<Prediction> codec = AvroCodec.of(Prediction.class, AvroEncoding.BINARY);
         Map<String, Prediction> predictions = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : KafkaTestUtils.awaitRecords(client, out, RECORDS, Duration.ofSeconds(120))) {
+        for (ConsumerRecord<byte[], byte[]> r :
+                KafkaTestUtils.awaitRecords(client, out, RECORDS, Duration.ofSeconds(120))) {
             Prediction p = codec.decode(r.value());
-            assertThat(predictions.put(p.getEventId(), p)).as("second prediction for %s", p.getEventId()).isNull();
+            assertThat(predictions.put(p.getEventId(), p))
+                    .as("second prediction for %s", p.getEventId())
+                    .isNull();
         }
         assertThat(predictions).hasSize(RECORDS);
-        assertThat(JobHarness.maxReferenceError(bundle, readings, predictions)).isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
+        assertThat(JobHarness.maxReferenceError(bundle, readings, predictions))
+                .isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
     }
 }

@@ -41,13 +41,16 @@ class EmbeddedKafkaITCase {
     @Test
     void shouldDeliverProducedRecordsInOrderPerPartition() {
         String topic = KAFKA.createRandomTopic("roundtrip", 1);
-        List<byte[]> values = IntStream.range(0, 50).mapToObj(i -> bytes("v" + i)).toList();
+        List<byte[]> values =
+                IntStream.range(0, 50).mapToObj(i -> bytes("v" + i)).toList();
 
         KAFKA.produceValues(topic, values);
 
         List<ConsumerRecord<byte[], byte[]>> records = KAFKA.awaitRecords(topic, 50, WAIT);
-        assertThat(records).extracting(r -> text(r.value()))
-                .containsExactlyElementsOf(IntStream.range(0, 50).mapToObj(i -> "v" + i).toList());
+        assertThat(records)
+                .extracting(r -> text(r.value()))
+                .containsExactlyElementsOf(
+                        IntStream.range(0, 50).mapToObj(i -> "v" + i).toList());
     }
 
     @Test
@@ -75,8 +78,10 @@ class EmbeddedKafkaITCase {
         try (Admin admin = Admin.create(KAFKA.broker().adminProperties())) {
             Properties props = KAFKA.clientProperties();
             props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-                assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, bytes("x"))).get())
+            try (KafkaProducer<byte[], byte[]> producer =
+                    new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+                assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, bytes("x")))
+                                .get())
                         .hasMessageContaining(topic);
             }
             assertThat(admin.listTopics().names().get()).doesNotContain(topic);
@@ -85,7 +90,9 @@ class EmbeddedKafkaITCase {
 
     @Test
     void shouldRefuseToOverrideTheNodeIdentity() {
-        assertThatThrownBy(() -> EmbeddedKafka.builder().brokerProperty("listeners", "PLAINTEXT://:9092").start())
+        assertThatThrownBy(() -> EmbeddedKafka.builder()
+                        .brokerProperty("listeners", "PLAINTEXT://:9092")
+                        .start())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'listeners'");
     }
@@ -101,8 +108,12 @@ class EmbeddedKafkaITCase {
             assertThat(logDir).isDirectory();
             KafkaTestUtils.produceValues(second.clientProperties(), "created-on-first-use", List.of(bytes("x")));
             try (Admin admin = Admin.create(second.adminProperties())) {
-                assertThat(admin.describeTopics(List.of("created-on-first-use")).allTopicNames().get()
-                        .get("created-on-first-use").partitions()).hasSize(3);
+                assertThat(admin.describeTopics(List.of("created-on-first-use"))
+                                .allTopicNames()
+                                .get()
+                                .get("created-on-first-use")
+                                .partitions())
+                        .hasSize(3);
             }
         }
         assertThat(Files.exists(logDir)).isFalse();

@@ -57,6 +57,7 @@ class DeadLetterITCase {
     private static final int PARTITIONS = 2;
     /** Small enough to refuse a reading with a long attribute, large enough for every ordinary one. */
     private static final int MAX_RECORD_BYTES = 512;
+
     private static final Duration DEADLINE = Duration.ofSeconds(120);
 
     @RegisterExtension
@@ -72,13 +73,15 @@ class DeadLetterITCase {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    @TempDir static Path bundles;
+    @TempDir
+    static Path bundles;
 
     private static ModelBundle bundle;
     private static String input;
     private static List<SensorReading> goodReadings;
     /** What the job must make of each bad record, by where it landed. */
     private static Map<Coordinates, Expected> expectedDeadLetters;
+
     private static int recordsIn;
 
     /** A record's place in the input topic. */
@@ -104,8 +107,8 @@ class DeadLetterITCase {
         expectedDeadLetters = new HashMap<>();
         for (int i = 0; i < landed.size(); i++) {
             if (in.expected.get(i) != null) {
-                expectedDeadLetters.put(new Coordinates(landed.get(i).partition(), landed.get(i).offset()),
-                        in.expected.get(i));
+                expectedDeadLetters.put(
+                        new Coordinates(landed.get(i).partition(), landed.get(i).offset()), in.expected.get(i));
             }
         }
         recordsIn = in.records.size();
@@ -117,20 +120,35 @@ class DeadLetterITCase {
         String output = KAFKA.createRandomTopic("predictions", PARTITIONS);
         String dlq = KAFKA.createRandomTopic("dlq", 1);
         JobConfig config = JobConfig.of(Map.of(
-                "kafka.bootstrap-servers", KAFKA.bootstrapServers(),
-                "topics.input", input, "topics.output", output, "topics.dlq", dlq,
-                "job.name", "dl-" + output,
-                "job.mode", mode,
-                "job.parallelism", "2", "job.slots", "2",
-                "job.checkpoint-interval", "500 ms",
-                "bundle.path", bundle.root().toString()))
+                        "kafka.bootstrap-servers",
+                        KAFKA.bootstrapServers(),
+                        "topics.input",
+                        input,
+                        "topics.output",
+                        output,
+                        "topics.dlq",
+                        dlq,
+                        "job.name",
+                        "dl-" + output,
+                        "job.mode",
+                        mode,
+                        "job.parallelism",
+                        "2",
+                        "job.slots",
+                        "2",
+                        "job.checkpoint-interval",
+                        "500 ms",
+                        "bundle.path",
+                        bundle.root().toString()))
                 .with("input.max-record-bytes", Integer.toString(MAX_RECORD_BYTES));
 
         JobID job = JobHarness.runBounded(config, bundle).getJobID();
 
         Map<String, Prediction> predictions = JobHarness.predictionsById(KAFKA, output, GOOD, DEADLINE);
         List<DeadLetter> deadLetters = JobHarness.deadLetters(KAFKA, dlq, expectedDeadLetters.size(), DEADLINE);
-        assertThat(predictions.size() + deadLetters.size()).as("predictions + dead letters").isEqualTo(recordsIn);
+        assertThat(predictions.size() + deadLetters.size())
+                .as("predictions + dead letters")
+                .isEqualTo(recordsIn);
         JobHarness.assertAnswersExactly(predictions, goodReadings);
         assertThat(JobHarness.maxReferenceError(bundle, goodReadings, predictions))
                 .isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
@@ -139,18 +157,26 @@ class DeadLetterITCase {
         for (DeadLetter d : deadLetters) {
             assertThat(d.getTopic()).isEqualTo(input);
             DeadLetter previous = byCoordinates.put(new Coordinates(d.getPartition(), d.getOffset()), d);
-            assertThat(previous).as("a second dead letter for offset %d of partition %d", d.getOffset(),
-                    d.getPartition()).isNull();
+            assertThat(previous)
+                    .as("a second dead letter for offset %d of partition %d", d.getOffset(), d.getPartition())
+                    .isNull();
         }
-        assertThat(byCoordinates.keySet()).as("coordinates of the dead letters")
+        assertThat(byCoordinates.keySet())
+                .as("coordinates of the dead letters")
                 .isEqualTo(expectedDeadLetters.keySet());
         byCoordinates.forEach((at, d) -> assertDeadLetter(at, d, expectedDeadLetters.get(at)));
-        assertThat(deadLetters).extracting(DeadLetter::getReason).as("every reason is covered")
+        assertThat(deadLetters)
+                .extracting(DeadLetter::getReason)
+                .as("every reason is covered")
                 .containsAll(Arrays.asList(DeadLetterReason.values()));
-        assertThat(counted(job, JobMetrics.RECORDS_REJECTED)).as("%s summed over the job", JobMetrics.RECORDS_REJECTED)
+        assertThat(counted(job, JobMetrics.RECORDS_REJECTED))
+                .as("%s summed over the job", JobMetrics.RECORDS_REJECTED)
                 .isEqualTo(deadLetters.size());
-        assertThat(counted(job, JobMetrics.DUPLICATES)).as(JobMetrics.DUPLICATES)
-                .isEqualTo(deadLetters.stream().filter(d -> d.getReason() == DeadLetterReason.DUPLICATE).count());
+        assertThat(counted(job, JobMetrics.DUPLICATES))
+                .as(JobMetrics.DUPLICATES)
+                .isEqualTo(deadLetters.stream()
+                        .filter(d -> d.getReason() == DeadLetterReason.DUPLICATE)
+                        .count());
     }
 
     /** The sum of a counter over every operator and subtask of the job. */
@@ -201,30 +227,55 @@ class DeadLetterITCase {
         void addBadRecords(int round, SensorReading original) {
             String id = "bad-" + round + "-";
             bad(utf8("this is not an Avro SensorReading"), DeadLetterReason.UNDECODABLE, null, "");
-            byte[] whole = encode(reading(id + "truncated", r -> { }));
+            byte[] whole = encode(reading(id + "truncated", r -> {}));
             bad(Arrays.copyOf(whole, whole.length - 3), DeadLetterReason.UNDECODABLE, null, "");
             bad(null, DeadLetterReason.NULL_VALUE, null, "no value");
-            bad(encode(reading(id + "wide", r -> r.getFeatures().add(1f))), DeadLetterReason.WRONG_DIMENSION,
-                    id + "wide", (SqrtExpertBundle.INPUT_DIM + 1) + " features");
-            bad(encode(reading(id + "nan", r -> r.getFeatures().set(3, Float.NaN))), DeadLetterReason.NON_FINITE,
-                    id + "nan", "NaN");
-            bad(encode(reading(id + "inf", r -> r.getFeatures().set(5, Float.NEGATIVE_INFINITY))),
-                    DeadLetterReason.NON_FINITE, id + "inf", "Infinity");
-            bad(encode(reading("", r -> { })), DeadLetterReason.MISSING_ID, null, "event_id");
-            bad(encode(reading("   ", r -> { })), DeadLetterReason.MISSING_ID, null, "event_id");
-            bad(encode(reading(id + "big", r -> r.setAttributes(Map.of("note", "x".repeat(MAX_RECORD_BYTES))))),
-                    DeadLetterReason.OVERSIZED, null, "input.max-record-bytes");
-            bad(encode(reading(id + "drill", r -> r.setTask("drill"))), DeadLetterReason.UNKNOWN_TASK,
-                    id + "drill", "'drill'");
-            bad(encode(reading(id + "no-task", r -> r.setTask(null))), DeadLetterReason.UNKNOWN_TASK,
-                    id + "no-task", "'null'");
-            bad(encode(reading(id + "sqrt", r -> r.getFeatures().set(0, -2 * SqrtExpertBundle.SHIFT))),
-                    DeadLetterReason.MODEL_ERROR, id + "sqrt", "non-finite output");
+            bad(
+                    encode(reading(id + "wide", r -> r.getFeatures().add(1f))),
+                    DeadLetterReason.WRONG_DIMENSION,
+                    id + "wide",
+                    (SqrtExpertBundle.INPUT_DIM + 1) + " features");
+            bad(
+                    encode(reading(id + "nan", r -> r.getFeatures().set(3, Float.NaN))),
+                    DeadLetterReason.NON_FINITE,
+                    id + "nan",
+                    "NaN");
+            bad(
+                    encode(reading(id + "inf", r -> r.getFeatures().set(5, Float.NEGATIVE_INFINITY))),
+                    DeadLetterReason.NON_FINITE,
+                    id + "inf",
+                    "Infinity");
+            bad(encode(reading("", r -> {})), DeadLetterReason.MISSING_ID, null, "event_id");
+            bad(encode(reading("   ", r -> {})), DeadLetterReason.MISSING_ID, null, "event_id");
+            bad(
+                    encode(reading(id + "big", r -> r.setAttributes(Map.of("note", "x".repeat(MAX_RECORD_BYTES))))),
+                    DeadLetterReason.OVERSIZED,
+                    null,
+                    "input.max-record-bytes");
+            bad(
+                    encode(reading(id + "drill", r -> r.setTask("drill"))),
+                    DeadLetterReason.UNKNOWN_TASK,
+                    id + "drill",
+                    "'drill'");
+            bad(
+                    encode(reading(id + "no-task", r -> r.setTask(null))),
+                    DeadLetterReason.UNKNOWN_TASK,
+                    id + "no-task",
+                    "'null'");
+            bad(
+                    encode(reading(id + "sqrt", r -> r.getFeatures().set(0, -2 * SqrtExpertBundle.SHIFT))),
+                    DeadLetterReason.MODEL_ERROR,
+                    id + "sqrt",
+                    "non-finite output");
             // Duplicates go to the original's partition, after it, so the original is the one served.
             String dup = original.getEventId();
             int partition = partitionOf.get(dup);
             put(partition, valueOf.get(dup), DeadLetterReason.DUPLICATE, dup, "already received");
-            put(partition, encode(reading(dup, r -> r.getFeatures().set(1, 0.5f))), DeadLetterReason.DUPLICATE, dup,
+            put(
+                    partition,
+                    encode(reading(dup, r -> r.getFeatures().set(1, 0.5f))),
+                    DeadLetterReason.DUPLICATE,
+                    dup,
                     "already received");
         }
 

@@ -9,9 +9,9 @@ import io.polyroute.avro.Prediction;
 import io.polyroute.avro.SensorReading;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.model.InFlight;
+import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.ReferenceModel;
-import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.testing.JobHarness;
 import io.polyroute.testing.KafkaBrokerExtension;
 import io.polyroute.testing.Poll;
@@ -62,6 +62,7 @@ class ExactlyOnceRecoveryITCase {
     private static final int RECORDS = 20_000;
     /** After every this many readings the input holds an undecodable record and a replay of the last reading. */
     private static final int BAD_EVERY = 500;
+
     private static final double SAME_AS_UNINTERRUPTED = 1e-6;
     private static final Duration DEADLINE = Duration.ofSeconds(120);
 
@@ -74,7 +75,8 @@ class ExactlyOnceRecoveryITCase {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    @TempDir static Path bundles;
+    @TempDir
+    static Path bundles;
 
     private static ModelBundle bundle;
     private static List<SensorReading> readings;
@@ -91,7 +93,12 @@ class ExactlyOnceRecoveryITCase {
 
     @BeforeAll
     static void writeInput() throws Exception {
-        bundle = SyntheticBundleBuilder.create().inputDim(16).hidden(32).experts(8).topK(2).seed(21)
+        bundle = SyntheticBundleBuilder.create()
+                .inputDim(16)
+                .hidden(32)
+                .experts(8)
+                .topK(2)
+                .seed(21)
                 .build(bundles.resolve("ws"));
         readings = JobHarness.randomReadings("eo", RECORDS, bundle.inputDim(), List.of(), 21);
         input = KAFKA.createRandomTopic("sensors", 2);
@@ -114,7 +121,8 @@ class ExactlyOnceRecoveryITCase {
         badRecords = new HashMap<>();
         for (int i = 0; i < landed.size(); i++) {
             if (reasons.get(i) != null) {
-                badRecords.put(List.of((long) landed.get(i).partition(), landed.get(i).offset()), reasons.get(i));
+                badRecords.put(
+                        List.of((long) landed.get(i).partition(), landed.get(i).offset()), reasons.get(i));
             }
         }
         Run baseline = new Run("fused");
@@ -169,7 +177,8 @@ class ExactlyOnceRecoveryITCase {
         Map<List<Long>, DeadLetterReason> refused = new HashMap<>();
         for (DeadLetter d : JobHarness.deadLetters(KAFKA, run.dlq, badRecords.size(), DEADLINE)) {
             assertThat(refused.put(List.of((long) d.getPartition(), d.getOffset()), d.getReason()))
-                    .as("a second dead letter for offset %d of partition %d", d.getOffset(), d.getPartition()).isNull();
+                    .as("a second dead letter for offset %d of partition %d", d.getOffset(), d.getPartition())
+                    .isNull();
         }
         assertThat(refused).as("dead letters by partition and offset").isEqualTo(badRecords);
     }
@@ -180,15 +189,18 @@ class ExactlyOnceRecoveryITCase {
         for (int i = 0; i < want.getExperts().size(); i++) {
             ExpertChoice g = got.getExperts().get(i);
             ExpertChoice w = want.getExperts().get(i);
-            assertThat(List.of(g.getStage(), g.getGroup(), g.getExpert())).as("choice %d of %s", i, id)
+            assertThat(List.of(g.getStage(), g.getGroup(), g.getExpert()))
+                    .as("choice %d of %s", i, id)
                     .isEqualTo(List.of(w.getStage(), w.getGroup(), w.getExpert()));
-            assertThat(Math.abs(g.getWeight() - w.getWeight())).as("weight %d of %s", i, id)
+            assertThat(Math.abs(g.getWeight() - w.getWeight()))
+                    .as("weight %d of %s", i, id)
                     .isLessThanOrEqualTo((float) SAME_AS_UNINTERRUPTED);
         }
         float[] a = toArray(got.getOutput());
         float[] b = toArray(want.getOutput());
         assertThat(a).as("output width of %s", id).hasSameSizeAs(b);
-        assertThat(ReferenceModel.relativeError(a, 0, b, 0, b.length)).as("relative error of %s", id)
+        assertThat(ReferenceModel.relativeError(a, 0, b, 0, b.length))
+                .as("relative error of %s", id)
                 .isLessThanOrEqualTo(SAME_AS_UNINTERRUPTED);
     }
 
@@ -217,13 +229,26 @@ class ExactlyOnceRecoveryITCase {
 
         Run(String mode) {
             this.config = JobHarness.withControlTopics(JobConfig.of(Map.of(
-                    "kafka.bootstrap-servers", KAFKA.bootstrapServers(),
-                    "topics.input", input, "topics.output", output, "topics.dlq", dlq,
-                    "job.name", name,
-                    "job.mode", mode,
-                    "job.parallelism", "2", "job.slots", "2",
-                    "job.checkpoint-interval", "200 ms",
-                    "bundle.path", bundle.root().toString())))
+                            "kafka.bootstrap-servers",
+                            KAFKA.bootstrapServers(),
+                            "topics.input",
+                            input,
+                            "topics.output",
+                            output,
+                            "topics.dlq",
+                            dlq,
+                            "job.name",
+                            name,
+                            "job.mode",
+                            mode,
+                            "job.parallelism",
+                            "2",
+                            "job.slots",
+                            "2",
+                            "job.checkpoint-interval",
+                            "200 ms",
+                            "bundle.path",
+                            bundle.root().toString())))
                     .with("input.bounded", "true");
         }
     }
@@ -240,7 +265,10 @@ class ExactlyOnceRecoveryITCase {
             implements CheckpointedFunction, CheckpointListener {
         private static final long serialVersionUID = 1L;
 
-        enum Action { THROW, HOLD }
+        enum Action {
+            THROW,
+            HOLD
+        }
 
         /** Records a subtask passes before it may trip. */
         static final int TRIP_AFTER = 2_000;
@@ -252,10 +280,13 @@ class ExactlyOnceRecoveryITCase {
         private transient long passed;
         /** The first checkpoint whose barrier came after some output of this subtask, or -1. */
         private transient long firstCheckpointWithOutput;
+
         private transient boolean outputCommitted;
 
         static DataStream<InFlight> insert(DataStream<InFlight> finished) {
-            return finished.map(new Tripwire()).returns(TypeInformation.of(InFlight.class)).name("tripwire");
+            return finished.map(new Tripwire())
+                    .returns(TypeInformation.of(InFlight.class))
+                    .name("tripwire");
         }
 
         static void arm(Action action) {

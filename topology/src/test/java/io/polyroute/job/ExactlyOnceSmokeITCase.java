@@ -67,8 +67,11 @@ class ExactlyOnceSmokeITCase {
                 "topics.output", KAFKA.createRandomTopic("smoke-out", 2),
                 "job.parallelism", "2",
                 "job.checkpoint-interval", "500 ms"));
-        List<String> inputs = IntStream.range(0, RECORDS).mapToObj(i -> "event-" + i).toList();
-        KAFKA.produceValues(config.get(TopicsOptions.INPUT), inputs.stream().map(ExactlyOnceSmokeITCase::bytes).toList());
+        List<String> inputs =
+                IntStream.range(0, RECORDS).mapToObj(i -> "event-" + i).toList();
+        KAFKA.produceValues(
+                config.get(TopicsOptions.INPUT),
+                inputs.stream().map(ExactlyOnceSmokeITCase::bytes).toList());
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(config.get(JobOptions.PARALLELISM));
@@ -80,8 +83,10 @@ class ExactlyOnceSmokeITCase {
 
         List<ConsumerRecord<byte[], byte[]>> output = KafkaTestUtils.awaitRecords(
                 config.kafkaClientProperties(), config.get(TopicsOptions.OUTPUT), RECORDS, Duration.ofSeconds(30));
-        assertThat(output).extracting(r -> text(r.value()))
-                .containsExactlyInAnyOrderElementsOf(inputs.stream().map(s -> s + "/seen").toList());
+        assertThat(output)
+                .extracting(r -> text(r.value()))
+                .containsExactlyInAnyOrderElementsOf(
+                        inputs.stream().map(s -> s + "/seen").toList());
         assertThat(endOffsetSum(config.get(TopicsOptions.OUTPUT)))
                 .as("commit markers take offsets, so a transactional write ends beyond the record count")
                 .isGreaterThan(RECORDS);
@@ -89,9 +94,10 @@ class ExactlyOnceSmokeITCase {
 
     private static long endOffsetSum(String topic) throws Exception {
         try (Admin admin = Admin.create(KAFKA.broker().adminProperties())) {
-            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(List.of(topic)).allTopicNames().get()
-                    .get(topic).partitions().stream()
-                    .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
+            Map<TopicPartition, OffsetSpec> latest =
+                    admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                            .collect(Collectors.toMap(
+                                    p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
             return admin.listOffsets(latest).all().get().values().stream()
                     .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset)
                     .sum();

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.polyroute.avro.Prediction;
 import io.polyroute.avro.SensorReading;
 import io.polyroute.job.config.JobConfig;
+import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.ReferenceModel;
-import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.testing.JobHarness;
 import io.polyroute.testing.KafkaBrokerExtension;
 import java.nio.file.Path;
@@ -48,7 +48,8 @@ class FlushBeforeBarrierITCase {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    @TempDir static Path bundles;
+    @TempDir
+    static Path bundles;
 
     private static ModelBundle bundle;
     private static List<SensorReading> readings;
@@ -56,7 +57,12 @@ class FlushBeforeBarrierITCase {
 
     @BeforeAll
     static void writeInput() throws Exception {
-        bundle = SyntheticBundleBuilder.create().inputDim(16).hidden(32).experts(8).topK(2).seed(31)
+        bundle = SyntheticBundleBuilder.create()
+                .inputDim(16)
+                .hidden(32)
+                .experts(8)
+                .topK(2)
+                .seed(31)
                 .build(bundles.resolve("ws"));
         readings = JobHarness.randomReadings("fb", RECORDS, bundle.inputDim(), List.of(), 31);
         input = KAFKA.createRandomTopic("sensors", 2);
@@ -68,17 +74,32 @@ class FlushBeforeBarrierITCase {
     void shouldCommitEveryPredictionOnceWhileBatchesNeverFillNorTimeOut(String mode) throws Exception {
         String output = KAFKA.createRandomTopic("predictions", 2);
         JobConfig config = JobHarness.withControlTopics(JobConfig.of(Map.of(
-                "kafka.bootstrap-servers", KAFKA.bootstrapServers(),
-                "topics.input", input, "topics.output", output, "topics.dlq", KAFKA.createRandomTopic("dlq", 1),
-                "job.name", "fb-" + output,
-                "job.mode", mode,
-                "job.parallelism", "2", "job.slots", "2",
-                "job.checkpoint-interval", "500 ms",
-                "bundle.path", bundle.root().toString())))
+                        "kafka.bootstrap-servers",
+                        KAFKA.bootstrapServers(),
+                        "topics.input",
+                        input,
+                        "topics.output",
+                        output,
+                        "topics.dlq",
+                        KAFKA.createRandomTopic("dlq", 1),
+                        "job.name",
+                        "fb-" + output,
+                        "job.mode",
+                        mode,
+                        "job.parallelism",
+                        "2",
+                        "job.slots",
+                        "2",
+                        "job.checkpoint-interval",
+                        "500 ms",
+                        "bundle.path",
+                        bundle.root().toString())))
                 // No plan changes: activating a new plan flushes the gate, and only barriers may flush here.
                 .with("rebalance.enabled", "false")
-                .with("batching.gate.size", "10000").with("batching.gate.max-delay", "1 h")
-                .with("batching.expert.size", "10000").with("batching.expert.max-delay", "1 h");
+                .with("batching.gate.size", "10000")
+                .with("batching.gate.max-delay", "1 h")
+                .with("batching.expert.size", "10000")
+                .with("batching.expert.max-delay", "1 h");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         PolyrouteJob.build(env, config, bundle);
         JobClient job = env.executeAsync(config.get(io.polyroute.job.config.JobOptions.NAME));
@@ -86,7 +107,8 @@ class FlushBeforeBarrierITCase {
             Map<String, Prediction> predictions = JobHarness.predictionsById(KAFKA, output, RECORDS, DEADLINE);
 
             assertThat(job.getJobStatus().get(DEADLINE.toSeconds(), TimeUnit.SECONDS))
-                    .as("the unbounded job is still running").isEqualTo(JobStatus.RUNNING);
+                    .as("the unbounded job is still running")
+                    .isEqualTo(JobStatus.RUNNING);
             JobHarness.assertAnswersExactly(predictions, readings);
             assertThat(JobHarness.maxReferenceError(bundle, readings, predictions))
                     .isLessThanOrEqualTo(ReferenceModel.TOLERANCE);

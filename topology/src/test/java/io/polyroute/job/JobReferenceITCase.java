@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.polyroute.avro.Prediction;
 import io.polyroute.avro.SensorReading;
 import io.polyroute.job.config.JobConfig;
+import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.CombineMode;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.ReferenceModel;
-import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.testing.JobHarness;
 import io.polyroute.testing.KafkaBrokerExtension;
 import java.nio.file.Path;
@@ -44,7 +44,8 @@ class JobReferenceITCase {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    @TempDir static Path bundles;
+    @TempDir
+    static Path bundles;
 
     private static ModelBundle weightedSum;
     private static ModelBundle rank;
@@ -53,22 +54,48 @@ class JobReferenceITCase {
 
     @BeforeAll
     static void buildBundles() throws Exception {
-        SyntheticBundleBuilder base = SyntheticBundleBuilder.create().inputDim(16).hidden(32).experts(8).topK(2);
+        SyntheticBundleBuilder base = SyntheticBundleBuilder.create()
+                .inputDim(16)
+                .hidden(32)
+                .experts(8)
+                .topK(2);
         weightedSum = base.seed(1).combine(CombineMode.WEIGHTED_SUM).build(bundles.resolve("ws"));
-        rank = SyntheticBundleBuilder.create().inputDim(16).hidden(32).experts(8).topK(2).seed(2)
-                .combine(CombineMode.TENSORPOLY_RANK).order(2).build(bundles.resolve("rank"));
-        order = SyntheticBundleBuilder.create().inputDim(16).hidden(32).experts(8).topK(2).seed(3)
-                .combine(CombineMode.TENSORPOLY_ORDER).order(2).build(bundles.resolve("order"));
-        twoStage = SyntheticBundleBuilder.create().inputDim(16).hidden(32).experts(8).topK(2).seed(4)
-                .combine(CombineMode.WEIGHTED_SUM).stages(2).build(bundles.resolve("deep"));
+        rank = SyntheticBundleBuilder.create()
+                .inputDim(16)
+                .hidden(32)
+                .experts(8)
+                .topK(2)
+                .seed(2)
+                .combine(CombineMode.TENSORPOLY_RANK)
+                .order(2)
+                .build(bundles.resolve("rank"));
+        order = SyntheticBundleBuilder.create()
+                .inputDim(16)
+                .hidden(32)
+                .experts(8)
+                .topK(2)
+                .seed(3)
+                .combine(CombineMode.TENSORPOLY_ORDER)
+                .order(2)
+                .build(bundles.resolve("order"));
+        twoStage = SyntheticBundleBuilder.create()
+                .inputDim(16)
+                .hidden(32)
+                .experts(8)
+                .topK(2)
+                .seed(4)
+                .combine(CombineMode.WEIGHTED_SUM)
+                .stages(2)
+                .build(bundles.resolve("deep"));
     }
 
     static Stream<Arguments> cases() {
-        return Stream.of("fused", "expert-parallel").flatMap(mode -> Stream.of(
-                Arguments.of(mode, "weighted_sum"),
-                Arguments.of(mode, "tensorpoly_rank"),
-                Arguments.of(mode, "tensorpoly_order"),
-                Arguments.of(mode, "two-stage")));
+        return Stream.of("fused", "expert-parallel")
+                .flatMap(mode -> Stream.of(
+                        Arguments.of(mode, "weighted_sum"),
+                        Arguments.of(mode, "tensorpoly_rank"),
+                        Arguments.of(mode, "tensorpoly_order"),
+                        Arguments.of(mode, "two-stage")));
     }
 
     @ParameterizedTest(name = "{0} / {1}")
@@ -83,17 +110,31 @@ class JobReferenceITCase {
         String in = KAFKA.createRandomTopic("sensors", 2);
         String out = KAFKA.createRandomTopic("predictions", 2);
         String dlq = KAFKA.createRandomTopic("dlq", 1);
-        List<SensorReading> readings = JobHarness.randomReadings("r", RECORDS, bundle.inputDim(), List.of(), mode.hashCode());
+        List<SensorReading> readings =
+                JobHarness.randomReadings("r", RECORDS, bundle.inputDim(), List.of(), mode.hashCode());
         KAFKA.produceValues(in, JobHarness.encode(readings));
 
         JobConfig config = JobConfig.of(Map.of(
-                "kafka.bootstrap-servers", KAFKA.bootstrapServers(),
-                "topics.input", in, "topics.output", out, "topics.dlq", dlq,
-                "job.name", "ref-" + in,
-                "job.mode", mode,
-                "job.parallelism", "2", "job.slots", "2",
-                "job.checkpoint-interval", "500 ms",
-                "bundle.path", bundle.root().toString()));
+                "kafka.bootstrap-servers",
+                KAFKA.bootstrapServers(),
+                "topics.input",
+                in,
+                "topics.output",
+                out,
+                "topics.dlq",
+                dlq,
+                "job.name",
+                "ref-" + in,
+                "job.mode",
+                mode,
+                "job.parallelism",
+                "2",
+                "job.slots",
+                "2",
+                "job.checkpoint-interval",
+                "500 ms",
+                "bundle.path",
+                bundle.root().toString()));
         JobHarness.runBounded(config, bundle);
 
         Map<String, Prediction> predictions = JobHarness.predictionsById(KAFKA, out, RECORDS, Duration.ofSeconds(60));
@@ -101,7 +142,8 @@ class JobReferenceITCase {
         assertThat(JobHarness.maxReferenceError(bundle, readings, predictions))
                 .isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
         Prediction any = predictions.get("r-0");
-        assertThat(any.getExperts()).hasSize(bundle.stageCount() * bundle.stage(0).groups() * 2);
+        assertThat(any.getExperts())
+                .hasSize(bundle.stageCount() * bundle.stage(0).groups() * 2);
         assertThat(any.getModel().getName()).isEqualTo(bundle.name());
     }
 }

@@ -19,24 +19,41 @@ class OperatorArchitectureTest {
 
     @Test
     void operatorsNeverImportOnnxRuntime() {
-        noClasses().that().resideInAPackage("io.polyroute.job..")
-                .should().dependOnClassesThat().resideInAPackage("ai.onnxruntime..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.polyroute.job..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("ai.onnxruntime..")
                 .check(job);
     }
 
     @Test
     void operatorsHoldNoRoutingMathOfTheirOwn() {
-        noClasses().that().resideInAPackage("io.polyroute.job.operators..")
-                .should().dependOnClassesThat().haveSimpleName("Gating")
+        noClasses()
+                .that()
+                .resideInAPackage("io.polyroute.job.operators..")
+                .should()
+                .dependOnClassesThat()
+                .haveSimpleName("Gating")
                 .check(job);
     }
 
     @Test
     void theJobImportsNoModelKitBrokerMonitorCommandLineOrBenchmarks() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage(
-                        "io.polyroute.kit..", "io.polyroute.embedded..", "io.polyroute.monitor..",
-                        "io.polyroute.cli..", "io.polyroute.demo..", "io.polyroute.ops..", "io.polyroute.bench..",
-                        "kafka.server..", "org.apache.kafka.streams..")
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.polyroute.kit..",
+                        "io.polyroute.embedded..",
+                        "io.polyroute.monitor..",
+                        "io.polyroute.cli..",
+                        "io.polyroute.demo..",
+                        "io.polyroute.ops..",
+                        "io.polyroute.bench..",
+                        "kafka.server..",
+                        "org.apache.kafka.streams..")
                 .check(job);
     }
 }

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.polyroute.avro.ExpertChoice;
 import io.polyroute.avro.Prediction;
 import io.polyroute.avro.SensorReading;
-import io.polyroute.kit.simulate.SkewedInput;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.control.PlanTracker;
+import io.polyroute.kit.simulate.SkewedInput;
+import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.ReferenceModel;
-import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.placement.Placement;
 import io.polyroute.runtime.placement.PlanVersion;
 import io.polyroute.testing.JobHarness;
@@ -55,6 +55,7 @@ class RebalancingITCase {
     private static final int SLOTS = 3;
     /** Zipf exponent: the hottest expert takes ~43% of all visits, more than one slot's fair third. */
     private static final double ZIPF = 2.0;
+
     private static final int CHUNK = 50;
     private static final long CHUNK_EVERY_MS = 200;
     private static final int MIN_PHASE_RECORDS = 1_500;
@@ -70,11 +71,17 @@ class RebalancingITCase {
             .setNumberSlotsPerTaskManager(4)
             .build());
 
-    @TempDir static Path bundles;
+    @TempDir
+    static Path bundles;
 
     @Test
     void shouldAnswerADriftWithANewPlanWithoutLosingDuplicatingOrChangingAPrediction() throws Exception {
-        ModelBundle bundle = SyntheticBundleBuilder.create().inputDim(16).hidden(64).experts(EXPERTS).topK(2).seed(11)
+        ModelBundle bundle = SyntheticBundleBuilder.create()
+                .inputDim(16)
+                .hidden(64)
+                .experts(EXPERTS)
+                .topK(2)
+                .seed(11)
                 .build(bundles.resolve("skew"));
         SkewedInput input = SkewedInput.search(bundle, 30_000, 5);
         int[] rank1 = SkewedInput.rotation(EXPERTS, SLOTS, 0);
@@ -88,9 +95,12 @@ class RebalancingITCase {
         String dlq = KAFKA.createRandomTopic("dlq", 1);
         JobConfig config = JobHarness.withControlTopics(JobConfig.of(Map.ofEntries(
                 Map.entry("kafka.bootstrap-servers", KAFKA.bootstrapServers()),
-                Map.entry("topics.input", in), Map.entry("topics.output", out), Map.entry("topics.dlq", dlq),
+                Map.entry("topics.input", in),
+                Map.entry("topics.output", out),
+                Map.entry("topics.dlq", dlq),
                 Map.entry("job.name", "rebalance-" + in),
-                Map.entry("job.parallelism", "1"), Map.entry("job.slots", Integer.toString(SLOTS)),
+                Map.entry("job.parallelism", "1"),
+                Map.entry("job.slots", Integer.toString(SLOTS)),
                 Map.entry("job.checkpoint-interval", "500 ms"),
                 Map.entry("rebalance.window", "1 s"),
                 Map.entry("rebalance.cooldown-windows", "1"),
@@ -109,8 +119,8 @@ class RebalancingITCase {
             producer.until(input, "p1", phase1, rnd, sent, plans, p -> p.version() >= 1);
             long versionAtDrift = plans.latestVersion();
             // Phase 2 until a plan after the drift replicates the new hottest expert.
-            Predicate<PlanVersion> answersDrift = p -> p.version() > versionAtDrift
-                    && p.stage(0).replicas(hot2).count() > 1;
+            Predicate<PlanVersion> answersDrift = p ->
+                    p.version() > versionAtDrift && p.stage(0).replicas(hot2).count() > 1;
             producer.until(input, "p2", phase2, rnd, sent, plans, answersDrift);
 
             awaitPredictions(out, sent.size());
@@ -128,7 +138,8 @@ class RebalancingITCase {
             List<PlanVersion> all = plans.poll(Duration.ofSeconds(1));
 
             assertThat(predictions).hasSize(sent.size());
-            assertThat(JobHarness.maxReferenceError(bundle, sent, predictions)).isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
+            assertThat(JobHarness.maxReferenceError(bundle, sent, predictions))
+                    .isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
             assertThat(all).as("plans published after the drift").anyMatch(answersDrift);
             assertTailFollowsTheNewestPlan(tail, predictions, all, newest);
         } finally {
@@ -140,25 +151,41 @@ class RebalancingITCase {
      * Every tail record's expert slots are exactly those {@link Placement#slotFor} gives under one
      * plan no older than {@code newest}: the gate routed it by the newest plan (or a later one).
      */
-    private static void assertTailFollowsTheNewestPlan(List<SensorReading> tail, Map<String, Prediction> predictions,
-            List<PlanVersion> plans, PlanVersion newest) {
-        List<PlanVersion> candidates = plans.stream().filter(p -> p.version() >= newest.version()).toList();
+    private static void assertTailFollowsTheNewestPlan(
+            List<SensorReading> tail,
+            Map<String, Prediction> predictions,
+            List<PlanVersion> plans,
+            PlanVersion newest) {
+        List<PlanVersion> candidates =
+                plans.stream().filter(p -> p.version() >= newest.version()).toList();
         for (SensorReading r : tail) {
             Prediction p = predictions.get(r.getEventId());
             long hash = PlanTracker.recordHash(r.getEventId());
-            Optional<PlanVersion> routedBy = candidates.stream().filter(plan -> {
-                for (ExpertChoice c : p.getExperts()) {
-                    if (plan.stage(c.getStage()).slotFor(c.getExpert(), hash) != c.getSlot()) {
-                        return false;
-                    }
-                }
-                return true;
-            }).findFirst();
-            assertThat(routedBy).as("plan (version >= %d) that routes %s to slots %s; versions that would: %s; "
-                    + "plans: %s", newest.version(), r.getEventId(), p.getExperts(),
-                    plans.stream().filter(plan -> p.getExperts().stream().allMatch(c ->
-                            plan.stage(c.getStage()).slotFor(c.getExpert(), hash) == c.getSlot()))
-                            .map(PlanVersion::version).toList(), plans).isPresent();
+            Optional<PlanVersion> routedBy = candidates.stream()
+                    .filter(plan -> {
+                        for (ExpertChoice c : p.getExperts()) {
+                            if (plan.stage(c.getStage()).slotFor(c.getExpert(), hash) != c.getSlot()) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    })
+                    .findFirst();
+            assertThat(routedBy)
+                    .as(
+                            "plan (version >= %d) that routes %s to slots %s; versions that would: %s; " + "plans: %s",
+                            newest.version(),
+                            r.getEventId(),
+                            p.getExperts(),
+                            plans.stream()
+                                    .filter(plan -> p.getExperts().stream()
+                                            .allMatch(c ->
+                                                    plan.stage(c.getStage()).slotFor(c.getExpert(), hash)
+                                                            == c.getSlot()))
+                                    .map(PlanVersion::version)
+                                    .toList(),
+                            plans)
+                    .isPresent();
         }
     }
 
@@ -169,7 +196,10 @@ class RebalancingITCase {
     private static void awaitRunning(JobClient job) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (job.getJobStatus().get() != JobStatus.RUNNING) {
-            assertThat(System.nanoTime()).as("job running before the deadline, status %s", job.getJobStatus().get())
+            assertThat(System.nanoTime())
+                    .as(
+                            "job running before the deadline, status %s",
+                            job.getJobStatus().get())
                     .isLessThan(deadline);
             Thread.sleep(100);
         }
@@ -198,14 +228,23 @@ class RebalancingITCase {
         }
 
         /** Sends chunks drawn from {@code popularity} until at least the minimum is sent and a plan matches. */
-        void until(SkewedInput input, String prefix, double[] popularity, Random rnd, List<SensorReading> sent,
-                PlanWatcher plans, Predicate<PlanVersion> done) {
+        void until(
+                SkewedInput input,
+                String prefix,
+                double[] popularity,
+                Random rnd,
+                List<SensorReading> sent,
+                PlanWatcher plans,
+                Predicate<PlanVersion> done) {
             long deadline = System.nanoTime() + PLAN_TIMEOUT.toNanos();
             int produced = 0;
             boolean seen = false;
             while (produced < MIN_PHASE_RECORDS || !seen) {
-                assertThat(System.nanoTime()).as("a matching plan within %s of phase %s; plans seen: %s", PLAN_TIMEOUT,
-                        prefix, plans.plans()).isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as(
+                                "a matching plan within %s of phase %s; plans seen: %s",
+                                PLAN_TIMEOUT, prefix, plans.plans())
+                        .isLessThan(deadline);
                 List<SensorReading> chunk = input.sample(prefix + "-" + produced, CHUNK, popularity, rnd);
                 send(chunk);
                 sent.addAll(chunk);

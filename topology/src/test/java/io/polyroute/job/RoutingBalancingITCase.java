@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.polyroute.avro.ExpertChoice;
 import io.polyroute.avro.Prediction;
 import io.polyroute.avro.SensorReading;
-import io.polyroute.job.verify.PredictionCheck;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.control.LoadSummary;
 import io.polyroute.job.operators.Balancing;
+import io.polyroute.job.verify.PredictionCheck;
+import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.CombineMode;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.Evaluation;
 import io.polyroute.runtime.eval.MoeEvaluator;
 import io.polyroute.runtime.eval.ReferenceModel;
-import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.onnx.RuntimeOptions;
 import io.polyroute.runtime.routing.RoutingDecision;
 import io.polyroute.testing.JobHarness;
@@ -54,7 +54,8 @@ class RoutingBalancingITCase {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    @TempDir static Path bundles;
+    @TempDir
+    static Path bundles;
 
     private static ModelBundle bundle;
     private static List<SensorReading> skewed;
@@ -62,8 +63,14 @@ class RoutingBalancingITCase {
 
     @BeforeAll
     static void buildSkewedInput() throws Exception {
-        bundle = SyntheticBundleBuilder.create().inputDim(16).hidden(32).experts(EXPERTS).topK(2).seed(21)
-                .combine(CombineMode.WEIGHTED_SUM).build(bundles.resolve("ws"));
+        bundle = SyntheticBundleBuilder.create()
+                .inputDim(16)
+                .hidden(32)
+                .experts(EXPERTS)
+                .topK(2)
+                .seed(21)
+                .combine(CombineMode.WEIGHTED_SUM)
+                .build(bundles.resolve("ws"));
         // Keep every record whose favourite expert is the most popular one, and a few others.
         List<SensorReading> candidates = JobHarness.randomReadings("b", RECORDS * 4, bundle.inputDim(), List.of(), 5);
         RoutingDecision[] plain = plainRouting(candidates);
@@ -92,10 +99,13 @@ class RoutingBalancingITCase {
 
         JobConfig config = JobConfig.of(Map.ofEntries(
                 Map.entry("kafka.bootstrap-servers", KAFKA.bootstrapServers()),
-                Map.entry("topics.input", in), Map.entry("topics.output", out), Map.entry("topics.dlq", dlq),
+                Map.entry("topics.input", in),
+                Map.entry("topics.output", out),
+                Map.entry("topics.dlq", dlq),
                 Map.entry("job.name", "balance-" + in),
                 Map.entry("job.mode", mode),
-                Map.entry("job.parallelism", "2"), Map.entry("job.slots", "2"),
+                Map.entry("job.parallelism", "2"),
+                Map.entry("job.slots", "2"),
                 Map.entry("job.checkpoint-interval", "500 ms"),
                 Map.entry("batching.gate.size", "64"),
                 Map.entry("rebalance.window", "100 ms"),
@@ -107,10 +117,12 @@ class RoutingBalancingITCase {
 
         Map<String, Prediction> predictions = JobHarness.predictionsById(KAFKA, out, RECORDS, Duration.ofSeconds(60));
         JobHarness.assertAnswersExactly(predictions, skewed);
-        long flagged = predictions.values().stream().filter(PredictionCheck::isRebalanced).count();
+        long flagged = predictions.values().stream()
+                .filter(PredictionCheck::isRebalanced)
+                .count();
         assertThat(flagged).as("predictions flagged by balancing").isBetween(1L, RECORDS - 1L);
-        assertThat(predictions.values()).anySatisfy(p -> assertThat(p.getFlags().toString())
-                .contains(Balancing.CAPACITY_OVERFLOW));
+        assertThat(predictions.values())
+                .anySatisfy(p -> assertThat(p.getFlags().toString()).contains(Balancing.CAPACITY_OVERFLOW));
 
         PredictionCheck.Result check = JobHarness.check(bundle, skewed, predictions);
         assertThat(check.referenceChecked() + check.replayed()).isEqualTo(RECORDS);
@@ -156,5 +168,4 @@ class RoutingBalancingITCase {
         }
         return best;
     }
-
 }

@@ -59,11 +59,13 @@ class TopicsITCase {
 
         assertThat(Topics.ensure(admin, config, TIMEOUT)).hasSize(5);
         assertThat(Topics.ensure(admin, config, TIMEOUT)).isEmpty();
-        assertThat(Topics.ensure(admin, config.with("topics.auto-create", "false"), TIMEOUT)).isEmpty();
+        assertThat(Topics.ensure(admin, config.with("topics.auto-create", "false"), TIMEOUT))
+                .isEmpty();
 
-        Map<String, TopicDescription> described = admin.describeTopics(List.of(
-                config.get(TopicsOptions.INPUT),
-                config.get(TopicsOptions.PLANS))).allTopicNames().get();
+        Map<String, TopicDescription> described = admin.describeTopics(
+                        List.of(config.get(TopicsOptions.INPUT), config.get(TopicsOptions.PLANS)))
+                .allTopicNames()
+                .get();
         assertThat(described.get(config.get(TopicsOptions.INPUT)).partitions()).hasSize(3);
         assertThat(described.get(config.get(TopicsOptions.PLANS)).partitions()).hasSize(1);
     }
@@ -73,8 +75,11 @@ class TopicsITCase {
         String existing = KAFKA.createRandomTopic("existing", 1);
         String fresh = KafkaTestUtils.randomTopic("fresh");
 
-        assertThat(Topics.createIfMissing(admin, List.of(new NewTopic(existing, 1, (short) 1),
-                new NewTopic(fresh, 1, (short) 1)), TIMEOUT)).containsExactly(fresh);
+        assertThat(Topics.createIfMissing(
+                        admin,
+                        List.of(new NewTopic(existing, 1, (short) 1), new NewTopic(fresh, 1, (short) 1)),
+                        TIMEOUT))
+                .containsExactly(fresh);
         assertThat(Topics.missing(admin, List.of(existing, fresh), TIMEOUT)).isEmpty();
     }
 

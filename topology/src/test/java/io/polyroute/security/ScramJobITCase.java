@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.polyroute.avro.Prediction;
 import io.polyroute.avro.SensorReading;
-import io.polyroute.job.config.JobConfig;
 import io.polyroute.embedded.EmbeddedKafka;
-import io.polyroute.runtime.bundle.ModelBundle;
+import io.polyroute.job.config.JobConfig;
 import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
+import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.testing.JobHarness;
 import io.polyroute.testing.KafkaBrokerExtension;
 import io.polyroute.testing.LogCapture;
@@ -50,9 +50,11 @@ class ScramJobITCase {
             .brokerProperty("listener.security.protocol.map", "BROKER:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT")
             .brokerProperty("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512")
             .brokerProperty("sasl.mechanism.inter.broker.protocol", "PLAIN")
-            .brokerProperty("listener.name.broker.plain.sasl.jaas.config", plainLogin("admin", ADMIN_PASSWORD)
-                    .replace(";", " user_admin=\"" + ADMIN_PASSWORD + "\";"))
-            .brokerProperty("listener.name.broker.scram-sha-512.sasl.jaas.config",
+            .brokerProperty(
+                    "listener.name.broker.plain.sasl.jaas.config",
+                    plainLogin("admin", ADMIN_PASSWORD).replace(";", " user_admin=\"" + ADMIN_PASSWORD + "\";"))
+            .brokerProperty(
+                    "listener.name.broker.scram-sha-512.sasl.jaas.config",
                     "org.apache.kafka.common.security.scram.ScramLoginModule required;")
             .clientProperty("security.protocol", "SASL_PLAINTEXT")
             .clientProperty("sasl.mechanism", "PLAIN")
@@ -64,19 +66,27 @@ class ScramJobITCase {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    @TempDir Path bundles;
+    @TempDir
+    Path bundles;
 
     @BeforeAll
     static void createTheJobsScramUser() throws Exception {
         try (Admin admin = Admin.create(KAFKA.broker().adminProperties())) {
-            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("polyroute",
-                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), JOB_PASSWORD))).all().get();
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                            "polyroute", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), JOB_PASSWORD)))
+                    .all()
+                    .get();
         }
     }
 
     @Test
     void shouldServeEveryRecordWithScramCredentialsWithoutLoggingThePassword() throws Exception {
-        ModelBundle bundle = SyntheticBundleBuilder.create().inputDim(8).hidden(16).experts(4).topK(2).seed(6)
+        ModelBundle bundle = SyntheticBundleBuilder.create()
+                .inputDim(8)
+                .hidden(16)
+                .experts(4)
+                .topK(2)
+                .seed(6)
                 .build(bundles.resolve("scram"));
         String in = KAFKA.createRandomTopic("scram-sensors", 2);
         String out = KAFKA.createRandomTopic("scram-predictions", 2);
@@ -85,11 +95,20 @@ class ScramJobITCase {
         KAFKA.produceValues(in, JobHarness.encode(readings));
 
         Map<String, String> values = new HashMap<>(Map.of(
-                "kafka.bootstrap-servers", KAFKA.bootstrapServers(),
-                "topics.input", in, "topics.output", out, "topics.dlq", dlq,
-                "job.name", "scram-" + in,
-                "job.checkpoint-interval", "500 ms",
-                "bundle.path", bundle.root().toString()));
+                "kafka.bootstrap-servers",
+                KAFKA.bootstrapServers(),
+                "topics.input",
+                in,
+                "topics.output",
+                out,
+                "topics.dlq",
+                dlq,
+                "job.name",
+                "scram-" + in,
+                "job.checkpoint-interval",
+                "500 ms",
+                "bundle.path",
+                bundle.root().toString()));
         values.put("kafka.properties.security.protocol", "SASL_PLAINTEXT");
         values.put("kafka.properties.sasl.mechanism", "SCRAM-SHA-512");
         values.put("kafka.properties.sasl.jaas.config", scramLogin("polyroute", JOB_PASSWORD));
@@ -125,12 +144,12 @@ class ScramJobITCase {
     }
 
     private static String plainLogin(String user, String password) {
-        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";";
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
     }
 
     private static String scramLogin(String user, String password) {
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";";
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
     }
 }

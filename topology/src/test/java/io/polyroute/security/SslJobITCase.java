@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.polyroute.avro.Prediction;
 import io.polyroute.avro.SensorReading;
-import io.polyroute.job.config.JobConfig;
 import io.polyroute.embedded.EmbeddedKafka;
+import io.polyroute.job.config.JobConfig;
+import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.ReferenceModel;
-import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.testing.JobHarness;
 import io.polyroute.testing.KafkaBrokerExtension;
 import io.polyroute.testing.LogCapture;
@@ -71,11 +71,17 @@ class SslJobITCase {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    @TempDir Path bundles;
+    @TempDir
+    Path bundles;
 
     @Test
     void shouldServeEveryRecordOverSslWithoutLoggingAPassword() throws Exception {
-        ModelBundle bundle = SyntheticBundleBuilder.create().inputDim(8).hidden(16).experts(4).topK(2).seed(5)
+        ModelBundle bundle = SyntheticBundleBuilder.create()
+                .inputDim(8)
+                .hidden(16)
+                .experts(4)
+                .topK(2)
+                .seed(5)
                 .build(bundles.resolve("ssl"));
         String in = KAFKA.createRandomTopic("ssl-sensors", 2);
         String out = KAFKA.createRandomTopic("ssl-predictions", 2);
@@ -84,11 +90,20 @@ class SslJobITCase {
         KAFKA.produceValues(in, JobHarness.encode(readings));
 
         Map<String, String> values = new HashMap<>(Map.of(
-                "kafka.bootstrap-servers", KAFKA.bootstrapServers(),
-                "topics.input", in, "topics.output", out, "topics.dlq", dlq,
-                "job.name", "ssl-" + in,
-                "job.checkpoint-interval", "500 ms",
-                "bundle.path", bundle.root().toString()));
+                "kafka.bootstrap-servers",
+                KAFKA.bootstrapServers(),
+                "topics.input",
+                in,
+                "topics.output",
+                out,
+                "topics.dlq",
+                dlq,
+                "job.name",
+                "ssl-" + in,
+                "job.checkpoint-interval",
+                "500 ms",
+                "bundle.path",
+                bundle.root().toString()));
         values.put("kafka.properties.security.protocol", "SSL");
         values.put("kafka.properties.ssl.truststore.type", "PKCS12");
         values.put("kafka.properties.ssl.truststore.location", TLS.trustStore().toString());
@@ -103,7 +118,8 @@ class SslJobITCase {
 
         Map<String, Prediction> predictions = JobHarness.predictionsById(KAFKA, out, RECORDS, Duration.ofSeconds(60));
         assertThat(predictions).hasSize(RECORDS);
-        assertThat(JobHarness.maxReferenceError(bundle, readings, predictions)).isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
+        assertThat(JobHarness.maxReferenceError(bundle, readings, predictions))
+                .isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
         assertThat(logs)
                 .as("the capture saw the Kafka clients' configuration dumps, with the password hidden")
                 .contains("security.protocol = SSL")
@@ -127,7 +143,8 @@ class SslJobITCase {
         plaintext.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "3000");
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(plaintext, new ByteArraySerializer(), new ByteArraySerializer())) {
-            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("any-topic", new byte[] {1})).get(10, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("any-topic", new byte[] {1}))
+                            .get(10, TimeUnit.SECONDS))
                     .hasRootCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
         }
     }

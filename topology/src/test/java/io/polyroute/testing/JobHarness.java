@@ -3,9 +3,9 @@ package io.polyroute.testing;
 import io.polyroute.avro.DeadLetter;
 import io.polyroute.avro.Prediction;
 import io.polyroute.avro.SensorReading;
-import io.polyroute.job.verify.PredictionCheck;
 import io.polyroute.job.PolyrouteJob;
 import io.polyroute.job.config.JobConfig;
+import io.polyroute.job.verify.PredictionCheck;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.ReferenceModel;
 import io.polyroute.runtime.onnx.RuntimeOptions;
@@ -94,8 +94,8 @@ public final class JobHarness {
         return out;
     }
 
-    public static Map<String, Prediction> predictionsById(KafkaBrokerExtension kafka, String topic, int count,
-            Duration timeout) {
+    public static Map<String, Prediction> predictionsById(
+            KafkaBrokerExtension kafka, String topic, int count, Duration timeout) {
         AvroCodec<Prediction> codec = AvroCodec.of(Prediction.class, AvroEncoding.BINARY);
         Map<String, Prediction> out = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : kafka.awaitRecords(topic, count, timeout)) {
@@ -114,8 +114,14 @@ public final class JobHarness {
     public static void assertAnswersExactly(Map<String, Prediction> predictions, List<SensorReading> readings) {
         Set<String> expected = new HashSet<>();
         readings.forEach(r -> expected.add(r.getEventId()));
-        List<String> missing = expected.stream().filter(id -> !predictions.containsKey(id)).sorted().toList();
-        List<String> extra = predictions.keySet().stream().filter(id -> !expected.contains(id)).sorted().toList();
+        List<String> missing = expected.stream()
+                .filter(id -> !predictions.containsKey(id))
+                .sorted()
+                .toList();
+        List<String> extra = predictions.keySet().stream()
+                .filter(id -> !expected.contains(id))
+                .sorted()
+                .toList();
         if (!missing.isEmpty() || !extra.isEmpty()) {
             throw new AssertionError(missing.size() + " event ids have no prediction (e.g. "
                     + missing.subList(0, Math.min(5, missing.size())) + ") and " + extra.size()
@@ -137,8 +143,8 @@ public final class JobHarness {
      * Checks every prediction: against the reference model, or, for those whose routing
      * balancing changed, against a recompute of the routing they recorded ({@link PredictionCheck}).
      */
-    public static PredictionCheck.Result check(ModelBundle bundle, List<SensorReading> readings,
-            Map<String, Prediction> predictions) {
+    public static PredictionCheck.Result check(
+            ModelBundle bundle, List<SensorReading> readings, Map<String, Prediction> predictions) {
         int d = bundle.inputDim();
         float[] x = new float[readings.size() * d];
         int[] tasks = new int[readings.size()];
@@ -163,12 +169,15 @@ public final class JobHarness {
      * jobs without routing balancing: a prediction flagged by balancing fails the call (use
      * {@link #check}).
      */
-    public static double maxReferenceError(ModelBundle bundle, List<SensorReading> readings,
-            Map<String, Prediction> predictions) {
-        predictions.values().stream().filter(PredictionCheck::isRebalanced).findFirst().ifPresent(p -> {
-            throw new AssertionError("Prediction " + p.getEventId() + " is flagged " + p.getFlags()
-                    + ": balancing changed its routing, so the reference model does not apply; use check().");
-        });
+    public static double maxReferenceError(
+            ModelBundle bundle, List<SensorReading> readings, Map<String, Prediction> predictions) {
+        predictions.values().stream()
+                .filter(PredictionCheck::isRebalanced)
+                .findFirst()
+                .ifPresent(p -> {
+                    throw new AssertionError("Prediction " + p.getEventId() + " is flagged " + p.getFlags()
+                            + ": balancing changed its routing, so the reference model does not apply; use check().");
+                });
         int d = bundle.inputDim();
         int od = bundle.outputDim();
         int n = readings.size();
@@ -188,7 +197,8 @@ public final class JobHarness {
             for (int r = 0; r < n; r++) {
                 Prediction p = predictions.get(readings.get(r).getEventId());
                 if (p == null) {
-                    throw new AssertionError("No prediction for " + readings.get(r).getEventId());
+                    throw new AssertionError(
+                            "No prediction for " + readings.get(r).getEventId());
                 }
                 for (int i = 0; i < od; i++) {
                     got[i] = p.getOutput().get(i);

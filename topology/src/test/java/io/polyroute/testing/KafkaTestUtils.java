@@ -85,7 +85,8 @@ public final class KafkaTestUtils {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while producing to Kafka.", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Producing to Kafka failed: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "Producing to Kafka failed: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
@@ -97,12 +98,19 @@ public final class KafkaTestUtils {
     public static long readCommittedEnd(Properties adminProps, String topic) throws Exception {
         try (Admin admin = Admin.create(adminProps)) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (TopicPartitionInfo p : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic)
+            for (TopicPartitionInfo p : admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
                     .partitions()) {
                 latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
             }
-            return admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
-                    .values().stream()
+            return admin
+                    .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .all()
+                    .get()
+                    .values()
+                    .stream()
                     .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset)
                     .sum();
         }
@@ -133,8 +141,8 @@ public final class KafkaTestUtils {
                 }
             }
         }
-        throw new AssertionError("Expected at least " + count + " committed records on topic '" + topic
-                + "' within " + timeout.toMillis() + " ms, but received " + received.size() + ".");
+        throw new AssertionError("Expected at least " + count + " committed records on topic '" + topic + "' within "
+                + timeout.toMillis() + " ms, but received " + received.size() + ".");
     }
 
     private static Properties readCommitted(Properties consumerProps) {
@@ -152,7 +160,9 @@ public final class KafkaTestUtils {
             long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofMillis(remainingMs));
             if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                return infos.stream()
+                        .map(i -> new TopicPartition(i.topic(), i.partition()))
+                        .toList();
             }
         }
         throw new AssertionError("Topic '" + topic + "' did not appear before the deadline.");

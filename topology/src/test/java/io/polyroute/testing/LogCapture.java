@@ -39,7 +39,9 @@ public final class LogCapture implements AutoCloseable {
         appender = WriterAppender.newBuilder()
                 .setName(NAME)
                 .setTarget(writer)
-                .setLayout(PatternLayout.newBuilder().withPattern("%-5level %c - %msg%n%throwable").build())
+                .setLayout(PatternLayout.newBuilder()
+                        .withPattern("%-5level %c - %msg%n%throwable")
+                        .build())
                 .build();
         appender.start();
         LoggerConfig root = config.getRootLogger();

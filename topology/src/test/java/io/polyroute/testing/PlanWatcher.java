@@ -62,7 +62,8 @@ public final class PlanWatcher implements AutoCloseable {
     public Optional<PlanVersion> await(Predicate<PlanVersion> condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         do {
-            Optional<PlanVersion> hit = poll(Duration.ofMillis(200)).stream().filter(condition).findFirst();
+            Optional<PlanVersion> hit =
+                    poll(Duration.ofMillis(200)).stream().filter(condition).findFirst();
             if (hit.isPresent()) {
                 return hit;
             }

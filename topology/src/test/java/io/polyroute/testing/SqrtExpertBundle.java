@@ -1,5 +1,8 @@
 package io.polyroute.testing;
 
+import io.polyroute.kit.KitBundles;
+import io.polyroute.kit.onnx.ModelFragment;
+import io.polyroute.kit.onnx.StageModels;
 import io.polyroute.runtime.bundle.BundleManifest;
 import io.polyroute.runtime.bundle.CombineMode;
 import io.polyroute.runtime.bundle.ExpertSpec;
@@ -8,9 +11,6 @@ import io.polyroute.runtime.bundle.InputSpec;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.bundle.ModelRef;
 import io.polyroute.runtime.bundle.StageSpec;
-import io.polyroute.kit.KitBundles;
-import io.polyroute.kit.onnx.ModelFragment;
-import io.polyroute.kit.onnx.StageModels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,17 +47,38 @@ public final class SqrtExpertBundle {
         for (int e = 0; e < EXPERTS; e++) {
             String id = "e0" + e;
             specs.add(ExpertSpec.of(id, "experts/" + id + ".onnx"));
-            experts.add(sqrtExpert(gaussian(rnd, INPUT_DIM * INPUT_DIM, 1 / Math.sqrt(INPUT_DIM)),
-                    gaussian(rnd, INPUT_DIM, 0.1)));
+            experts.add(sqrtExpert(
+                    gaussian(rnd, INPUT_DIM * INPUT_DIM, 1 / Math.sqrt(INPUT_DIM)), gaussian(rnd, INPUT_DIM, 0.1)));
         }
         // A task one-hot selects one row of the gate weights, so each logit is a single weight.
         float[] gateWeights = gaussian(rnd, tasks.size() * EXPERTS, 3.0);
         ModelFragment gate = (g, x) -> g.dense(x, gateWeights, null, tasks.size(), EXPERTS, false);
-        StageSpec stage = new StageSpec("s0", null, null, null, GateInput.TASK.key(), ModelRef.of("gate.onnx"), 2,
-                CombineMode.WEIGHTED_SUM.key(), null, null, INPUT_DIM, INPUT_DIM, specs, null);
-        BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, "sqrt-experts", "1",
+        StageSpec stage = new StageSpec(
+                "s0",
+                null,
+                null,
+                null,
+                GateInput.TASK.key(),
+                ModelRef.of("gate.onnx"),
+                2,
+                CombineMode.WEIGHTED_SUM.key(),
+                null,
+                null,
+                INPUT_DIM,
+                INPUT_DIM,
+                specs,
+                null);
+        BundleManifest manifest = new BundleManifest(
+                BundleManifest.FORMAT,
+                "sqrt-experts",
+                "1",
                 "experts add sqrt(x + " + SHIFT + "), NaN for a feature below -" + SHIFT,
-                new InputSpec(INPUT_DIM, List.copyOf(tasks), null), INPUT_DIM, List.of(stage), null, null, null);
+                new InputSpec(INPUT_DIM, List.copyOf(tasks), null),
+                INPUT_DIM,
+                List.of(stage),
+                null,
+                null,
+                null);
         return KitBundles.write(dir, manifest, List.of(new StageModels(null, gate, experts, null)), true);
     }
 

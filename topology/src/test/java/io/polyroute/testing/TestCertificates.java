@@ -32,13 +32,52 @@ public record TestCertificates(Path keyStore, String keyStorePassword, Path trus
         Path keyStore = dir.resolve("broker.p12");
         Path cert = dir.resolve("broker.crt");
         Path trustStore = dir.resolve("truststore.p12");
-        keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                "-keystore", keyStore.toString(), "-storetype", "PKCS12", "-storepass", keyPass, "-keypass", keyPass);
-        keytool("-exportcert", "-rfc", "-alias", "broker", "-keystore", keyStore.toString(), "-storepass", keyPass,
-                "-file", cert.toString());
-        keytool("-importcert", "-noprompt", "-alias", "broker", "-file", cert.toString(),
-                "-keystore", trustStore.toString(), "-storetype", "PKCS12", "-storepass", trustPass);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "broker",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-keystore",
+                keyStore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                keyPass,
+                "-keypass",
+                keyPass);
+        keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "broker",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                keyPass,
+                "-file",
+                cert.toString());
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "broker",
+                "-file",
+                cert.toString(),
+                "-keystore",
+                trustStore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                trustPass);
         return new TestCertificates(keyStore, keyPass, trustStore, trustPass);
     }
 
@@ -54,8 +93,8 @@ public record TestCertificates(Path keyStore, String keyStorePassword, Path trus
                 throw new IllegalStateException("keytool " + args[0] + " did not finish within 60 s.");
             }
             if (p.exitValue() != 0) {
-                throw new IllegalStateException("keytool " + args[0] + " failed with exit code " + p.exitValue()
-                        + ": " + output.strip());
+                throw new IllegalStateException(
+                        "keytool " + args[0] + " failed with exit code " + p.exitValue() + ": " + output.strip());
             }
         } catch (IOException e) {
             throw new IllegalStateException("Could not run keytool from " + command.get(0) + ": " + e.getMessage(), e);

@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
         },
         subcommands = {BenchCompareCommand.class, BenchScalingCommand.class, BenchSkewCommand.class})
 public final class BenchCommand implements Runnable {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {

@@ -26,44 +26,67 @@ import picocli.CommandLine.Option;
             "speedup_vs_naive=<x> speedup_vs_dense=<x> fraction_of_limit=<x> p99_ms=<x>"
         })
 final class BenchCompareCommand implements Callable<Integer> {
-    @Option(names = "--workload", defaultValue = "light", description = "light (E=16, H=256) or heavy (E=16, H=4096) (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--workload",
+            defaultValue = "light",
+            description = "light (E=16, H=256) or heavy (E=16, H=4096) (default: ${DEFAULT-VALUE}).")
     String workload;
 
-    @Option(names = "--records", defaultValue = "0",
+    @Option(
+            names = "--records",
+            defaultValue = "0",
             description = "Input records (default: 1,000,000 light / 200,000 heavy; with --quick 100,000 / 40,000).")
     long records;
 
     @Option(names = "--quick", description = "Reduced sizes and windows; finishes in a few minutes.")
     boolean quick;
 
-    @Option(names = "--workers", defaultValue = "0",
+    @Option(
+            names = "--workers",
+            defaultValue = "0",
             description = "Baseline consumer threads and job parallelism (default: the number of cores).")
     int workers;
 
     @Option(names = "--no-latency", description = "Skip the latency pass.")
     boolean noLatency;
 
-    @Option(names = "--systems", split = ",", paramLabel = "NAME",
+    @Option(
+            names = "--systems",
+            split = ",",
+            paramLabel = "NAME",
             description = "Run only these systems (comma-separated; default: all). Ratios need naive, dense-batched "
                     + "and io-ceiling.")
     List<String> systems = new ArrayList<>();
 
-    @Option(names = "--results", defaultValue = "bench-results", paramLabel = "DIR",
+    @Option(
+            names = "--results",
+            defaultValue = "bench-results",
+            paramLabel = "DIR",
             description = "Where JSON, charts and the cached bundles go (default: ${DEFAULT-VALUE}).")
     Path results;
 
-    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Job option for the Polyroute runs (repeatable).")
+    @Option(
+            names = {"-s", "--set"},
+            paramLabel = "KEY=VALUE",
+            description = "Job option for the Polyroute runs (repeatable).")
     List<String> sets = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
         int w = workers > 0 ? workers : Math.max(2, Runtime.getRuntime().availableProcessors());
-        CompareBench.Options o = new CompareBench.Options(Workload.named(workload), records, quick, results, w,
-                CompareBench.jobOptions(sets), !noLatency, List.copyOf(systems));
+        CompareBench.Options o = new CompareBench.Options(
+                Workload.named(workload),
+                records,
+                quick,
+                results,
+                w,
+                CompareBench.jobOptions(sets),
+                !noLatency,
+                List.copyOf(systems));
         for (String s : systems) {
             if (!CompareBench.systemNames().contains(s)) {
-                throw new IllegalArgumentException("--systems: unknown system '" + s + "'; choose from "
-                        + CompareBench.systemNames() + ".");
+                throw new IllegalArgumentException(
+                        "--systems: unknown system '" + s + "'; choose from " + CompareBench.systemNames() + ".");
             }
         }
         CompareBench.run(o, System.out);

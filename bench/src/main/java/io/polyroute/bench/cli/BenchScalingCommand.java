@@ -26,33 +26,48 @@ final class BenchScalingCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Fewer records and sweep points; finishes in a few minutes.")
     boolean quick;
 
-    @Option(names = "--records", defaultValue = "0",
+    @Option(
+            names = "--records",
+            defaultValue = "0",
             description = "Input records per expert count (default: 80,000; with --quick 20,000).")
     long records;
 
-    @Option(names = "--workers", defaultValue = "0",
+    @Option(
+            names = "--workers",
+            defaultValue = "0",
             description = "Baseline consumer threads and job parallelism (default: the number of cores).")
     int workers;
 
-    @Option(names = "--experts", split = ",", paramLabel = "E",
+    @Option(
+            names = "--experts",
+            split = ",",
+            paramLabel = "E",
             description = "Expert counts to measure (comma-separated; default: 8,16,32,64).")
     List<Integer> experts = new ArrayList<>();
 
     @Option(names = "--no-sweep", description = "Skip the batching sweep.")
     boolean noSweep;
 
-    @Option(names = "--results", defaultValue = "bench-results", paramLabel = "DIR",
+    @Option(
+            names = "--results",
+            defaultValue = "bench-results",
+            paramLabel = "DIR",
             description = "Where JSON, charts and the cached bundles go (default: ${DEFAULT-VALUE}).")
     Path results;
 
-    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Job option for the Polyroute runs (repeatable).")
+    @Option(
+            names = {"-s", "--set"},
+            paramLabel = "KEY=VALUE",
+            description = "Job option for the Polyroute runs (repeatable).")
     List<String> sets = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
         int w = workers > 0 ? workers : Math.max(2, Runtime.getRuntime().availableProcessors());
-        ScalingBench.run(new ScalingBench.Options(quick, results, w, CompareBench.jobOptions(sets), records,
-                List.copyOf(experts), !noSweep), System.out);
+        ScalingBench.run(
+                new ScalingBench.Options(
+                        quick, results, w, CompareBench.jobOptions(sets), records, List.copyOf(experts), !noSweep),
+                System.out);
         return 0;
     }
 }

@@ -31,15 +31,19 @@ import picocli.CommandLine.Option;
             "from reference.onnx."
         })
 final class BenchSkewCommand implements Callable<Integer> {
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "Target length of the rebalanced run "
-            + "(default: 60, 20 with --quick).")
+    @Option(
+            names = "--duration",
+            paramLabel = "SECONDS",
+            description = "Target length of the rebalanced run " + "(default: 60, 20 with --quick).")
     Long duration;
 
     @Option(names = "--slots", paramLabel = "N", description = "Expert slots (default: the machine's cores).")
     Integer slots;
 
-    @Option(names = "--quick", description = "Two hidden layers instead of four, a 20 s target and a smaller reference "
-            + "sample: about two minutes, a smoke run (its phases are too short for the figures to settle).")
+    @Option(
+            names = "--quick",
+            description = "Two hidden layers instead of four, a 20 s target and a smaller reference "
+                    + "sample: about two minutes, a smoke run (its phases are too short for the figures to settle).")
     boolean quick;
 
     @Option(names = "--experts", defaultValue = "16", description = "Experts (default: ${DEFAULT-VALUE}).")
@@ -51,38 +55,61 @@ final class BenchSkewCommand implements Callable<Integer> {
     @Option(names = "--hidden", paramLabel = "H", description = "Hidden width of each expert (default: 2048).")
     Integer hidden;
 
-    @Option(names = "--hidden-layers", paramLabel = "L", description = "Hidden layers of each expert, all --hidden "
-            + "wide (default: 4, 2 with --quick).")
+    @Option(
+            names = "--hidden-layers",
+            paramLabel = "L",
+            description = "Hidden layers of each expert, all --hidden " + "wide (default: 4, 2 with --quick).")
     Integer hiddenLayers;
 
-    @Option(names = "--output-dim", defaultValue = "16", description = "Expert output width (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--output-dim",
+            defaultValue = "16",
+            description = "Expert output width (default: ${DEFAULT-VALUE}).")
     int outputDim;
 
-    @Option(names = "--zipf", defaultValue = "1.2", description = "Zipf exponent of the expert popularity "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--zipf",
+            defaultValue = "1.2",
+            description = "Zipf exponent of the expert popularity " + "(default: ${DEFAULT-VALUE}).")
     double zipf;
 
-    @Option(names = "--records", defaultValue = "0", description = "Input records over both phases; 0 sizes them "
-            + "from a calibration run (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--records",
+            defaultValue = "0",
+            description = "Input records over both phases; 0 sizes them "
+                    + "from a calibration run (default: ${DEFAULT-VALUE}).")
     long records;
 
-    @Option(names = "--window", paramLabel = "MS", defaultValue = "1000", description = "rebalance.window in "
-            + "milliseconds (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--window",
+            paramLabel = "MS",
+            defaultValue = "1000",
+            description = "rebalance.window in " + "milliseconds (default: ${DEFAULT-VALUE}).")
     long windowMillis;
 
-    @Option(names = "--sample", paramLabel = "N", description = "Records per run checked against reference.onnx "
-            + "(default: 2000, 500 with --quick).")
+    @Option(
+            names = "--sample",
+            paramLabel = "N",
+            description = "Records per run checked against reference.onnx " + "(default: 2000, 500 with --quick).")
     Integer sample;
 
-    @Option(names = "--seed", defaultValue = "7", description = "Seed of the bundle and the input (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "7",
+            description = "Seed of the bundle and the input (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--bundle", paramLabel = "DIR", description = "Build the bundle in a subfolder of DIR named by its "
-            + "shape and seed, and reuse it on later runs with the same ones (default: a temporary folder).")
+    @Option(
+            names = "--bundle",
+            paramLabel = "DIR",
+            description = "Build the bundle in a subfolder of DIR named by its "
+                    + "shape and seed, and reuse it on later runs with the same ones (default: a temporary folder).")
     Path bundle;
 
-    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Override a job option of both runs "
-            + "(see 'polyroute run --help').")
+    @Option(
+            names = {"-s", "--set"},
+            paramLabel = "KEY=VALUE",
+            description = "Override a job option of both runs " + "(see 'polyroute run --help').")
     List<String> sets = new ArrayList<>();
 
     @Override
@@ -90,9 +117,19 @@ final class BenchSkewCommand implements Callable<Integer> {
         SkewBenchSettings settings = new SkewBenchSettings(
                 duration != null ? duration : quick ? 20 : 60,
                 slots != null ? slots : Runtime.getRuntime().availableProcessors(),
-                quick, experts, inputDim, hidden != null ? hidden : 2048,
-                hiddenLayers != null ? hiddenLayers : quick ? 2 : 4, outputDim, zipf, records,
-                windowMillis, sample != null ? sample : quick ? 500 : 2000, seed, bundle, sets);
+                quick,
+                experts,
+                inputDim,
+                hidden != null ? hidden : 2048,
+                hiddenLayers != null ? hiddenLayers : quick ? 2 : 4,
+                outputDim,
+                zipf,
+                records,
+                windowMillis,
+                sample != null ? sample : quick ? 500 : 2000,
+                seed,
+                bundle,
+                sets);
         return new SkewBench(settings, System.out).run();
     }
 }

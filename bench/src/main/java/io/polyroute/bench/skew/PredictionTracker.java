@@ -55,13 +55,14 @@ final class PredictionTracker {
         long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
             List<TopicPartition> parts = consumer.partitionsFor(topic, timeout).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             while (seen.size() < expected || !atEnd(consumer, parts)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Only " + seen.size() + " of " + expected + " predictions arrived on "
-                            + topic + " within " + timeout.toSeconds() + " s.");
+                    throw new IllegalStateException("Only " + seen.size() + " of " + expected
+                            + " predictions arrived on " + topic + " within " + timeout.toSeconds() + " s.");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     add(codec.decode(r.value()));

@@ -1,19 +1,19 @@
 package io.polyroute.bench.skew;
 
-import io.polyroute.kit.simulate.SkewedInput;
 import io.polyroute.avro.SensorReading;
+import io.polyroute.embedded.EmbeddedKafka;
 import io.polyroute.job.JobLauncher;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.config.JobConfigLoader;
 import io.polyroute.job.config.RebalanceOptions;
 import io.polyroute.kafka.ControlTopics;
-import io.polyroute.embedded.EmbeddedKafka;
+import io.polyroute.kit.simulate.SkewedInput;
+import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.BundleLoader;
 import io.polyroute.runtime.bundle.BundleManifest;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.ReferenceModel;
 import io.polyroute.runtime.eval.StageRuntime;
-import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.onnx.RuntimeOptions;
 import io.polyroute.runtime.placement.PlanVersion;
 import io.polyroute.schemas.AvroCodec;
@@ -73,8 +73,14 @@ public final class SkewBench {
     }
 
     /** One run of the job over the input: what came out and what the control topics recorded. */
-    record Run(String name, long records, long duplicates, double seconds, double throughput,
-            Map<String, float[]> sampled, SkewFigures figures) {}
+    record Run(
+            String name,
+            long records,
+            long duplicates,
+            double seconds,
+            double throughput,
+            Map<String, float[]> sampled,
+            SkewFigures figures) {}
 
     /** Runs the benchmark; returns 0 when every record was answered exactly once and equal to the reference. */
     public int run() throws Exception {
@@ -82,11 +88,24 @@ public final class SkewBench {
         Path dir = s.bundleDir() != null ? s.bundleDir() : Files.createTempDirectory("polyroute-skew-");
         try {
             // The folder names the shape, so that --bundle reuses a bundle only for the same options.
-            ModelBundle bundle = bundle(dir.resolve(String.format(Locale.ROOT, "skew-e%d-d%d-h%dx%d-o%d-s%d",
-                    s.experts(), s.inputDim(), s.hidden(), s.hiddenLayers(), s.outputDim(), s.seed())));
-            line("bundle: %d experts (MLP %d -> %s -> %d), top-%d; one expert costs %.1f us per record in a batch of 64 "
-                    + "on one thread", s.experts(), s.inputDim(), s.hiddenLayers() == 1 ? Integer.toString(s.hidden())
-                            : s.hidden() + " x " + s.hiddenLayers(), s.outputDim(), TOP_K, probe(bundle));
+            ModelBundle bundle = bundle(dir.resolve(String.format(
+                    Locale.ROOT,
+                    "skew-e%d-d%d-h%dx%d-o%d-s%d",
+                    s.experts(),
+                    s.inputDim(),
+                    s.hidden(),
+                    s.hiddenLayers(),
+                    s.outputDim(),
+                    s.seed())));
+            line(
+                    "bundle: %d experts (MLP %d -> %s -> %d), top-%d; one expert costs %.1f us per record in a batch of 64 "
+                            + "on one thread",
+                    s.experts(),
+                    s.inputDim(),
+                    s.hiddenLayers() == 1 ? Integer.toString(s.hidden()) : s.hidden() + " x " + s.hiddenLayers(),
+                    s.outputDim(),
+                    TOP_K,
+                    probe(bundle));
             SkewedInput input = SkewedInput.search(bundle, 40 * s.experts() * s.experts() * 4, s.seed());
             int[] rank1 = SkewedInput.rotation(s.experts(), s.slots(), 0);
             int[] rank2 = SkewedInput.rotation(s.experts(), s.slots(), 1);
@@ -94,17 +113,23 @@ public final class SkewBench {
             double[] phase1 = input.fit(zipf1);
             double[] phase2 = input.fit(SkewedInput.zipf(s.experts(), s.zipf(), rank2));
             double[] expected = input.expectedShares(phase1);
-            line("popularity: %d expert sets found; expected visit shares phase 1: hottest expert %.1f%% (Zipf %.1f: "
-                    + "%.1f%%), the static placement's slot 0 %.1f%% (Zipf: %.1f%%)", input.expertSets(),
-                    100 * expected[rank1[0]], s.zipf(), 100 * zipf1[rank1[0]], 100 * slotShare(expected, 0),
+            line(
+                    "popularity: %d expert sets found; expected visit shares phase 1: hottest expert %.1f%% (Zipf %.1f: "
+                            + "%.1f%%), the static placement's slot 0 %.1f%% (Zipf: %.1f%%)",
+                    input.expertSets(),
+                    100 * expected[rank1[0]],
+                    s.zipf(),
+                    100 * zipf1[rank1[0]],
+                    100 * slotShare(expected, 0),
                     100 * slotShare(zipf1, 0));
             try (EmbeddedKafka kafka = EmbeddedKafka.builder().start()) {
                 long n = s.records() > 0 ? s.records() : calibrate(kafka, bundle, input);
                 Map<String, float[]> sample = new TreeMap<>();
                 String in = produce(kafka, input, n, phase1, phase2, sample);
-                line("input: %,d records on %s, phase 1 then phase 2 (%,d each); hot experts phase 1 %s, phase 2 %s "
-                        + "(Zipf %.1f, the experts of slot 0 resp. 1 of the static placement first)", n, in, n / 2,
-                        head(rank1), head(rank2), s.zipf());
+                line(
+                        "input: %,d records on %s, phase 1 then phase 2 (%,d each); hot experts phase 1 %s, phase 2 %s "
+                                + "(Zipf %.1f, the experts of slot 0 resp. 1 of the static placement first)",
+                        n, in, n / 2, head(rank1), head(rank2), s.zipf());
                 Run stat = run(kafka, bundle, "static", false, in, n, sample.keySet(), rank1[0], rank2[0], START_UP);
                 Run reb = run(kafka, bundle, "rebalanced", true, in, n, sample.keySet(), rank1[0], rank2[0], START_UP);
                 long mismatches = mismatches(bundle, sample, stat) + mismatches(bundle, sample, reb);
@@ -120,29 +145,59 @@ public final class SkewBench {
     private int report(long n, Run stat, Run reb, long mismatches, int sampled) {
         for (Run r : List.of(stat, reb)) {
             SkewFigures f = r.figures();
-            line("%s: %,d predictions (%d duplicates) in %.1f s, %,.0f records/s after start-up; %d busy windows, drift window %s, "
+            line(
+                    "%s: %,d predictions (%d duplicates) in %.1f s, %,.0f records/s after start-up; %d busy windows, drift window %s, "
                             + "hottest expert %.0f%% / %.0f%% of visits; observed imbalance phase 1 %.3f, phase 2 %.3f (%d "
                             + "converged windows, slots busy %s of them, %.1f us per expert visit); %d plans, %d sessions "
                             + "moved, reaction %d windows",
-                    r.name(), r.records(), r.duplicates(), r.seconds(), r.throughput(), f.windows(),
-                    f.driftWindowStart() < 0 ? "not found" : "found", 100 * f.hottestShare()[0],
-                    100 * f.hottestShare()[1], f.phase1Imbalance(), f.phase2Imbalance(), f.phase2Windows(),
-                    percents(f.phase2Busy()), f.phase2MicrosPerVisit(), f.planChanges(), f.sessionsMoved(), f.reactionWindows());
+                    r.name(),
+                    r.records(),
+                    r.duplicates(),
+                    r.seconds(),
+                    r.throughput(),
+                    f.windows(),
+                    f.driftWindowStart() < 0 ? "not found" : "found",
+                    100 * f.hottestShare()[0],
+                    100 * f.hottestShare()[1],
+                    f.phase1Imbalance(),
+                    f.phase2Imbalance(),
+                    f.phase2Windows(),
+                    percents(f.phase2Busy()),
+                    f.phase2MicrosPerVisit(),
+                    f.planChanges(),
+                    f.sessionsMoved(),
+                    f.reactionWindows());
         }
         long missing = (n - stat.records()) + (n - reb.records());
         long duplicates = stat.duplicates() + reb.duplicates();
         double gain = reb.throughput() / stat.throughput();
         SkewFigures fs = stat.figures();
         SkewFigures fr = reb.figures();
-        line("exactly once: missing=%d duplicates=%d; reference check on %d records per run", missing, duplicates, sampled);
-        line("targets: imbalance_rebalanced <= %.2f %s, throughput_gain >= %.1f %s, reaction_windows <= %d %s, "
-                        + "mismatches = 0 %s; load average now %s", TARGET_IMBALANCE,
-                met(fr.phase2Imbalance() <= TARGET_IMBALANCE), TARGET_GAIN, met(gain >= TARGET_GAIN), TARGET_REACTION,
-                met(fr.reactionWindows() >= 0 && fr.reactionWindows() <= TARGET_REACTION), met(mismatches == 0),
+        line(
+                "exactly once: missing=%d duplicates=%d; reference check on %d records per run",
+                missing, duplicates, sampled);
+        line(
+                "targets: imbalance_rebalanced <= %.2f %s, throughput_gain >= %.1f %s, reaction_windows <= %d %s, "
+                        + "mismatches = 0 %s; load average now %s",
+                TARGET_IMBALANCE,
+                met(fr.phase2Imbalance() <= TARGET_IMBALANCE),
+                TARGET_GAIN,
+                met(gain >= TARGET_GAIN),
+                TARGET_REACTION,
+                met(fr.reactionWindows() >= 0 && fr.reactionWindows() <= TARGET_REACTION),
+                met(mismatches == 0),
                 MachineLoad.now());
-        out.printf(Locale.ROOT, "imbalance_static=%.3f imbalance_rebalanced=%.3f throughput_gain=%.3f plan_changes=%d "
-                        + "sessions_moved=%d reaction_windows=%d mismatches=%d%n", fs.phase2Imbalance(),
-                fr.phase2Imbalance(), gain, fr.planChanges(), fr.sessionsMoved(), fr.reactionWindows(), mismatches);
+        out.printf(
+                Locale.ROOT,
+                "imbalance_static=%.3f imbalance_rebalanced=%.3f throughput_gain=%.3f plan_changes=%d "
+                        + "sessions_moved=%d reaction_windows=%d mismatches=%d%n",
+                fs.phase2Imbalance(),
+                fr.phase2Imbalance(),
+                gain,
+                fr.planChanges(),
+                fr.sessionsMoved(),
+                fr.reactionWindows(),
+                mismatches);
         out.flush();
         return missing == 0 && duplicates == 0 && mismatches == 0 ? 0 : 1;
     }
@@ -153,8 +208,16 @@ public final class SkewBench {
             return BundleLoader.load(dir);
         }
         long t0 = System.nanoTime();
-        ModelBundle b = SyntheticBundleBuilder.create().name("skew-moe").experts(s.experts()).topK(TOP_K)
-                .inputDim(s.inputDim()).hidden(s.hidden()).hiddenLayers(s.hiddenLayers()).outputDim(s.outputDim()).seed(s.seed()).build(dir);
+        ModelBundle b = SyntheticBundleBuilder.create()
+                .name("skew-moe")
+                .experts(s.experts())
+                .topK(TOP_K)
+                .inputDim(s.inputDim())
+                .hidden(s.hidden())
+                .hiddenLayers(s.hiddenLayers())
+                .outputDim(s.outputDim())
+                .seed(s.seed())
+                .build(dir);
         line("bundle: built in %s in %.0f s", dir, (System.nanoTime() - t0) / 1e9);
         return b;
     }
@@ -192,12 +255,18 @@ public final class SkewBench {
         send(kafka, in, input, "c", 0, c, uniform, new Random(s.seed() + 1), null);
         Run cal = run(kafka, bundle, "calibration", false, in, c, Set.of(), 0, 1, CALIBRATION_START_UP);
         long n = Math.max(10_000, Math.round(cal.throughput() * s.durationSeconds() / 2) * 2);
-        line("calibration: %,d uniformly routed records at %,.0f records/s -> %,d records for about %d s rebalanced",
+        line(
+                "calibration: %,d uniformly routed records at %,.0f records/s -> %,d records for about %d s rebalanced",
                 c, cal.throughput(), n, s.durationSeconds());
         return n;
     }
 
-    private String produce(EmbeddedKafka kafka, SkewedInput input, long n, double[] phase1, double[] phase2,
+    private String produce(
+            EmbeddedKafka kafka,
+            SkewedInput input,
+            long n,
+            double[] phase1,
+            double[] phase2,
             Map<String, float[]> sample) {
         String in = "skew-input-" + shortId();
         kafka.createTopic(in, parallelism);
@@ -220,8 +289,16 @@ public final class SkewBench {
         void accept(long index, SensorReading reading);
     }
 
-    private static void send(EmbeddedKafka kafka, String topic, SkewedInput input, String prefix, long first, long n,
-            double[] popularity, Random rnd, Tap tap) {
+    private static void send(
+            EmbeddedKafka kafka,
+            String topic,
+            SkewedInput input,
+            String prefix,
+            long first,
+            long n,
+            double[] popularity,
+            Random rnd,
+            Tap tap) {
         Properties p = new Properties();
         p.putAll(kafka.clientProperties());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -246,8 +323,18 @@ public final class SkewBench {
         }
     }
 
-    private Run run(EmbeddedKafka kafka, ModelBundle bundle, String name, boolean rebalance, String in, long n,
-            Set<String> sampleIds, int hot1, int hot2, double startUp) throws Exception {
+    private Run run(
+            EmbeddedKafka kafka,
+            ModelBundle bundle,
+            String name,
+            boolean rebalance,
+            String in,
+            long n,
+            Set<String> sampleIds,
+            int hot1,
+            int hot2,
+            double startUp)
+            throws Exception {
         String id = shortId();
         String output = "skew-" + name + "-predictions-" + id;
         String load = "skew-" + name + "-load-" + id;
@@ -275,8 +362,11 @@ public final class SkewBench {
         values.put("bundle.path", bundle.root().toString());
         values.putAll(JobConfigLoader.parseOverrides(s.overrides()));
         JobConfig config = JobConfig.of(values);
-        line("%s: starting the job (%s, %d slots, parallelism %d)", name,
-                rebalance ? "rebalancing every " + s.windowMillis() + " ms" : "static round-robin placement", s.slots(),
+        line(
+                "%s: starting the job (%s, %d slots, parallelism %d)",
+                name,
+                rebalance ? "rebalancing every " + s.windowMillis() + " ms" : "static round-robin placement",
+                s.slots(),
                 parallelism);
         JobClient job = JobLauncher.start(JobLauncher.environment(config, null), config, bundle);
         PredictionTracker tracker = new PredictionTracker(kafka.clientProperties(), output, sampleIds);
@@ -288,11 +378,23 @@ public final class SkewBench {
         }
         Duration read = Duration.ofSeconds(60);
         List<PlanVersion> planList = ControlTopics.readPlans(kafka.clientProperties(), plans, read);
-        SkewFigures figures = SkewFigures.of(ControlTopics.readLoads(kafka.clientProperties(), load, -1, read),
-                planList, s.slots(), config.get(RebalanceOptions.WINDOW).toMillis(), ACTIVATION_MILLIS, hot1, hot2,
+        SkewFigures figures = SkewFigures.of(
+                ControlTopics.readLoads(kafka.clientProperties(), load, -1, read),
+                planList,
+                s.slots(),
+                config.get(RebalanceOptions.WINDOW).toMillis(),
+                ACTIVATION_MILLIS,
+                hot1,
+                hot2,
                 (n / 2) * TOP_K);
-        return new Run(name, tracker.distinct(), tracker.duplicates(), tracker.seconds(), tracker.rate(startUp),
-                tracker.sampled(), figures);
+        return new Run(
+                name,
+                tracker.distinct(),
+                tracker.duplicates(),
+                tracker.seconds(),
+                tracker.rate(startUp),
+                tracker.sampled(),
+                figures);
     }
 
     /** Sampled predictions of {@code run} that differ from reference.onnx by more than its tolerance (missing ones count). */

@@ -22,18 +22,34 @@ import java.util.List;
  * @param bundleDir where the bundle is built (or reused when it holds the same one); null for a temp folder
  * @param overrides extra job options, KEY=VALUE
  */
-public record SkewBenchSettings(long durationSeconds, int slots, boolean quick, int experts, int inputDim, int hidden,
-        int hiddenLayers, int outputDim, double zipf, long records, long windowMillis, int sample, long seed, Path bundleDir,
+public record SkewBenchSettings(
+        long durationSeconds,
+        int slots,
+        boolean quick,
+        int experts,
+        int inputDim,
+        int hidden,
+        int hiddenLayers,
+        int outputDim,
+        double zipf,
+        long records,
+        long windowMillis,
+        int sample,
+        long seed,
+        Path bundleDir,
         List<String> overrides) {
 
     public SkewBenchSettings {
         require(durationSeconds >= 5, "--duration must be at least 5 seconds, but is " + durationSeconds + ".");
         require(slots >= 2, "--slots must be at least 2 (one slot has nothing to balance), but is " + slots + ".");
         require(experts >= slots, "--experts must be at least --slots (" + slots + "), but is " + experts + ".");
-        require(inputDim >= 1 && hidden >= 1 && hiddenLayers >= 1 && outputDim >= 1,
+        require(
+                inputDim >= 1 && hidden >= 1 && hiddenLayers >= 1 && outputDim >= 1,
                 "--input-dim, --hidden, --hidden-layers and --output-dim must be >= 1.");
         require(zipf > 0, "--zipf must be > 0, but is " + zipf + ".");
-        require(records >= 0, "--records must be >= 0 (0 sizes the input from a calibration run), but is " + records + ".");
+        require(
+                records >= 0,
+                "--records must be >= 0 (0 sizes the input from a calibration run), but is " + records + ".");
         require(windowMillis >= 100, "--window must be at least 100 ms, but is " + windowMillis + " ms.");
         require(sample >= 0, "--sample must be >= 0, but is " + sample + ".");
         overrides = List.copyOf(overrides);

@@ -30,25 +30,43 @@ import java.util.Optional;
  * @param phase2Busy per slot, the share of the converged phase-2 windows it spent running experts
  * @param phase2MicrosPerVisit expert service time per served record over the converged phase-2 windows
  */
-record SkewFigures(int windows, long driftWindowStart, int reactionWindows, double phase1Imbalance,
-        double phase2Imbalance, int phase2Windows, int planChanges, int sessionsMoved, double[] hottestShare,
-        double[] phase2Busy, double phase2MicrosPerVisit) {
+record SkewFigures(
+        int windows,
+        long driftWindowStart,
+        int reactionWindows,
+        double phase1Imbalance,
+        double phase2Imbalance,
+        int phase2Windows,
+        int planChanges,
+        int sessionsMoved,
+        double[] hottestShare,
+        double[] phase2Busy,
+        double phase2MicrosPerVisit) {
 
     /**
      * @param phase1Visits expert visits the GATE routes in the first phase (records × top-k); the
      *     window in which the routed count exceeds it is the drift window
      */
-    static SkewFigures of(List<ExpertLoad> loads, List<PlanVersion> plans, int slots, long windowMillis,
-            long activationMillis, int hot1, int hot2, long phase1Visits) {
+    static SkewFigures of(
+            List<ExpertLoad> loads,
+            List<PlanVersion> plans,
+            int slots,
+            long windowMillis,
+            long activationMillis,
+            int hot1,
+            int hot2,
+            long phase1Visits) {
         List<LoadSummary> all = LoadSummary.windows(loads);
         List<LoadSummary> busy = busy(all, slots);
-        List<PlanVersion> published = plans.stream().filter(p -> p.version() > 0).toList();
+        List<PlanVersion> published =
+                plans.stream().filter(p -> p.version() > 0).toList();
         int moved = published.stream().mapToInt(PlanVersion::sessionsMoved).sum();
         Optional<LoadSummary> drift = driftWindow(all, phase1Visits);
         long driftStart = drift.map(LoadSummary::windowStart).orElse(-1L);
         Optional<PlanVersion> first = published.stream().findFirst();
         Optional<PlanVersion> answer = drift.flatMap(d -> answer(published, d, busy));
-        int reaction = answer.map(p -> 1 + (int) ((p.timestampMillis() - drift.get().windowEnd()) / windowMillis))
+        int reaction = answer.map(
+                        p -> 1 + (int) ((p.timestampMillis() - drift.get().windowEnd()) / windowMillis))
                 .orElse(-1);
         // Converged: two windows into a phase for the static placement, after the answering plan took effect otherwise.
         long phase1From = busy.isEmpty() ? 0 : busy.get(0).windowStart() + 2 * windowMillis;
@@ -61,13 +79,24 @@ record SkewFigures(int windows, long driftWindowStart, int reactionWindows, doub
         }
         long p1 = phase1From;
         long p2 = phase2From;
-        List<LoadSummary> phase1 = busy.stream().filter(w -> w.windowStart() >= p1
-                && (driftStart < 0 || w.windowEnd() <= driftStart)).toList();
-        List<LoadSummary> phase2 = driftStart < 0 ? List.of()
+        List<LoadSummary> phase1 = busy.stream()
+                .filter(w -> w.windowStart() >= p1 && (driftStart < 0 || w.windowEnd() <= driftStart))
+                .toList();
+        List<LoadSummary> phase2 = driftStart < 0
+                ? List.of()
                 : busy.stream().filter(w -> w.windowStart() >= p2).toList();
-        return new SkewFigures(busy.size(), driftStart, reaction, imbalance(phase1, slots), imbalance(phase2, slots),
-                phase2.size(), published.size(), moved, new double[] {share(busy, driftStart, hot1, true),
-                        share(busy, driftStart, hot2, false)}, busyShares(phase2, slots), microsPerVisit(phase2));
+        return new SkewFigures(
+                busy.size(),
+                driftStart,
+                reaction,
+                imbalance(phase1, slots),
+                imbalance(phase2, slots),
+                phase2.size(),
+                published.size(),
+                moved,
+                new double[] {share(busy, driftStart, hot1, true), share(busy, driftStart, hot2, false)},
+                busyShares(phase2, slots),
+                microsPerVisit(phase2));
     }
 
     /** Per slot: service time over the windows' length; NaN entries when there are no windows. */
@@ -109,7 +138,8 @@ record SkewFigures(int windows, long driftWindowStart, int reactionWindows, doub
     }
 
     /** The first plan after the drift window that balances phase 2's observed load better than its predecessor. */
-    private static Optional<PlanVersion> answer(List<PlanVersion> published, LoadSummary drift, List<LoadSummary> busy) {
+    private static Optional<PlanVersion> answer(
+            List<PlanVersion> published, LoadSummary drift, List<LoadSummary> busy) {
         double[] load = null;
         for (LoadSummary w : busy) {
             if (w.windowStart() > drift.windowStart()) {
@@ -128,7 +158,9 @@ record SkewFigures(int windows, long driftWindowStart, int reactionWindows, doub
                 if (load == null) {
                     return Optional.of(p);
                 }
-                Placement previous = before == null ? Placement.roundRobin(load.length, p.stage(0).slots()) : before.stage(0);
+                Placement previous = before == null
+                        ? Placement.roundRobin(load.length, p.stage(0).slots())
+                        : before.stage(0);
                 if (p.stage(0).imbalance(load) < previous.imbalance(load)) {
                     return Optional.of(p);
                 }
@@ -139,13 +171,18 @@ record SkewFigures(int windows, long driftWindowStart, int reactionWindows, doub
     }
 
     private static List<LoadSummary> busy(List<LoadSummary> windows, int slots) {
-        long[] totals = windows.stream().mapToLong(w -> Arrays.stream(w.demand(0)).sum()).filter(t -> t > 0).sorted()
+        long[] totals = windows.stream()
+                .mapToLong(w -> Arrays.stream(w.demand(0)).sum())
+                .filter(t -> t > 0)
+                .sorted()
                 .toArray();
         long median = totals.length == 0 ? 0 : totals[totals.length / 2];
         List<LoadSummary> out = new ArrayList<>();
         for (LoadSummary w : windows) {
-            if (w.expertSlotsReporting() >= slots && w.experts(0) > 0
-                    && Arrays.stream(w.demand(0)).sum() * 2 >= median && median > 0) {
+            if (w.expertSlotsReporting() >= slots
+                    && w.experts(0) > 0
+                    && Arrays.stream(w.demand(0)).sum() * 2 >= median
+                    && median > 0) {
                 out.add(w);
             }
         }

@@ -1,12 +1,12 @@
 package io.polyroute.bench.skew;
 
-import io.polyroute.kit.simulate.SkewedInput;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.polyroute.avro.ExpertLoad;
 import io.polyroute.job.control.LoadReport;
 import io.polyroute.job.io.LoadReportSerializer;
+import io.polyroute.kit.simulate.SkewedInput;
 import io.polyroute.runtime.placement.ExpertReplicas;
 import io.polyroute.runtime.placement.Placement;
 import io.polyroute.runtime.placement.PlanVersion;
@@ -35,8 +35,12 @@ class SkewFiguresTest {
     }
 
     private static PlanVersion plan(long version, long createdAt, ExpertReplicas... replicas) {
-        return PlanVersion.builder().version(version).timestampMillis(createdAt).reason("test")
-                .stage(Placement.of(2, Arrays.asList(replicas))).build();
+        return PlanVersion.builder()
+                .version(version)
+                .timestampMillis(createdAt)
+                .reason("test")
+                .stage(Placement.of(2, Arrays.asList(replicas)))
+                .build();
     }
 
     @Test
@@ -47,17 +51,33 @@ class SkewFiguresTest {
             window(loads, i, new long[] {100, 0, 100, 0}, new long[] {2_000, 1_000});
         }
         for (int i = 5; i < 12; i++) {
-            window(loads, i, new long[] {0, 100, 0, 100}, i < 8 ? new long[] {1_000, 2_000} : new long[] {1_000, 1_000});
+            window(
+                    loads,
+                    i,
+                    new long[] {0, 100, 0, 100},
+                    i < 8 ? new long[] {1_000, 2_000} : new long[] {1_000, 1_000});
         }
         // Plan 1 (phase 1) spreads experts 0 and 2; plan 2, created in window 6 from window 5's load, spreads 1 and 3.
         List<PlanVersion> plans = List.of(
-                plan(1, T0 + 2 * W + 10, ExpertReplicas.single(0), ExpertReplicas.single(1), ExpertReplicas.single(1),
+                plan(
+                        1,
+                        T0 + 2 * W + 10,
+                        ExpertReplicas.single(0),
+                        ExpertReplicas.single(1),
+                        ExpertReplicas.single(1),
                         ExpertReplicas.single(1)),
-                plan(2, T0 + 6 * W + 10, ExpertReplicas.single(0), ExpertReplicas.single(0), ExpertReplicas.single(1),
+                plan(
+                        2,
+                        T0 + 6 * W + 10,
+                        ExpertReplicas.single(0),
+                        ExpertReplicas.single(0),
+                        ExpertReplicas.single(1),
                         ExpertReplicas.single(1)));
         SkewFigures f = SkewFigures.of(loads, plans, 2, W, 500, 0, 1, 5 * 200);
         assertThat(f.driftWindowStart()).isEqualTo(T0 + 5 * W);
-        assertThat(f.reactionWindows()).as("planned from the drift window's own load").isEqualTo(1);
+        assertThat(f.reactionWindows())
+                .as("planned from the drift window's own load")
+                .isEqualTo(1);
         assertThat(f.planChanges()).isEqualTo(2);
         assertThat(f.sessionsMoved()).isZero();
         // Converged phase 2: windows from 7 (plan 2 + activation, and drift + 2) on: 7 at 1:2, 8..11 at 1:1.

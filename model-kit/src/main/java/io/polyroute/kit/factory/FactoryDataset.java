@@ -14,6 +14,7 @@ final class FactoryDataset {
     final double[] logit;
     /** The true health score. */
     final double[] score;
+
     final int[] regime;
 
     private FactoryDataset(int n) {

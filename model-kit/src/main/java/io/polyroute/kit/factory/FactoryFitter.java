@@ -24,8 +24,7 @@ final class FactoryFitter {
      * @param hiddenUnits random ReLU units per expert
      * @param topK experts per record in the shipped bundle
      */
-    record Config(int trainingPerType, int heldOutPerType, int encoderDims, int localDims, int hiddenUnits,
-            int topK) {
+    record Config(int trainingPerType, int heldOutPerType, int encoderDims, int localDims, int hiddenUnits, int topK) {
         static final Config DEFAULT = new Config(5000, 1500, 16, 3, 256, 1);
     }
 
@@ -46,15 +45,22 @@ final class FactoryFitter {
         int types = FactoryPhysics.REGIMES.size();
         int d = FactoryPhysics.FEATURES;
 
-        progress.accept(String.format(Locale.ROOT, "drawing %d training and %d held-out records (seed %d)",
-                cfg.trainingPerType() * types, cfg.heldOutPerType() * types, seed));
+        progress.accept(String.format(
+                Locale.ROOT,
+                "drawing %d training and %d held-out records (seed %d)",
+                cfg.trainingPerType() * types,
+                cfg.heldOutPerType() * types,
+                seed));
         FactoryDataset train = FactoryDataset.draw(cfg.trainingPerType(), trainDraws);
         FactoryDataset heldOut = heldOut(seed, cfg);
 
         Pca pca = Pca.fit(train.x, train.n, d, cfg.encoderDims(), true);
         AffineMap encoder = AffineMap.of(pca.matrix(false), pca.offset(false), d, cfg.encoderDims());
-        progress.accept(String.format(Locale.ROOT, "encoder: standardise + PCA to %d components (%.1f%% of the variance)",
-                cfg.encoderDims(), 100.0 * pca.explainedVariance()));
+        progress.accept(String.format(
+                Locale.ROOT,
+                "encoder: standardise + PCA to %d components (%.1f%% of the variance)",
+                cfg.encoderDims(),
+                100.0 * pca.explainedVariance()));
         int m = cfg.encoderDims();
         double[] u = encoder.apply(train.x, train.n);
 
@@ -66,17 +72,28 @@ final class FactoryFitter {
         RandomFeatureNet.Spec spec = new RandomFeatureNet.Spec(cfg.localDims(), cfg.hiddenUnits(), VALIDATION_SHARE);
         for (int r = 0; r < types; r++) {
             int[] rows = train.rowsOf(r);
-            experts.add(RandomFeatureNet.fit(FactoryDataset.select(u, m, rows), rows.length, m,
-                    FactoryDataset.select(train.logit, rows), spec, fitting));
-            progress.accept(String.format(Locale.ROOT, "expert %d/%d (%s): %d records, ridge alpha %.0e",
-                    r + 1, types, FactoryPhysics.REGIMES.get(r), rows.length, experts.get(r).alpha()));
+            experts.add(RandomFeatureNet.fit(
+                    FactoryDataset.select(u, m, rows),
+                    rows.length,
+                    m,
+                    FactoryDataset.select(train.logit, rows),
+                    spec,
+                    fitting));
+            progress.accept(String.format(
+                    Locale.ROOT,
+                    "expert %d/%d (%s): %d records, ridge alpha %.0e",
+                    r + 1,
+                    types,
+                    FactoryPhysics.REGIMES.get(r),
+                    rows.length,
+                    experts.get(r).alpha()));
         }
         FactoryMoe moe = new FactoryMoe(encoder, gate, experts, cfg.topK());
 
         int denseUnits = Math.max(1, Math.round((moe.parameterCount() - 1) / (float) (m + 2)));
         progress.accept("dense baseline: " + denseUnits + " random ReLU units on all " + train.n + " records");
-        RandomFeatureNet dense = RandomFeatureNet.fit(u, train.n, m, train.logit,
-                new RandomFeatureNet.Spec(0, denseUnits, VALIDATION_SHARE), fitting);
+        RandomFeatureNet dense = RandomFeatureNet.fit(
+                u, train.n, m, train.logit, new RandomFeatureNet.Spec(0, denseUnits, VALIDATION_SHARE), fitting);
 
         QualityReport report = measure(seed, cfg, train.n, heldOut, moe, dense);
         return new Fitted(moe, dense, report);
@@ -89,8 +106,13 @@ final class FactoryFitter {
         return FactoryDataset.draw(cfg.heldOutPerType(), root.split());
     }
 
-    private static QualityReport measure(long seed, Config cfg, int trainingRecords, FactoryDataset heldOut,
-            FactoryMoe moe, RandomFeatureNet dense) {
+    private static QualityReport measure(
+            long seed,
+            Config cfg,
+            int trainingRecords,
+            FactoryDataset heldOut,
+            FactoryMoe moe,
+            RandomFeatureNet dense) {
         int otherK = cfg.topK() == 1 ? 2 : 1;
         FactoryMoe.Output shipped = moe.predict(heldOut.x, heldOut.n);
         FactoryMoe.Output other = moe.withTopK(otherK).predict(heldOut.x, heldOut.n);
@@ -101,9 +123,13 @@ final class FactoryFitter {
                 correct++;
             }
         }
-        return new QualityReport(seed, trainingRecords, heldOut.n, correct / (double) heldOut.n,
-                ModelQuality.measure("MoE top-" + cfg.topK() + " (shipped)", moe.parameterCount(),
-                        shipped.scores(), heldOut.score),
+        return new QualityReport(
+                seed,
+                trainingRecords,
+                heldOut.n,
+                correct / (double) heldOut.n,
+                ModelQuality.measure(
+                        "MoE top-" + cfg.topK() + " (shipped)", moe.parameterCount(), shipped.scores(), heldOut.score),
                 ModelQuality.measure("MoE top-" + otherK, moe.parameterCount(), other.scores(), heldOut.score),
                 ModelQuality.measure("dense baseline", dense.parameterCount(), denseScores, heldOut.score));
     }

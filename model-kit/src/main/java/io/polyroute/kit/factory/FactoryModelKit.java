@@ -1,5 +1,8 @@
 package io.polyroute.kit.factory;
 
+import io.polyroute.kit.KitBundles;
+import io.polyroute.kit.onnx.ModelFragment;
+import io.polyroute.kit.onnx.StageModels;
 import io.polyroute.runtime.bundle.BundleManifest;
 import io.polyroute.runtime.bundle.EncoderSpec;
 import io.polyroute.runtime.bundle.ExpertSpec;
@@ -7,9 +10,6 @@ import io.polyroute.runtime.bundle.InputSpec;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.bundle.ModelRef;
 import io.polyroute.runtime.bundle.StageSpec;
-import io.polyroute.kit.KitBundles;
-import io.polyroute.kit.onnx.ModelFragment;
-import io.polyroute.kit.onnx.StageModels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +69,7 @@ public final class FactoryModelKit {
     static FactoryBuild build(Path outDir, long seed, FactoryFitter.Config config, Consumer<String> progress)
             throws IOException {
         Objects.requireNonNull(outDir, "outDir");
-        Consumer<String> out = progress == null ? line -> { } : progress;
+        Consumer<String> out = progress == null ? line -> {} : progress;
         long start = System.nanoTime();
         FactoryFitter.Fitted fitted = FactoryFitter.fit(seed, config, out);
         FactoryMoe moe = fitted.moe();
@@ -79,8 +79,11 @@ public final class FactoryModelKit {
         ModelBundle bundle = KitBundles.write(outDir, manifest, List.of(models), true, out);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         out.accept(fitted.report().toString());
-        out.accept(String.format(java.util.Locale.ROOT, "factory-moe written to %s in %.1f s",
-                bundle.root(), elapsed.toMillis() / 1000.0));
+        out.accept(String.format(
+                java.util.Locale.ROOT,
+                "factory-moe written to %s in %.1f s",
+                bundle.root(),
+                elapsed.toMillis() / 1000.0));
         return new FactoryBuild(bundle, fitted.report(), elapsed);
     }
 
@@ -89,18 +92,38 @@ public final class FactoryModelKit {
         for (String type : FactorySimulator.MACHINE_TYPES) {
             experts.add(ExpertSpec.of(type, "experts/" + type + ".onnx"));
         }
-        StageSpec stage = new StageSpec(STAGE, "features",
+        StageSpec stage = new StageSpec(
+                STAGE,
+                "features",
                 new EncoderSpec("encoder.onnx", null, null, moe.encoder.out()),
-                "gate", "features", ModelRef.of("gate.onnx"), moe.topK, "weighted_sum", null, null, 1, 1,
-                experts, null);
-        InputSpec input = new InputSpec(FactorySimulator.FEATURE_COUNT, FactorySimulator.MACHINE_TYPES,
-                FactorySimulator.FEATURE_NAMES);
+                "gate",
+                "features",
+                ModelRef.of("gate.onnx"),
+                moe.topK,
+                "weighted_sum",
+                null,
+                null,
+                1,
+                1,
+                experts,
+                null);
+        InputSpec input = new InputSpec(
+                FactorySimulator.FEATURE_COUNT, FactorySimulator.MACHINE_TYPES, FactorySimulator.FEATURE_NAMES);
         String description = "Health score of " + FactorySimulator.MACHINE_TYPES.size()
                 + " machine types from " + FactorySimulator.FEATURE_COUNT + " sensor channels: standardise+PCA"
                 + " encoder, logistic-regression gate, one random-feature ReLU expert per machine type."
                 + " Output: health score in (0, 1); " + FactorySimulator.ANOMALY_THRESHOLD + " or more is an anomaly."
                 + " input.tasks lists the machine types (the record's task); the gate reads the features.";
-        return new BundleManifest(BundleManifest.FORMAT, BUNDLE_NAME, VERSION, description, input, 1,
-                List.of(stage), ModelRef.of(KitBundles.DEFAULT_REFERENCE_FILE), Map.of(), quality);
+        return new BundleManifest(
+                BundleManifest.FORMAT,
+                BUNDLE_NAME,
+                VERSION,
+                description,
+                input,
+                1,
+                List.of(stage),
+                ModelRef.of(KitBundles.DEFAULT_REFERENCE_FILE),
+                Map.of(),
+                quality);
     }
 }

@@ -21,8 +21,8 @@ final class FactoryPhysics {
     /** Sensor noise, as a fraction of each channel's span. */
     static final double NOISE = 0.03;
 
-    static final List<String> REGIMES = List.of(
-            "press", "lathe", "mill", "pump", "compressor", "extruder", "welder", "conveyor");
+    static final List<String> REGIMES =
+            List.of("press", "lathe", "mill", "pump", "compressor", "extruder", "welder", "conveyor");
 
     static final List<SensorChannel> CHANNELS = List.of(
             new SensorChannel("motor_temp_c", Group.TEMPERATURE, 55, 20),
@@ -62,6 +62,7 @@ final class FactoryPhysics {
     static final int LATENT = 3;
     /** Terms of the smooth physical response: L, S, W, LS, WS, LW, L², S², W² (each centred). */
     private static final int BASIS = 9;
+
     private static final double[] BASIS_CENTRE = {0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 1.0 / 3, 1.0 / 3, 1.0 / 3};
     /** Hidden units of each machine type's own nonlinear response. */
     private static final int HIDDEN = 6;

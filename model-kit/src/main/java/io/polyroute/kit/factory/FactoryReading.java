@@ -11,5 +11,5 @@ package io.polyroute.kit.factory;
  * @param sequence position of the reading in its simulator's stream, from 0; with the seed it
  *     makes a unique, replayable event id such as {@code sim-7-000123}
  */
-public record FactoryReading(String sourceId, String task, float[] features, long eventTimeMillis,
-        GroundTruth truth, long sequence) {}
+public record FactoryReading(
+        String sourceId, String task, float[] features, long eventTimeMillis, GroundTruth truth, long sequence) {}

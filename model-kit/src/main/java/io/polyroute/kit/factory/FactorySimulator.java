@@ -229,12 +229,12 @@ public final class FactorySimulator {
         public FactorySimulator build() {
             Objects.requireNonNull(mix, "The regime mix must be set.");
             if (intervalMillis < 0) {
-                throw new IllegalArgumentException("The reading interval must be >= 0 ms, but is "
-                        + intervalMillis + " ms.");
+                throw new IllegalArgumentException(
+                        "The reading interval must be >= 0 ms, but is " + intervalMillis + " ms.");
             }
             if (machinesPerType < 1 || machinesPerType > 99) {
-                throw new IllegalArgumentException("Machines per type must be between 1 and 99, but is "
-                        + machinesPerType + ".");
+                throw new IllegalArgumentException(
+                        "Machines per type must be between 1 and 99, but is " + machinesPerType + ".");
             }
             return new FactorySimulator(this);
         }

@@ -10,5 +10,4 @@ package io.polyroute.kit.factory;
  * @param healthScore the true health score in (0, 1): 0 healthy, 1 failing
  * @param anomaly whether {@code healthScore} is at or above {@link FactorySimulator#ANOMALY_THRESHOLD}
  */
-public record GroundTruth(int regime, double load, double speed, double wear, double healthScore,
-        boolean anomaly) {}
+public record GroundTruth(int regime, double load, double speed, double wear, double healthScore, boolean anomaly) {}

@@ -17,8 +17,14 @@ import java.util.Map;
  * @param alternative the same MoE with the other {@code top_k}, for comparison
  * @param dense the dense baseline
  */
-public record QualityReport(long seed, int trainingRecords, int heldOutRecords, double gateAccuracy,
-        ModelQuality shipped, ModelQuality alternative, ModelQuality dense) {
+public record QualityReport(
+        long seed,
+        int trainingRecords,
+        int heldOutRecords,
+        double gateAccuracy,
+        ModelQuality shipped,
+        ModelQuality alternative,
+        ModelQuality dense) {
 
     /** The shipped MoE's RMSE divided by the dense baseline's: below 1 the MoE wins. */
     public double rmseRatio() {
@@ -53,16 +59,37 @@ public record QualityReport(long seed, int trainingRecords, int heldOutRecords, 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "factory-moe quality on %d held-out records (seed %d, fitted on %d)%n",
-                heldOutRecords, seed, trainingRecords));
-        sb.append(String.format(Locale.ROOT, "%-24s %10s %8s %10s %8s %8s%n",
-                "model", "parameters", "RMSE", "precision", "recall", "F1"));
+        sb.append(String.format(
+                Locale.ROOT,
+                "factory-moe quality on %d held-out records (seed %d, fitted on %d)%n",
+                heldOutRecords,
+                seed,
+                trainingRecords));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%-24s %10s %8s %10s %8s %8s%n",
+                "model",
+                "parameters",
+                "RMSE",
+                "precision",
+                "recall",
+                "F1"));
         for (ModelQuality m : new ModelQuality[] {shipped, alternative, dense}) {
-            sb.append(String.format(Locale.ROOT, "%-24s %10d %8.4f %10.3f %8.3f %8.3f%n",
-                    m.model(), m.parameters(), m.rmse(), m.precision(), m.recall(), m.f1()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-24s %10d %8.4f %10.3f %8.3f %8.3f%n",
+                    m.model(),
+                    m.parameters(),
+                    m.rmse(),
+                    m.precision(),
+                    m.recall(),
+                    m.f1()));
         }
-        sb.append(String.format(Locale.ROOT, "gate regime accuracy %.4f; MoE RMSE is %.2f × the dense baseline's",
-                gateAccuracy, rmseRatio()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "gate regime accuracy %.4f; MoE RMSE is %.2f × the dense baseline's",
+                gateAccuracy,
+                rmseRatio()));
         return sb.toString();
     }
 }

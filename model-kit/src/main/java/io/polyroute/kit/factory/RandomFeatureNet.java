@@ -66,10 +66,13 @@ final class RandomFeatureNet implements ModelFragment {
             y[i] = Math.max(-LOGIT_CLIP, Math.min(LOGIT_CLIP, target[i]));
         }
         int width = spec.hiddenUnits();
-        Ridge.Stats train = Ridge.stats(FactoryDataset.select(h, width, trainRows), trainRows.length, width,
+        Ridge.Stats train = Ridge.stats(
+                FactoryDataset.select(h, width, trainRows),
+                trainRows.length,
+                width,
                 FactoryDataset.select(y, trainRows));
-        Ridge.Stats val = Ridge.stats(FactoryDataset.select(h, width, valRows), valRows.length, width,
-                FactoryDataset.select(y, valRows));
+        Ridge.Stats val = Ridge.stats(
+                FactoryDataset.select(h, width, valRows), valRows.length, width, FactoryDataset.select(y, valRows));
         Ridge.Fit fit = Ridge.fitWithValidation(train, val, Ridge.DEFAULT_ALPHAS);
         AffineMap readout = AffineMap.of(fit.weights(), new double[] {fit.intercept()}, width, 1);
         return new RandomFeatureNet(projection, hidden, readout, fit.alpha());
@@ -112,7 +115,8 @@ final class RandomFeatureNet implements ModelFragment {
     }
 
     int parameterCount() {
-        return (projection == null ? 0 : projection.parameterCount()) + hidden.parameterCount()
+        return (projection == null ? 0 : projection.parameterCount())
+                + hidden.parameterCount()
                 + readout.parameterCount();
     }
 

@@ -40,7 +40,8 @@ public interface RegimeMix {
         double[] a = checked(from, "from");
         double[] b = checked(to, "to");
         if (durationMillis <= 0) {
-            throw new IllegalArgumentException("The drift duration must be positive, but is " + durationMillis + " ms.");
+            throw new IllegalArgumentException(
+                    "The drift duration must be positive, but is " + durationMillis + " ms.");
         }
         return t -> {
             double f = Math.min(1.0, Math.max(0.0, (t - startMillis) / (double) durationMillis));

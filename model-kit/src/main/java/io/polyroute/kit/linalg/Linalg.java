@@ -114,8 +114,8 @@ public final class Linalg {
                 s -= l[j * n + k] * l[j * n + k];
             }
             if (!(s > 0.0)) {
-                throw new IllegalArgumentException("The matrix is not positive definite: pivot " + j
-                        + " is " + s + "; add regularisation.");
+                throw new IllegalArgumentException(
+                        "The matrix is not positive definite: pivot " + j + " is " + s + "; add regularisation.");
             }
             double ljj = Math.sqrt(s);
             l[j * n + j] = ljj;
@@ -251,8 +251,8 @@ public final class Linalg {
 
     private static void checkShape(double[] a, int rows, int cols, String name) {
         if (rows < 0 || cols < 0 || a.length != (long) rows * cols) {
-            throw new IllegalArgumentException("Matrix " + name + " has " + a.length + " values, but "
-                    + rows + " × " + cols + " = " + ((long) rows * cols) + " were expected.");
+            throw new IllegalArgumentException("Matrix " + name + " has " + a.length + " values, but " + rows + " × "
+                    + cols + " = " + ((long) rows * cols) + " were expected.");
         }
     }
 }

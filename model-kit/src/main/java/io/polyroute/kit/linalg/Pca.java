@@ -13,8 +13,8 @@ package io.polyroute.kit.linalg;
  * @param d input width
  * @param m kept components
  */
-public record Pca(double[] mean, double[] scale, double[] components, double[] variances,
-        double totalVariance, int d, int m) {
+public record Pca(
+        double[] mean, double[] scale, double[] components, double[] variances, double totalVariance, int d, int m) {
 
     /**
      * Fits {@code m} components to the {@code n × d} rows of {@code x}.

@@ -30,8 +30,8 @@ public final class Ridge {
         /** The statistics of the union of two data sets with the same features. */
         public Stats plus(Stats other) {
             if (other.d != d) {
-                throw new IllegalArgumentException("Cannot add statistics of " + other.d + " features to "
-                        + "statistics of " + d + " features.");
+                throw new IllegalArgumentException(
+                        "Cannot add statistics of " + other.d + " features to " + "statistics of " + d + " features.");
             }
             double[] g = gram.clone();
             for (int i = 0; i < g.length; i++) {

@@ -103,8 +103,8 @@ public final class SoftmaxRegression {
     }
 
     /** Mean negative log-likelihood plus penalty; fills {@code probs} with the softmax. */
-    private static double loss(double[] x, int n, int d, int[] labels, int k, double[] theta, double l2,
-            double[] probs) {
+    private static double loss(
+            double[] x, int n, int d, int[] labels, int k, double[] theta, double l2, double[] probs) {
         int d1 = d + 1;
         double nll = 0.0;
         double[] z = new double[k];
@@ -135,8 +135,8 @@ public final class SoftmaxRegression {
         return nll / n + 0.5 * l2 * pen;
     }
 
-    private static double[] gradient(double[] x, int n, int d, int[] labels, int k, double[] theta, double l2,
-            double[] probs) {
+    private static double[] gradient(
+            double[] x, int n, int d, int[] labels, int k, double[] theta, double l2, double[] probs) {
         int d1 = d + 1;
         double[] g = new double[k * d1];
         for (int i = 0; i < n; i++) {

@@ -17,20 +17,30 @@ public final class Attrs {
     }
 
     public Attrs i(String name, long value) {
-        attrs.put(name, OnnxMl.AttributeProto.newBuilder().setName(name)
-                .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(value).build());
+        attrs.put(
+                name,
+                OnnxMl.AttributeProto.newBuilder()
+                        .setName(name)
+                        .setType(OnnxMl.AttributeProto.AttributeType.INT)
+                        .setI(value)
+                        .build());
         return this;
     }
 
     public Attrs f(String name, float value) {
-        attrs.put(name, OnnxMl.AttributeProto.newBuilder().setName(name)
-                .setType(OnnxMl.AttributeProto.AttributeType.FLOAT).setF(value).build());
+        attrs.put(
+                name,
+                OnnxMl.AttributeProto.newBuilder()
+                        .setName(name)
+                        .setType(OnnxMl.AttributeProto.AttributeType.FLOAT)
+                        .setF(value)
+                        .build());
         return this;
     }
 
     public Attrs ints(String name, long... values) {
-        OnnxMl.AttributeProto.Builder b = OnnxMl.AttributeProto.newBuilder().setName(name)
-                .setType(OnnxMl.AttributeProto.AttributeType.INTS);
+        OnnxMl.AttributeProto.Builder b =
+                OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.INTS);
         for (long v : values) {
             b.addInts(v);
         }
@@ -39,9 +49,13 @@ public final class Attrs {
     }
 
     public Attrs s(String name, String value) {
-        attrs.put(name, OnnxMl.AttributeProto.newBuilder().setName(name)
-                .setType(OnnxMl.AttributeProto.AttributeType.STRING)
-                .setS(ByteString.copyFrom(value, StandardCharsets.UTF_8)).build());
+        attrs.put(
+                name,
+                OnnxMl.AttributeProto.newBuilder()
+                        .setName(name)
+                        .setType(OnnxMl.AttributeProto.AttributeType.STRING)
+                        .setS(ByteString.copyFrom(value, StandardCharsets.UTF_8))
+                        .build());
         return this;
     }
 

@@ -82,9 +82,8 @@ public final class OnnxGraph {
     /** An int64 constant (initializer), for shapes, axes and indices. */
     public String constantLong(String hint, long[] data, long... dims) {
         String n = fresh(hint);
-        OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder()
-                .setName(n)
-                .setDataType(OnnxMl.TensorProto.DataType.INT64.getNumber());
+        OnnxMl.TensorProto.Builder t =
+                OnnxMl.TensorProto.newBuilder().setName(n).setDataType(OnnxMl.TensorProto.DataType.INT64.getNumber());
         for (long v : data) {
             t.addInt64Data(v);
         }
@@ -135,7 +134,8 @@ public final class OnnxGraph {
                 .setProducerName("polyroute")
                 .setModelVersion(1)
                 .setGraph(graph.build())
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .addOpsetImport(
+                        OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .build();
         return model.toByteArray();
     }
@@ -153,9 +153,8 @@ public final class OnnxGraph {
     }
 
     private void node(String opType, String[] inputs, String[] outputs, Attrs attrs) {
-        OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder()
-                .setOpType(opType)
-                .setName(fresh("n_" + opType.toLowerCase()));
+        OnnxMl.NodeProto.Builder n =
+                OnnxMl.NodeProto.newBuilder().setOpType(opType).setName(fresh("n_" + opType.toLowerCase()));
         for (String i : inputs) {
             n.addInput(i);
         }

@@ -10,5 +10,5 @@ import java.util.List;
  * @param experts the experts in index order
  * @param shared the shared expert, or null
  */
-public record StageModels(ModelFragment encoder, ModelFragment gate, List<ModelFragment> experts,
-        ModelFragment shared) {}
+public record StageModels(
+        ModelFragment encoder, ModelFragment gate, List<ModelFragment> experts, ModelFragment shared) {}

@@ -1,8 +1,8 @@
 package io.polyroute.kit.reference;
 
-import io.polyroute.runtime.bundle.StageSpec;
 import io.polyroute.kit.onnx.Attrs;
 import io.polyroute.kit.onnx.OnnxGraph;
+import io.polyroute.runtime.bundle.StageSpec;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,15 +1,15 @@
 package io.polyroute.kit.reference;
 
-import io.polyroute.runtime.bundle.BundleManifest;
-import io.polyroute.runtime.bundle.GateInput;
-import io.polyroute.runtime.bundle.ModelRef;
-import io.polyroute.runtime.bundle.RoutingMode;
-import io.polyroute.runtime.bundle.StageSpec;
 import io.polyroute.kit.BundleModels;
 import io.polyroute.kit.onnx.Attrs;
 import io.polyroute.kit.onnx.ModelFragment;
 import io.polyroute.kit.onnx.OnnxGraph;
 import io.polyroute.kit.onnx.StageModels;
+import io.polyroute.runtime.bundle.BundleManifest;
+import io.polyroute.runtime.bundle.GateInput;
+import io.polyroute.runtime.bundle.ModelRef;
+import io.polyroute.runtime.bundle.RoutingMode;
+import io.polyroute.runtime.bundle.StageSpec;
 import java.util.List;
 
 /**
@@ -63,8 +63,7 @@ public final class DenseReference {
             String u = sm.encoder() == null ? in : sm.encoder().apply(g, in);
             if (st.routingMode() == RoutingMode.GATE) {
                 String gateIn = st.gateInputMode() == GateInput.TASK ? task : u;
-                weights = TopKRouting.weights(g, sm.gate().apply(g, gateIn), st.groups(), st.expertCount(),
-                        st.topK());
+                weights = TopKRouting.weights(g, sm.gate().apply(g, gateIn), st.groups(), st.expertCount(), st.topK());
             }
             y = DenseCombine.apply(g, st, weights, stackExperts(g, sm.experts(), u));
             if (sm.shared() != null) {

@@ -18,7 +18,9 @@ final class GraphOps {
 
     /** The first {@code length} entries along the last axis. */
     static String sliceLast(OnnxGraph g, String x, long length) {
-        return g.op("Slice", x,
+        return g.op(
+                "Slice",
+                x,
                 g.constantLong("starts", new long[] {0}, 1),
                 g.constantLong("ends", new long[] {length}, 1),
                 g.constantLong("axes", new long[] {-1}, 1));

@@ -22,11 +22,19 @@ public final class TopKRouting {
     /** Adds the routing nodes for {@code logits} of shape {@code [N, groups·experts]}; returns the weights. */
     public static String weights(OnnxGraph g, String logits, int groups, int experts, int k) {
         String z = GraphOps.reshape(g, logits, 0, groups, experts);
-        String[] top = g.opN("TopK", Attrs.of().i("axis", -1).i("largest", 1).i("sorted", 1), 2,
-                z, g.constantLong("k", new long[] {k}, 1));
+        String[] top = g.opN(
+                "TopK",
+                Attrs.of().i("axis", -1).i("largest", 1).i("sorted", 1),
+                2,
+                z,
+                g.constantLong("k", new long[] {k}, 1));
         String indices = top[1];
-        String mask = g.op("ScatterElements", Attrs.of().i("axis", 2),
-                GraphOps.filledLike(g, z, 0f), indices, GraphOps.filledLike(g, indices, 1f));
+        String mask = g.op(
+                "ScatterElements",
+                Attrs.of().i("axis", 2),
+                GraphOps.filledLike(g, z, 0f),
+                indices,
+                GraphOps.filledLike(g, indices, 1f));
         String selected = g.op("Cast", Attrs.of().i("to", OnnxMl.TensorProto.DataType.BOOL.getNumber()), mask);
         String masked = g.op("Where", selected, z, g.constant("minus_inf", new float[] {Float.NEGATIVE_INFINITY}));
         String softmax = g.op("Softmax", Attrs.of().i("axis", -1), masked);

@@ -63,8 +63,8 @@ public final class SkewedInput {
                 for (int i = 0; i < x.length; i++) {
                     x[i] = (float) (rnd.nextGaussian() * FEATURE_SCALE);
                 }
-                RoutingDecision[] decisions = stage.route(stage.encode(stage.stageInput(x, null, n), n), n,
-                        new int[n], null, null);
+                RoutingDecision[] decisions =
+                        stage.route(stage.encode(stage.stageInput(x, null, n), n), n, new int[n], null, null);
                 for (int r = 0; r < n; r++) {
                     pools.computeIfAbsent(key(decisions[r]), k -> new ArrayList<>())
                             .add(Arrays.copyOfRange(x, r * d, (r + 1) * d));
@@ -89,8 +89,8 @@ public final class SkewedInput {
      */
     public static double[] zipf(int experts, double exponent, int[] ranking) {
         if (ranking.length != experts) {
-            throw new IllegalArgumentException("A ranking must name all " + experts + " experts, got " + ranking.length
-                    + ".");
+            throw new IllegalArgumentException(
+                    "A ranking must name all " + experts + " experts, got " + ranking.length + ".");
         }
         double[] p = new double[experts];
         double sum = 0;
@@ -186,8 +186,8 @@ public final class SkewedInput {
 
     private void checkLength(double[] perExpert) {
         if (perExpert.length != experts) {
-            throw new IllegalArgumentException("The popularity needs one weight per expert (" + experts + "), got "
-                    + perExpert.length + ".");
+            throw new IllegalArgumentException(
+                    "The popularity needs one weight per expert (" + experts + "), got " + perExpert.length + ".");
         }
     }
 
@@ -260,8 +260,8 @@ public final class SkewedInput {
         }
         try (StageRuntime stage = new StageRuntime(bundle, 0, RuntimeOptions.cpu())) {
             long[] visits = new long[stage.expertCount()];
-            for (RoutingDecision dec : stage.route(stage.encode(stage.stageInput(x, null, n), n), n, new int[n], null,
-                    null)) {
+            for (RoutingDecision dec :
+                    stage.route(stage.encode(stage.stageInput(x, null, n), n), n, new int[n], null, null)) {
                 for (int i = 0; i < dec.visitedCount(); i++) {
                     visits[dec.visitedExpert(i)]++;
                 }

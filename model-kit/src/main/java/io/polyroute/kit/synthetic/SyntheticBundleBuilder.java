@@ -1,10 +1,10 @@
 package io.polyroute.kit.synthetic;
 
+import io.polyroute.kit.KitBundles;
+import io.polyroute.kit.onnx.StageModels;
 import io.polyroute.runtime.bundle.CombineMode;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.bundle.StageInput;
-import io.polyroute.kit.KitBundles;
-import io.polyroute.kit.onnx.StageModels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +41,7 @@ public final class SyntheticBundleBuilder {
     public static final int DEFAULT_LEAF_DIM = 4;
     /** Upper bound of the default truncation d of the tensor combines. */
     public static final int DEFAULT_MAX_TENSOR_OUTPUT = 64;
+
     public static final int DEFAULT_INPUT_DIM = 32;
     public static final int DEFAULT_HIDDEN = 64;
     public static final long DEFAULT_SEED = 1L;
@@ -68,7 +69,7 @@ public final class SyntheticBundleBuilder {
     private boolean inheritRouting;
     private List<String> tasks = List.of();
     private boolean reference = true;
-    private Consumer<String> progress = message -> { };
+    private Consumer<String> progress = message -> {};
 
     private SyntheticBundleBuilder() {}
 
@@ -227,8 +228,8 @@ public final class SyntheticBundleBuilder {
         for (int s = 0; s < spec.stages(); s++) {
             models.add(generator.stage(s));
         }
-        ModelBundle bundle = KitBundles.write(bundleDir, SyntheticManifest.of(spec), models, spec.reference(),
-                progress);
+        ModelBundle bundle =
+                KitBundles.write(bundleDir, SyntheticManifest.of(spec), models, spec.reference(), progress);
         progress.accept("Bundle " + bundle + " written and validated.");
         return bundle;
     }
@@ -238,21 +239,43 @@ public final class SyntheticBundleBuilder {
         sanityCheck();
         int m = leafDim == null ? DEFAULT_LEAF_DIM : leafDim;
         int n = order == null ? DEFAULT_ORDER : order;
-        int out = outputDim != null ? outputDim
+        int out = outputDim != null
+                ? outputDim
                 : combine.isTensor() ? (int) Math.min(fullTensorWidth(m, n), DEFAULT_MAX_TENSOR_OUTPUT) : inputDim;
-        SyntheticSpec spec = new SyntheticSpec(name, version, description, seed, experts, topK, combine, n, m, out,
-                stages, stageInput == null ? StageInput.PREVIOUS : stageInput, inputDim, hidden, hiddenLayers,
-                encoderDim == null ? 0 : encoderDim, encoderActivation, sharedExpert, inheritRouting, tasks, reference);
+        SyntheticSpec spec = new SyntheticSpec(
+                name,
+                version,
+                description,
+                seed,
+                experts,
+                topK,
+                combine,
+                n,
+                m,
+                out,
+                stages,
+                stageInput == null ? StageInput.PREVIOUS : stageInput,
+                inputDim,
+                hidden,
+                hiddenLayers,
+                encoderDim == null ? 0 : encoderDim,
+                encoderActivation,
+                sharedExpert,
+                inheritRouting,
+                tasks,
+                reference);
         checkDerived(spec);
         return spec;
     }
 
     private void sanityCheck() {
         require(name != null && !name.isBlank(), "name must not be blank.");
-        require(version != null && version.matches("[A-Za-z0-9._-]+") && !version.matches("\\.+"),
+        require(
+                version != null && version.matches("[A-Za-z0-9._-]+") && !version.matches("\\.+"),
                 "version '" + version + "' must be a plain folder name (letters, digits, '.', '_', '-').");
         require(experts >= 1, "experts must be at least 1, but is " + experts + ".");
-        require(topK >= 1 && topK <= experts,
+        require(
+                topK >= 1 && topK <= experts,
                 "topK must be between 1 and experts (" + experts + "), but is " + topK + ".");
         require(combine != null, "combine must be set.");
         checkCombine();
@@ -262,10 +285,12 @@ public final class SyntheticBundleBuilder {
         require(hiddenLayers >= 1, "hiddenLayers must be at least 1, but is " + hiddenLayers + ".");
         if (stageInput != null) {
             require(stages >= 2, "stageInput applies to stages after the first, but stages is 1.");
-            require(stageInput != StageInput.FEATURES,
+            require(
+                    stageInput != StageInput.FEATURES,
                     "stageInput must be PREVIOUS or CONCAT; stages after the first cannot read the features alone.");
         }
-        require(!inheritRouting || stages >= 2,
+        require(
+                !inheritRouting || stages >= 2,
                 "inheritRouting needs at least 2 stages (the first stage has nothing to inherit), but stages is 1.");
         checkEncoder();
         require(tasks != null, "gateOnTask must not be null.");
@@ -276,9 +301,11 @@ public final class SyntheticBundleBuilder {
 
     private void checkCombine() {
         if (!combine.isTensor()) {
-            require(order == null && leafDim == null, "order and leafDim apply only to the tensor combines ("
-                    + CombineMode.TENSORPOLY_RANK.key() + ", " + CombineMode.TENSORPOLY_ORDER.key()
-                    + "), not to " + combine.key() + ".");
+            require(
+                    order == null && leafDim == null,
+                    "order and leafDim apply only to the tensor combines ("
+                            + CombineMode.TENSORPOLY_RANK.key() + ", " + CombineMode.TENSORPOLY_ORDER.key()
+                            + "), not to " + combine.key() + ".");
             require(outputDim == null || outputDim >= 1, "outputDim must be at least 1, but is " + outputDim + ".");
             return;
         }
@@ -287,9 +314,11 @@ public final class SyntheticBundleBuilder {
         require(n >= 1, "order must be at least 1, but is " + n + ".");
         require(m >= 1, "leafDim must be at least 1, but is " + m + ".");
         long full = fullTensorWidth(m, n);
-        require(outputDim == null || outputDim >= 1 && outputDim <= full, "outputDim (the truncation d of "
-                + combine.key() + ") must be between 1 and leafDim^order = " + m + "^" + n
-                + (full == Long.MAX_VALUE ? "" : " = " + full) + ", but is " + outputDim + ".");
+        require(
+                outputDim == null || outputDim >= 1 && outputDim <= full,
+                "outputDim (the truncation d of "
+                        + combine.key() + ") must be between 1 and leafDim^order = " + m + "^" + n
+                        + (full == Long.MAX_VALUE ? "" : " = " + full) + ", but is " + outputDim + ".");
         require((long) n * m <= Integer.MAX_VALUE, "order × leafDim (the expert output width) is too large.");
     }
 
@@ -304,18 +333,27 @@ public final class SyntheticBundleBuilder {
     /** Checks that need the defaulted options: widths of later stages and model sizes. */
     private static void checkDerived(SyntheticSpec spec) {
         for (int s = 0; s < spec.stages() && spec.encoderDim() > 0; s++) {
-            require(spec.encoderDim() < spec.stageInputDim(s), "encoder width " + spec.encoderDim()
-                    + " must be smaller than the input width " + spec.stageInputDim(s) + " of stage s" + s + ".");
+            require(
+                    spec.encoderDim() < spec.stageInputDim(s),
+                    "encoder width " + spec.encoderDim() + " must be smaller than the input width "
+                            + spec.stageInputDim(s) + " of stage s" + s + ".");
         }
         for (int s = 0; s < spec.stages(); s++) {
-            require(spec.expertParameters(s) * Float.BYTES <= MAX_MODEL_BYTES, "An expert of stage s" + s
-                    + " would hold " + spec.expertParameters(s) + " parameters, more than an ONNX file can store; "
-                    + "lower hidden.");
-            require(spec.gateParameters(s) * Float.BYTES <= MAX_MODEL_BYTES, "The gate of stage s" + s
-                    + " would hold " + spec.gateParameters(s) + " parameters, more than an ONNX file can store; "
-                    + "use fewer experts.");
+            require(
+                    spec.expertParameters(s) * Float.BYTES <= MAX_MODEL_BYTES,
+                    "An expert of stage s" + s
+                            + " would hold " + spec.expertParameters(s)
+                            + " parameters, more than an ONNX file can store; "
+                            + "lower hidden.");
+            require(
+                    spec.gateParameters(s) * Float.BYTES <= MAX_MODEL_BYTES,
+                    "The gate of stage s" + s
+                            + " would hold " + spec.gateParameters(s)
+                            + " parameters, more than an ONNX file can store; "
+                            + "use fewer experts.");
         }
-        require(!spec.reference() || spec.totalParameters() * Float.BYTES <= MAX_MODEL_BYTES,
+        require(
+                !spec.reference() || spec.totalParameters() * Float.BYTES <= MAX_MODEL_BYTES,
                 "reference.onnx would hold " + spec.totalParameters() + " parameters, more than an ONNX file can "
                         + "store; set reference(false) or use fewer or smaller experts.");
     }

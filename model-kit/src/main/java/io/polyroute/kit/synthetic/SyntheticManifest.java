@@ -1,5 +1,6 @@
 package io.polyroute.kit.synthetic;
 
+import io.polyroute.kit.KitBundles;
 import io.polyroute.runtime.bundle.BundleManifest;
 import io.polyroute.runtime.bundle.EncoderSpec;
 import io.polyroute.runtime.bundle.ExpertSpec;
@@ -8,7 +9,6 @@ import io.polyroute.runtime.bundle.InputSpec;
 import io.polyroute.runtime.bundle.ModelRef;
 import io.polyroute.runtime.bundle.RoutingMode;
 import io.polyroute.runtime.bundle.StageSpec;
-import io.polyroute.kit.KitBundles;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,14 +27,23 @@ final class SyntheticManifest {
         }
         InputSpec input = new InputSpec(spec.inputDim(), spec.gateOnTask() ? spec.tasks() : null, null);
         ModelRef reference = spec.reference() ? ModelRef.of(KitBundles.DEFAULT_REFERENCE_FILE) : null;
-        return new BundleManifest(BundleManifest.FORMAT, spec.name(), spec.version(), description(spec), input,
-                spec.outputDim(), stages, reference, null, null);
+        return new BundleManifest(
+                BundleManifest.FORMAT,
+                spec.name(),
+                spec.version(),
+                description(spec),
+                input,
+                spec.outputDim(),
+                stages,
+                reference,
+                null,
+                null);
     }
 
     private static StageSpec stage(SyntheticSpec spec, int s) {
         String dir = s == 0 ? "" : "s" + s + "/";
-        EncoderSpec encoder = spec.encoderDim() > 0
-                ? new EncoderSpec(dir + "encoder.onnx", null, null, spec.encoderDim()) : null;
+        EncoderSpec encoder =
+                spec.encoderDim() > 0 ? new EncoderSpec(dir + "encoder.onnx", null, null, spec.encoderDim()) : null;
         boolean ownGate = spec.ownGate(s);
         List<ExpertSpec> experts = new ArrayList<>(spec.experts());
         for (int e = 0; e < spec.experts(); e++) {

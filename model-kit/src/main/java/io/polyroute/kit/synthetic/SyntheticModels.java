@@ -33,7 +33,9 @@ final class SyntheticModels {
         ModelFragment gate = spec.ownGate(s) ? gate(s) : null;
         List<ModelFragment> experts = new ArrayList<>(spec.experts());
         for (int e = 0; e < spec.experts(); e++) {
-            experts.add(mlp(WeightSampler.forModel(spec.seed(), s, Role.EXPERT, e), spec.stageWidth(s),
+            experts.add(mlp(
+                    WeightSampler.forModel(spec.seed(), s, Role.EXPERT, e),
+                    spec.stageWidth(s),
                     spec.expertOutputDim()));
         }
         ModelFragment shared = spec.sharedExpert()
@@ -57,8 +59,12 @@ final class SyntheticModels {
         int in = spec.stageInputDim(s);
         int out = spec.encoderDim();
         double gain = spec.encoderActivation() == Activation.RELU ? 2.0 : 1.0;
-        return MlpFragment.of(new DenseLayer(WeightSampler.gaussian(rnd, in * out, Math.sqrt(gain / in)),
-                WeightSampler.gaussian(rnd, out, BIAS_STD), in, out, spec.encoderActivation()));
+        return MlpFragment.of(new DenseLayer(
+                WeightSampler.gaussian(rnd, in * out, Math.sqrt(gain / in)),
+                WeightSampler.gaussian(rnd, out, BIAS_STD),
+                in,
+                out,
+                spec.encoderActivation()));
     }
 
     /** A ReLU MLP {@code in → hidden (× hiddenLayers) → out}. */
@@ -67,12 +73,20 @@ final class SyntheticModels {
         List<DenseLayer> layers = new ArrayList<>();
         int width = in;
         for (int l = 0; l < spec.hiddenLayers(); l++) {
-            layers.add(new DenseLayer(WeightSampler.gaussian(rnd, width * h, Math.sqrt(2.0 / width)),
-                    WeightSampler.gaussian(rnd, h, BIAS_STD), width, h, Activation.RELU));
+            layers.add(new DenseLayer(
+                    WeightSampler.gaussian(rnd, width * h, Math.sqrt(2.0 / width)),
+                    WeightSampler.gaussian(rnd, h, BIAS_STD),
+                    width,
+                    h,
+                    Activation.RELU));
             width = h;
         }
-        layers.add(new DenseLayer(WeightSampler.gaussian(rnd, h * out, Math.sqrt(1.0 / h)),
-                WeightSampler.gaussian(rnd, out, BIAS_STD), h, out, null));
+        layers.add(new DenseLayer(
+                WeightSampler.gaussian(rnd, h * out, Math.sqrt(1.0 / h)),
+                WeightSampler.gaussian(rnd, out, BIAS_STD),
+                h,
+                out,
+                null));
         return new MlpFragment(layers);
     }
 }

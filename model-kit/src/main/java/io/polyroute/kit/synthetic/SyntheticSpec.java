@@ -12,10 +12,28 @@ import java.util.List;
  * @param encoderDim 0 for no encoder
  * @param tasks empty unless the gates read the task one-hot
  */
-record SyntheticSpec(String name, String version, String description, long seed, int experts, int topK,
-        CombineMode combine, int order, int leafDim, int outputDim, int stages, StageInput laterInput,
-        int inputDim, int hidden, int hiddenLayers, int encoderDim, Activation encoderActivation, boolean sharedExpert,
-        boolean inheritRouting, List<String> tasks, boolean reference) {
+record SyntheticSpec(
+        String name,
+        String version,
+        String description,
+        long seed,
+        int experts,
+        int topK,
+        CombineMode combine,
+        int order,
+        int leafDim,
+        int outputDim,
+        int stages,
+        StageInput laterInput,
+        int inputDim,
+        int hidden,
+        int hiddenLayers,
+        int encoderDim,
+        Activation encoderActivation,
+        boolean sharedExpert,
+        boolean inheritRouting,
+        List<String> tasks,
+        boolean reference) {
 
     /** Width P of every expert's output. */
     int expertOutputDim() {
@@ -55,8 +73,11 @@ record SyntheticSpec(String name, String version, String description, long seed,
 
     /** Parameters of an MLP {@code in → hidden (× hiddenLayers) → out}. */
     long mlpParameters(int in, int out) {
-        return (long) in * hidden + hidden + (hiddenLayers - 1L) * ((long) hidden * hidden + hidden)
-                + (long) hidden * out + out;
+        return (long) in * hidden
+                + hidden
+                + (hiddenLayers - 1L) * ((long) hidden * hidden + hidden)
+                + (long) hidden * out
+                + out;
     }
 
     /** Parameters of stage {@code s}'s gate; 0 when it inherits its routing. */

@@ -10,7 +10,12 @@ import java.util.Random;
  */
 final class WeightSampler {
     /** Which model of a stage a generator is for. */
-    enum Role { GATE, ENCODER, EXPERT, SHARED }
+    enum Role {
+        GATE,
+        ENCODER,
+        EXPERT,
+        SHARED
+    }
 
     private WeightSampler() {}
 

@@ -22,8 +22,8 @@ final class LinearFragment implements ModelFragment {
                     + " weights, got " + weights.length + ".");
         }
         if (from < 0 || from + in > inputWidth) {
-            throw new IllegalArgumentException("Columns [" + from + ", " + (from + in) + ") lie outside an input of width "
-                    + inputWidth + ".");
+            throw new IllegalArgumentException(
+                    "Columns [" + from + ", " + (from + in) + ") lie outside an input of width " + inputWidth + ".");
         }
         this.weights = new float[weights.length];
         for (int i = 0; i < weights.length; i++) {
@@ -39,7 +39,9 @@ final class LinearFragment implements ModelFragment {
     public String apply(OnnxGraph g, String x) {
         String v = x;
         if (from != 0 || in != inputWidth) {
-            v = g.op("Slice", x,
+            v = g.op(
+                    "Slice",
+                    x,
                     g.constantLong("starts", new long[] {from}, 1),
                     g.constantLong("ends", new long[] {from + in}, 1),
                     g.constantLong("axes", new long[] {1}, 1));

@@ -29,6 +29,7 @@ final class TloraFactors {
     final double[] w0;
     /** Gate weights, row-major {@code gateIn × S}, with gateIn = tasks or D. */
     final double[] gate;
+
     final int gateIn;
 
     private TloraFactors(TloraSpec spec, double[][] a, double[][] b, double[] w0, double[] gate, int gateIn) {
@@ -119,8 +120,8 @@ final class TloraFactors {
             acc = next;
         }
         if (acc.length < width) {
-            throw new IllegalArgumentException("A tensor product of " + acc.length + " entries cannot be truncated to "
-                    + width + ".");
+            throw new IllegalArgumentException(
+                    "A tensor product of " + acc.length + " entries cannot be truncated to " + width + ".");
         }
         return java.util.Arrays.copyOf(acc, width);
     }

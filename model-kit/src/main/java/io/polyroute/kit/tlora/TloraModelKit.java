@@ -1,5 +1,8 @@
 package io.polyroute.kit.tlora;
 
+import io.polyroute.kit.KitBundles;
+import io.polyroute.kit.onnx.ModelFragment;
+import io.polyroute.kit.onnx.StageModels;
 import io.polyroute.runtime.bundle.BundleManifest;
 import io.polyroute.runtime.bundle.BundleWriter;
 import io.polyroute.runtime.bundle.ExpertSpec;
@@ -7,9 +10,6 @@ import io.polyroute.runtime.bundle.InputSpec;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.bundle.ModelRef;
 import io.polyroute.runtime.bundle.StageSpec;
-import io.polyroute.kit.KitBundles;
-import io.polyroute.kit.onnx.ModelFragment;
-import io.polyroute.kit.onnx.StageModels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +43,7 @@ public final class TloraModelKit {
     public static final String BUNDLE_NAME = "tlora";
     /** Version folder the kit writes. */
     public static final String VERSION = "1";
+
     static final String REFERENCE_FILE = "reference.onnx";
 
     private TloraModelKit() {}
@@ -55,8 +56,9 @@ public final class TloraModelKit {
      * @throws IllegalArgumentException when a size is out of range
      * @throws IOException when a file cannot be written
      */
-    public static ModelBundle build(Path outDir, int skills, int order, int rank, int inputDim, int outputDim,
-            boolean routeOnTask, long seed) throws IOException {
+    public static ModelBundle build(
+            Path outDir, int skills, int order, int rank, int inputDim, int outputDim, boolean routeOnTask, long seed)
+            throws IOException {
         return build(outDir, TloraSpec.of(skills, order, rank, inputDim, outputDim, routeOnTask, seed));
     }
 
@@ -73,9 +75,8 @@ public final class TloraModelKit {
             bExperts.add(new LinearFragment(f.scaledB(s), d, r, spec.outputDim(), d + r));
         }
         ModelFragment base = new LinearFragment(f.w0, 0, d, spec.outputDim(), d + r);
-        List<StageModels> models = List.of(
-                new StageModels(null, gate, aExperts, null),
-                new StageModels(null, null, bExperts, base));
+        List<StageModels> models =
+                List.of(new StageModels(null, gate, aExperts, null), new StageModels(null, null, bExperts, base));
 
         BundleManifest manifest = manifest(spec, null);
         KitBundles.write(outDir, manifest, models, false);
@@ -91,15 +92,48 @@ public final class TloraModelKit {
             a.add(ExpertSpec.of(id, "experts/" + id + "-a.onnx"));
             b.add(ExpertSpec.of(id, "experts/" + id + "-b.onnx"));
         }
-        StageSpec stageA = new StageSpec("lora-a", "features", null, "gate",
-                spec.routeOnTask() ? "task" : "features", ModelRef.of("gate.onnx"), spec.topK(), "weighted_sum",
-                null, null, spec.rank(), spec.rank(), a, null);
-        StageSpec stageB = new StageSpec("lora-b", "concat", null, "inherit", null, null, spec.topK(),
-                "weighted_sum", null, null, spec.outputDim(), spec.outputDim(), b, ModelRef.of("experts/base.onnx"));
+        StageSpec stageA = new StageSpec(
+                "lora-a",
+                "features",
+                null,
+                "gate",
+                spec.routeOnTask() ? "task" : "features",
+                ModelRef.of("gate.onnx"),
+                spec.topK(),
+                "weighted_sum",
+                null,
+                null,
+                spec.rank(),
+                spec.rank(),
+                a,
+                null);
+        StageSpec stageB = new StageSpec(
+                "lora-b",
+                "concat",
+                null,
+                "inherit",
+                null,
+                null,
+                spec.topK(),
+                "weighted_sum",
+                null,
+                null,
+                spec.outputDim(),
+                spec.outputDim(),
+                b,
+                ModelRef.of("experts/base.onnx"));
         List<String> tasks = spec.routeOnTask() ? taskNames(spec.tasks()) : null;
-        return new BundleManifest(BundleManifest.FORMAT, BUNDLE_NAME, VERSION, description(spec),
-                new InputSpec(spec.inputDim(), tasks, null), spec.outputDim(), List.of(stageA, stageB), reference,
-                Map.of(), null);
+        return new BundleManifest(
+                BundleManifest.FORMAT,
+                BUNDLE_NAME,
+                VERSION,
+                description(spec),
+                new InputSpec(spec.inputDim(), tasks, null),
+                spec.outputDim(),
+                List.of(stageA, stageB),
+                reference,
+                Map.of(),
+                null);
     }
 
     /** The task vocabulary {@code task-00 …} of a bundle that routes on the task. */

@@ -1,8 +1,8 @@
 package io.polyroute.kit.tlora;
 
+import io.polyroute.kit.linalg.Linalg;
 import io.polyroute.kit.onnx.ModelFragment;
 import io.polyroute.kit.onnx.OnnxGraph;
-import io.polyroute.kit.linalg.Linalg;
 import io.polyroute.kit.reference.TopKRouting;
 
 /**

@@ -16,8 +16,16 @@ package io.polyroute.kit.tlora;
  * @param tasks size of the task vocabulary ({@code task-00 …}); used when routing on the task
  * @param seed seed of every factor, the base layer and the gate
  */
-public record TloraSpec(int skills, int order, int rank, int inputDim, int outputDim, boolean routeOnTask,
-        int topK, int tasks, long seed) {
+public record TloraSpec(
+        int skills,
+        int order,
+        int rank,
+        int inputDim,
+        int outputDim,
+        boolean routeOnTask,
+        int topK,
+        int tasks,
+        long seed) {
 
     /** Skills mixed per record unless stated: two, as in a sparse top-2 mixture. */
     public static final int DEFAULT_TOP_K = 2;
@@ -28,22 +36,33 @@ public record TloraSpec(int skills, int order, int rank, int inputDim, int outpu
         require(rank >= 1, "rank must be >= 1, but is " + rank + ".");
         require(inputDim >= 1, "input-dim must be >= 1, but is " + inputDim + ".");
         require(outputDim >= 1, "output-dim must be >= 1, but is " + outputDim + ".");
-        require(topK >= 1 && topK <= skills, "top-k must be between 1 and the skill count " + skills
-                + ", but is " + topK + ".");
+        require(
+                topK >= 1 && topK <= skills,
+                "top-k must be between 1 and the skill count " + skills + ", but is " + topK + ".");
         require(tasks >= 1, "the task vocabulary must have at least one task, but has " + tasks + ".");
         long leaves = (long) Math.max(TloraFactors.leafDim(inputDim, order), TloraFactors.leafDim(outputDim, order));
-        require(Math.pow(leaves, order) <= 1 << 24, "order " + order + " with leaves of " + leaves
-                + " gives a tensor product of more than 2^24 entries per row; use a smaller order or width.");
+        require(
+                Math.pow(leaves, order) <= 1 << 24,
+                "order " + order + " with leaves of " + leaves
+                        + " gives a tensor product of more than 2^24 entries per row; use a smaller order or width.");
     }
 
     /**
      * The spec with the default top-k ({@value #DEFAULT_TOP_K}, or every skill when there are fewer)
      * and one task per skill.
      */
-    public static TloraSpec of(int skills, int order, int rank, int inputDim, int outputDim, boolean routeOnTask,
-            long seed) {
-        return new TloraSpec(skills, order, rank, inputDim, outputDim, routeOnTask,
-                Math.min(DEFAULT_TOP_K, Math.max(1, skills)), Math.max(1, skills), seed);
+    public static TloraSpec of(
+            int skills, int order, int rank, int inputDim, int outputDim, boolean routeOnTask, long seed) {
+        return new TloraSpec(
+                skills,
+                order,
+                rank,
+                inputDim,
+                outputDim,
+                routeOnTask,
+                Math.min(DEFAULT_TOP_K, Math.max(1, skills)),
+                Math.max(1, skills),
+                seed);
     }
 
     private static void require(boolean ok, String message) {

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 class FactoryModelKitTest {
     private static final int RECORDS = 4000;
 
-    @TempDir static Path dir;
+    @TempDir
+    static Path dir;
+
     private static FactoryBuild build;
     private static final List<String> progress = new ArrayList<>();
 
@@ -41,17 +43,28 @@ class FactoryModelKitTest {
         assertThat(bundle.inputDim()).isEqualTo(32);
         assertThat(bundle.outputDim()).isEqualTo(1);
         assertThat(bundle.manifest().input().featureNames()).isEqualTo(FactorySimulator.FEATURE_NAMES);
-        assertThat(bundle.stage(0).experts()).extracting(e -> e.id())
+        assertThat(bundle.stage(0).experts())
+                .extracting(e -> e.id())
                 .containsExactlyElementsOf(FactorySimulator.MACHINE_TYPES);
         assertThat(bundle.stage(0).encoder().outputDim()).isEqualTo(16);
         assertThat(bundle.hasReference()).isTrue();
-        assertThat(bundle.manifest().quality()).containsKeys("moe_rmse", "dense_rmse", "gate_regime_accuracy",
-                "moe_anomaly_precision", "moe_anomaly_recall", "dense_anomaly_precision", "dense_anomaly_recall");
+        assertThat(bundle.manifest().quality())
+                .containsKeys(
+                        "moe_rmse",
+                        "dense_rmse",
+                        "gate_regime_accuracy",
+                        "moe_anomaly_precision",
+                        "moe_anomaly_recall",
+                        "dense_anomaly_precision",
+                        "dense_anomaly_recall");
     }
 
     @Test
     void servedPredictionsShouldMatchTheDenseReferenceOnSimulatorRecords() {
-        FactorySimulator sim = FactorySimulator.builder().seed(5).mix(RegimeMix.rotating(0, 60_000, 0.9)).build();
+        FactorySimulator sim = FactorySimulator.builder()
+                .seed(5)
+                .mix(RegimeMix.rotating(0, 60_000, 0.9))
+                .build();
         float[] x = new float[RECORDS * 32];
         for (int r = 0; r < RECORDS; r++) {
             System.arraycopy(sim.next().features(), 0, x, r * 32, 32);

@@ -34,7 +34,11 @@ class FactorySimulatorTest {
 
     @Test
     void readingsShouldCarryNamedMachinesTheirTypeAndThirtyTwoFiniteChannels() {
-        FactorySimulator sim = FactorySimulator.builder().seed(1).startMillis(1000).intervalMillis(5).build();
+        FactorySimulator sim = FactorySimulator.builder()
+                .seed(1)
+                .startMillis(1000)
+                .intervalMillis(5)
+                .build();
         List<FactoryReading> readings = take(sim, 4000);
 
         assertThat(sim.sourceIds()).hasSize(64).contains("press-01", "press-07", "conveyor-08");
@@ -45,7 +49,8 @@ class FactorySimulatorTest {
                 assertThat(Float.isFinite(v)).isTrue();
             }
             assertThat(r.sourceId()).startsWith(r.task() + "-");
-            assertThat(r.task()).isEqualTo(FactorySimulator.MACHINE_TYPES.get(r.truth().regime()));
+            assertThat(r.task())
+                    .isEqualTo(FactorySimulator.MACHINE_TYPES.get(r.truth().regime()));
             assertThat(r.truth().anomaly()).isEqualTo(r.truth().healthScore() >= FactorySimulator.ANOMALY_THRESHOLD);
             types.add(r.task());
         }
@@ -62,8 +67,12 @@ class FactorySimulatorTest {
     void linearDriftShouldMoveTheMixFromOneMachineTypeToAnother() {
         double[] presses = {1, 0, 0, 0, 0, 0, 0, 0};
         double[] conveyors = {0, 0, 0, 0, 0, 0, 0, 1};
-        FactorySimulator sim = FactorySimulator.builder().seed(2).startMillis(0).intervalMillis(10)
-                .mix(RegimeMix.linear(presses, conveyors, 10_000, 20_000)).build();
+        FactorySimulator sim = FactorySimulator.builder()
+                .seed(2)
+                .startMillis(0)
+                .intervalMillis(10)
+                .mix(RegimeMix.linear(presses, conveyors, 10_000, 20_000))
+                .build();
 
         assertThat(sim.mixAt(0)).containsExactly(presses);
         assertThat(sim.mixAt(20_000)[0]).isEqualTo(0.5);
@@ -75,8 +84,12 @@ class FactorySimulatorTest {
 
     @Test
     void rotatingDriftShouldChangeWhichMachineTypesAreBusy() {
-        FactorySimulator sim = FactorySimulator.builder().seed(2).startMillis(0).intervalMillis(1)
-                .mix(RegimeMix.rotating(0, 8_000, 1.0)).build();
+        FactorySimulator sim = FactorySimulator.builder()
+                .seed(2)
+                .startMillis(0)
+                .intervalMillis(1)
+                .mix(RegimeMix.rotating(0, 8_000, 1.0))
+                .build();
 
         int[] early = count(take(sim, 1000)); // phase 0 .. π/4
         take(sim, 3000);
@@ -95,7 +108,8 @@ class FactorySimulatorTest {
     @Test
     void shouldRefuseMixesAndSettingsThatMakeNoSense() {
         assertThatThrownBy(() -> RegimeMix.fixed(1, 2))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one weight per machine type (8)");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("one weight per machine type (8)");
         assertThatThrownBy(() -> RegimeMix.fixed(0, 0, 0, 0, 0, 0, 0, 0)).hasMessageContaining("no positive weight");
         assertThatThrownBy(() -> RegimeMix.fixed(1, -1, 0, 0, 0, 0, 0, 0)).hasMessageContaining("negative");
         assertThatThrownBy(() -> RegimeMix.rotating(0, 0, 0.5)).hasMessageContaining("period must be positive");

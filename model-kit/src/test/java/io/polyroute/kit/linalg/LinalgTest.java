@@ -61,9 +61,10 @@ class LinalgTest {
             }
             y[i] += 0.01 * rnd.nextGaussian();
         }
-        Ridge.Stats train = Ridge.stats(java.util.Arrays.copyOf(x, 1500 * d), 1500, d, java.util.Arrays.copyOf(y, 1500));
-        Ridge.Stats val = Ridge.stats(java.util.Arrays.copyOfRange(x, 1500 * d, n * d), 500, d,
-                java.util.Arrays.copyOfRange(y, 1500, n));
+        Ridge.Stats train =
+                Ridge.stats(java.util.Arrays.copyOf(x, 1500 * d), 1500, d, java.util.Arrays.copyOf(y, 1500));
+        Ridge.Stats val = Ridge.stats(
+                java.util.Arrays.copyOfRange(x, 1500 * d, n * d), 500, d, java.util.Arrays.copyOfRange(y, 1500, n));
         Ridge.Fit fit = Ridge.fitWithValidation(train, val, Ridge.DEFAULT_ALPHAS);
 
         assertThat(fit.weights()).containsExactly(w, within(1e-2));

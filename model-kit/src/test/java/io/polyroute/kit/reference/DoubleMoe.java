@@ -38,7 +38,9 @@ final class DoubleMoe implements AutoCloseable {
             float[] in = stageInput(st, x, n, y);
             float[] u = st.encoder() == null ? in : run(st.encoder().model(), ModelRef.DEFAULT_OUTPUT, in, n);
             if (st.routingMode() == RoutingMode.GATE) {
-                float[] gateIn = st.gateInputMode() == GateInput.TASK ? oneHot(tasks, bundle.tasks().size()) : u;
+                float[] gateIn = st.gateInputMode() == GateInput.TASK
+                        ? oneHot(tasks, bundle.tasks().size())
+                        : u;
                 float[] logits = run(st.gate(), ModelRef.GATE_OUTPUT, gateIn, n);
                 weights = route(logits, n, st.groups(), st.expertCount(), st.topK());
             }
@@ -72,8 +74,10 @@ final class DoubleMoe implements AutoCloseable {
                 for (int e = 0; e < experts; e++) {
                     order[e] = e;
                 }
-                Arrays.sort(order, Comparator.<Integer>comparingDouble(e -> -logits[base + e])
-                        .thenComparingInt(e -> e));
+                Arrays.sort(
+                        order,
+                        Comparator.<Integer>comparingDouble(e -> -logits[base + e])
+                                .thenComparingInt(e -> e));
                 double max = logits[base + order[0]];
                 double sum = 0;
                 for (int j = 0; j < k; j++) {
@@ -181,8 +185,8 @@ final class DoubleMoe implements AutoCloseable {
     }
 
     private float[] run(ModelRef ref, String defaultOutput, float[] in, int n) {
-        ModelSession session = sessions.computeIfAbsent(ref.file(),
-                f -> ModelSession.open(bundle.resolve(f), f, RuntimeOptions.cpu()));
+        ModelSession session = sessions.computeIfAbsent(
+                ref.file(), f -> ModelSession.open(bundle.resolve(f), f, RuntimeOptions.cpu()));
         return session.run(ref.inputName(), in, n, ref.outputName(defaultOutput));
     }
 

@@ -33,7 +33,9 @@ class TopKRoutingTest {
                 for (int e = 0; e < experts; e++) {
                     float actual = w[(i * groups + o) * experts + e];
                     if (expected[i][o][e] == 0) {
-                        assertThat(actual).as("weight of unselected expert %d, record %d", e, i).isZero();
+                        assertThat(actual)
+                                .as("weight of unselected expert %d, record %d", e, i)
+                                .isZero();
                     } else {
                         assertThat((double) actual).isCloseTo(expected[i][o][e], within(1e-6));
                     }
@@ -58,7 +60,9 @@ class TopKRoutingTest {
         for (int width : new int[] {3, 8, 17, 256}) {
             OnnxGraph g = new OnnxGraph("softmax");
             String z = g.input("z", width);
-            String keep = g.op("Cast", Attrs.of().i("to", OnnxMl.TensorProto.DataType.BOOL.getNumber()),
+            String keep = g.op(
+                    "Cast",
+                    Attrs.of().i("to", OnnxMl.TensorProto.DataType.BOOL.getNumber()),
                     g.op("Greater", z, g.constant("zero", new float[] {0f})));
             String masked = g.op("Where", keep, z, g.constant("minus_inf", new float[] {Float.NEGATIVE_INFINITY}));
             g.output(g.op("Softmax", Attrs.of().i("axis", -1), masked), "w", width);

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.polyroute.avro.SensorReading;
-import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
+import io.polyroute.runtime.bundle.ModelBundle;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -19,13 +19,20 @@ import org.junit.jupiter.api.io.TempDir;
 class SkewedInputTest {
     private static final int EXPERTS = 16;
 
-    @TempDir static Path dir;
+    @TempDir
+    static Path dir;
+
     static ModelBundle bundle;
     static SkewedInput input;
 
     @BeforeAll
     static void search() throws Exception {
-        bundle = SyntheticBundleBuilder.create().inputDim(16).hidden(32).experts(EXPERTS).topK(2).seed(3)
+        bundle = SyntheticBundleBuilder.create()
+                .inputDim(16)
+                .hidden(32)
+                .experts(EXPERTS)
+                .topK(2)
+                .seed(3)
                 .build(dir.resolve("b"));
         input = SkewedInput.search(bundle, 40_000, 9);
     }
@@ -36,7 +43,8 @@ class SkewedInputTest {
         double[] zipf = SkewedInput.zipf(EXPERTS, 1.2, ranking);
 
         double[] plain = input.expectedShares(zipf);
-        assertThat(plain[ranking[0]]).as("the product of popularities under-weights the hottest expert")
+        assertThat(plain[ranking[0]])
+                .as("the product of popularities under-weights the hottest expert")
                 .isLessThan(zipf[ranking[0]] - 0.05);
 
         double[] weights = input.fit(zipf);
@@ -52,7 +60,9 @@ class SkewedInputTest {
         long all = Arrays.stream(visits).sum();
         assertThat(all).isEqualTo(2L * n);
         for (int e = 0; e < EXPERTS; e++) {
-            assertThat((double) visits[e] / all).as("observed share of expert %d", e).isCloseTo(zipf[e], within(0.01));
+            assertThat((double) visits[e] / all)
+                    .as("observed share of expert %d", e)
+                    .isCloseTo(zipf[e], within(0.01));
         }
     }
 
@@ -61,7 +71,9 @@ class SkewedInputTest {
         double[] shares = new double[EXPERTS];
         shares[0] = 0.6;
         Arrays.fill(shares, 1, EXPERTS, 0.4 / (EXPERTS - 1));
-        assertThatThrownBy(() -> input.fit(shares)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("Expert 0").hasMessageContaining("at most once per record");
+        assertThatThrownBy(() -> input.fit(shares))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Expert 0")
+                .hasMessageContaining("at most once per record");
     }
 }

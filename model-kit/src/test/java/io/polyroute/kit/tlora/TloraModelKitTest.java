@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TloraModelKitTest {
     private static final int RECORDS = 2000;
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @ParameterizedTest(name = "order {0}, route on task {1}")
     @CsvSource({"2, false", "2, true", "4, false", "4, true"})
@@ -82,8 +83,13 @@ class TloraModelKitTest {
         assertThat(bundle.stage(1).routingMode()).isEqualTo(RoutingMode.INHERIT);
         assertThat(bundle.stage(1).sharedExpert().file()).isEqualTo("experts/base.onnx");
         assertThat(bundle.stageWidth(1)).isEqualTo(16 + 2);
-        assertThat(bundle.manifest().checksums()).containsKeys("reference.onnx", "gate.onnx",
-                "experts/skill-00-a.onnx", "experts/skill-03-b.onnx", "experts/base.onnx");
+        assertThat(bundle.manifest().checksums())
+                .containsKeys(
+                        "reference.onnx",
+                        "gate.onnx",
+                        "experts/skill-00-a.onnx",
+                        "experts/skill-03-b.onnx",
+                        "experts/base.onnx");
     }
 
     @Test
@@ -100,7 +106,8 @@ class TloraModelKitTest {
     @Test
     void shouldRefuseSizesOutOfRangeWithAMessageNamingThem() {
         assertThatThrownBy(() -> TloraSpec.of(0, 2, 4, 16, 16, false, 1L))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("skills must be >= 1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("skills must be >= 1");
         assertThatThrownBy(() -> new TloraSpec(4, 2, 4, 16, 16, false, 5, 4, 1L))
                 .hasMessageContaining("top-k must be between 1 and the skill count 4, but is 5");
         assertThatThrownBy(() -> TloraSpec.of(4, 2, 0, 16, 16, false, 1L)).hasMessageContaining("rank must be >= 1");

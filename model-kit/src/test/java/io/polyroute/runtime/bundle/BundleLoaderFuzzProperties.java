@@ -55,7 +55,8 @@ class BundleLoaderFuzzProperties {
     void mutatedManifestsAreLoadedOrRefused(
             @ForAll @Size(min = 1, max = 4) List<@IntRange(min = 0, max = 10_000) Integer> lines,
             @ForAll @Size(min = 1, max = 4) List<@IntRange(min = 0, max = 3) Integer> edits,
-            @ForAll @Size(min = 4, max = 4) List<@From("tokens") String> tokens) throws IOException {
+            @ForAll @Size(min = 4, max = 4) List<@From("tokens") String> tokens)
+            throws IOException {
         inCopy(dir -> {
             Path manifest = dir.resolve(BundleManifest.FILE_NAME);
             List<String> text = new ArrayList<>(Files.readAllLines(manifest, StandardCharsets.UTF_8));
@@ -65,8 +66,12 @@ class BundleLoaderFuzzProperties {
                 switch (edits.get(i)) {
                     case 0 -> text.remove(at);
                     case 1 -> text.add(at, line);
-                    case 2 -> text.set(at, line.contains(":")
-                            ? line.substring(0, line.indexOf(':') + 1) + " " + tokens.get(i) : tokens.get(i));
+                    case 2 ->
+                        text.set(
+                                at,
+                                line.contains(":")
+                                        ? line.substring(0, line.indexOf(':') + 1) + " " + tokens.get(i)
+                                        : tokens.get(i));
                     default -> text.set(at, line.substring(0, Math.floorMod(lines.get(0), line.length() + 1)));
                 }
             }
@@ -82,11 +87,33 @@ class BundleLoaderFuzzProperties {
             StageSpec s = m.stages().get(0);
             List<ExpertSpec> experts = new ArrayList<>(s.experts());
             experts.set(0, ExpertSpec.of("e0", path));
-            StageSpec edited = new StageSpec(s.name(), s.input(), s.encoder(), s.routing(), s.gateInput(), s.gate(),
-                    s.topK(), s.combine(), s.order(), s.leafDim(), s.expertOutputDim(), s.outputDim(), experts,
+            StageSpec edited = new StageSpec(
+                    s.name(),
+                    s.input(),
+                    s.encoder(),
+                    s.routing(),
+                    s.gateInput(),
+                    s.gate(),
+                    s.topK(),
+                    s.combine(),
+                    s.order(),
+                    s.leafDim(),
+                    s.expertOutputDim(),
+                    s.outputDim(),
+                    experts,
                     s.sharedExpert());
-            ManifestIO.write(new BundleManifest(m.format(), m.name(), m.version(), m.description(), m.input(),
-                    m.outputDim(), List.of(edited), m.reference(), m.checksums(), m.quality()),
+            ManifestIO.write(
+                    new BundleManifest(
+                            m.format(),
+                            m.name(),
+                            m.version(),
+                            m.description(),
+                            m.input(),
+                            m.outputDim(),
+                            List.of(edited),
+                            m.reference(),
+                            m.checksums(),
+                            m.quality()),
                     dir.resolve(BundleManifest.FILE_NAME));
             Path version = dir.resolve("1").toAbsolutePath().normalize();
             boolean escapes;
@@ -112,17 +139,30 @@ class BundleLoaderFuzzProperties {
             @ForAll @IntRange(min = 0, max = 4) int file,
             @ForAll @Size(min = 1, max = 8) List<Integer> positions,
             @ForAll @Size(min = 8, max = 8) byte[] values,
-            @ForAll boolean truncate) throws IOException {
+            @ForAll boolean truncate)
+            throws IOException {
         inCopy(dir -> {
             Path f = dir.resolve(file == 0 ? "1/gate.onnx" : "1/experts/e" + (file - 1) + ".onnx");
             byte[] bytes = Files.readAllBytes(f);
             for (int i = 0; i < positions.size(); i++) {
                 bytes[Math.floorMod(positions.get(i), bytes.length)] = values[i];
             }
-            Files.write(f, truncate ? java.util.Arrays.copyOf(bytes, Math.floorMod(positions.get(0), bytes.length)) : bytes);
+            Files.write(
+                    f,
+                    truncate ? java.util.Arrays.copyOf(bytes, Math.floorMod(positions.get(0), bytes.length)) : bytes);
             BundleManifest m = ManifestIO.read(dir.resolve(BundleManifest.FILE_NAME));
-            ManifestIO.write(new BundleManifest(m.format(), m.name(), m.version(), m.description(), m.input(),
-                    m.outputDim(), m.stages(), m.reference(), Checksums.ofTree(dir.resolve("1")), m.quality()),
+            ManifestIO.write(
+                    new BundleManifest(
+                            m.format(),
+                            m.name(),
+                            m.version(),
+                            m.description(),
+                            m.input(),
+                            m.outputDim(),
+                            m.stages(),
+                            m.reference(),
+                            Checksums.ofTree(dir.resolve("1")),
+                            m.quality()),
                     dir.resolve(BundleManifest.FILE_NAME));
             loadOrRefuse(dir, "model bytes");
         });
@@ -132,7 +172,8 @@ class BundleLoaderFuzzProperties {
     void anyChangedByteIsRefusedAsAChecksumMismatch(
             @ForAll @IntRange(min = 0, max = 4) int file,
             @ForAll int position,
-            @ForAll @IntRange(min = 1, max = 255) int xor) throws IOException {
+            @ForAll @IntRange(min = 1, max = 255) int xor)
+            throws IOException {
         inCopy(dir -> {
             Path f = dir.resolve(file == 0 ? "1/gate.onnx" : "1/experts/e" + (file - 1) + ".onnx");
             byte[] bytes = Files.readAllBytes(f);
@@ -149,16 +190,50 @@ class BundleLoaderFuzzProperties {
     @Provide
     Arbitrary<String> tokens() {
         return Arbitraries.oneOf(
-                Arbitraries.of("", "null", "~", "[]", "{}", "-1", "0", "99999999999999999999", "1e309", "NaN",
-                        "../../etc/passwd", "/etc/passwd", "experts/../../x.onnx", "weighted_sum", "inherit",
-                        "!!binary AAAA", "&a", "*a", "'unterminated", "\"\\u0000\"", "- - -", "? x"),
+                Arbitraries.of(
+                        "",
+                        "null",
+                        "~",
+                        "[]",
+                        "{}",
+                        "-1",
+                        "0",
+                        "99999999999999999999",
+                        "1e309",
+                        "NaN",
+                        "../../etc/passwd",
+                        "/etc/passwd",
+                        "experts/../../x.onnx",
+                        "weighted_sum",
+                        "inherit",
+                        "!!binary AAAA",
+                        "&a",
+                        "*a",
+                        "'unterminated",
+                        "\"\\u0000\"",
+                        "- - -",
+                        "? x"),
                 Arbitraries.strings().ofMaxLength(30));
     }
 
     @Provide
     Arbitrary<String> paths() {
-        Arbitrary<String> segment = Arbitraries.of("..", ".", "experts", "e0.onnx", "e1.onnx", "gate.onnx", "1",
-                "etc", "passwd", "~", "%2e%2e", "..\\..", "", " ", "x".repeat(40));
+        Arbitrary<String> segment = Arbitraries.of(
+                "..",
+                ".",
+                "experts",
+                "e0.onnx",
+                "e1.onnx",
+                "gate.onnx",
+                "1",
+                "etc",
+                "passwd",
+                "~",
+                "%2e%2e",
+                "..\\..",
+                "",
+                " ",
+                "x".repeat(40));
         return Arbitraries.oneOf(
                 segment.list().ofMinSize(1).ofMaxSize(6).map(l -> String.join("/", l)),
                 segment.list().ofMinSize(1).ofMaxSize(4).map(l -> "/" + String.join("/", l)),

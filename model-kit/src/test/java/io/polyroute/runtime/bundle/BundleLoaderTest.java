@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BundleLoaderTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void shouldLoadAValidBundleAndDeriveStageWidths() throws IOException {
@@ -51,16 +52,24 @@ class BundleLoaderTest {
     @Test
     void shouldLeaveTheReferenceToTheClientWhenLoadingForServingButCheckEveryServedModel() throws IOException {
         Path b = dir.resolve("served");
-        io.polyroute.kit.synthetic.SyntheticBundleBuilder.create().inputDim(8).hidden(8).experts(3).topK(2)
+        io.polyroute.kit.synthetic.SyntheticBundleBuilder.create()
+                .inputDim(8)
+                .hidden(8)
+                .experts(3)
+                .topK(2)
                 .build(b);
         flipOneBit(b.resolve("1/reference.onnx"));
-        assertThatThrownBy(() -> BundleLoader.load(b)).isInstanceOf(BundleValidationException.class)
-                .hasMessageContaining("reference.onnx").hasMessageContaining("SHA-256 mismatch");
+        assertThatThrownBy(() -> BundleLoader.load(b))
+                .isInstanceOf(BundleValidationException.class)
+                .hasMessageContaining("reference.onnx")
+                .hasMessageContaining("SHA-256 mismatch");
         assertThat(BundleLoader.loadForServing(b).stage(0).expertCount()).isEqualTo(3);
 
         flipOneBit(b.resolve("1/experts/e01.onnx"));
-        assertThatThrownBy(() -> BundleLoader.loadForServing(b)).isInstanceOf(BundleValidationException.class)
-                .hasMessageContaining("e01.onnx").hasMessageContaining("SHA-256 mismatch");
+        assertThatThrownBy(() -> BundleLoader.loadForServing(b))
+                .isInstanceOf(BundleValidationException.class)
+                .hasMessageContaining("e01.onnx")
+                .hasMessageContaining("SHA-256 mismatch");
         // The manifest alone reads no model file.
         assertThat(BundleLoader.loadManifest(b).stage(0).expertCount()).isEqualTo(3);
     }
@@ -68,9 +77,11 @@ class BundleLoaderTest {
     @Test
     void shouldStillRefuseABadManifestWhenLoadingTheManifestAlone() throws IOException {
         TinyBundles.linear(dir);
-        Files.writeString(dir.resolve(BundleManifest.FILE_NAME),
+        Files.writeString(
+                dir.resolve(BundleManifest.FILE_NAME),
                 Files.readString(dir.resolve(BundleManifest.FILE_NAME)) + "unknown_key: 1\n");
-        assertThatThrownBy(() -> BundleLoader.loadManifest(dir)).isInstanceOf(BundleValidationException.class)
+        assertThatThrownBy(() -> BundleLoader.loadManifest(dir))
+                .isInstanceOf(BundleValidationException.class)
                 .hasMessageContaining("unknown_key");
     }
 
@@ -94,7 +105,8 @@ class BundleLoaderTest {
     @Test
     void shouldRefuseAnExpertWithTheWrongInputWidth() throws IOException {
         TinyBundles.linear(dir);
-        TinyBundles.linearModel(new Random(1), TinyBundles.D + 1, TinyBundles.P, "y").save(dir.resolve("1/experts/e3.onnx"));
+        TinyBundles.linearModel(new Random(1), TinyBundles.D + 1, TinyBundles.P, "y")
+                .save(dir.resolve("1/experts/e3.onnx"));
         rewriteChecksums();
         assertThatThrownBy(() -> BundleLoader.load(dir))
                 .isInstanceOf(BundleValidationException.class)
@@ -105,7 +117,8 @@ class BundleLoaderTest {
     @Test
     void shouldRefuseAnExpertWithTheWrongOutputWidth() throws IOException {
         TinyBundles.linear(dir);
-        TinyBundles.linearModel(new Random(1), TinyBundles.D, TinyBundles.P + 2, "y").save(dir.resolve("1/experts/e3.onnx"));
+        TinyBundles.linearModel(new Random(1), TinyBundles.D, TinyBundles.P + 2, "y")
+                .save(dir.resolve("1/experts/e3.onnx"));
         rewriteChecksums();
         assertThatThrownBy(() -> BundleLoader.load(dir))
                 .isInstanceOf(BundleValidationException.class)
@@ -119,8 +132,10 @@ class BundleLoaderTest {
         OnnxGraph g = new OnnxGraph("double-in");
         String x = g.input("x", TinyBundles.D, OnnxMl.TensorProto.DataType.DOUBLE);
         String xf = g.op("Cast", io.polyroute.kit.onnx.Attrs.of().i("to", 1), x);
-        g.output(g.dense(xf, new float[TinyBundles.D * TinyBundles.P], null, TinyBundles.D, TinyBundles.P, false),
-                "y", TinyBundles.P);
+        g.output(
+                g.dense(xf, new float[TinyBundles.D * TinyBundles.P], null, TinyBundles.D, TinyBundles.P, false),
+                "y",
+                TinyBundles.P);
         g.save(dir.resolve("1/experts/e1.onnx"));
         rewriteChecksums();
         assertThatThrownBy(() -> BundleLoader.load(dir))
@@ -143,8 +158,21 @@ class BundleLoaderTest {
     @Test
     void shouldRefuseTopKLargerThanTheExpertCount() throws IOException {
         TinyBundles.linear(dir);
-        editStage(s -> new StageSpec(s.name(), s.input(), s.encoder(), s.routing(), s.gateInput(), s.gate(), 9,
-                s.combine(), s.order(), s.leafDim(), s.expertOutputDim(), s.outputDim(), s.experts(), s.sharedExpert()));
+        editStage(s -> new StageSpec(
+                s.name(),
+                s.input(),
+                s.encoder(),
+                s.routing(),
+                s.gateInput(),
+                s.gate(),
+                9,
+                s.combine(),
+                s.order(),
+                s.leafDim(),
+                s.expertOutputDim(),
+                s.outputDim(),
+                s.experts(),
+                s.sharedExpert()));
         assertThatThrownBy(() -> BundleLoader.load(dir))
                 .isInstanceOf(BundleValidationException.class)
                 .hasMessageContaining("top_k 9 must be between 1 and the expert count 4");
@@ -156,10 +184,32 @@ class BundleLoaderTest {
         BundleManifest m = ManifestIO.read(dir.resolve("bundle.yaml"));
         StageSpec s0 = m.stages().get(0);
         List<ExpertSpec> three = new ArrayList<>(s0.experts().subList(0, 3));
-        StageSpec s1 = new StageSpec("s1", "previous", null, "inherit", null, null, 2, "weighted_sum", null, null,
-                TinyBundles.P, TinyBundles.P, three, null);
-        write(new BundleManifest(m.format(), m.name(), m.version(), m.description(), m.input(), m.outputDim(),
-                List.of(s0, s1), m.reference(), m.checksums(), m.quality()));
+        StageSpec s1 = new StageSpec(
+                "s1",
+                "previous",
+                null,
+                "inherit",
+                null,
+                null,
+                2,
+                "weighted_sum",
+                null,
+                null,
+                TinyBundles.P,
+                TinyBundles.P,
+                three,
+                null);
+        write(new BundleManifest(
+                m.format(),
+                m.name(),
+                m.version(),
+                m.description(),
+                m.input(),
+                m.outputDim(),
+                List.of(s0, s1),
+                m.reference(),
+                m.checksums(),
+                m.quality()));
         assertThatThrownBy(() -> BundleLoader.load(dir))
                 .isInstanceOf(BundleValidationException.class)
                 .hasMessageContaining("routing 'inherit' needs the same expert count as stage 's0' (4)")
@@ -169,9 +219,21 @@ class BundleLoaderTest {
     @Test
     void shouldRefuseAPathThatLeavesTheBundleFolder() throws IOException {
         TinyBundles.linear(dir);
-        editStage(s -> new StageSpec(s.name(), s.input(), s.encoder(), s.routing(), s.gateInput(),
-                ModelRef.of("../../etc/passwd"), s.topK(), s.combine(), s.order(), s.leafDim(),
-                s.expertOutputDim(), s.outputDim(), s.experts(), s.sharedExpert()));
+        editStage(s -> new StageSpec(
+                s.name(),
+                s.input(),
+                s.encoder(),
+                s.routing(),
+                s.gateInput(),
+                ModelRef.of("../../etc/passwd"),
+                s.topK(),
+                s.combine(),
+                s.order(),
+                s.leafDim(),
+                s.expertOutputDim(),
+                s.outputDim(),
+                s.experts(),
+                s.sharedExpert()));
         assertThatThrownBy(() -> BundleLoader.load(dir))
                 .isInstanceOf(BundleValidationException.class)
                 .hasMessageContaining("points outside the bundle folder");
@@ -190,14 +252,32 @@ class BundleLoaderTest {
 
     private void rewriteChecksums() throws IOException {
         BundleManifest m = ManifestIO.read(dir.resolve("bundle.yaml"));
-        write(new BundleManifest(m.format(), m.name(), m.version(), m.description(), m.input(), m.outputDim(),
-                m.stages(), m.reference(), Checksums.ofTree(dir.resolve("1")), m.quality()));
+        write(new BundleManifest(
+                m.format(),
+                m.name(),
+                m.version(),
+                m.description(),
+                m.input(),
+                m.outputDim(),
+                m.stages(),
+                m.reference(),
+                Checksums.ofTree(dir.resolve("1")),
+                m.quality()));
     }
 
     private void editStage(UnaryOperator<StageSpec> edit) throws IOException {
         BundleManifest m = ManifestIO.read(dir.resolve("bundle.yaml"));
-        write(new BundleManifest(m.format(), m.name(), m.version(), m.description(), m.input(), m.outputDim(),
-                List.of(edit.apply(m.stages().get(0))), m.reference(), m.checksums(), m.quality()));
+        write(new BundleManifest(
+                m.format(),
+                m.name(),
+                m.version(),
+                m.description(),
+                m.input(),
+                m.outputDim(),
+                List.of(edit.apply(m.stages().get(0))),
+                m.reference(),
+                m.checksums(),
+                m.quality()));
     }
 
     private void write(BundleManifest m) throws IOException {
@@ -205,7 +285,20 @@ class BundleLoaderTest {
     }
 
     private static StageSpec withCombine(StageSpec s, String combine) {
-        return new StageSpec(s.name(), s.input(), s.encoder(), s.routing(), s.gateInput(), s.gate(), s.topK(),
-                combine, s.order(), s.leafDim(), s.expertOutputDim(), s.outputDim(), s.experts(), s.sharedExpert());
+        return new StageSpec(
+                s.name(),
+                s.input(),
+                s.encoder(),
+                s.routing(),
+                s.gateInput(),
+                s.gate(),
+                s.topK(),
+                combine,
+                s.order(),
+                s.leafDim(),
+                s.expertOutputDim(),
+                s.outputDim(),
+                s.experts(),
+                s.sharedExpert());
     }
 }

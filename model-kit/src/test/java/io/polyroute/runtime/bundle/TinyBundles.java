@@ -26,10 +26,32 @@ final class TinyBundles {
             linearModel(rnd, D, P, "y").save(v.resolve(file));
             experts.add(ExpertSpec.of("e" + e, file));
         }
-        StageSpec stage = new StageSpec("s0", null, null, null, null, ModelRef.of("gate.onnx"), 2,
-                "weighted_sum", null, null, P, P, experts, null);
-        BundleManifest m = new BundleManifest(BundleManifest.FORMAT, "tiny", "1", "loader tests",
-                new InputSpec(D, null, null), P, List.of(stage), null, Map.of(), null);
+        StageSpec stage = new StageSpec(
+                "s0",
+                null,
+                null,
+                null,
+                null,
+                ModelRef.of("gate.onnx"),
+                2,
+                "weighted_sum",
+                null,
+                null,
+                P,
+                P,
+                experts,
+                null);
+        BundleManifest m = new BundleManifest(
+                BundleManifest.FORMAT,
+                "tiny",
+                "1",
+                "loader tests",
+                new InputSpec(D, null, null),
+                P,
+                List.of(stage),
+                null,
+                Map.of(),
+                null);
         return BundleWriter.finish(dir, m);
     }
 

@@ -2,9 +2,9 @@ package io.polyroute.runtime.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.CombineMode;
 import io.polyroute.runtime.bundle.ModelBundle;
-import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.onnx.RuntimeOptions;
 import io.polyroute.runtime.routing.RoutingDecision;
 import java.nio.file.Path;
@@ -19,12 +19,20 @@ import org.junit.jupiter.api.io.TempDir;
 class EvaluatorBalancingTest {
     private static final int RECORDS = 400;
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void shouldReplayBalancedRoutingExactlyAndLeaveUnflaggedRecordsOnTheReference() throws Exception {
-        ModelBundle bundle = SyntheticBundleBuilder.create().seed(7).inputDim(16).hidden(32)
-                .combine(CombineMode.WEIGHTED_SUM).stages(2).experts(8).topK(2).build(dir.resolve("b"));
+        ModelBundle bundle = SyntheticBundleBuilder.create()
+                .seed(7)
+                .inputDim(16)
+                .hidden(32)
+                .combine(CombineMode.WEIGHTED_SUM)
+                .stages(2)
+                .experts(8)
+                .topK(2)
+                .build(dir.resolve("b"));
         float[] x = randomFeatures(bundle.inputDim(), 11);
         float[][] bias = new float[bundle.stageCount()][8];
         bias[0][3] = 0.8f;
@@ -47,7 +55,8 @@ class EvaluatorBalancingTest {
                     flagged++;
                 } else {
                     assertThat(ReferenceModel.relativeError(balanced.output(), r * od, want, r * od, od))
-                            .as("unflagged record %d", r).isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
+                            .as("unflagged record %d", r)
+                            .isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
                 }
             }
             assertThat(flagged).isBetween(1, RECORDS - 1);
@@ -56,8 +65,15 @@ class EvaluatorBalancingTest {
 
     @Test
     void shouldEvaluateExactlyAsBeforeWithoutBalancing() throws Exception {
-        ModelBundle bundle = SyntheticBundleBuilder.create().seed(3).inputDim(16).hidden(32)
-                .combine(CombineMode.TENSORPOLY_ORDER).order(2).experts(6).topK(2).build(dir.resolve("b"));
+        ModelBundle bundle = SyntheticBundleBuilder.create()
+                .seed(3)
+                .inputDim(16)
+                .hidden(32)
+                .combine(CombineMode.TENSORPOLY_ORDER)
+                .order(2)
+                .experts(6)
+                .topK(2)
+                .build(dir.resolve("b"));
         float[] x = randomFeatures(bundle.inputDim(), 5);
         try (MoeEvaluator eval = MoeEvaluator.open(bundle, RuntimeOptions.cpu())) {
             Evaluation before = eval.evaluate(x, RECORDS, null);

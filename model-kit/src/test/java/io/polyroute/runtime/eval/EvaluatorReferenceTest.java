@@ -2,11 +2,11 @@ package io.polyroute.runtime.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.polyroute.kit.synthetic.Activation;
+import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.CombineMode;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.bundle.StageInput;
-import io.polyroute.kit.synthetic.Activation;
-import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.onnx.RuntimeOptions;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,24 +22,66 @@ import org.junit.jupiter.params.provider.MethodSource;
 class EvaluatorReferenceTest {
     private static final int RECORDS = 3000;
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     static Stream<Arguments> bundles() {
         return Stream.of(
-                arg("weighted_sum", b -> b.combine(CombineMode.WEIGHTED_SUM).experts(8).topK(2)),
-                arg("weighted_sum top-1", b -> b.combine(CombineMode.WEIGHTED_SUM).experts(6).topK(1)),
-                arg("tensorpoly_rank N=2", b -> b.combine(CombineMode.TENSORPOLY_RANK).order(2).experts(8).topK(2)),
-                arg("tensorpoly_rank N=3", b -> b.combine(CombineMode.TENSORPOLY_RANK).order(3).leafDim(3).experts(6).topK(3)),
-                arg("tensorpoly_order N=2", b -> b.combine(CombineMode.TENSORPOLY_ORDER).order(2).experts(8).topK(2)),
-                arg("tensorpoly_order N=3", b -> b.combine(CombineMode.TENSORPOLY_ORDER).order(3).leafDim(3).experts(5).topK(2)),
-                arg("two stages", b -> b.combine(CombineMode.WEIGHTED_SUM).stages(2).experts(8).topK(2)),
-                arg("two stages concat", b -> b.combine(CombineMode.WEIGHTED_SUM).stages(2).stageInput(StageInput.CONCAT)),
+                arg(
+                        "weighted_sum",
+                        b -> b.combine(CombineMode.WEIGHTED_SUM).experts(8).topK(2)),
+                arg(
+                        "weighted_sum top-1",
+                        b -> b.combine(CombineMode.WEIGHTED_SUM).experts(6).topK(1)),
+                arg(
+                        "tensorpoly_rank N=2",
+                        b -> b.combine(CombineMode.TENSORPOLY_RANK)
+                                .order(2)
+                                .experts(8)
+                                .topK(2)),
+                arg(
+                        "tensorpoly_rank N=3",
+                        b -> b.combine(CombineMode.TENSORPOLY_RANK)
+                                .order(3)
+                                .leafDim(3)
+                                .experts(6)
+                                .topK(3)),
+                arg(
+                        "tensorpoly_order N=2",
+                        b -> b.combine(CombineMode.TENSORPOLY_ORDER)
+                                .order(2)
+                                .experts(8)
+                                .topK(2)),
+                arg(
+                        "tensorpoly_order N=3",
+                        b -> b.combine(CombineMode.TENSORPOLY_ORDER)
+                                .order(3)
+                                .leafDim(3)
+                                .experts(5)
+                                .topK(2)),
+                arg(
+                        "two stages",
+                        b -> b.combine(CombineMode.WEIGHTED_SUM)
+                                .stages(2)
+                                .experts(8)
+                                .topK(2)),
+                arg(
+                        "two stages concat",
+                        b -> b.combine(CombineMode.WEIGHTED_SUM).stages(2).stageInput(StageInput.CONCAT)),
                 arg("encoder", b -> b.combine(CombineMode.WEIGHTED_SUM).encoder(12, Activation.TANH)),
                 arg("shared expert", b -> b.combine(CombineMode.TENSORPOLY_RANK).sharedExpert(true)),
-                arg("deep experts and shared expert", b -> b.combine(CombineMode.WEIGHTED_SUM).hiddenLayers(3)
-                        .sharedExpert(true).stages(2)),
-                arg("inherit routing", b -> b.combine(CombineMode.WEIGHTED_SUM).stages(2).inheritRouting(true)),
-                arg("task routing", b -> b.combine(CombineMode.WEIGHTED_SUM).gateOnTask(List.of("press", "lathe", "mill"))));
+                arg(
+                        "deep experts and shared expert",
+                        b -> b.combine(CombineMode.WEIGHTED_SUM)
+                                .hiddenLayers(3)
+                                .sharedExpert(true)
+                                .stages(2)),
+                arg(
+                        "inherit routing",
+                        b -> b.combine(CombineMode.WEIGHTED_SUM).stages(2).inheritRouting(true)),
+                arg(
+                        "task routing",
+                        b -> b.combine(CombineMode.WEIGHTED_SUM).gateOnTask(List.of("press", "lathe", "mill"))));
     }
 
     private static Arguments arg(String name, UnaryOperator<SyntheticBundleBuilder> cfg) {
@@ -48,8 +90,12 @@ class EvaluatorReferenceTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("bundles")
-    void shouldMatchTheDenseReferenceOnRandomInputs(String name, UnaryOperator<SyntheticBundleBuilder> cfg) throws Exception {
-        ModelBundle bundle = cfg.apply(SyntheticBundleBuilder.create().seed(name.hashCode()).inputDim(16).hidden(32))
+    void shouldMatchTheDenseReferenceOnRandomInputs(String name, UnaryOperator<SyntheticBundleBuilder> cfg)
+            throws Exception {
+        ModelBundle bundle = cfg.apply(SyntheticBundleBuilder.create()
+                        .seed(name.hashCode())
+                        .inputDim(16)
+                        .hidden(32))
                 .build(dir.resolve("b"));
         Random rnd = new Random(System.nanoTime());
         int d = bundle.inputDim();
@@ -60,7 +106,8 @@ class EvaluatorReferenceTest {
         }
         int[] tasks = new int[RECORDS];
         for (int r = 0; r < RECORDS; r++) {
-            tasks[r] = bundle.tasks().isEmpty() ? -1 : rnd.nextInt(bundle.tasks().size());
+            tasks[r] =
+                    bundle.tasks().isEmpty() ? -1 : rnd.nextInt(bundle.tasks().size());
         }
         double worst = 0;
         try (MoeEvaluator eval = MoeEvaluator.open(bundle, RuntimeOptions.cpu());
@@ -79,6 +126,8 @@ class EvaluatorReferenceTest {
                 start += n;
             }
         }
-        assertThat(worst).as("max relative error over %d records", RECORDS).isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
+        assertThat(worst)
+                .as("max relative error over %d records", RECORDS)
+                .isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
     }
 }

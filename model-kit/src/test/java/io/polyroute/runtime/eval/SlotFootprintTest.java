@@ -3,8 +3,8 @@ package io.polyroute.runtime.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
+import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.onnx.RuntimeOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,14 +13,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SlotFootprintTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void shouldOpenEverySessionOfEveryStage() throws Exception {
-        ModelBundle bundle = SyntheticBundleBuilder.create().inputDim(8).hidden(16).experts(4).topK(2).stages(2)
-                .sharedExpert(true).seed(3).build(dir.resolve("b"));
+        ModelBundle bundle = SyntheticBundleBuilder.create()
+                .inputDim(8)
+                .hidden(16)
+                .experts(4)
+                .topK(2)
+                .stages(2)
+                .sharedExpert(true)
+                .seed(3)
+                .build(dir.resolve("b"));
 
-        SlotFootprint.Result r = SlotFootprint.measure(bundle, RuntimeOptions.builder().intraOpThreads(1).build(), 32, 2);
+        SlotFootprint.Result r = SlotFootprint.measure(
+                bundle, RuntimeOptions.builder().intraOpThreads(1).build(), 32, 2);
 
         // Per stage: gate + shared expert + 4 experts.
         assertThat(r.experts()).isEqualTo(8);
@@ -36,10 +45,16 @@ class SlotFootprintTest {
 
     @Test
     void shouldRefuseAnEmptyBatch() throws Exception {
-        ModelBundle bundle = SyntheticBundleBuilder.create().inputDim(8).hidden(16).experts(2).topK(1).seed(3)
+        ModelBundle bundle = SyntheticBundleBuilder.create()
+                .inputDim(8)
+                .hidden(16)
+                .experts(2)
+                .topK(1)
+                .seed(3)
                 .build(dir.resolve("c"));
 
         assertThatThrownBy(() -> SlotFootprint.measure(bundle, RuntimeOptions.cpu(), 0, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch must be >= 1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("batch must be >= 1");
     }
 }

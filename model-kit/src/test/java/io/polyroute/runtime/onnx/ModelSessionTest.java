@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
+import io.polyroute.runtime.bundle.ModelBundle;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +33,13 @@ class ModelSessionTest {
 
     @BeforeAll
     static void open() throws Exception {
-        ModelBundle bundle = SyntheticBundleBuilder.create().experts(2).topK(1).hidden(16).reference(false)
-                .seed(3).build(dir.resolve("b"));
+        ModelBundle bundle = SyntheticBundleBuilder.create()
+                .experts(2)
+                .topK(1)
+                .hidden(16)
+                .reference(false)
+                .seed(3)
+                .build(dir.resolve("b"));
         expertFile = bundle.resolve(bundle.stage(0).experts().get(0).file());
         session = ModelSession.open(expertFile, "expert 0", RuntimeOptions.cpu());
     }

@@ -67,17 +67,19 @@ public final class BundleLoader {
 
         Path versionDir = safeResolve(manifestFile, root, manifest.version(), "version");
         if (!Files.isDirectory(versionDir)) {
-            throw new BundleValidationException(versionDir,
-                    "version folder '" + manifest.version() + "' named by the manifest not found");
+            throw new BundleValidationException(
+                    versionDir, "version folder '" + manifest.version() + "' named by the manifest not found");
         }
-        ModelBundle bundle = new ModelBundle(root, versionDir, manifest,
-                structure.stageInputDims, structure.stageWidths);
+        ModelBundle bundle =
+                new ModelBundle(root, versionDir, manifest, structure.stageInputDims, structure.stageWidths);
         if (scope == Scope.MANIFEST) {
             return bundle;
         }
         boolean withReference = scope == Scope.ALL;
         Map<String, ModelCheck> models = expectedModels(bundle, withReference);
-        String skipped = withReference || !bundle.hasReference() ? null : manifest.reference().file();
+        String skipped = withReference || !bundle.hasReference()
+                ? null
+                : manifest.reference().file();
         verifyChecksums(manifestFile, bundle, models.keySet(), skipped);
         for (ModelCheck check : models.values()) {
             verifyModel(bundle, check);
@@ -96,24 +98,48 @@ public final class BundleLoader {
             int width = b.stageWidth(s);
             if (st.encoder() != null) {
                 ModelRef r = st.encoder().model();
-                add(out, new ModelCheck(r.file(), "encoder" + sn, List.<String[]>of(in(r.inputName(), b.stageInputDim(s))),
-                        r.outputName(ModelRef.DEFAULT_OUTPUT), st.encoder().outputDim()));
+                add(
+                        out,
+                        new ModelCheck(
+                                r.file(),
+                                "encoder" + sn,
+                                List.<String[]>of(in(r.inputName(), b.stageInputDim(s))),
+                                r.outputName(ModelRef.DEFAULT_OUTPUT),
+                                st.encoder().outputDim()));
             }
             if (st.routingMode() == RoutingMode.GATE) {
                 ModelRef r = st.gate();
                 int gateIn = st.gateInputMode() == GateInput.TASK ? b.tasks().size() : width;
-                add(out, new ModelCheck(r.file(), "gate" + sn, List.<String[]>of(in(r.inputName(), gateIn)),
-                        r.outputName(ModelRef.GATE_OUTPUT), st.groups() * st.expertCount()));
+                add(
+                        out,
+                        new ModelCheck(
+                                r.file(),
+                                "gate" + sn,
+                                List.<String[]>of(in(r.inputName(), gateIn)),
+                                r.outputName(ModelRef.GATE_OUTPUT),
+                                st.groups() * st.expertCount()));
             }
             for (ExpertSpec e : st.experts()) {
                 ModelRef r = e.model();
-                add(out, new ModelCheck(r.file(), "expert '" + e.id() + "'" + sn, List.<String[]>of(in(r.inputName(), width)),
-                        r.outputName(ModelRef.DEFAULT_OUTPUT), st.expertOutputDim()));
+                add(
+                        out,
+                        new ModelCheck(
+                                r.file(),
+                                "expert '" + e.id() + "'" + sn,
+                                List.<String[]>of(in(r.inputName(), width)),
+                                r.outputName(ModelRef.DEFAULT_OUTPUT),
+                                st.expertOutputDim()));
             }
             if (st.sharedExpert() != null) {
                 ModelRef r = st.sharedExpert();
-                add(out, new ModelCheck(r.file(), "shared expert" + sn, List.<String[]>of(in(r.inputName(), width)),
-                        r.outputName(ModelRef.DEFAULT_OUTPUT), st.outputDim()));
+                add(
+                        out,
+                        new ModelCheck(
+                                r.file(),
+                                "shared expert" + sn,
+                                List.<String[]>of(in(r.inputName(), width)),
+                                r.outputName(ModelRef.DEFAULT_OUTPUT),
+                                st.outputDim()));
             }
         }
         if (withReference && b.hasReference()) {
@@ -123,8 +149,10 @@ public final class BundleLoader {
             if (b.routesOnTask()) {
                 inputs.add(in("task", b.tasks().size()));
             }
-            add(out, new ModelCheck(r.file(), "reference model", inputs,
-                    r.outputName(ModelRef.DEFAULT_OUTPUT), b.outputDim()));
+            add(
+                    out,
+                    new ModelCheck(
+                            r.file(), "reference model", inputs, r.outputName(ModelRef.DEFAULT_OUTPUT), b.outputDim()));
         }
         return out;
     }
@@ -169,8 +197,10 @@ public final class BundleLoader {
                 throw new BundleValidationException(f, "cannot read: " + ex, ex);
             }
             if (!actual.equalsIgnoreCase(e.getValue())) {
-                throw new BundleValidationException(f, "SHA-256 mismatch: manifest says " + e.getValue()
-                        + ", file has " + actual + " (the file was changed or corrupted)");
+                throw new BundleValidationException(
+                        f,
+                        "SHA-256 mismatch: manifest says " + e.getValue() + ", file has " + actual
+                                + " (the file was changed or corrupted)");
             }
         }
     }
@@ -193,18 +223,22 @@ public final class BundleLoader {
         try {
             p = Path.of(rel);
         } catch (java.nio.file.InvalidPathException e) {
-            throw new BundleValidationException(manifestFile, what + " path '" + rel.replace("\0", "\\0")
-                    + "' is not a valid file path: " + e.getReason(), e);
+            throw new BundleValidationException(
+                    manifestFile,
+                    what + " path '" + rel.replace("\0", "\\0") + "' is not a valid file path: " + e.getReason(),
+                    e);
         }
         Path resolved = base.resolve(p).normalize();
         if (p.isAbsolute() || !resolved.startsWith(base) || resolved.equals(base) && !"version".equals(what)) {
-            throw new BundleValidationException(manifestFile, what + " path '" + rel
-                    + "' points outside the bundle folder " + base + "; paths must be relative and stay inside it");
+            throw new BundleValidationException(
+                    manifestFile,
+                    what + " path '" + rel + "' points outside the bundle folder " + base
+                            + "; paths must be relative and stay inside it");
         }
         try {
             if (Files.exists(resolved) && !resolved.toRealPath().startsWith(base.toRealPath())) {
-                throw new BundleValidationException(manifestFile, what + " path '" + rel
-                        + "' leaves the bundle folder through a symbolic link");
+                throw new BundleValidationException(
+                        manifestFile, what + " path '" + rel + "' leaves the bundle folder through a symbolic link");
             }
         } catch (IOException e) {
             throw new BundleValidationException(resolved, "cannot resolve: " + e, e);
@@ -220,46 +254,56 @@ public final class BundleLoader {
             ins = session.inputs();
             outs = session.outputs();
         } catch (ModelRuntimeException e) {
-            throw new BundleValidationException(f, "not a loadable ONNX model (" + check.role() + "): "
-                    + rootMessage(e), e);
+            throw new BundleValidationException(
+                    f, "not a loadable ONNX model (" + check.role() + "): " + rootMessage(e), e);
         }
         if (ins.size() != check.inputs().size()) {
-            throw new BundleValidationException(f, check.role() + " has " + ins.size()
-                    + " inputs " + ins + ", expected " + check.inputs().size());
+            throw new BundleValidationException(
+                    f,
+                    check.role() + " has " + ins.size() + " inputs " + ins + ", expected "
+                            + check.inputs().size());
         }
         for (String[] expected : check.inputs()) {
             TensorSignature sig = find(ins, expected[0]);
             if (sig == null) {
-                throw new BundleValidationException(f, check.role() + " has no input named '" + expected[0]
-                        + "' (it has " + ins + ")");
+                throw new BundleValidationException(
+                        f, check.role() + " has no input named '" + expected[0] + "' (it has " + ins + ")");
             }
             checkSignature(f, check.role(), "input", sig, Integer.parseInt(expected[1]));
         }
         TensorSignature out = find(outs, check.output());
         if (out == null) {
-            throw new BundleValidationException(f, check.role() + " has no output named '" + check.output()
-                    + "' (it has " + outs + ")");
+            throw new BundleValidationException(
+                    f, check.role() + " has no output named '" + check.output() + "' (it has " + outs + ")");
         }
         checkSignature(f, check.role(), "output", out, check.outputWidth());
     }
 
     private static void checkSignature(Path f, String role, String kind, TensorSignature sig, int width) {
         if (!sig.isFloat()) {
-            throw new BundleValidationException(f, role + ": " + kind + " '" + sig.name()
-                    + "' has element type " + sig.elementType() + ", but float32 (FLOAT) is required");
+            throw new BundleValidationException(
+                    f,
+                    role + ": " + kind + " '" + sig.name() + "' has element type " + sig.elementType()
+                            + ", but float32 (FLOAT) is required");
         }
         long[] shape = sig.shape();
         if (shape.length != 2) {
-            throw new BundleValidationException(f, role + ": " + kind + " '" + sig.name() + "' has rank "
-                    + shape.length + " " + sig + ", but [batch, " + width + "] is required");
+            throw new BundleValidationException(
+                    f,
+                    role + ": " + kind + " '" + sig.name() + "' has rank " + shape.length + " " + sig + ", but [batch, "
+                            + width + "] is required");
         }
         if (shape[1] != width) {
-            throw new BundleValidationException(f, role + ": " + kind + " '" + sig.name() + "' has width "
-                    + shape[1] + ", but the manifest implies " + width);
+            throw new BundleValidationException(
+                    f,
+                    role + ": " + kind + " '" + sig.name() + "' has width " + shape[1] + ", but the manifest implies "
+                            + width);
         }
         if (shape[0] > 1) {
-            throw new BundleValidationException(f, role + ": " + kind + " '" + sig.name()
-                    + "' has a fixed batch dimension " + shape[0] + "; the batch dimension must be dynamic");
+            throw new BundleValidationException(
+                    f,
+                    role + ": " + kind + " '" + sig.name() + "' has a fixed batch dimension " + shape[0]
+                            + "; the batch dimension must be dynamic");
         }
     }
 

@@ -21,8 +21,18 @@ import java.util.Map;
  * @param quality optional quality figures written by the model kit
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"format", "name", "version", "description", "input", "output_dim", "stages",
-    "reference", "checksums", "quality"})
+@JsonPropertyOrder({
+    "format",
+    "name",
+    "version",
+    "description",
+    "input",
+    "output_dim",
+    "stages",
+    "reference",
+    "checksums",
+    "quality"
+})
 public record BundleManifest(
         @JsonProperty("format") String format,
         @JsonProperty("name") String name,

@@ -4,7 +4,6 @@ import ai.onnx.proto.OnnxMl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
@@ -19,20 +18,32 @@ public final class BundleSummary {
         if (m.description() != null) {
             line(sb, "about       %s", m.description());
         }
-        line(sb, "input       %d features%s", b.inputDim(),
-                b.tasks().isEmpty() ? "" : ", tasks " + b.tasks());
+        line(sb, "input       %d features%s", b.inputDim(), b.tasks().isEmpty() ? "" : ", tasks " + b.tasks());
         line(sb, "output      %d values", b.outputDim());
         long total = 0;
         for (int s = 0; s < b.stageCount(); s++) {
             StageSpec st = b.stage(s);
-            line(sb, "stage %d     '%s': input %s (%d wide)%s, routing %s%s", s, st.name(), st.inputMode().key(),
-                    b.stageInputDim(s), st.encoder() == null ? "" : ", encoder -> " + st.encoder().outputDim(),
-                    st.routingMode().key(), st.routingMode() == RoutingMode.GATE
-                            ? " on " + st.gateInputMode().key() : "");
-            line(sb, "            combine %s, top-%d of %d experts%s, expert output %d, stage output %d%s",
-                    st.combineMode().key(), st.topK(), st.expertCount(),
+            line(
+                    sb,
+                    "stage %d     '%s': input %s (%d wide)%s, routing %s%s",
+                    s,
+                    st.name(),
+                    st.inputMode().key(),
+                    b.stageInputDim(s),
+                    st.encoder() == null ? "" : ", encoder -> " + st.encoder().outputDim(),
+                    st.routingMode().key(),
+                    st.routingMode() == RoutingMode.GATE
+                            ? " on " + st.gateInputMode().key()
+                            : "");
+            line(
+                    sb,
+                    "            combine %s, top-%d of %d experts%s, expert output %d, stage output %d%s",
+                    st.combineMode().key(),
+                    st.topK(),
+                    st.expertCount(),
                     st.groups() > 1 ? " per group (" + st.groups() + " groups)" : "",
-                    st.expertOutputDim(), st.outputDim(),
+                    st.expertOutputDim(),
+                    st.outputDim(),
                     st.combineMode().isTensor() ? " (order " + st.order() + ", leaf " + st.leafDim() + ")" : "");
             long stageParams = 0;
             if (st.encoder() != null) {
@@ -49,11 +60,20 @@ public final class BundleSummary {
             if (st.sharedExpert() != null) {
                 stageParams += params(b, st.sharedExpert().file());
             }
-            line(sb, "            parameters %,d (experts %,d, about %,d per expert)%s", stageParams, expertParams,
-                    expertParams / st.expertCount(), st.sharedExpert() == null ? "" : ", with a shared expert");
+            line(
+                    sb,
+                    "            parameters %,d (experts %,d, about %,d per expert)%s",
+                    stageParams,
+                    expertParams,
+                    expertParams / st.expertCount(),
+                    st.sharedExpert() == null ? "" : ", with a shared expert");
             total += stageParams;
         }
-        line(sb, "parameters  %,d in all%s", total, b.hasReference() ? "; reference model " + m.reference().file() : "");
+        line(
+                sb,
+                "parameters  %,d in all%s",
+                total,
+                b.hasReference() ? "; reference model " + m.reference().file() : "");
         line(sb, "checksums   (SHA-256)");
         for (Map.Entry<String, String> e : m.checksums().entrySet()) {
             line(sb, "            %s  %s", e.getValue(), e.getKey());
@@ -88,5 +108,4 @@ public final class BundleSummary {
     private static void line(StringBuilder sb, String fmt, Object... args) {
         sb.append(String.format(Locale.ROOT, fmt, args)).append('\n');
     }
-
 }

@@ -24,9 +24,17 @@ public final class BundleWriter {
     public static ModelBundle finish(Path bundleDir, BundleManifest manifest) throws IOException {
         Path versionDir = bundleDir.resolve(manifest.version());
         Map<String, String> sums = Checksums.ofTree(versionDir);
-        BundleManifest withSums = new BundleManifest(manifest.format(), manifest.name(), manifest.version(),
-                manifest.description(), manifest.input(), manifest.outputDim(), manifest.stages(),
-                manifest.reference(), sums, manifest.quality());
+        BundleManifest withSums = new BundleManifest(
+                manifest.format(),
+                manifest.name(),
+                manifest.version(),
+                manifest.description(),
+                manifest.input(),
+                manifest.outputDim(),
+                manifest.stages(),
+                manifest.reference(),
+                sums,
+                manifest.quality());
         ManifestIO.write(withSums, bundleDir.resolve(BundleManifest.FILE_NAME));
         return BundleLoader.load(bundleDir);
     }

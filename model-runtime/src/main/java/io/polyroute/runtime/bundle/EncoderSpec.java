@@ -2,7 +2,6 @@ package io.polyroute.runtime.bundle;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 /**
  * An optional per-stage encoder: maps the stage input to the representation the gate, the experts

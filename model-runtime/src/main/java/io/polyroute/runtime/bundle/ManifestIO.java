@@ -27,8 +27,8 @@ public final class ManifestIO {
         try {
             text = Files.readString(manifestFile);
         } catch (NoSuchFileException e) {
-            throw new BundleValidationException(manifestFile,
-                    "manifest not found; a bundle folder must contain " + BundleManifest.FILE_NAME);
+            throw new BundleValidationException(
+                    manifestFile, "manifest not found; a bundle folder must contain " + BundleManifest.FILE_NAME);
         } catch (IOException e) {
             throw new BundleValidationException(manifestFile, "cannot read the manifest: " + e, e);
         }
@@ -39,10 +39,14 @@ public final class ManifestIO {
             }
             return m;
         } catch (JsonProcessingException e) {
-            throw new BundleValidationException(manifestFile,
+            throw new BundleValidationException(
+                    manifestFile,
                     "not a valid manifest: " + e.getOriginalMessage()
-                            + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
-                                    + ", column " + e.getLocation().getColumnNr() + ")"), e);
+                            + (e.getLocation() == null
+                                    ? ""
+                                    : " (line " + e.getLocation().getLineNr() + ", column "
+                                            + e.getLocation().getColumnNr() + ")"),
+                    e);
         }
     }
 

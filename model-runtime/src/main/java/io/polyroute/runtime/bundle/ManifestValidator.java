@@ -24,12 +24,15 @@ final class ManifestValidator {
     }
 
     void validate() {
-        require(BundleManifest.FORMAT.equals(m.format()),
+        require(
+                BundleManifest.FORMAT.equals(m.format()),
                 "format must be '" + BundleManifest.FORMAT + "', but is '" + m.format() + "'");
         require(notBlank(m.name()), "name is missing");
         require(notBlank(m.version()), "version is missing");
         require(m.input() != null && m.input().dim() != null, "input.dim is missing");
-        require(m.input().dim() >= 1, "input.dim must be >= 1, but is " + m.input().dim());
+        require(
+                m.input().dim() >= 1,
+                "input.dim must be >= 1, but is " + m.input().dim());
         require(m.outputDim() != null && m.outputDim() >= 1, "output_dim is missing or < 1");
         require(m.stages() != null && !m.stages().isEmpty(), "stages is missing or empty");
         require(m.checksums() != null, "checksums is missing");
@@ -46,17 +49,20 @@ final class ManifestValidator {
             validateStage(s, st, where);
         }
         int last = m.stages().size() - 1;
-        require(m.stages().get(last).outputDim().equals(m.outputDim()),
+        require(
+                m.stages().get(last).outputDim().equals(m.outputDim()),
                 "output_dim is " + m.outputDim() + " but the last stage's output_dim is "
                         + m.stages().get(last).outputDim());
     }
 
     private void validateStage(int s, StageSpec st, String where) {
-        StageInput in = parse(StageInput.parse(st.input() == null ? "features" : st.input()).orElse(null),
+        StageInput in = parse(
+                StageInput.parse(st.input() == null ? "features" : st.input()).orElse(null),
                 where + ": unknown input '" + st.input() + "'; expected one of " + StageInput.allKeys());
         if (s == 0) {
-            require(in == StageInput.FEATURES, where + ": the first stage must read 'features', not '"
-                    + st.input() + "'");
+            require(
+                    in == StageInput.FEATURES,
+                    where + ": the first stage must read 'features', not '" + st.input() + "'");
             stageInputDims[s] = m.input().dim();
         } else {
             require(in != StageInput.FEATURES, where + ": input must be 'previous' or 'concat' after the first stage");
@@ -66,16 +72,21 @@ final class ManifestValidator {
         stageWidths[s] = stageInputDims[s];
         if (st.encoder() != null) {
             require(notBlank(st.encoder().file()), where + ": encoder.file is missing");
-            require(st.encoder().outputDim() != null && st.encoder().outputDim() >= 1,
+            require(
+                    st.encoder().outputDim() != null && st.encoder().outputDim() >= 1,
                     where + ": encoder.output_dim is missing or < 1");
             stageWidths[s] = st.encoder().outputDim();
         }
 
-        CombineMode combine = parse(st.combine() == null ? null : CombineMode.parse(st.combine()).orElse(null),
+        CombineMode combine = parse(
+                st.combine() == null ? null : CombineMode.parse(st.combine()).orElse(null),
                 where + ": unknown combine mode '" + st.combine() + "'; expected one of " + CombineMode.allKeys());
-        RoutingMode routing = parse(RoutingMode.parse(st.routing() == null ? "gate" : st.routing()).orElse(null),
+        RoutingMode routing = parse(
+                RoutingMode.parse(st.routing() == null ? "gate" : st.routing()).orElse(null),
                 where + ": unknown routing '" + st.routing() + "'; expected one of " + RoutingMode.allKeys());
-        GateInput gateInput = parse(GateInput.parse(st.gateInput() == null ? "features" : st.gateInput()).orElse(null),
+        GateInput gateInput = parse(
+                GateInput.parse(st.gateInput() == null ? "features" : st.gateInput())
+                        .orElse(null),
                 where + ": unknown gate_input '" + st.gateInput() + "'; expected one of " + GateInput.allKeys());
 
         require(st.experts() != null && !st.experts().isEmpty(), where + ": experts is missing or empty");
@@ -83,48 +94,64 @@ final class ManifestValidator {
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < e; i++) {
             ExpertSpec x = st.experts().get(i);
-            require(x != null && notBlank(x.id()) && notBlank(x.file()),
+            require(
+                    x != null && notBlank(x.id()) && notBlank(x.file()),
                     where + ": experts[" + i + "] needs an id and a file");
             require(ids.add(x.id()), where + ": expert id '" + x.id() + "' is used twice");
         }
         require(st.topK() != null, where + ": top_k is missing");
-        require(st.topK() >= 1 && st.topK() <= e,
+        require(
+                st.topK() >= 1 && st.topK() <= e,
                 where + ": top_k " + st.topK() + " must be between 1 and the expert count " + e);
-        require(st.expertOutputDim() != null && st.expertOutputDim() >= 1,
+        require(
+                st.expertOutputDim() != null && st.expertOutputDim() >= 1,
                 where + ": expert_output_dim is missing or < 1");
         require(st.outputDim() != null && st.outputDim() >= 1, where + ": output_dim is missing or < 1");
 
         if (combine.isTensor()) {
             require(st.order() != null && st.order() >= 1, where + ": order is required (>= 1) for " + combine.key());
-            require(st.leafDim() != null && st.leafDim() >= 1, where + ": leaf_dim is required (>= 1) for " + combine.key());
-            require(st.order() * st.leafDim() == st.expertOutputDim(),
+            require(
+                    st.leafDim() != null && st.leafDim() >= 1,
+                    where + ": leaf_dim is required (>= 1) for " + combine.key());
+            require(
+                    st.order() * st.leafDim() == st.expertOutputDim(),
                     where + ": expert_output_dim " + st.expertOutputDim() + " must equal order × leaf_dim = "
                             + st.order() + " × " + st.leafDim());
             double full = Math.pow(st.leafDim(), st.order());
-            require(st.outputDim() <= full, where + ": output_dim " + st.outputDim()
-                    + " exceeds leaf_dim^order = " + (long) full);
+            require(
+                    st.outputDim() <= full,
+                    where + ": output_dim " + st.outputDim() + " exceeds leaf_dim^order = " + (long) full);
         } else {
-            require(st.order() == null && st.leafDim() == null,
+            require(
+                    st.order() == null && st.leafDim() == null,
                     where + ": order and leaf_dim apply only to tensor combines, not weighted_sum");
-            require(st.outputDim().equals(st.expertOutputDim()), where + ": output_dim " + st.outputDim()
-                    + " must equal expert_output_dim " + st.expertOutputDim() + " for weighted_sum");
+            require(
+                    st.outputDim().equals(st.expertOutputDim()),
+                    where + ": output_dim " + st.outputDim() + " must equal expert_output_dim " + st.expertOutputDim()
+                            + " for weighted_sum");
         }
 
         if (routing == RoutingMode.INHERIT) {
             require(s > 0, where + ": the first stage cannot inherit routing");
             StageSpec prev = m.stages().get(s - 1);
-            require(prev.experts() != null && prev.experts().size() == e, where
-                    + ": routing 'inherit' needs the same expert count as stage '" + prev.name() + "' ("
-                    + (prev.experts() == null ? 0 : prev.experts().size()) + "), but this stage has " + e);
+            require(
+                    prev.experts() != null && prev.experts().size() == e,
+                    where
+                            + ": routing 'inherit' needs the same expert count as stage '" + prev.name() + "' ("
+                            + (prev.experts() == null ? 0 : prev.experts().size()) + "), but this stage has " + e);
             require(st.gate() == null, where + ": a stage with routing 'inherit' has no gate");
-            require(st.topK().equals(prev.topK()), where + ": routing 'inherit' needs top_k "
-                    + prev.topK() + " like stage '" + prev.name() + "'");
-            require(groupsOf(st) == groupsOf(prev), where + ": routing 'inherit' needs the same number of "
-                    + "routing groups as stage '" + prev.name() + "'");
+            require(
+                    st.topK().equals(prev.topK()),
+                    where + ": routing 'inherit' needs top_k " + prev.topK() + " like stage '" + prev.name() + "'");
+            require(
+                    groupsOf(st) == groupsOf(prev),
+                    where + ": routing 'inherit' needs the same number of " + "routing groups as stage '" + prev.name()
+                            + "'");
         } else {
             require(st.gate() != null && notBlank(st.gate().file()), where + ": gate.file is missing");
             if (gateInput == GateInput.TASK) {
-                require(!m.input().taskList().isEmpty(),
+                require(
+                        !m.input().taskList().isEmpty(),
                         where + ": gate_input 'task' needs a task vocabulary in input.tasks");
             }
         }

@@ -53,7 +53,9 @@ public record StageSpec(
 
     @JsonIgnore
     public GateInput gateInputMode() {
-        return gateInput == null ? GateInput.FEATURES : GateInput.parse(gateInput).orElseThrow();
+        return gateInput == null
+                ? GateInput.FEATURES
+                : GateInput.parse(gateInput).orElseThrow();
     }
 
     @JsonIgnore

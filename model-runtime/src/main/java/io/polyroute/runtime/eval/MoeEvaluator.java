@@ -85,8 +85,8 @@ public final class MoeEvaluator implements AutoCloseable {
             int s = stage.index();
             float[] in = stage.stageInput(features, previous, n);
             float[] u = stage.encode(in, n);
-            RoutingDecision[] decisions = stage.route(u, n, taskIndex, s == 0 ? null : routing[s - 1],
-                    bias == null ? null : bias[s], capacityFactor);
+            RoutingDecision[] decisions = stage.route(
+                    u, n, taskIndex, s == 0 ? null : routing[s - 1], bias == null ? null : bias[s], capacityFactor);
             routing[s] = decisions;
             previous = runStage(stage, u, n, decisions);
         }
@@ -102,15 +102,15 @@ public final class MoeEvaluator implements AutoCloseable {
     public Evaluation replay(float[] features, int n, RoutingDecision[][] routing) {
         checkFeatures(features, n);
         if (routing.length != stages.size()) {
-            throw new IllegalArgumentException("Replay needs decisions for " + stages.size() + " stages, got "
-                    + routing.length + ".");
+            throw new IllegalArgumentException(
+                    "Replay needs decisions for " + stages.size() + " stages, got " + routing.length + ".");
         }
         float[] previous = null;
         for (StageRuntime stage : stages) {
             int s = stage.index();
             if (routing[s].length != n) {
-                throw new IllegalArgumentException("Replay needs " + n + " decisions at stage " + s + ", got "
-                        + routing[s].length + ".");
+                throw new IllegalArgumentException(
+                        "Replay needs " + n + " decisions at stage " + s + ", got " + routing[s].length + ".");
             }
             float[] u = stage.encode(stage.stageInput(features, previous, n), n);
             previous = runStage(stage, u, n, routing[s]);
@@ -120,8 +120,8 @@ public final class MoeEvaluator implements AutoCloseable {
 
     private void checkFeatures(float[] features, int n) {
         if (features.length != n * bundle.inputDim()) {
-            throw new IllegalArgumentException("Expected " + n + " × " + bundle.inputDim() + " features, got "
-                    + features.length + " values.");
+            throw new IllegalArgumentException(
+                    "Expected " + n + " × " + bundle.inputDim() + " features, got " + features.length + " values.");
         }
     }
 

@@ -31,8 +31,9 @@ public final class ReferenceModel implements AutoCloseable {
                     + "add 'reference: {file: reference.onnx}' to its bundle.yaml to check predictions.");
         }
         ModelRef r = bundle.manifest().reference();
-        return new ReferenceModel(bundle, ModelSession.open(bundle.resolve(r.file()),
-                bundle.name() + "/reference (" + r.file() + ")", options));
+        return new ReferenceModel(
+                bundle,
+                ModelSession.open(bundle.resolve(r.file()), bundle.name() + "/reference (" + r.file() + ")", options));
     }
 
     /** The reference predictions of {@code n} records, row-major {@code n × outputDim}. */

@@ -108,9 +108,13 @@ public final class SlotFootprint {
             }
             long rss1 = rss();
             long heap1 = heapUsed();
-            return new Result(sessions / copies, rss0 < 0 || rss1 < 0 ? -1 : Math.max(0, rss1 - rss0) / copies,
-                    Math.max(0, heap1 - heap0) / copies, expertRssKnown ? Math.max(0, expertRss) / copies : -1,
-                    experts / copies, batch);
+            return new Result(
+                    sessions / copies,
+                    rss0 < 0 || rss1 < 0 ? -1 : Math.max(0, rss1 - rss0) / copies,
+                    Math.max(0, heap1 - heap0) / copies,
+                    expertRssKnown ? Math.max(0, expertRss) / copies : -1,
+                    experts / copies,
+                    batch);
         } finally {
             open.forEach(StageRuntime::close);
         }

@@ -53,8 +53,10 @@ public final class StageRuntime implements AutoCloseable {
     }
 
     private ModelSession open(ModelRef ref, String role, List<ModelSession> opened) {
-        ModelSession s = ModelSession.open(bundle.resolve(ref.file()),
-                bundle.name() + "/" + spec.name() + "/" + role + " (" + ref.file() + ")", options);
+        ModelSession s = ModelSession.open(
+                bundle.resolve(ref.file()),
+                bundle.name() + "/" + spec.name() + "/" + role + " (" + ref.file() + ")",
+                options);
         opened.add(s);
         return s;
     }
@@ -134,13 +136,13 @@ public final class StageRuntime implements AutoCloseable {
      * As {@link #route(float[], int, int[], RoutingDecision[], float[])}, with a capacity per
      * expert for this batch ({@link BalancedGating}); {@code capacityFactor} 0 means no capacity.
      */
-    public RoutingDecision[] route(float[] encoded, int n, int[] taskIndex, RoutingDecision[] previous, float[] bias,
-            double capacityFactor) {
+    public RoutingDecision[] route(
+            float[] encoded, int n, int[] taskIndex, RoutingDecision[] previous, float[] bias, double capacityFactor) {
         if (spec.routingMode() == RoutingMode.INHERIT) {
             return previous.clone();
         }
-        return BalancedGating.routeBatch(logits(encoded, n, taskIndex), n, spec.groups(), experts.length, spec.topK(),
-                bias, capacityFactor);
+        return BalancedGating.routeBatch(
+                logits(encoded, n, taskIndex), n, spec.groups(), experts.length, spec.topK(), bias, capacityFactor);
     }
 
     /** Whether this stage runs a gate of its own (balancing applies only to such stages). */
@@ -173,8 +175,14 @@ public final class StageRuntime implements AutoCloseable {
      */
     public float[] runExpert(int e, float[] encoded, int[] rowIndex, int n) {
         ExpertSpec x = spec.experts().get(e);
-        return loadExpert(e).runRows(x.model().inputName(), encoded, width(), rowIndex, n,
-                x.model().outputName(ModelRef.DEFAULT_OUTPUT));
+        return loadExpert(e)
+                .runRows(
+                        x.model().inputName(),
+                        encoded,
+                        width(),
+                        rowIndex,
+                        n,
+                        x.model().outputName(ModelRef.DEFAULT_OUTPUT));
     }
 
     /** Runs the shared expert on the encoded input, or returns null when the stage has none. */
@@ -182,8 +190,8 @@ public final class StageRuntime implements AutoCloseable {
         if (shared == null) {
             return null;
         }
-        return shared.run(spec.sharedExpert().inputName(), encoded, n,
-                spec.sharedExpert().outputName(ModelRef.DEFAULT_OUTPUT));
+        return shared.run(
+                spec.sharedExpert().inputName(), encoded, n, spec.sharedExpert().outputName(ModelRef.DEFAULT_OUTPUT));
     }
 
     public boolean hasSharedExpert() {
@@ -203,8 +211,8 @@ public final class StageRuntime implements AutoCloseable {
      * {@code e}'s output for this record at {@code outputs[e][offsets[e] ..]} (see
      * {@link Combiner#combine(RoutingDecision, float[][], int[], float[], int)}).
      */
-    public void combine(RoutingDecision d, float[][] outputs, int[] offsets, float[] sharedOut, int r, float[] dst,
-            int off) {
+    public void combine(
+            RoutingDecision d, float[][] outputs, int[] offsets, float[] sharedOut, int r, float[] dst, int off) {
         combiner.combine(d, outputs, offsets, dst, off);
         if (sharedOut != null) {
             int w = spec.outputDim();
@@ -222,8 +230,10 @@ public final class StageRuntime implements AutoCloseable {
                 s = experts[e];
                 if (s == null) {
                     ExpertSpec x = spec.experts().get(e);
-                    s = ModelSession.open(bundle.resolve(x.file()),
-                            bundle.name() + "/" + spec.name() + "/expert " + x.id() + " (" + x.file() + ")", options);
+                    s = ModelSession.open(
+                            bundle.resolve(x.file()),
+                            bundle.name() + "/" + spec.name() + "/expert " + x.id() + " (" + x.file() + ")",
+                            options);
                     experts[e] = s;
                 }
             }

@@ -77,8 +77,7 @@ public final class ModelSession implements AutoCloseable {
                 throw e;
             }
         } catch (OrtException e) {
-            throw new ModelRuntimeException(
-                    "ONNX Runtime refused model " + label + ": " + e.getMessage(), e);
+            throw new ModelRuntimeException("ONNX Runtime refused model " + label + ": " + e.getMessage(), e);
         }
     }
 
@@ -135,8 +134,7 @@ public final class ModelSession implements AutoCloseable {
         return runOne(inputName, buf, rows, width, outputName, scratch);
     }
 
-    private float[] runOne(String inputName, FloatBuffer buf, int rows, int width, String outputName,
-            Scratch scratch) {
+    private float[] runOne(String inputName, FloatBuffer buf, int rows, int width, String outputName, Scratch scratch) {
         OnnxTensor tensor = null;
         try {
             tensor = OnnxTensor.createTensor(env, buf, new long[] {rows, width});
@@ -171,8 +169,7 @@ public final class ModelSession implements AutoCloseable {
                 FloatBuffer buf = scratch.input(i, data.length);
                 buf.put(data, 0, data.length);
                 buf.flip();
-                feed.put(inputNames[i], OnnxTensor.createTensor(
-                        env, buf, new long[] {rows, data.length / rows}));
+                feed.put(inputNames[i], OnnxTensor.createTensor(env, buf, new long[] {rows, data.length / rows}));
             }
             return execute(feed, rows, outputName, scratch);
         } catch (OrtException e) {
@@ -205,8 +202,9 @@ public final class ModelSession implements AutoCloseable {
             }
         }
         try (OrtSession.Result result = session.run(feed, Collections.singleton(outputName))) {
-            OnnxValue value = result.get(outputName).orElseThrow(() -> new ModelRuntimeException(
-                    "Model " + label + " returned no output named " + outputName + "."));
+            OnnxValue value = result.get(outputName)
+                    .orElseThrow(() -> new ModelRuntimeException(
+                            "Model " + label + " returned no output named " + outputName + "."));
             FloatBuffer out = ((OnnxTensor) value).getFloatBuffer();
             float[] copy = new float[out.remaining()];
             out.get(copy);
@@ -219,8 +217,11 @@ public final class ModelSession implements AutoCloseable {
         for (TensorSignature t : outputs) {
             if (t.name().equals(name)) {
                 long[] shape = t.shape();
-                boolean pinnable = t.isFloat() && shape.length == 2 && shape[0] < 0
-                        && shape[1] > 0 && shape[1] <= Integer.MAX_VALUE;
+                boolean pinnable = t.isFloat()
+                        && shape.length == 2
+                        && shape[0] < 0
+                        && shape[1] > 0
+                        && shape[1] <= Integer.MAX_VALUE;
                 return pinnable ? (int) shape[1] : -1;
             }
         }
@@ -235,14 +236,14 @@ public final class ModelSession implements AutoCloseable {
 
     private void checkRows(String inputName, int values, int rows) {
         if (values % rows != 0) {
-            throw new IllegalArgumentException("Input " + inputName + " of model " + label
-                    + " has " + values + " values, not a multiple of " + rows + " rows.");
+            throw new IllegalArgumentException("Input " + inputName + " of model " + label + " has " + values
+                    + " values, not a multiple of " + rows + " rows.");
         }
     }
 
     private ModelRuntimeException failure(int rows, OrtException e) {
-        return new ModelRuntimeException("Model " + label + " failed on a batch of " + rows
-                + " rows: " + e.getMessage(), e);
+        return new ModelRuntimeException(
+                "Model " + label + " failed on a batch of " + rows + " rows: " + e.getMessage(), e);
     }
 
     /** One thread's reusable native-order direct buffers: inputs by position, and the output. */

@@ -42,13 +42,15 @@ public final class OrtRuntime {
                 } catch (OrtException e) {
                     throw new ModelRuntimeException(
                             "Could not create the ONNX Runtime environment with " + intraOpThreads
-                                    + " intra-op threads: " + e.getMessage(), e);
+                                    + " intra-op threads: " + e.getMessage(),
+                            e);
                 }
-            } else if (environmentThreads != intraOpThreads
-                    && THREAD_MISMATCH_LOGGED.compareAndSet(false, true)) {
-                LOG.warn("ONNX Runtime environment already runs {} intra-op threads; "
-                        + "the request for {} is ignored (the pool is process-wide).",
-                        environmentThreads, intraOpThreads);
+            } else if (environmentThreads != intraOpThreads && THREAD_MISMATCH_LOGGED.compareAndSet(false, true)) {
+                LOG.warn(
+                        "ONNX Runtime environment already runs {} intra-op threads; "
+                                + "the request for {} is ignored (the pool is process-wide).",
+                        environmentThreads,
+                        intraOpThreads);
             }
             return environment;
         }
@@ -71,8 +73,8 @@ public final class OrtRuntime {
             return so;
         } catch (OrtException e) {
             so.close();
-            throw new ModelRuntimeException("Could not configure ONNX Runtime session options ("
-                    + options + "): " + e.getMessage(), e);
+            throw new ModelRuntimeException(
+                    "Could not configure ONNX Runtime session options (" + options + "): " + e.getMessage(), e);
         }
     }
 
@@ -96,14 +98,18 @@ public final class OrtRuntime {
             so.addCUDA(cudaOptions(options));
         } catch (OrtException | RuntimeException e) {
             if (options.device() == Device.CUDA) {
-                throw new ModelRuntimeException("runtime.device is 'cuda' but the CUDA execution "
-                        + "provider could not be added for device " + options.deviceId() + ": "
-                        + e.getMessage() + ". Build with -Pgpu on a machine with CUDA, or set "
-                        + "runtime.device=auto or cpu.", e);
+                throw new ModelRuntimeException(
+                        "runtime.device is 'cuda' but the CUDA execution "
+                                + "provider could not be added for device " + options.deviceId() + ": "
+                                + e.getMessage() + ". Build with -Pgpu on a machine with CUDA, or set "
+                                + "runtime.device=auto or cpu.",
+                        e);
             }
             if (CUDA_FALLBACK_LOGGED.compareAndSet(false, true)) {
-                LOG.info("runtime.device=auto: running on CPU because the CUDA execution provider "
-                        + "is unavailable ({}).", firstLine(e.getMessage()));
+                LOG.info(
+                        "runtime.device=auto: running on CPU because the CUDA execution provider "
+                                + "is unavailable ({}).",
+                        firstLine(e.getMessage()));
             }
         }
     }

@@ -123,8 +123,7 @@ public final class RuntimeOptions implements Serializable {
                 throw new IllegalArgumentException("runtime.device must be set (auto, cuda or cpu).");
             }
             if (deviceId < 0) {
-                throw new IllegalArgumentException(
-                        "runtime.cuda.device-id must be >= 0, but is " + deviceId + ".");
+                throw new IllegalArgumentException("runtime.cuda.device-id must be >= 0, but is " + deviceId + ".");
             }
             if (intraOpThreads < 1) {
                 throw new IllegalArgumentException(
@@ -134,8 +133,7 @@ public final class RuntimeOptions implements Serializable {
                 throw new IllegalArgumentException(
                         "runtime.cuda.memory-limit must be >= 0, but is " + cudaMemoryLimitBytes + ".");
             }
-            if (!"kNextPowerOfTwo".equals(cudaArenaStrategy)
-                    && !"kSameAsRequested".equals(cudaArenaStrategy)) {
+            if (!"kNextPowerOfTwo".equals(cudaArenaStrategy) && !"kSameAsRequested".equals(cudaArenaStrategy)) {
                 throw new IllegalArgumentException(
                         "runtime.cuda.arena-strategy must be kNextPowerOfTwo or kSameAsRequested, but is '"
                                 + cudaArenaStrategy + "'.");

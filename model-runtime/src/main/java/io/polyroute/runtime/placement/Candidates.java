@@ -15,6 +15,7 @@ final class Candidates {
     static final int MAX_SEARCH_STEPS = 64;
     /** Convergence of the estimates candidates are compared on, relative to the mean slot load. */
     private static final double TOLERANCE = 1e-10;
+
     private static final int MAX_SWEEPS = 1000;
 
     /** One candidate assignment, its estimated imbalance and the sessions it would load. */
@@ -27,8 +28,8 @@ final class Candidates {
         List<Candidate> list = new ArrayList<>();
         int steps = Math.min(MAX_SEARCH_STEPS, p.experts + p.budget);
         list.add(candidate("shares re-split", p, start.assignment, estimate(p, start.assignment), reference));
-        LocalSearch.improve(p, start.assignment, steps,
-                (a, shares) -> list.add(candidate("incremental", p, a, shares, reference)));
+        LocalSearch.improve(
+                p, start.assignment, steps, (a, shares) -> list.add(candidate("incremental", p, a, shares, reference)));
         Assignment full = fullPlan(p, steps);
         full = full.permuted(SlotMatcher.match(p, full, start.assignment));
         list.add(candidate("full re-plan", p, full, estimate(p, full), reference));
@@ -51,12 +52,15 @@ final class Candidates {
      * (relative) of the best; ties go to the lower imbalance, then to the earlier candidate.
      */
     static Candidate choose(List<Candidate> candidates, double stickiness) {
-        double best = candidates.stream().mapToDouble(Candidate::imbalance).min().orElseThrow();
+        double best =
+                candidates.stream().mapToDouble(Candidate::imbalance).min().orElseThrow();
         Candidate chosen = null;
         for (Candidate c : candidates) {
             boolean acceptable = c.imbalance() - best <= stickiness * c.imbalance() + 1e-12;
-            if (acceptable && (chosen == null || c.moves() < chosen.moves()
-                    || (c.moves() == chosen.moves() && c.imbalance() < chosen.imbalance()))) {
+            if (acceptable
+                    && (chosen == null
+                            || c.moves() < chosen.moves()
+                            || (c.moves() == chosen.moves() && c.imbalance() < chosen.imbalance()))) {
                 chosen = c;
             }
         }
@@ -67,8 +71,8 @@ final class Candidates {
         return WaterFilling.of(p, a, TOLERANCE, MAX_SWEEPS);
     }
 
-    private static Candidate candidate(String kind, PlanningProblem p, Assignment a, WaterFilling shares,
-            Assignment reference) {
+    private static Candidate candidate(
+            String kind, PlanningProblem p, Assignment a, WaterFilling shares, Assignment reference) {
         int moves = 0;
         for (int e = 0; e < p.experts; e++) {
             for (int s = 0; s < p.slots; s++) {
@@ -96,7 +100,8 @@ final class Candidates {
             double[] shares = new double[slots.length];
             int n = 0;
             for (int s = 0; s < p.slots; s++) {
-                boolean idleNewcomer = solution.shares[e][s] <= 0 && !current.replicas(e).hosts(s);
+                boolean idleNewcomer =
+                        solution.shares[e][s] <= 0 && !current.replicas(e).hosts(s);
                 if (a.hosts(e, s) && !(idleNewcomer && hasOtherTraffic(solution, e, s))) {
                     slots[n] = s;
                     shares[n++] = solution.shares[e][s];

@@ -35,8 +35,7 @@ final class EplbPlacer {
         for (Replica r : replicasHeaviestFirst(p, count)) {
             int best = -1;
             for (int s = 0; s < p.slots; s++) {
-                if (!a.hosts(r.expert, s) && resident[s] < p.capacity
-                        && (best < 0 || slotLoad[s] < slotLoad[best])) {
+                if (!a.hosts(r.expert, s) && resident[s] < p.capacity && (best < 0 || slotLoad[s] < slotLoad[best])) {
                     best = s;
                 }
             }
@@ -61,7 +60,9 @@ final class EplbPlacer {
         for (; extras > 0; extras--) {
             int best = -1;
             for (int e = 0; e < p.experts; e++) {
-                if (!p.pinned(e) && p.load[e] > 0 && count[e] < p.slots
+                if (!p.pinned(e)
+                        && p.load[e] > 0
+                        && count[e] < p.slots
                         && (best < 0 || p.load[e] / count[e] > p.load[best] / count[best])) {
                     best = e;
                 }

@@ -53,18 +53,18 @@ public final class ExpertReplicas {
             s[i] = slots[order[i]];
             w[i] = shares[order[i]];
             if (s[i] < 0 || (i > 0 && s[i] == s[i - 1])) {
-                throw new IllegalArgumentException("Replica slots must be distinct and >= 0, got "
-                        + Arrays.toString(slots) + ".");
+                throw new IllegalArgumentException(
+                        "Replica slots must be distinct and >= 0, got " + Arrays.toString(slots) + ".");
             }
             if (!(w[i] >= 0) || Double.isInfinite(w[i])) {
-                throw new IllegalArgumentException("Traffic shares must be finite and >= 0, got "
-                        + Arrays.toString(shares) + ".");
+                throw new IllegalArgumentException(
+                        "Traffic shares must be finite and >= 0, got " + Arrays.toString(shares) + ".");
             }
             sum += w[i];
         }
         if (Math.abs(sum - 1.0) > SHARE_SUM_TOLERANCE) {
-            throw new IllegalArgumentException("Traffic shares must sum to 1, but "
-                    + Arrays.toString(shares) + " sums to " + sum + ".");
+            throw new IllegalArgumentException(
+                    "Traffic shares must sum to 1, but " + Arrays.toString(shares) + " sums to " + sum + ".");
         }
         for (int i = 0; i < w.length; i++) {
             w[i] /= sum;
@@ -168,7 +168,10 @@ public final class ExpertReplicas {
     public String toString() {
         StringBuilder sb = new StringBuilder("{");
         for (int i = 0; i < slots.length; i++) {
-            sb.append(i == 0 ? "" : ", ").append(slots[i]).append(':').append(String.format(java.util.Locale.ROOT, "%.3f", shares[i]));
+            sb.append(i == 0 ? "" : ", ")
+                    .append(slots[i])
+                    .append(':')
+                    .append(String.format(java.util.Locale.ROOT, "%.3f", shares[i]));
         }
         return sb.append('}').toString();
     }

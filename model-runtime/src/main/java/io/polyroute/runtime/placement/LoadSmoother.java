@@ -70,8 +70,8 @@ public final class LoadSmoother {
         }
         for (int e = 0; e < demand.length; e++) {
             if (!(demand[e] >= 0) || Double.isInfinite(demand[e])) {
-                throw new IllegalArgumentException("The demand of expert " + e + " must be finite and >= 0, but is "
-                        + demand[e] + ".");
+                throw new IllegalArgumentException(
+                        "The demand of expert " + e + " must be finite and >= 0, but is " + demand[e] + ".");
             }
             this.demand[e] = started ? alpha * demand[e] + (1 - alpha) * this.demand[e] : demand[e];
             double c = costNanos[e];
@@ -90,8 +90,8 @@ public final class LoadSmoother {
      */
     public LoadSnapshot snapshot() {
         if (!started) {
-            throw new IllegalStateException("Can only take a snapshot after the first update. "
-                    + "Current state is: no window observed.");
+            throw new IllegalStateException(
+                    "Can only take a snapshot after the first update. " + "Current state is: no window observed.");
         }
         double sum = 0;
         int known = 0;

@@ -48,8 +48,8 @@ public final class LoadSnapshot {
     private static void check(String what, double[] values) {
         for (int e = 0; e < values.length; e++) {
             if (!(values[e] >= 0) || Double.isInfinite(values[e])) {
-                throw new IllegalArgumentException("The " + what + " of expert " + e
-                        + " must be finite and >= 0, but is " + values[e] + ".");
+                throw new IllegalArgumentException(
+                        "The " + what + " of expert " + e + " must be finite and >= 0, but is " + values[e] + ".");
             }
         }
     }

@@ -20,6 +20,7 @@ final class LocalSearch {
     static final int TARGETS = 8;
     /** Convergence of the scoring shares, relative to the mean slot load. */
     static final double TOLERANCE = 1e-8;
+
     static final int MAX_SWEEPS = 200;
     /** Scored neighbours per search at most, so a run on a large stage stays within a bounded time. */
     static final int MAX_EVALUATIONS = 20_000;
@@ -27,8 +28,8 @@ final class LocalSearch {
     private LocalSearch() {}
 
     /** Improves {@code start} for at most {@code maxSteps} changes, reporting each accepted one with its shares. */
-    static Assignment improve(PlanningProblem p, Assignment start, int maxSteps,
-            BiConsumer<Assignment, WaterFilling> onStep) {
+    static Assignment improve(
+            PlanningProblem p, Assignment start, int maxSteps, BiConsumer<Assignment, WaterFilling> onStep) {
         Assignment current = start.copy();
         WaterFilling shares = WaterFilling.of(p, current, TOLERANCE, MAX_SWEEPS);
         int[] evaluations = {0};
@@ -65,7 +66,8 @@ final class LocalSearch {
                 }
                 for (int b : targets) {
                     if (!a.hosts(e, b)) {
-                        best = swaps ? swapsOnto(p, a, shares, e, b, best, evaluations)
+                        best = swaps
+                                ? swapsOnto(p, a, shares, e, b, best, evaluations)
                                 : addsAndMovesOnto(p, a, shares, e, b, spare, best, evaluations);
                     }
                 }
@@ -78,8 +80,15 @@ final class LocalSearch {
     }
 
     /** Adding a replica of expert e on slot b, or moving one of its replicas there. */
-    private static Step addsAndMovesOnto(PlanningProblem p, Assignment a, WaterFilling shares, int e, int b,
-            boolean spare, Step best, int[] evaluations) {
+    private static Step addsAndMovesOnto(
+            PlanningProblem p,
+            Assignment a,
+            WaterFilling shares,
+            int e,
+            int b,
+            boolean spare,
+            Step best,
+            int[] evaluations) {
         if (a.resident(b) >= p.capacity) {
             return best;
         }
@@ -93,8 +102,8 @@ final class LocalSearch {
     }
 
     /** Swapping a replica of expert e with a replica of another expert on slot b. */
-    private static Step swapsOnto(PlanningProblem p, Assignment a, WaterFilling shares, int e, int b, Step best,
-            int[] evaluations) {
+    private static Step swapsOnto(
+            PlanningProblem p, Assignment a, WaterFilling shares, int e, int b, Step best, int[] evaluations) {
         for (int from : shares.hosts(e)) {
             for (int g = 0; g < p.experts; g++) {
                 if (g != e && !p.pinned(g) && a.hosts(g, b) && !a.hosts(g, from)) {
@@ -110,8 +119,8 @@ final class LocalSearch {
         int[] rowE = c.rowOf(a, c.expert);
         WaterFilling shares = c.other < 0
                 ? parent.with(new int[] {c.expert}, new int[][] {rowE}, TOLERANCE, MAX_SWEEPS)
-                : parent.with(new int[] {c.expert, c.other}, new int[][] {rowE, c.rowOf(a, c.other)}, TOLERANCE,
-                        MAX_SWEEPS);
+                : parent.with(
+                        new int[] {c.expert, c.other}, new int[][] {rowE, c.rowOf(a, c.other)}, TOLERANCE, MAX_SWEEPS);
         return new Step(c, shares);
     }
 

@@ -120,8 +120,8 @@ public final class Placement {
     /** Per-slot load given the per-expert load ({@code expertLoad.length == experts()}). */
     public double[] slotLoads(double[] expertLoad) {
         if (expertLoad.length != experts.length) {
-            throw new IllegalArgumentException("The placement has " + experts.length + " experts but "
-                    + expertLoad.length + " loads were given.");
+            throw new IllegalArgumentException(
+                    "The placement has " + experts.length + " experts but " + expertLoad.length + " loads were given.");
         }
         double[] loads = new double[slots];
         for (int e = 0; e < experts.length; e++) {

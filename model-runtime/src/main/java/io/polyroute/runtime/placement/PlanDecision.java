@@ -31,11 +31,16 @@ public final class PlanDecision {
     /** One line for operators and the plan history. */
     private final String reason;
 
-    PlanDecision(Outcome outcome, Placement placement, double imbalanceBefore, double imbalanceAfter,
-            int sessionsMoved, String reason) {
+    PlanDecision(
+            Outcome outcome,
+            Placement placement,
+            double imbalanceBefore,
+            double imbalanceAfter,
+            int sessionsMoved,
+            String reason) {
         if ((outcome == Outcome.PUBLISHED) != (placement != null)) {
-            throw new IllegalArgumentException("A decision carries a placement exactly when it publishes one; outcome is "
-                    + outcome + ".");
+            throw new IllegalArgumentException(
+                    "A decision carries a placement exactly when it publishes one; outcome is " + outcome + ".");
         }
         this.outcome = outcome;
         this.placement = placement;

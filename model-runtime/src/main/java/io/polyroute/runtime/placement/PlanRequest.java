@@ -133,7 +133,8 @@ public final class PlanRequest {
                 throw new IllegalArgumentException("The slot count must be >= 1, but is " + slots + ".");
             }
             if (slotCapacity < 1) {
-                throw new IllegalArgumentException("rebalance.slot-capacity must be >= 1, but is " + slotCapacity + ".");
+                throw new IllegalArgumentException(
+                        "rebalance.slot-capacity must be >= 1, but is " + slotCapacity + ".");
             }
             if (current.experts() != load.experts()) {
                 throw new IllegalArgumentException("The current placement has " + current.experts()
@@ -141,8 +142,8 @@ public final class PlanRequest {
                         + "; after a bundle change start from Placement.roundRobin(" + load.experts() + ", slots).");
             }
             if (windowsSinceLastPublish < 0) {
-                throw new IllegalArgumentException("The windows since the last publish must be >= 0, but are "
-                        + windowsSinceLastPublish + ".");
+                throw new IllegalArgumentException(
+                        "The windows since the last publish must be >= 0, but are " + windowsSinceLastPublish + ".");
             }
             checkPins();
         }
@@ -163,8 +164,8 @@ public final class PlanRequest {
                                 + " but the stage has only " + slots + " slots.");
                     }
                     if (++pinnedResident[r.slot(i)] > slotCapacity) {
-                        throw new IllegalArgumentException("Pins put more than rebalance.slot-capacity = " + slotCapacity
-                                + " sessions on slot " + r.slot(i) + ".");
+                        throw new IllegalArgumentException("Pins put more than rebalance.slot-capacity = "
+                                + slotCapacity + " sessions on slot " + r.slot(i) + ".");
                     }
                     pinnedSessions++;
                 }

@@ -29,6 +29,7 @@ public final class PlanVersion {
     private final long version;
     /** When the plan was made, epoch milliseconds; supplied by the caller, the planner has no clock. */
     private final long timestampMillis;
+
     private final String reason;
     private final List<Placement> stages;
     /** Pinned experts of each stage, ascending. */
@@ -126,13 +127,16 @@ public final class PlanVersion {
      */
     public Optional<PlanVersion> next(List<PlanDecision> decisions, long timestampMillis) {
         if (decisions.size() != stages.size()) {
-            throw new IllegalArgumentException("A plan of " + stages.size() + " stages needs one decision per stage, got "
-                    + decisions.size() + ".");
+            throw new IllegalArgumentException("A plan of " + stages.size()
+                    + " stages needs one decision per stage, got " + decisions.size() + ".");
         }
         if (decisions.stream().noneMatch(PlanDecision::published)) {
             return Optional.empty();
         }
-        Builder b = toBuilder().version(version + 1).timestampMillis(timestampMillis).clearStages();
+        Builder b = toBuilder()
+                .version(version + 1)
+                .timestampMillis(timestampMillis)
+                .clearStages();
         List<String> reasons = new ArrayList<>();
         double imbalance = 0;
         int moved = 0;
@@ -145,13 +149,20 @@ public final class PlanVersion {
                 reasons.add(stages.size() == 1 ? d.reason() : "stage " + s + ": " + d.reason());
             }
         }
-        return Optional.of(b.reason(String.join("; ", reasons)).predictedImbalance(imbalance).sessionsMoved(moved).build());
+        return Optional.of(b.reason(String.join("; ", reasons))
+                .predictedImbalance(imbalance)
+                .sessionsMoved(moved)
+                .build());
     }
 
     /** A builder holding this plan's values. */
     public Builder toBuilder() {
-        Builder b = builder().version(version).timestampMillis(timestampMillis).reason(reason)
-                .predictedImbalance(predictedImbalance).sessionsMoved(sessionsMoved);
+        Builder b = builder()
+                .version(version)
+                .timestampMillis(timestampMillis)
+                .reason(reason)
+                .predictedImbalance(predictedImbalance)
+                .sessionsMoved(sessionsMoved);
         for (int s = 0; s < stages.size(); s++) {
             b.stage(stages.get(s));
             b.pinned(s, pinned.get(s));
@@ -234,8 +245,8 @@ public final class PlanVersion {
                 throw new IllegalArgumentException("A plan needs a placement for every stage, got " + stages + ".");
             }
             if (!(predictedImbalance >= 1.0 - 1e-9) || Double.isInfinite(predictedImbalance)) {
-                throw new IllegalArgumentException("The predicted imbalance must be finite and >= 1, but is "
-                        + predictedImbalance + ".");
+                throw new IllegalArgumentException(
+                        "The predicted imbalance must be finite and >= 1, but is " + predictedImbalance + ".");
             }
             if (sessionsMoved < 0) {
                 throw new IllegalArgumentException("The sessions moved must be >= 0, but are " + sessionsMoved + ".");
@@ -243,8 +254,8 @@ public final class PlanVersion {
             for (Map.Entry<Integer, Set<Integer>> p : pinned.entrySet()) {
                 int stage = p.getKey();
                 if (stage < 0 || stage >= stages.size()) {
-                    throw new IllegalArgumentException("Pinned experts name stage " + stage + " but the plan has "
-                            + stages.size() + " stages.");
+                    throw new IllegalArgumentException(
+                            "Pinned experts name stage " + stage + " but the plan has " + stages.size() + " stages.");
                 }
                 for (int e : p.getValue()) {
                     if (e < 0 || e >= stages.get(stage).experts()) {

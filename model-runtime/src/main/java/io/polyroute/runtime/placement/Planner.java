@@ -49,6 +49,7 @@ public final class Planner {
 
     /** Extra replicas beyond one per expert; empty means one per slot. */
     private final OptionalInt replicaBudget;
+
     private final double stickinessThreshold;
     private final double hysteresis;
     private final int cooldownWindows;
@@ -84,8 +85,8 @@ public final class Planner {
     /** Decides whether to publish a new placement for the request's stage, and which. */
     public PlanDecision plan(PlanRequest request) {
         double[] load = request.load().loads();
-        PlanningProblem problem = new PlanningProblem(load, request.slots(), request.slotCapacity(),
-                replicaBudget(request.slots()), request.pins());
+        PlanningProblem problem = new PlanningProblem(
+                load, request.slots(), request.slotCapacity(), replicaBudget(request.slots()), request.pins());
         StickyStart start = StickyStart.of(problem, request.current());
         double before = request.current().imbalance(load);
         boolean forced = !start.repairs.isEmpty();
@@ -93,8 +94,11 @@ public final class Planner {
             return idle(Outcome.PINNED, before, "pinned: every expert is pinned");
         }
         if (!forced && request.windowsSinceLastPublish() <= cooldownWindows) {
-            return idle(Outcome.COOLDOWN, before, "cooldown: " + request.windowsSinceLastPublish() + " of "
-                    + cooldownWindows + " windows since the last plan");
+            return idle(
+                    Outcome.COOLDOWN,
+                    before,
+                    "cooldown: " + request.windowsSinceLastPublish() + " of " + cooldownWindows
+                            + " windows since the last plan");
         }
         Candidate chosen = Candidates.choose(Candidates.of(problem, start, request.current()), stickinessThreshold);
         Placement placement = Candidates.toPlacement(problem, chosen.assignment(), request.current());
@@ -103,19 +107,38 @@ public final class Planner {
         double gain = (before - after) / before;
         String change = String.format(Locale.ROOT, "imbalance %.2f -> %.2f", before, after);
         if (forced) {
-            return new PlanDecision(Outcome.PUBLISHED, placement, before, after, moved, "current placement invalid ("
-                    + String.join("; ", start.repairs) + "), " + change + ", " + chosen.kind() + ", " + moved
-                    + " sessions moved");
+            return new PlanDecision(
+                    Outcome.PUBLISHED,
+                    placement,
+                    before,
+                    after,
+                    moved,
+                    "current placement invalid ("
+                            + String.join("; ", start.repairs) + "), " + change + ", " + chosen.kind() + ", " + moved
+                            + " sessions moved");
         }
         if (problem.totalLoad() <= 0) {
             return idle(Outcome.WITHIN_HYSTERESIS, before, "within hysteresis: no load to balance");
         }
         if (gain > Math.max(hysteresis, MIN_GAIN)) {
-            return new PlanDecision(Outcome.PUBLISHED, placement, before, after, moved, change + " (expert "
-                    + hottest(request.current(), load) + " hot), " + chosen.kind() + ", " + moved + " sessions moved");
+            return new PlanDecision(
+                    Outcome.PUBLISHED,
+                    placement,
+                    before,
+                    after,
+                    moved,
+                    change + " (expert " + hottest(request.current(), load) + " hot), " + chosen.kind() + ", " + moved
+                            + " sessions moved");
         }
-        return idle(Outcome.WITHIN_HYSTERESIS, before, String.format(Locale.ROOT,
-                "within hysteresis: best plan %s, %.1f%% better, threshold %.1f%%", change, 100 * gain, 100 * hysteresis));
+        return idle(
+                Outcome.WITHIN_HYSTERESIS,
+                before,
+                String.format(
+                        Locale.ROOT,
+                        "within hysteresis: best plan %s, %.1f%% better, threshold %.1f%%",
+                        change,
+                        100 * gain,
+                        100 * hysteresis));
     }
 
     private static PlanDecision idle(Outcome outcome, double before, String reason) {

@@ -31,6 +31,7 @@ final class ShareSolver {
         final double[] slotLoads;
         /** Block of each slot: 0 is the densest (most loaded) block. */
         final int[] block;
+
         final double imbalance;
 
         Solution(double[][] shares, double[] slotLoads, int[] block) {

@@ -18,7 +18,8 @@ final class SlotMatcher {
         for (int s = 0; s < p.slots; s++) {
             perm[s] = s;
         }
-        int[] movable = Arrays.stream(perm).filter(s -> p.pinnedResident[s] == 0).toArray();
+        int[] movable =
+                Arrays.stream(perm).filter(s -> p.pinnedResident[s] == 0).toArray();
         int n = movable.length;
         if (n < 2) {
             return perm;

@@ -105,8 +105,10 @@ final class StickyStart {
         int bestExpert = -1;
         for (int s = 0; s < p.slots; s++) {
             int e = smallestShareOn(p, current, a, s, true);
-            if (e >= 0 && (bestSlot < 0
-                    || current.replicas(e).shareOn(s) < current.replicas(bestExpert).shareOn(bestSlot))) {
+            if (e >= 0
+                    && (bestSlot < 0
+                            || current.replicas(e).shareOn(s)
+                                    < current.replicas(bestExpert).shareOn(bestSlot))) {
                 bestSlot = s;
                 bestExpert = e;
             }
@@ -136,7 +138,8 @@ final class StickyStart {
             if (p.pinned(e) || !a.hosts(e, s) || (multiOnly && a.replicas(e) < 2)) {
                 continue;
             }
-            if (best < 0 || current.replicas(e).shareOn(s) <= current.replicas(best).shareOn(s)) {
+            if (best < 0
+                    || current.replicas(e).shareOn(s) <= current.replicas(best).shareOn(s)) {
                 best = e;
             }
         }

@@ -27,8 +27,8 @@ public final class BalancedGating {
      * @param bias balancing bias of length E, or null for none
      * @param capacityFactor capacity per expert in units of its even share of the batch, or 0 for no capacity
      */
-    public static RoutingDecision[] routeBatch(float[] logits, int n, int groups, int experts, int k, float[] bias,
-            double capacityFactor) {
+    public static RoutingDecision[] routeBatch(
+            float[] logits, int n, int groups, int experts, int k, float[] bias, double capacityFactor) {
         if (capacityFactor <= 0) {
             return Gating.routeBatch(logits, n, groups, experts, k, bias);
         }
@@ -69,8 +69,8 @@ public final class BalancedGating {
      * are still missing. Writes them in rank order to {@code sel[at..at+k)}, charges them to
      * {@code used[usedAt + e]} and returns whether the pick differs from the original top k.
      */
-    private static boolean claim(int[] ranking, int k, int capacity, int[] used, int usedAt, boolean[] chosen,
-            int[] sel, int at) {
+    private static boolean claim(
+            int[] ranking, int k, int capacity, int[] used, int usedAt, boolean[] chosen, int[] sel, int at) {
         int experts = ranking.length;
         java.util.Arrays.fill(chosen, false);
         int taken = 0;

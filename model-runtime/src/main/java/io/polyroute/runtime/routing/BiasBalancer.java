@@ -25,8 +25,8 @@ public final class BiasBalancer {
             throw new IllegalArgumentException("A bias balancer needs at least one expert, got " + experts + ".");
         }
         if (!(gamma > 0) || !Float.isFinite(gamma)) {
-            throw new IllegalArgumentException("The bias step gamma must be a positive number of logits, got "
-                    + gamma + ".");
+            throw new IllegalArgumentException(
+                    "The bias step gamma must be a positive number of logits, got " + gamma + ".");
         }
         this.gamma = gamma;
         this.bias = new float[experts];
@@ -87,8 +87,8 @@ public final class BiasBalancer {
     /** Continues from a bias taken with {@link #snapshot()}; a bias of another length is refused. */
     public void restore(float[] saved) {
         if (saved.length != bias.length) {
-            throw new IllegalArgumentException("A saved balancing bias has " + saved.length + " entries but the stage has "
-                    + bias.length + " experts; was the bundle changed?");
+            throw new IllegalArgumentException("A saved balancing bias has " + saved.length
+                    + " entries but the stage has " + bias.length + " experts; was the bundle changed?");
         }
         System.arraycopy(saved, 0, bias, 0, bias.length);
     }

@@ -34,8 +34,8 @@ public final class Gating {
     }
 
     /** As {@link #route(float[], int, int, int, int, float[])}; {@code scratch} holds k doubles. */
-    private static RoutingDecision route(float[] logits, int offset, int groups, int experts, int k, float[] bias,
-            double[] scratch) {
+    private static RoutingDecision route(
+            float[] logits, int offset, int groups, int experts, int k, float[] bias, double[] scratch) {
         int[] sel = new int[groups * k];
         float[] w = new float[groups * k];
         boolean rerouted = false;

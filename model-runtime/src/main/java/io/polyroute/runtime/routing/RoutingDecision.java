@@ -140,8 +140,11 @@ public final class RoutingDecision {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RoutingDecision d && groups == d.groups && k == d.k
-                && Arrays.equals(experts, d.experts) && Arrays.equals(weights, d.weights)
+        return o instanceof RoutingDecision d
+                && groups == d.groups
+                && k == d.k
+                && Arrays.equals(experts, d.experts)
+                && Arrays.equals(weights, d.weights)
                 && reroutes == d.reroutes;
     }
 

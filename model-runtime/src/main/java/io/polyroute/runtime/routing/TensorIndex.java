@@ -14,12 +14,12 @@ final class TensorIndex {
 
     TensorIndex(int order, int leafDim, int truncate) {
         if (order < 1 || leafDim < 1 || truncate < 1) {
-            throw new IllegalArgumentException("Tensor combine needs order, leaf_dim and output_dim >= 1, got "
-                    + order + ", " + leafDim + ", " + truncate + ".");
+            throw new IllegalArgumentException("Tensor combine needs order, leaf_dim and output_dim >= 1, got " + order
+                    + ", " + leafDim + ", " + truncate + ".");
         }
         if (truncate > Math.pow(leafDim, order)) {
-            throw new IllegalArgumentException("output_dim " + truncate + " exceeds leaf_dim^order = "
-                    + (long) Math.pow(leafDim, order) + ".");
+            throw new IllegalArgumentException(
+                    "output_dim " + truncate + " exceeds leaf_dim^order = " + (long) Math.pow(leafDim, order) + ".");
         }
         this.order = order;
         this.leafDim = leafDim;

@@ -15,6 +15,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 class PlannerBruteForceProperties {
     /** Worst planner / brute-force ratio seen, as raw double bits (ratios are positive). */
     private static final AtomicLong WORST = new AtomicLong(Double.doubleToLongBits(1.0));
+
     private static final AtomicLong CASES = new AtomicLong();
     private static final AtomicLong OPTIMAL = new AtomicLong();
 
@@ -29,24 +30,36 @@ class PlannerBruteForceProperties {
         double s = 0.8 + 0.8 * rnd.nextDouble();
         double[] load = PlanningCases.zipf(rnd, experts, s);
 
-        Planner planner = Planner.builder().replicaBudget(budget).stickinessThreshold(0).hysteresis(0)
-                .cooldownWindows(0).build();
-        PlanDecision d = planner.plan(PlanRequest.builder().load(LoadSnapshot.ofLoads(load)).slots(slots)
-                .slotCapacity(capacity).current(Placement.roundRobin(experts, slots)).build());
+        Planner planner = Planner.builder()
+                .replicaBudget(budget)
+                .stickinessThreshold(0)
+                .hysteresis(0)
+                .cooldownWindows(0)
+                .build();
+        PlanDecision d = planner.plan(PlanRequest.builder()
+                .load(LoadSnapshot.ofLoads(load))
+                .slots(slots)
+                .slotCapacity(capacity)
+                .current(Placement.roundRobin(experts, slots))
+                .build());
         double best = BruteForce.bestImbalance(load, slots, capacity, budget).imbalance();
 
         double ratio = d.imbalanceAfter() / best;
-        WORST.accumulateAndGet(Double.doubleToLongBits(ratio),
+        WORST.accumulateAndGet(
+                Double.doubleToLongBits(ratio),
                 (a, b) -> Double.longBitsToDouble(a) >= Double.longBitsToDouble(b) ? a : b);
         CASES.incrementAndGet();
         OPTIMAL.addAndGet(ratio <= 1 + 1e-9 ? 1 : 0);
-        assertThat(ratio).as("planner %s vs brute force %s", d.imbalanceAfter(), best).isLessThanOrEqualTo(1.10);
+        assertThat(ratio)
+                .as("planner %s vs brute force %s", d.imbalanceAfter(), best)
+                .isLessThanOrEqualTo(1.10);
         assertThat(ratio).as("nothing beats exhaustive search").isGreaterThanOrEqualTo(1 - 1e-9);
     }
 
     @AfterContainer
     static void report() {
-        System.out.printf("planner vs brute force: %d cases, %d optimal, worst ratio %.4f%n", CASES.get(),
-                OPTIMAL.get(), Double.longBitsToDouble(WORST.get()));
+        System.out.printf(
+                "planner vs brute force: %d cases, %d optimal, worst ratio %.4f%n",
+                CASES.get(), OPTIMAL.get(), Double.longBitsToDouble(WORST.get()));
     }
 }

@@ -36,8 +36,13 @@ class PlannerDriftTest {
                 demand[e] = truth[e] * (1 + 0.03 * rnd.nextGaussian());
                 cost[e] = 50_000 * (1 + 0.03 * rnd.nextGaussian());
             }
-            PlanDecision d = planner.plan(PlanRequest.builder().load(smoother.update(demand, cost)).slots(SLOTS)
-                    .slotCapacity(4).current(current).windowsSinceLastPublish(since).build());
+            PlanDecision d = planner.plan(PlanRequest.builder()
+                    .load(smoother.update(demand, cost))
+                    .slots(SLOTS)
+                    .slotCapacity(4)
+                    .current(current)
+                    .windowsSinceLastPublish(since)
+                    .build());
             if (d.published()) {
                 current = d.placement().orElseThrow();
                 since = 0;
@@ -53,16 +58,25 @@ class PlannerDriftTest {
         Planner planner = Planner.builder().build();
         for (long seed = 0; seed < 10; seed++) {
             List<Window> windows = run(planner, seed);
-            int firstAfterDrift = windows.stream().filter(w -> w.index() >= DRIFT && w.decision().published())
-                    .mapToInt(Window::index).findFirst().orElse(WINDOWS);
+            int firstAfterDrift = windows.stream()
+                    .filter(w -> w.index() >= DRIFT && w.decision().published())
+                    .mapToInt(Window::index)
+                    .findFirst()
+                    .orElse(WINDOWS);
             long steadyPublishes = windows.stream()
                     .filter(w -> (w.index() >= 10 && w.index() < DRIFT) || w.index() >= DRIFT + 10)
-                    .filter(w -> w.decision().published()).count();
-            assertThat(firstAfterDrift - DRIFT).as("reaction windows, seed %d", seed).isLessThanOrEqualTo(2);
-            assertThat(steadyPublishes).as("plans published in steady state, seed %d", seed).isLessThanOrEqualTo(2);
+                    .filter(w -> w.decision().published())
+                    .count();
+            assertThat(firstAfterDrift - DRIFT)
+                    .as("reaction windows, seed %d", seed)
+                    .isLessThanOrEqualTo(2);
+            assertThat(steadyPublishes)
+                    .as("plans published in steady state, seed %d", seed)
+                    .isLessThanOrEqualTo(2);
             for (Window w : windows) {
                 if ((w.index() >= 5 && w.index() < DRIFT) || w.index() >= DRIFT + 5) {
-                    assertThat(w.trueImbalance()).as("true imbalance in window %d, seed %d", w.index(), seed)
+                    assertThat(w.trueImbalance())
+                            .as("true imbalance in window %d, seed %d", w.index(), seed)
                             .isLessThanOrEqualTo(1.15);
                 }
             }

@@ -55,7 +55,8 @@ class PlannerLoadSmootherTest {
         assertThatThrownBy(() -> new LoadSmoother(2, 1.5)).hasMessageContaining("(0, 1]");
         assertThatThrownBy(() -> new LoadSmoother(0, 0.5)).hasMessageContaining("at least one expert");
         LoadSmoother smoother = new LoadSmoother(2, 0.5);
-        assertThatThrownBy(smoother::snapshot).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(smoother::snapshot)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("after the first update");
         assertThatThrownBy(() -> smoother.update(new double[] {1}, new double[] {1}))
                 .hasMessageContaining("tracks 2 experts");

@@ -23,23 +23,21 @@ class PlannerPlacementTest {
 
     @Test
     void shouldDeriveSlotLoadsAndImbalanceFromShares() {
-        Placement p = Placement.of(2, List.of(
-                ExpertReplicas.of(new int[] {0, 1}, new double[] {0.25, 0.75}),
-                ExpertReplicas.single(0)));
+        Placement p = Placement.of(
+                2, List.of(ExpertReplicas.of(new int[] {0, 1}, new double[] {0.25, 0.75}), ExpertReplicas.single(0)));
         assertThat(p.slotLoads(new double[] {100, 50})).containsExactly(75, 75);
         assertThat(p.imbalance(new double[] {100, 50})).isEqualTo(1.0);
         assertThat(p.imbalance(new double[] {100, 150})).isEqualTo(175 / 125.0);
         assertThat(p.imbalance(new double[] {0, 0})).as("no load is balanced").isEqualTo(1.0);
-        assertThat(p.imbalance(LoadSnapshot.of(new double[] {10, 5}, new double[] {10, 10}))).isEqualTo(1.0);
+        assertThat(p.imbalance(LoadSnapshot.of(new double[] {10, 5}, new double[] {10, 10})))
+                .isEqualTo(1.0);
     }
 
     @Test
     void shouldCountOnlyReplicasAbsentFromThePreviousPlacementAsMoved() {
         Placement before = Placement.roundRobin(3, 3);
-        Placement after = Placement.of(3, List.of(
-                ExpertReplicas.even(0, 1),
-                ExpertReplicas.single(2),
-                ExpertReplicas.single(2)));
+        Placement after =
+                Placement.of(3, List.of(ExpertReplicas.even(0, 1), ExpertReplicas.single(2), ExpertReplicas.single(2)));
         // Expert 0 gains slot 1, expert 1 moves to slot 2; expert 2 stays; lost replicas are free.
         assertThat(after.movedSessions(before)).isEqualTo(2);
         assertThat(before.movedSessions(after)).isEqualTo(1);

@@ -11,11 +11,16 @@ import org.junit.jupiter.api.Test;
 
 /** The versioned, multi-stage plan and how decisions advance it. */
 class PlannerPlanVersionTest {
-    private final Planner planner = Planner.builder().hysteresis(0.05).cooldownWindows(0).build();
+    private final Planner planner =
+            Planner.builder().hysteresis(0.05).cooldownWindows(0).build();
 
     private PlanDecision decide(Placement current, double... loads) {
-        return planner.plan(PlanRequest.builder().load(LoadSnapshot.ofLoads(loads)).slots(current.slots())
-                .slotCapacity(4).current(current).build());
+        return planner.plan(PlanRequest.builder()
+                .load(LoadSnapshot.ofLoads(loads))
+                .slots(current.slots())
+                .slotCapacity(4)
+                .current(current)
+                .build());
     }
 
     @Test
@@ -49,13 +54,22 @@ class PlannerPlanVersionTest {
     @Test
     void shouldCarryPinsForwardAndHandThemToThePlanner() {
         Placement manual = Placement.of(2, List.of(ExpertReplicas.even(0, 1), ExpertReplicas.single(1)));
-        PlanVersion pinned = PlanVersion.builder().version(7).reason("pinned by an operator").stage(manual)
-                .pinned(0, Set.of(0)).build();
+        PlanVersion pinned = PlanVersion.builder()
+                .version(7)
+                .reason("pinned by an operator")
+                .stage(manual)
+                .pinned(0, Set.of(0))
+                .build();
         assertThat(pinned.pinned()).isTrue();
         assertThat(pinned.pins(0)).isEqualTo(Map.of(0, ExpertReplicas.even(0, 1)));
 
-        PlanDecision d = planner.plan(PlanRequest.builder().load(LoadSnapshot.ofLoads(1, 9)).slots(2).slotCapacity(2)
-                .current(manual).pins(pinned.pins(0)).build());
+        PlanDecision d = planner.plan(PlanRequest.builder()
+                .load(LoadSnapshot.ofLoads(1, 9))
+                .slots(2)
+                .slotCapacity(2)
+                .current(manual)
+                .pins(pinned.pins(0))
+                .build());
         PlanVersion next = pinned.next(List.of(d), 0L).orElseThrow();
         assertThat(next.pinnedExperts(0)).containsExactly(0);
         assertThat(next.stage(0).replicas(0)).isEqualTo(ExpertReplicas.even(0, 1));
@@ -64,11 +78,20 @@ class PlannerPlanVersionTest {
     @Test
     void shouldRefuseInconsistentPlans() {
         assertThatThrownBy(() -> PlanVersion.builder().build()).hasMessageContaining("placement for every stage");
-        assertThatThrownBy(() -> PlanVersion.builder().version(-1).stage(Placement.roundRobin(2, 2)).build())
+        assertThatThrownBy(() -> PlanVersion.builder()
+                        .version(-1)
+                        .stage(Placement.roundRobin(2, 2))
+                        .build())
                 .hasMessageContaining("version must be >= 0");
-        assertThatThrownBy(() -> PlanVersion.builder().stage(Placement.roundRobin(2, 2)).pinned(1, Set.of(0)).build())
+        assertThatThrownBy(() -> PlanVersion.builder()
+                        .stage(Placement.roundRobin(2, 2))
+                        .pinned(1, Set.of(0))
+                        .build())
                 .hasMessageContaining("stage 1 but the plan has 1 stages");
-        assertThatThrownBy(() -> PlanVersion.builder().stage(Placement.roundRobin(2, 2)).pinned(0, Set.of(5)).build())
+        assertThatThrownBy(() -> PlanVersion.builder()
+                        .stage(Placement.roundRobin(2, 2))
+                        .pinned(0, Set.of(5))
+                        .build())
                 .hasMessageContaining("pins expert 5");
         PlanVersion plan = PlanVersion.initial(List.of(2), 2);
         assertThatThrownBy(() -> plan.next(List.of(), 0L)).hasMessageContaining("one decision per stage");

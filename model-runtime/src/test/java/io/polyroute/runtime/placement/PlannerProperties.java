@@ -13,7 +13,11 @@ import net.jqwik.api.constraints.IntRange;
 class PlannerProperties {
 
     private static PlanDecision planFreely(Stage stage) {
-        Planner planner = stage.planner().stickinessThreshold(0).hysteresis(0).cooldownWindows(0).build();
+        Planner planner = stage.planner()
+                .stickinessThreshold(0)
+                .hysteresis(0)
+                .cooldownWindows(0)
+                .build();
         return planner.plan(stage.request().build());
     }
 
@@ -55,11 +59,15 @@ class PlannerProperties {
     }
 
     @Property(tries = 500)
-    void aPublishedPlanNeverPredictsAWorseImbalance(@ForAll long seed,
+    void aPublishedPlanNeverPredictsAWorseImbalance(
+            @ForAll long seed,
             @ForAll @DoubleRange(min = 0, max = 0.3) double stickiness,
             @ForAll @DoubleRange(min = 0, max = 0.3) double hysteresis) {
         Stage stage = PlanningCases.stage(seed);
-        Planner planner = stage.planner().stickinessThreshold(stickiness).hysteresis(hysteresis).build();
+        Planner planner = stage.planner()
+                .stickinessThreshold(stickiness)
+                .hysteresis(hysteresis)
+                .build();
         PlanDecision d = planner.plan(stage.request().build());
         double before = stage.current().imbalance(stage.load());
         assertThat(d.imbalanceBefore()).isEqualTo(before);
@@ -76,11 +84,15 @@ class PlannerProperties {
     }
 
     @Property(tries = 300)
-    void hysteresisPublishesExactlyWhenTheGainExceedsTheThreshold(@ForAll long seed,
-            @ForAll @DoubleRange(min = 0, max = 0.5) double hysteresis) {
+    void hysteresisPublishesExactlyWhenTheGainExceedsTheThreshold(
+            @ForAll long seed, @ForAll @DoubleRange(min = 0, max = 0.5) double hysteresis) {
         Stage stage = PlanningCases.stage(seed);
         PlanDecision free = planFreely(stage);
-        Planner planner = stage.planner().stickinessThreshold(0).hysteresis(hysteresis).cooldownWindows(0).build();
+        Planner planner = stage.planner()
+                .stickinessThreshold(0)
+                .hysteresis(hysteresis)
+                .cooldownWindows(0)
+                .build();
         PlanDecision d = planner.plan(stage.request().build());
         // The chosen plan does not depend on the hysteresis, only whether it is published does.
         Placement best = free.placement().orElse(stage.current());
@@ -93,11 +105,18 @@ class PlannerProperties {
     }
 
     @Property(tries = 300)
-    void cooldownPublishesNothingForNWindowsAfterAPublish(@ForAll long seed,
-            @ForAll @IntRange(min = 0, max = 4) int cooldown, @ForAll @IntRange(min = 0, max = 6) int since) {
+    void cooldownPublishesNothingForNWindowsAfterAPublish(
+            @ForAll long seed,
+            @ForAll @IntRange(min = 0, max = 4) int cooldown,
+            @ForAll @IntRange(min = 0, max = 6) int since) {
         Stage stage = PlanningCases.stage(seed);
-        Planner planner = stage.planner().stickinessThreshold(0).hysteresis(0).cooldownWindows(cooldown).build();
-        PlanDecision d = planner.plan(stage.request().windowsSinceLastPublish(since).build());
+        Planner planner = stage.planner()
+                .stickinessThreshold(0)
+                .hysteresis(0)
+                .cooldownWindows(cooldown)
+                .build();
+        PlanDecision d =
+                planner.plan(stage.request().windowsSinceLastPublish(since).build());
         if (since <= cooldown) {
             assertThat(d.outcome()).isEqualTo(PlanDecision.Outcome.COOLDOWN);
             assertThat(d.placement()).isEmpty();
@@ -139,11 +158,14 @@ class PlannerProperties {
             return;
         }
         PlanRequest req = request.pins(pins).build();
-        PlanDecision d = stage.planner().stickinessThreshold(0).hysteresis(0.02).build().plan(req);
+        PlanDecision d =
+                stage.planner().stickinessThreshold(0).hysteresis(0.02).build().plan(req);
         boolean honoured = pins.entrySet().stream()
                 .allMatch(p -> stage.current().replicas(p.getKey()).equals(p.getValue()));
         if (!honoured) {
-            assertThat(d.published()).as("a current placement that ignores a pin is replaced").isTrue();
+            assertThat(d.published())
+                    .as("a current placement that ignores a pin is replaced")
+                    .isTrue();
             assertThat(d.reason()).contains("pinned to");
         }
         if (pins.size() == stage.experts() && honoured) {

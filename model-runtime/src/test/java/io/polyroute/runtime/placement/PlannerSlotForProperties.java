@@ -35,8 +35,9 @@ class PlannerSlotForProperties {
             double share = replicas.shareOn(s);
             // Six standard deviations of a binomial proportion, at least 0.2%.
             double tolerance = Math.max(0.002, 6 * Math.sqrt(share * (1 - share) / RECORDS));
-            assertThat((double) hits[s] / RECORDS).as("slot %d with share %s", s, share).isCloseTo(share,
-                    org.assertj.core.data.Offset.offset(tolerance));
+            assertThat((double) hits[s] / RECORDS)
+                    .as("slot %d with share %s", s, share)
+                    .isCloseTo(share, org.assertj.core.data.Offset.offset(tolerance));
             if (share == 0) {
                 assertThat(hits[s]).as("a replica with share 0 gets nothing").isZero();
             }
@@ -46,8 +47,8 @@ class PlannerSlotForProperties {
     @Property(tries = 60)
     void frequenciesMatchTheSharesForSequentialHashes(@ForAll long seed) {
         // Event ids often hash to nearby values; the mixing must not care.
-        Placement placement = Placement.of(3,
-                List.of(ExpertReplicas.of(new int[] {0, 1, 2}, new double[] {0.5, 0.3, 0.2})));
+        Placement placement =
+                Placement.of(3, List.of(ExpertReplicas.of(new int[] {0, 1, 2}, new double[] {0.5, 0.3, 0.2})));
         int[] hits = new int[3];
         for (int i = 0; i < RECORDS; i++) {
             hits[placement.slotFor(0, seed + i)]++;
@@ -58,8 +59,8 @@ class PlannerSlotForProperties {
     }
 
     @Property(tries = 200)
-    void theSameRecordAlwaysGoesToTheSameReplica(@ForAll long seed, @ForAll long hash,
-            @ForAll @IntRange(min = 1, max = 8) int slots) {
+    void theSameRecordAlwaysGoesToTheSameReplica(
+            @ForAll long seed, @ForAll long hash, @ForAll @IntRange(min = 1, max = 8) int slots) {
         Placement placement = randomPlacement(seed, slots);
         Placement rebuilt = randomPlacement(seed, slots);
         int slot = placement.slotFor(1, hash);

@@ -14,13 +14,17 @@ import org.junit.jupiter.api.Timeout;
 /** The planner's decisions on hand-made stages, and its validation. */
 class PlannerTest {
     /** Expert 0 on both slots (even shares), expert 1 on slot 0, expert 2 on slot 1. */
-    private static final Placement SPLIT = Placement.of(2, List.of(
-            ExpertReplicas.even(0, 1), ExpertReplicas.single(0), ExpertReplicas.single(1)));
+    private static final Placement SPLIT =
+            Placement.of(2, List.of(ExpertReplicas.even(0, 1), ExpertReplicas.single(0), ExpertReplicas.single(1)));
     /** Re-splitting expert 0 gives 1.04 from 1.06; another replica of expert 1 would give 1.00. */
     private static final LoadSnapshot NEARLY_EVEN = LoadSnapshot.ofLoads(0.2, 5.5, 4.9);
 
     private static PlanRequest.Builder request(Placement current, LoadSnapshot load) {
-        return PlanRequest.builder().load(load).slots(current.slots()).slotCapacity(4).current(current);
+        return PlanRequest.builder()
+                .load(load)
+                .slots(current.slots())
+                .slotCapacity(4)
+                .current(current);
     }
 
     private static Planner.Builder planner() {
@@ -29,7 +33,10 @@ class PlannerTest {
 
     @Test
     void shouldGiveAHotExpertAReplicaAndSayWhichExpertWasHot() {
-        PlanDecision d = planner().build().plan(request(Placement.roundRobin(4, 2), LoadSnapshot.ofLoads(10, 1, 1, 1)).build());
+        PlanDecision d = planner()
+                .build()
+                .plan(request(Placement.roundRobin(4, 2), LoadSnapshot.ofLoads(10, 1, 1, 1))
+                        .build());
         assertThat(d.outcome()).isEqualTo(Outcome.PUBLISHED);
         assertThat(d.reason()).isEqualTo("imbalance 1.69 -> 1.00 (expert 0 hot), incremental, 1 sessions moved");
         Placement plan = d.placement().orElseThrow();
@@ -40,12 +47,18 @@ class PlannerTest {
 
     @Test
     void shouldOnlyReSplitSharesWhenMovingSessionsGainsLessThanTheStickinessThreshold() {
-        PlanDecision sticky = planner().stickinessThreshold(0.05).hysteresis(0.01).build()
+        PlanDecision sticky = planner()
+                .stickinessThreshold(0.05)
+                .hysteresis(0.01)
+                .build()
                 .plan(request(SPLIT, NEARLY_EVEN).build());
         assertThat(sticky.reason()).startsWith("imbalance 1.06 -> 1.04").contains("shares re-split, 0 sessions moved");
         assertThat(sticky.placement().orElseThrow().replicas(0).shareOn(1)).isEqualTo(1.0);
 
-        PlanDecision moving = planner().stickinessThreshold(0.02).hysteresis(0.01).build()
+        PlanDecision moving = planner()
+                .stickinessThreshold(0.02)
+                .hysteresis(0.01)
+                .build()
                 .plan(request(SPLIT, NEARLY_EVEN).build());
         assertThat(moving.imbalanceAfter()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(moving.sessionsMoved()).isPositive();
@@ -53,11 +66,15 @@ class PlannerTest {
 
     @Test
     void shouldPublishNothingWhenTheGainIsWithinHysteresis() {
-        PlanDecision d = planner().stickinessThreshold(0.05).hysteresis(0.05).build()
+        PlanDecision d = planner()
+                .stickinessThreshold(0.05)
+                .hysteresis(0.05)
+                .build()
                 .plan(request(SPLIT, NEARLY_EVEN).build());
         assertThat(d.outcome()).isEqualTo(Outcome.WITHIN_HYSTERESIS);
         assertThat(d.placement()).isEmpty();
-        assertThat(d.reason()).isEqualTo("within hysteresis: best plan imbalance 1.06 -> 1.04, 1.8% better, threshold 5.0%");
+        assertThat(d.reason())
+                .isEqualTo("within hysteresis: best plan imbalance 1.06 -> 1.04, 1.8% better, threshold 5.0%");
         assertThat(d.imbalanceAfter()).isEqualTo(d.imbalanceBefore());
     }
 
@@ -68,22 +85,30 @@ class PlannerTest {
         PlanDecision d = planner.plan(hot.windowsSinceLastPublish(2).build());
         assertThat(d.outcome()).isEqualTo(Outcome.COOLDOWN);
         assertThat(d.reason()).isEqualTo("cooldown: 2 of 2 windows since the last plan");
-        assertThat(planner.plan(hot.windowsSinceLastPublish(3).build()).published()).isTrue();
+        assertThat(planner.plan(hot.windowsSinceLastPublish(3).build()).published())
+                .isTrue();
     }
 
     @Test
     void shouldPlanNothingWhenEveryExpertIsPinned() {
         Placement rr = Placement.roundRobin(2, 2);
-        PlanDecision d = planner().build().plan(request(rr, LoadSnapshot.ofLoads(9, 1))
-                .pin(0, ExpertReplicas.single(0)).pin(1, ExpertReplicas.single(1)).build());
+        PlanDecision d = planner()
+                .build()
+                .plan(request(rr, LoadSnapshot.ofLoads(9, 1))
+                        .pin(0, ExpertReplicas.single(0))
+                        .pin(1, ExpertReplicas.single(1))
+                        .build());
         assertThat(d.outcome()).isEqualTo(Outcome.PINNED);
         assertThat(d.reason()).isEqualTo("pinned: every expert is pinned");
     }
 
     @Test
     void shouldPlanTheOtherExpertsAroundAPin() {
-        PlanDecision d = planner().build().plan(request(Placement.roundRobin(3, 3), LoadSnapshot.ofLoads(10, 1, 1))
-                .pin(0, ExpertReplicas.single(0)).build());
+        PlanDecision d = planner()
+                .build()
+                .plan(request(Placement.roundRobin(3, 3), LoadSnapshot.ofLoads(10, 1, 1))
+                        .pin(0, ExpertReplicas.single(0))
+                        .build());
         Placement plan = d.placement().orElse(Placement.roundRobin(3, 3));
         assertThat(plan.replicas(0)).isEqualTo(ExpertReplicas.single(0));
         assertThat(plan.replicas(1).hosts(0)).isFalse();
@@ -92,9 +117,13 @@ class PlannerTest {
 
     @Test
     void shouldEnforceANewPinEvenDuringTheCooldown() {
-        PlanDecision d = Planner.builder().cooldownWindows(5).build().plan(
-                request(Placement.roundRobin(3, 3), LoadSnapshot.ofLoads(1, 1, 1))
-                        .pin(2, ExpertReplicas.even(0, 1)).windowsSinceLastPublish(1).build());
+        PlanDecision d = Planner.builder()
+                .cooldownWindows(5)
+                .build()
+                .plan(request(Placement.roundRobin(3, 3), LoadSnapshot.ofLoads(1, 1, 1))
+                        .pin(2, ExpertReplicas.even(0, 1))
+                        .windowsSinceLastPublish(1)
+                        .build());
         assertThat(d.published()).isTrue();
         assertThat(d.reason()).startsWith("current placement invalid (expert 2 is pinned to {0:0.500, 1:0.500}");
         assertThat(d.placement().orElseThrow().replicas(2)).isEqualTo(ExpertReplicas.even(0, 1));
@@ -102,9 +131,16 @@ class PlannerTest {
 
     @Test
     void shouldReplaceAPlacementMadeForAnotherSlotCount() {
-        PlanDecision d = Planner.builder().cooldownWindows(5).build().plan(PlanRequest.builder()
-                .load(LoadSnapshot.ofLoads(1, 1, 1, 1)).slots(2).slotCapacity(4).current(Placement.roundRobin(4, 4))
-                .windowsSinceLastPublish(1).build());
+        PlanDecision d = Planner.builder()
+                .cooldownWindows(5)
+                .build()
+                .plan(PlanRequest.builder()
+                        .load(LoadSnapshot.ofLoads(1, 1, 1, 1))
+                        .slots(2)
+                        .slotCapacity(4)
+                        .current(Placement.roundRobin(4, 4))
+                        .windowsSinceLastPublish(1)
+                        .build());
         assertThat(d.published()).isTrue();
         assertThat(d.reason()).contains("it spans 4 slots, the job now has 2");
         assertThat(d.placement().orElseThrow().slots()).isEqualTo(2);
@@ -113,17 +149,31 @@ class PlannerTest {
 
     @Test
     void shouldTrimAPlacementThatExceedsCapacityOrBudget() {
-        Placement crowded = Placement.of(2, List.of(ExpertReplicas.even(0, 1), ExpertReplicas.even(0, 1),
-                ExpertReplicas.single(0)));
-        PlanDecision d = Planner.builder().replicaBudget(1).build().plan(PlanRequest.builder()
-                .load(LoadSnapshot.ofLoads(1, 1, 1)).slots(2).slotCapacity(2).current(crowded).build());
+        Placement crowded = Placement.of(
+                2, List.of(ExpertReplicas.even(0, 1), ExpertReplicas.even(0, 1), ExpertReplicas.single(0)));
+        PlanDecision d = Planner.builder()
+                .replicaBudget(1)
+                .build()
+                .plan(PlanRequest.builder()
+                        .load(LoadSnapshot.ofLoads(1, 1, 1))
+                        .slots(2)
+                        .slotCapacity(2)
+                        .current(crowded)
+                        .build());
         assertThat(d.reason()).contains("slot 0 holds 3 sessions, capacity is 2");
         Placement plan = d.placement().orElseThrow();
         assertThat(plan.residentSessions(0)).isLessThanOrEqualTo(2);
         assertThat(plan.totalReplicas() - plan.experts()).isLessThanOrEqualTo(1);
 
-        PlanDecision overBudget = Planner.builder().replicaBudget(0).build().plan(PlanRequest.builder()
-                .load(LoadSnapshot.ofLoads(1, 1, 1)).slots(2).slotCapacity(3).current(crowded).build());
+        PlanDecision overBudget = Planner.builder()
+                .replicaBudget(0)
+                .build()
+                .plan(PlanRequest.builder()
+                        .load(LoadSnapshot.ofLoads(1, 1, 1))
+                        .slots(2)
+                        .slotCapacity(3)
+                        .current(crowded)
+                        .build());
         assertThat(overBudget.reason()).contains("2 replicas beyond one per expert exceed the budget of 0");
         assertThat(overBudget.placement().orElseThrow().totalReplicas()).isEqualTo(3);
     }
@@ -142,9 +192,14 @@ class PlannerTest {
     void shouldGiveTheSameDecisionsFromManyThreads() {
         Planner planner = Planner.builder().build();
         List<PlanDecision> serial = IntStream.range(0, 200)
-                .mapToObj(seed -> planner.plan(PlanningCases.stage(seed).request().build())).toList();
-        List<PlanDecision> parallel = IntStream.range(0, 200).parallel()
-                .mapToObj(seed -> planner.plan(PlanningCases.stage(seed).request().build())).toList();
+                .mapToObj(
+                        seed -> planner.plan(PlanningCases.stage(seed).request().build()))
+                .toList();
+        List<PlanDecision> parallel = IntStream.range(0, 200)
+                .parallel()
+                .mapToObj(
+                        seed -> planner.plan(PlanningCases.stage(seed).request().build()))
+                .toList();
         for (int i = 0; i < serial.size(); i++) {
             assertThat(parallel.get(i).placement()).isEqualTo(serial.get(i).placement());
             assertThat(parallel.get(i).reason()).isEqualTo(serial.get(i).reason());
@@ -158,8 +213,15 @@ class PlannerTest {
         Placement current = Placement.roundRobin(128, 32);
         for (int window = 0; window < 3; window++) {
             double[] load = PlanningCases.zipf(rnd, 128, 1.2);
-            PlanDecision d = Planner.builder().cooldownWindows(0).build().plan(PlanRequest.builder()
-                    .load(LoadSnapshot.ofLoads(load)).slots(32).slotCapacity(8).current(current).build());
+            PlanDecision d = Planner.builder()
+                    .cooldownWindows(0)
+                    .build()
+                    .plan(PlanRequest.builder()
+                            .load(LoadSnapshot.ofLoads(load))
+                            .slots(32)
+                            .slotCapacity(8)
+                            .current(current)
+                            .build());
             current = d.placement().orElse(current);
             assertThat(d.imbalanceAfter()).isLessThan(1.1);
         }
@@ -185,27 +247,69 @@ class PlannerTest {
     void shouldRefuseBadRequestsSayingWhatToFix() {
         LoadSnapshot load = LoadSnapshot.ofLoads(1, 1, 1, 1);
         Placement rr = Placement.roundRobin(4, 2);
-        assertThatThrownBy(() -> PlanRequest.builder().current(rr).slots(2).slotCapacity(2).build())
+        assertThatThrownBy(() -> PlanRequest.builder()
+                        .current(rr)
+                        .slots(2)
+                        .slotCapacity(2)
+                        .build())
                 .hasMessage("The load snapshot must be set.");
-        assertThatThrownBy(() -> PlanRequest.builder().load(load).slots(2).slotCapacity(2).build())
+        assertThatThrownBy(() -> PlanRequest.builder()
+                        .load(load)
+                        .slots(2)
+                        .slotCapacity(2)
+                        .build())
                 .hasMessageContaining("use Placement.roundRobin(4, slots)");
-        assertThatThrownBy(() -> PlanRequest.builder().load(load).current(rr).slots(0).slotCapacity(2).build())
+        assertThatThrownBy(() -> PlanRequest.builder()
+                        .load(load)
+                        .current(rr)
+                        .slots(0)
+                        .slotCapacity(2)
+                        .build())
                 .hasMessage("The slot count must be >= 1, but is 0.");
-        assertThatThrownBy(() -> PlanRequest.builder().load(load).current(rr).slots(2).slotCapacity(0).build())
+        assertThatThrownBy(() -> PlanRequest.builder()
+                        .load(load)
+                        .current(rr)
+                        .slots(2)
+                        .slotCapacity(0)
+                        .build())
                 .hasMessage("rebalance.slot-capacity must be >= 1, but is 0.");
-        assertThatThrownBy(() -> PlanRequest.builder().load(load).current(rr).slots(2).slotCapacity(1).build())
+        assertThatThrownBy(() -> PlanRequest.builder()
+                        .load(load)
+                        .current(rr)
+                        .slots(2)
+                        .slotCapacity(1)
+                        .build())
                 .hasMessageContaining("fewer than the 4 that 4 experts need");
-        assertThatThrownBy(() -> PlanRequest.builder().load(LoadSnapshot.ofLoads(1)).current(rr).slots(2)
-                .slotCapacity(2).build())
+        assertThatThrownBy(() -> PlanRequest.builder()
+                        .load(LoadSnapshot.ofLoads(1))
+                        .current(rr)
+                        .slots(2)
+                        .slotCapacity(2)
+                        .build())
                 .hasMessageContaining("has 4 experts but the load snapshot has 1");
-        assertThatThrownBy(() -> PlanRequest.builder().load(load).current(rr).slots(2).slotCapacity(2)
-                .pin(7, ExpertReplicas.single(0)).build())
+        assertThatThrownBy(() -> PlanRequest.builder()
+                        .load(load)
+                        .current(rr)
+                        .slots(2)
+                        .slotCapacity(2)
+                        .pin(7, ExpertReplicas.single(0))
+                        .build())
                 .hasMessageContaining("A pin must name an expert in [0, 4)");
-        assertThatThrownBy(() -> PlanRequest.builder().load(load).current(rr).slots(2).slotCapacity(2)
-                .pin(0, ExpertReplicas.single(3)).build())
+        assertThatThrownBy(() -> PlanRequest.builder()
+                        .load(load)
+                        .current(rr)
+                        .slots(2)
+                        .slotCapacity(2)
+                        .pin(0, ExpertReplicas.single(3))
+                        .build())
                 .hasMessage("Expert 0 is pinned to slot 3 but the stage has only 2 slots.");
-        assertThatThrownBy(() -> PlanRequest.builder().load(load).current(rr).slots(2).slotCapacity(2)
-                .windowsSinceLastPublish(-1).build())
+        assertThatThrownBy(() -> PlanRequest.builder()
+                        .load(load)
+                        .current(rr)
+                        .slots(2)
+                        .slotCapacity(2)
+                        .windowsSinceLastPublish(-1)
+                        .build())
                 .hasMessageContaining("must be >= 0");
     }
 }

@@ -11,7 +11,11 @@ final class PlanningCases {
     /** A random stage: experts, slots, capacity, budget, loads (with zeros and spikes) and a valid current placement. */
     record Stage(int experts, int slots, int capacity, int budget, LoadSnapshot load, Placement current) {
         PlanRequest.Builder request() {
-            return PlanRequest.builder().load(load).slots(slots).slotCapacity(capacity).current(current);
+            return PlanRequest.builder()
+                    .load(load)
+                    .slots(slots)
+                    .slotCapacity(capacity)
+                    .current(current);
         }
 
         Planner.Builder planner() {

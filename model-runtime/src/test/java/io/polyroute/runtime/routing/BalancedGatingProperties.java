@@ -64,10 +64,14 @@ class BalancedGatingProperties {
                     if (used[e] >= capacity) {
                         // Over capacity only when fewer than k experts had room, and then the
                         // record took every one that had.
-                        assertThat(withRoom).as("experts with room before record %d", r).isLessThan(c.k);
+                        assertThat(withRoom)
+                                .as("experts with room before record %d", r)
+                                .isLessThan(c.k);
                         for (int x = 0; x < c.experts; x++) {
                             if (used[x] < capacity) {
-                                assertThat(contains(d, o, x)).as("record %d took expert %d with room", r, x).isTrue();
+                                assertThat(contains(d, o, x))
+                                        .as("record %d took expert %d with room", r, x)
+                                        .isTrue();
                             }
                         }
                     }
@@ -113,7 +117,9 @@ class BalancedGatingProperties {
         RoutingDecision[] plain = Gating.routeBatch(c.logits, c.n, c.groups, c.experts, c.k, null);
         for (int r = 0; r < c.n; r++) {
             if (!out[r].rerouted()) {
-                assertThat(sameSets(out[r], plain[r])).as("record %d is unflagged", r).isTrue();
+                assertThat(sameSets(out[r], plain[r]))
+                        .as("record %d is unflagged", r)
+                        .isTrue();
             }
             if (c.bias == null) {
                 assertThat(out[r].biasBalanced()).isFalse();

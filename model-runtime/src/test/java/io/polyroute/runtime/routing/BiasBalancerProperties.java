@@ -13,8 +13,10 @@ class BiasBalancerProperties {
     private static final int WINDOWS = 150;
 
     @Property(tries = 30)
-    void shouldEvenOutASkewedLoad(@ForAll @IntRange(min = 4, max = 12) int experts,
-            @ForAll @IntRange(min = 1, max = 2) int k, @ForAll long seed) {
+    void shouldEvenOutASkewedLoad(
+            @ForAll @IntRange(min = 4, max = 12) int experts,
+            @ForAll @IntRange(min = 1, max = 2) int k,
+            @ForAll long seed) {
         Random rnd = new Random(seed);
         // Each expert has a fixed popularity (up to 3 logits apart) plus per-record noise.
         float[] popularity = new float[experts];
@@ -41,7 +43,8 @@ class BiasBalancerProperties {
             }
             balancer.update();
         }
-        assertThat(imbalance(balanced)).as("max/mean load with balancing (without: %.2f)", imbalance(plain))
+        assertThat(imbalance(balanced))
+                .as("max/mean load with balancing (without: %.2f)", imbalance(plain))
                 .isLessThanOrEqualTo(Math.min(1.15, imbalance(plain) + 0.02));
         assertThat(balancer.maxAbsBias()).isLessThanOrEqualTo(0.05f * WINDOWS);
     }
@@ -61,5 +64,4 @@ class BiasBalancerProperties {
         }
         return max / ((double) total / load.length);
     }
-
 }

@@ -25,7 +25,8 @@ class BiasBalancerTest {
         BiasBalancer balancer = new BiasBalancer(3, 0.5f);
         balancer.restore(new float[] {0.1f, -0.2f, 0.1f});
         assertThat(balancer.snapshot()).containsExactly(0.1f, -0.2f, 0.1f);
-        assertThatThrownBy(() -> balancer.restore(new float[4])).hasMessageContaining("4 entries")
+        assertThatThrownBy(() -> balancer.restore(new float[4]))
+                .hasMessageContaining("4 entries")
                 .hasMessageContaining("3 experts");
         assertThatThrownBy(() -> new BiasBalancer(3, 0f)).hasMessageContaining("gamma");
     }

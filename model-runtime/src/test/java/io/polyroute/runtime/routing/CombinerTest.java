@@ -84,8 +84,9 @@ class CombinerTest {
         int m = 1 + rnd.nextInt(4);
         int d = 1 + rnd.nextInt((int) Math.pow(m, n));
         int p = n * m;
-        Combiner[] combiners = {Combiner.weightedSum(p), Combiner.tensorPolyRank(n, m, d),
-                Combiner.tensorPolyOrder(n, m, d)};
+        Combiner[] combiners = {
+            Combiner.weightedSum(p), Combiner.tensorPolyRank(n, m, d), Combiner.tensorPolyOrder(n, m, d)
+        };
         int[] groups = {1, 1, n};
         for (int c = 0; c < combiners.length; c++) {
             for (int k = 1; k <= e; k++) {
@@ -173,7 +174,9 @@ class CombinerTest {
         assertThat(actual).hasSize(expected.length);
         for (int i = 0; i < expected.length; i++) {
             double tol = 1e-5 * Math.max(1.0, Math.abs(expected[i]));
-            assertThat((double) actual[i]).as("entry %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(tol));
+            assertThat((double) actual[i])
+                    .as("entry %d", i)
+                    .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(tol));
         }
     }
 }

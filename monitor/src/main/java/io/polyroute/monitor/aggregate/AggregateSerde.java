@@ -43,8 +43,10 @@ public final class AggregateSerde<T> implements Serde<T> {
             try {
                 return decode.apply(bytes);
             } catch (RuntimeException e) {
-                throw new SerializationException("Could not decode a " + typeName + " of " + bytes.length
-                        + " bytes" + (topic == null ? "" : " from '" + topic + "'") + ": " + e.getMessage(), e);
+                throw new SerializationException(
+                        "Could not decode a " + typeName + " of " + bytes.length + " bytes"
+                                + (topic == null ? "" : " from '" + topic + "'") + ": " + e.getMessage(),
+                        e);
             }
         };
     }

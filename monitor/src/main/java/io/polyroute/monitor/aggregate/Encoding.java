@@ -28,8 +28,8 @@ final class Encoding {
     /** Checks that the whole input was read. */
     static void requireConsumed(ByteBuffer buffer, String type) {
         if (buffer.hasRemaining()) {
-            throw new IllegalArgumentException("An encoded " + type + " has " + buffer.remaining()
-                    + " trailing bytes.");
+            throw new IllegalArgumentException(
+                    "An encoded " + type + " has " + buffer.remaining() + " trailing bytes.");
         }
     }
 

@@ -41,7 +41,8 @@ public final class LoadMatrix {
 
     /** Adds every cell of {@code other}. */
     public LoadMatrix add(LoadMatrix other) {
-        other.cells.forEach((c, l) -> add(c.stage(), c.expert(), c.slot(), l.records, l.serviceNanos, l.peakQueueDepth));
+        other.cells.forEach(
+                (c, l) -> add(c.stage(), c.expert(), c.slot(), l.records, l.serviceNanos, l.peakQueueDepth));
         return this;
     }
 
@@ -124,8 +125,12 @@ public final class LoadMatrix {
     public byte[] toBytes() {
         ByteBuffer buffer = ByteBuffer.allocate(1 + 4 + cells.size() * CELL_BYTES);
         buffer.put(Encoding.VERSION).putInt(cells.size());
-        cells.forEach((c, l) -> buffer.putInt(c.stage()).putInt(c.expert()).putInt(c.slot())
-                .putLong(l.records).putLong(l.serviceNanos).putInt(l.peakQueueDepth));
+        cells.forEach((c, l) -> buffer.putInt(c.stage())
+                .putInt(c.expert())
+                .putInt(c.slot())
+                .putLong(l.records)
+                .putLong(l.serviceNanos)
+                .putInt(l.peakQueueDepth));
         return buffer.array();
     }
 
@@ -139,7 +144,12 @@ public final class LoadMatrix {
         int count = Encoding.readCount(buffer, CELL_BYTES, TYPE);
         LoadMatrix matrix = new LoadMatrix();
         for (int i = 0; i < count; i++) {
-            matrix.add(buffer.getInt(), buffer.getInt(), buffer.getInt(), buffer.getLong(), buffer.getLong(),
+            matrix.add(
+                    buffer.getInt(),
+                    buffer.getInt(),
+                    buffer.getInt(),
+                    buffer.getLong(),
+                    buffer.getLong(),
                     buffer.getInt());
         }
         Encoding.requireConsumed(buffer, TYPE);
@@ -200,7 +210,8 @@ public final class LoadMatrix {
 
         @Override
         public String toString() {
-            return "{records=" + records + ", serviceNanos=" + serviceNanos + ", peakQueueDepth=" + peakQueueDepth + "}";
+            return "{records=" + records + ", serviceNanos=" + serviceNanos + ", peakQueueDepth=" + peakQueueDepth
+                    + "}";
         }
     }
 }

@@ -62,8 +62,12 @@ public final class SourceStats {
 
     /** The statistics in a fixed-size binary form behind a format version byte. */
     public byte[] toBytes() {
-        return ByteBuffer.allocate(BYTES).put(Encoding.VERSION).putLong(count).putDouble(outputSum)
-                .putLong(anomalies).array();
+        return ByteBuffer.allocate(BYTES)
+                .put(Encoding.VERSION)
+                .putLong(count)
+                .putDouble(outputSum)
+                .putLong(anomalies)
+                .array();
     }
 
     /**
@@ -73,8 +77,8 @@ public final class SourceStats {
      */
     public static SourceStats fromBytes(byte[] bytes) {
         if (bytes.length != BYTES) {
-            throw new IllegalArgumentException("An encoded " + TYPE + " has " + BYTES + " bytes, not " + bytes.length
-                    + ".");
+            throw new IllegalArgumentException(
+                    "An encoded " + TYPE + " has " + BYTES + " bytes, not " + bytes.length + ".");
         }
         ByteBuffer buffer = Encoding.open(bytes, TYPE);
         SourceStats stats = new SourceStats();

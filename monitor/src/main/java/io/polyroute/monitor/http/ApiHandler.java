@@ -37,19 +37,27 @@ public final class ApiHandler implements HttpHandler {
         int maxMinutes = (int) Math.max(1, options.retention().toMinutes());
         routes.put("health", p -> queries.health());
         routes.put("summary", p -> queries.summary());
-        routes.put("throughput", p -> queries.throughput(
-                p.resolution("window", Resolution.SECOND), p.intParam("minutes", 5, 1, maxMinutes)));
-        routes.put("latency", p -> queries.latency(
-                p.resolution("window", Resolution.SECOND), p.intParam("minutes", 5, 1, maxMinutes)));
-        routes.put("slots", p -> queries.slots(
-                p.resolution("window", Resolution.SECOND), p.intParam("minutes", 5, 1, maxMinutes)));
+        routes.put(
+                "throughput",
+                p -> queries.throughput(
+                        p.resolution("window", Resolution.SECOND), p.intParam("minutes", 5, 1, maxMinutes)));
+        routes.put(
+                "latency",
+                p -> queries.latency(
+                        p.resolution("window", Resolution.SECOND), p.intParam("minutes", 5, 1, maxMinutes)));
+        routes.put(
+                "slots",
+                p -> queries.slots(p.resolution("window", Resolution.SECOND), p.intParam("minutes", 5, 1, maxMinutes)));
         routes.put("experts", p -> queries.experts(p.intParam("minutes", 1, 1, maxMinutes)));
         routes.put("heatmap", p -> queries.heatmap(p.intParam("minutes", 1, 1, maxMinutes)));
         routes.put("plans", p -> queries.plans(p.intParam("limit", 20, 1, options.planHistory())));
-        routes.put("dlq", p -> queries.deadLetters(
-                p.resolution("window", Resolution.MINUTE), p.intParam("minutes", 60, 1, maxMinutes)));
-        routes.put("sources", p -> queries.sources(
-                p.intParam("top", 10, 1, 1000), p.intParam("minutes", 10, 1, maxMinutes)));
+        routes.put(
+                "dlq",
+                p -> queries.deadLetters(
+                        p.resolution("window", Resolution.MINUTE), p.intParam("minutes", 60, 1, maxMinutes)));
+        routes.put(
+                "sources",
+                p -> queries.sources(p.intParam("top", 10, 1, 1000), p.intParam("minutes", 10, 1, maxMinutes)));
         routes.put("config", p -> pageConfig(options));
     }
 
@@ -67,10 +75,14 @@ public final class ApiHandler implements HttpHandler {
             return;
         }
         String path = exchange.getRequestURI().getPath();
-        Function<QueryParams, Object> route = path.startsWith(PREFIX) ? routes.get(path.substring(PREFIX.length())) : null;
+        Function<QueryParams, Object> route =
+                path.startsWith(PREFIX) ? routes.get(path.substring(PREFIX.length())) : null;
         if (route == null) {
-            Responses.sendError(exchange, 404, "There is no API route '" + path + "'; the routes are "
-                    + routes.keySet().stream().map(r -> PREFIX + r).toList() + ".");
+            Responses.sendError(
+                    exchange,
+                    404,
+                    "There is no API route '" + path + "'; the routes are "
+                            + routes.keySet().stream().map(r -> PREFIX + r).toList() + ".");
             return;
         }
         try {
@@ -79,8 +91,11 @@ public final class ApiHandler implements HttpHandler {
         } catch (QueryParams.BadRequestException e) {
             Responses.sendError(exchange, 400, e.getMessage());
         } catch (InvalidStateStoreException e) {
-            Responses.sendError(exchange, 503, "The monitor's state stores cannot be queried yet (" + e.getMessage()
-                    + "); try again in a moment.");
+            Responses.sendError(
+                    exchange,
+                    503,
+                    "The monitor's state stores cannot be queried yet (" + e.getMessage()
+                            + "); try again in a moment.");
         } catch (RuntimeException e) {
             LOG.warn("The API route {} failed.", path, e);
             Responses.sendError(exchange, 500, "The API route " + path + " failed: " + e);
@@ -94,11 +109,13 @@ public final class ApiHandler implements HttpHandler {
         config.put("retentionMs", options.retention().toMillis());
         config.put("anomalyThreshold", options.anomalyThreshold());
         config.put("anomalyOutputIndex", options.anomalyOutputIndex());
-        config.put("topics", Map.of(
-                "predictions", options.predictionsTopic(),
-                "load", options.loadTopic(),
-                "plans", options.plansTopic(),
-                "deadLetters", options.deadLetterTopic()));
+        config.put(
+                "topics",
+                Map.of(
+                        "predictions", options.predictionsTopic(),
+                        "load", options.loadTopic(),
+                        "plans", options.plansTopic(),
+                        "deadLetters", options.deadLetterTopic()));
         return config;
     }
 }

@@ -49,8 +49,8 @@ final class QueryParams {
         } catch (NumberFormatException e) {
             // reported below with the accepted range
         }
-        throw new BadRequestException("The parameter '" + name + "' must be a whole number from " + min + " to "
-                + max + ", but was '" + raw + "'.");
+        throw new BadRequestException("The parameter '" + name + "' must be a whole number from " + min + " to " + max
+                + ", but was '" + raw + "'.");
     }
 
     /**

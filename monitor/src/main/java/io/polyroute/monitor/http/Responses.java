@@ -22,7 +22,8 @@ final class Responses {
         try {
             return JSON.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("Could not write a " + value.getClass().getSimpleName() + " as JSON.", e);
+            throw new UncheckedIOException(
+                    "Could not write a " + value.getClass().getSimpleName() + " as JSON.", e);
         }
     }
 

@@ -36,9 +36,12 @@ public final class StaticFiles implements HttpHandler {
         assets.put("/app.js", Asset.load(ROOT + "app.js", "text/javascript; charset=utf-8"));
         assets.put("/style.css", Asset.load(ROOT + "style.css", "text/css; charset=utf-8"));
         assets.put("/favicon.svg", Asset.load(ROOT + "favicon.svg", "image/svg+xml"));
-        assets.put("/vendor/chart.umd.js", Asset.load(
-                "META-INF/resources/webjars/chartjs/" + chartJsVersion() + "/dist/chart.umd.js",
-                "text/javascript; charset=utf-8").withoutSourceMap());
+        assets.put(
+                "/vendor/chart.umd.js",
+                Asset.load(
+                                "META-INF/resources/webjars/chartjs/" + chartJsVersion() + "/dist/chart.umd.js",
+                                "text/javascript; charset=utf-8")
+                        .withoutSourceMap());
     }
 
     @Override
@@ -51,7 +54,10 @@ public final class StaticFiles implements HttpHandler {
         }
         Asset asset = assets.get(exchange.getRequestURI().getPath());
         if (asset == null) {
-            Responses.send(exchange, 404, "text/plain; charset=utf-8",
+            Responses.send(
+                    exchange,
+                    404,
+                    "text/plain; charset=utf-8",
                     Responses.utf8("Not found: " + exchange.getRequestURI().getPath() + "\n"));
             return;
         }
@@ -77,8 +83,8 @@ public final class StaticFiles implements HttpHandler {
     private static InputStream resource(String path) {
         InputStream in = StaticFiles.class.getClassLoader().getResourceAsStream(path);
         if (in == null) {
-            throw new IllegalStateException("The monitor page's asset '" + path + "' is not on the classpath; "
-                    + "the jar is incomplete.");
+            throw new IllegalStateException(
+                    "The monitor page's asset '" + path + "' is not on the classpath; " + "the jar is incomplete.");
         }
         return in;
     }

@@ -22,7 +22,8 @@ public final class PlanHistoryProcessor implements Processor<byte[], PlacementPl
 
     public PlanHistoryProcessor(int history) {
         if (history < 1) {
-            throw new IllegalArgumentException("The plan history must keep at least one plan, but was " + history + ".");
+            throw new IllegalArgumentException(
+                    "The plan history must keep at least one plan, but was " + history + ".");
         }
         this.history = history;
     }

@@ -30,8 +30,8 @@ final class WindowedStores<K, V> {
     }
 
     /** Looks up the stores of {@code aggregate}, which must be connected to the processor. */
-    static <K, V> WindowedStores<K, V> open(ProcessorContext<?, ?> context, WindowedAggregate<K, V> aggregate,
-            Duration retention) {
+    static <K, V> WindowedStores<K, V> open(
+            ProcessorContext<?, ?> context, WindowedAggregate<K, V> aggregate, Duration retention) {
         WindowedStores<K, V> out = new WindowedStores<>(context, retention);
         for (Resolution resolution : Resolution.values()) {
             out.resolutions.add(resolution);

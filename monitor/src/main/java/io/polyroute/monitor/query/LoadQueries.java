@@ -31,18 +31,28 @@ final class LoadQueries {
     /** Slot loads per window of {@code range}, with the plan changes in it. */
     Views.SlotSeries slots(TimeRange range) {
         SortedMap<Long, LoadMatrix> byWindow = reader.series(MonitorStores.ROUTED_LOAD, range, MonitorStores.ALL);
-        int highest = byWindow.values().stream().mapToInt(LoadMatrix::highestSlot).max().orElse(-1);
+        int highest = byWindow.values().stream()
+                .mapToInt(LoadMatrix::highestSlot)
+                .max()
+                .orElse(-1);
         int slotCount = slotCount(highest);
         List<Views.SlotPoint> points = new ArrayList<>(range.windowCount());
         for (int i = 0; i < range.windowCount(); i++) {
             long start = range.windowStart(i);
             LoadMatrix matrix = byWindow.getOrDefault(start, LoadMatrix.empty());
             NavigableMap<Integer, Long> bySlot = matrix.recordsBySlot();
-            List<Long> loads = IntStream.range(0, slotCount).mapToObj(s -> bySlot.getOrDefault(s, 0L)).toList();
+            List<Long> loads = IntStream.range(0, slotCount)
+                    .mapToObj(s -> bySlot.getOrDefault(s, 0L))
+                    .toList();
             points.add(new Views.SlotPoint(start, loads, Views.finite(matrix.imbalance(slotCount))));
         }
-        return new Views.SlotSeries(range.resolution().label(), range.firstStart(), range.end(),
-                IntStream.range(0, slotCount).boxed().toList(), points, plans.markers(range.firstStart(), range.end()));
+        return new Views.SlotSeries(
+                range.resolution().label(),
+                range.firstStart(),
+                range.end(),
+                IntStream.range(0, slotCount).boxed().toList(),
+                points,
+                plans.markers(range.firstStart(), range.end()));
     }
 
     /** The routed load of every expert and slot over [sinceMs, untilMs). */
@@ -65,15 +75,20 @@ final class LoadQueries {
         experts.addAll(replicas.keySet());
 
         Map<ExpertKey, Map<Integer, Long>> bySlot = new HashMap<>();
-        routed.cells().forEach((cell, load) -> bySlot.computeIfAbsent(cell.expertKey(), k -> new TreeMap<>())
-                .merge(cell.slot(), load.records(), Long::sum));
+        routed.cells()
+                .forEach((cell, load) -> bySlot.computeIfAbsent(cell.expertKey(), k -> new TreeMap<>())
+                        .merge(cell.slot(), load.records(), Long::sum));
         long total = routed.totalRecords();
         List<Views.ExpertLoad> out = new ArrayList<>();
         for (ExpertKey e : experts) {
             long records = routed.recordsByExpert().getOrDefault(e, 0L);
             long servedRecords = served.recordsByExpert().getOrDefault(e, 0L);
             long nanos = served.serviceNanosByExpert().getOrDefault(e, 0L);
-            out.add(new Views.ExpertLoad(e.stage(), e.expert(), e.label(), records,
+            out.add(new Views.ExpertLoad(
+                    e.stage(),
+                    e.expert(),
+                    e.label(),
+                    records,
                     total == 0 ? null : (double) records / total,
                     bySlot.getOrDefault(e, Map.of()),
                     gate.recordsByExpert().getOrDefault(e, 0L),
@@ -97,10 +112,15 @@ final class LoadQueries {
             }
         });
         long max = rows.values().stream().flatMapToLong(Arrays::stream).max().orElse(0);
-        return new Views.Heatmap(minutes, sinceMs, untilMs,
+        return new Views.Heatmap(
+                minutes,
+                sinceMs,
+                untilMs,
                 experts.stream().map(ExpertKey::label).toList(),
                 IntStream.range(0, slotCount).boxed().toList(),
-                rows.values().stream().map(r -> Arrays.stream(r).boxed().toList()).toList(),
+                rows.values().stream()
+                        .map(r -> Arrays.stream(r).boxed().toList())
+                        .toList(),
                 max);
     }
 

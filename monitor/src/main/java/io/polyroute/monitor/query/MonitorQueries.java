@@ -14,7 +14,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -60,7 +59,8 @@ public final class MonitorQueries {
 
     /** The end of every span and series: now minus the display delay, in whole seconds. */
     public long cutoff() {
-        return Resolution.SECOND.windowStart(clock.millis() - options.displayDelay().toMillis());
+        return Resolution.SECOND.windowStart(
+                clock.millis() - options.displayDelay().toMillis());
     }
 
     /**
@@ -73,7 +73,8 @@ public final class MonitorQueries {
         try {
             Instant now = Instant.ofEpochMilli(clock.millis());
             for (int i = 0; ready && i < MonitorStores.windowed().size(); i++) {
-                WindowedAggregate<String, ?> aggregate = MonitorStores.windowed().get(i);
+                WindowedAggregate<String, ?> aggregate =
+                        MonitorStores.windowed().get(i);
                 for (Resolution resolution : Resolution.values()) {
                     ReadOnlyWindowStore<String, ?> store = stores.windowStore(aggregate.storeName(resolution));
                     try (KeyValueIterator<Windowed<String>, ?> it = store.fetchAll(now, now)) {
@@ -112,8 +113,12 @@ public final class MonitorQueries {
             long start = range.windowStart(i);
             LatencySketch sketch = sketches.getOrDefault(start, LatencySketch.empty());
             overall.add(sketch);
-            points.add(new Views.LatencyPoint(start, sketch.count(), Views.finite(sketch.quantileMillis(0.5)),
-                    Views.finite(sketch.quantileMillis(0.95)), Views.finite(sketch.quantileMillis(0.99)),
+            points.add(new Views.LatencyPoint(
+                    start,
+                    sketch.count(),
+                    Views.finite(sketch.quantileMillis(0.5)),
+                    Views.finite(sketch.quantileMillis(0.95)),
+                    Views.finite(sketch.quantileMillis(0.99)),
                     Views.finite(sketch.maxMillis())));
         }
         return new Views.LatencySeries(resolution.label(), range.firstStart(), range.end(), points, latency(overall));
@@ -139,7 +144,8 @@ public final class MonitorQueries {
 
     /** The latest {@code limit} plans, newest first. */
     public Views.Plans plans(int limit) {
-        return new Views.Plans(plans.all().stream().limit(limit).map(PlanQueries::view).toList());
+        return new Views.Plans(
+                plans.all().stream().limit(limit).map(PlanQueries::view).toList());
     }
 
     /**
@@ -151,15 +157,20 @@ public final class MonitorQueries {
         long cutoff = cutoff();
         TimeRange range = TimeRange.lastMinutes(resolution, cutoff, minutes);
         SortedMap<Long, Map<String, Long>> byWindow = reader.seriesByKey(MonitorStores.DEAD_LETTERS, range);
-        Map<String, Long> totals = reader.totals(MonitorStores.DEAD_LETTERS, cutoff - minutes * 60_000L, cutoff,
-                k -> true);
+        Map<String, Long> totals =
+                reader.totals(MonitorStores.DEAD_LETTERS, cutoff - minutes * 60_000L, cutoff, k -> true);
         List<Views.DeadLetterPoint> points = new ArrayList<>(range.windowCount());
         for (int i = 0; i < range.windowCount(); i++) {
             long start = range.windowStart(i);
             points.add(new Views.DeadLetterPoint(start, byWindow.getOrDefault(start, Map.of())));
         }
-        return new Views.DeadLetters(resolution.label(), cutoff - minutes * 60_000L, cutoff,
-                List.copyOf(new TreeSet<>(totals.keySet())), totals, points);
+        return new Views.DeadLetters(
+                resolution.label(),
+                cutoff - minutes * 60_000L,
+                cutoff,
+                List.copyOf(new TreeSet<>(totals.keySet())),
+                totals,
+                points);
     }
 
     /** The {@code top} sources by anomaly rate (then by predictions) over the last {@code minutes}. */
@@ -168,24 +179,29 @@ public final class MonitorQueries {
         long since = until - minutes * 60_000L;
         Map<String, SourceStats> stats = reader.totals(MonitorStores.SOURCES, since, until, k -> true);
         List<Views.SourceRow> rows = stats.entrySet().stream()
-                .sorted(Comparator.<Map.Entry<String, SourceStats>>comparingDouble(e -> -e.getValue().anomalyRate())
+                .sorted(Comparator.<Map.Entry<String, SourceStats>>comparingDouble(
+                                e -> -e.getValue().anomalyRate())
                         .thenComparing(e -> -e.getValue().count())
                         .thenComparing(Map.Entry::getKey))
                 .limit(top)
-                .map(e -> new Views.SourceRow(e.getKey(), e.getValue().count(),
-                        Views.finite(e.getValue().outputMean()), e.getValue().anomalies(),
+                .map(e -> new Views.SourceRow(
+                        e.getKey(),
+                        e.getValue().count(),
+                        Views.finite(e.getValue().outputMean()),
+                        e.getValue().anomalies(),
                         Views.finite(e.getValue().anomalyRate())))
                 .toList();
-        return new Views.Sources(minutes, since, until, options.anomalyThreshold(), options.anomalyOutputIndex(),
-                stats.size(), rows);
+        return new Views.Sources(
+                minutes, since, until, options.anomalyThreshold(), options.anomalyOutputIndex(), stats.size(), rows);
     }
 
     /** The headline figures of the last minute. */
     public Views.Summary summary() {
         long until = cutoff();
         long minuteAgo = until - 60_000L;
-        long recent = reader.totals(MonitorStores.THROUGHPUT, until - THROUGHPUT_SECONDS * 1000L, until,
-                MonitorStores.ALL::equals).getOrDefault(MonitorStores.ALL, 0L);
+        long recent = reader.totals(
+                        MonitorStores.THROUGHPUT, until - THROUGHPUT_SECONDS * 1000L, until, MonitorStores.ALL::equals)
+                .getOrDefault(MonitorStores.ALL, 0L);
         long lastMinute = reader.totals(MonitorStores.THROUGHPUT, minuteAgo, until, MonitorStores.ALL::equals)
                 .getOrDefault(MonitorStores.ALL, 0L);
         LatencySketch latency = reader.totals(MonitorStores.LATENCY, minuteAgo, until, MonitorStores.ALL::equals)
@@ -195,17 +211,29 @@ public final class MonitorQueries {
         bySource.values().forEach(sources::add);
         LoadMatrix routed = load.routed(minuteAgo, until);
         int slots = load.slotCount(routed.highestSlot());
-        return new Views.Summary(until, state.get(), recent / (double) THROUGHPUT_SECONDS, lastMinute,
-                latency(latency), Views.finite(routed.imbalance(slots)), slots,
+        return new Views.Summary(
+                until,
+                state.get(),
+                recent / (double) THROUGHPUT_SECONDS,
+                lastMinute,
+                latency(latency),
+                Views.finite(routed.imbalance(slots)),
+                slots,
                 plans.latest().map(PlanQueries::view).orElse(null),
                 sum(reader.totals(MonitorStores.DEAD_LETTERS, minuteAgo, until, k -> true)),
                 sum(reader.totals(MonitorStores.DEAD_LETTERS, until - 3_600_000L, until, k -> true)),
-                bySource.size(), Views.finite(sources.anomalyRate()));
+                bySource.size(),
+                Views.finite(sources.anomalyRate()));
     }
 
     private static Views.Latency latency(LatencySketch s) {
-        return new Views.Latency(s.count(), Views.finite(s.quantileMillis(0.5)), Views.finite(s.quantileMillis(0.95)),
-                Views.finite(s.quantileMillis(0.99)), Views.finite(s.maxMillis()), Views.finite(s.meanMillis()));
+        return new Views.Latency(
+                s.count(),
+                Views.finite(s.quantileMillis(0.5)),
+                Views.finite(s.quantileMillis(0.95)),
+                Views.finite(s.quantileMillis(0.99)),
+                Views.finite(s.maxMillis()),
+                Views.finite(s.meanMillis()));
     }
 
     private static long sum(Map<String, Long> counts) {

@@ -53,11 +53,17 @@ final class PlanQueries {
     static Views.Plan view(PlacementPlan plan) {
         List<Views.Replica> replicas = new ArrayList<>();
         for (ExpertPlacement p : plan.getReplicas()) {
-            replicas.add(new Views.Replica(p.getStage(), p.getExpert(), List.copyOf(p.getSlots()),
-                    List.copyOf(p.getShares())));
+            replicas.add(new Views.Replica(
+                    p.getStage(), p.getExpert(), List.copyOf(p.getSlots()), List.copyOf(p.getShares())));
         }
-        return new Views.Plan(plan.getVersion(), plan.getCreatedTime().toEpochMilli(), plan.getReason(),
-                plan.getPinned(), plan.getSlots(), Views.finite(plan.getPredictedImbalance()), plan.getSessionsMoved(),
+        return new Views.Plan(
+                plan.getVersion(),
+                plan.getCreatedTime().toEpochMilli(),
+                plan.getReason(),
+                plan.getPinned(),
+                plan.getSlots(),
+                Views.finite(plan.getPredictedImbalance()),
+                plan.getSessionsMoved(),
                 replicas);
     }
 }

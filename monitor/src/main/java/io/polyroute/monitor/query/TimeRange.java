@@ -15,8 +15,8 @@ public record TimeRange(Resolution resolution, long firstStart, long lastStart) 
     /** Checks that the bounds are window starts in order. */
     public TimeRange {
         if (lastStart < firstStart) {
-            throw new IllegalArgumentException("A time range cannot end (" + lastStart + ") before it starts ("
-                    + firstStart + ").");
+            throw new IllegalArgumentException(
+                    "A time range cannot end (" + lastStart + ") before it starts (" + firstStart + ").");
         }
     }
 
@@ -27,8 +27,8 @@ public record TimeRange(Resolution resolution, long firstStart, long lastStart) 
      */
     public static TimeRange lastWindows(Resolution resolution, long cutoffMs, int count) {
         if (count < 1) {
-            throw new IllegalArgumentException("A time range needs at least one window, but " + count
-                    + " were asked for.");
+            throw new IllegalArgumentException(
+                    "A time range needs at least one window, but " + count + " were asked for.");
         }
         long last = resolution.windowStart(cutoffMs) - resolution.sizeMs();
         return new TimeRange(resolution, last - (count - 1L) * resolution.sizeMs(), last);

@@ -21,9 +21,19 @@ public final class Views {
     public record Health(String state, boolean ready) {}
 
     /** Overview of the last minute, for the page's headline figures. */
-    public record Summary(long time, String state, double throughputPerSecond, long predictionsLastMinute,
-            Latency latencyLastMinute, Double imbalanceLastMinute, int slots, Plan plan, long deadLettersLastMinute,
-            long deadLettersLastHour, int activeSources, Double anomalyRateLastMinute) {}
+    public record Summary(
+            long time,
+            String state,
+            double throughputPerSecond,
+            long predictionsLastMinute,
+            Latency latencyLastMinute,
+            Double imbalanceLastMinute,
+            int slots,
+            Plan plan,
+            long deadLettersLastMinute,
+            long deadLettersLastHour,
+            int activeSources,
+            Double anomalyRateLastMinute) {}
 
     /** Latency quantiles in milliseconds over some predictions. */
     public record Latency(long count, Double p50, Double p95, Double p99, Double max, Double mean) {}
@@ -47,30 +57,51 @@ public final class Views {
     public record PlanMarker(long version, long time, String reason) {}
 
     /** Expert invocations per slot over time, with the plan changes of the range. */
-    public record SlotSeries(String window, long from, long to, List<Integer> slots, List<SlotPoint> points,
-            List<PlanMarker> plans) {}
+    public record SlotSeries(
+            String window, long from, long to, List<Integer> slots, List<SlotPoint> points, List<PlanMarker> plans) {}
 
     /**
      * Load of one expert over a span: invocations as the predictions record them, per slot; the
      * demand the gates reported; the mean service time the expert slots reported; the slots the
      * latest plan gives it.
      */
-    public record ExpertLoad(int stage, int expert, String label, long records, Double share,
-            Map<Integer, Long> slots, long demand, Double serviceMicrosPerRecord, List<Integer> replicas) {}
+    public record ExpertLoad(
+            int stage,
+            int expert,
+            String label,
+            long records,
+            Double share,
+            Map<Integer, Long> slots,
+            long demand,
+            Double serviceMicrosPerRecord,
+            List<Integer> replicas) {}
 
     /** Load per expert over the last minutes. */
     public record Experts(int minutes, long from, long to, List<ExpertLoad> experts) {}
 
     /** Expert × slot invocation counts: {@code cells[i][j]} for {@code experts[i]} on {@code slots[j]}. */
-    public record Heatmap(int minutes, long from, long to, List<String> experts, List<Integer> slots,
-            List<List<Long>> cells, long max) {}
+    public record Heatmap(
+            int minutes,
+            long from,
+            long to,
+            List<String> experts,
+            List<Integer> slots,
+            List<List<Long>> cells,
+            long max) {}
 
     /** One replica set of an expert in a plan. */
     public record Replica(int stage, int expert, List<Integer> slots, List<Double> shares) {}
 
     /** One placement plan. */
-    public record Plan(long version, long createdTime, String reason, boolean pinned, int slots,
-            Double predictedImbalance, int sessionsMoved, List<Replica> replicas) {}
+    public record Plan(
+            long version,
+            long createdTime,
+            String reason,
+            boolean pinned,
+            int slots,
+            Double predictedImbalance,
+            int sessionsMoved,
+            List<Replica> replicas) {}
 
     /** The latest plans, newest first. */
     public record Plans(List<Plan> plans) {}
@@ -79,13 +110,18 @@ public final class Views {
     public record DeadLetterPoint(long t, Map<String, Long> counts) {}
 
     /** Dead letters per reason in each complete window, and in total over [from, to). */
-    public record DeadLetters(String window, long from, long to, List<String> reasons, Map<String, Long> totals,
+    public record DeadLetters(
+            String window,
+            long from,
+            long to,
+            List<String> reasons,
+            Map<String, Long> totals,
             List<DeadLetterPoint> points) {}
 
     /** Output statistics of one source over a span. */
     public record SourceRow(String sourceId, long count, Double outputMean, long anomalies, Double anomalyRate) {}
 
     /** The sources with the highest anomaly rate. */
-    public record Sources(int minutes, long from, long to, double threshold, int outputIndex, int total,
-            List<SourceRow> sources) {}
+    public record Sources(
+            int minutes, long from, long to, double threshold, int outputIndex, int total, List<SourceRow> sources) {}
 }

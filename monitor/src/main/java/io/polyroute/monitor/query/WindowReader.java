@@ -45,8 +45,8 @@ final class WindowReader {
     <V> SortedMap<Long, Map<String, V>> seriesByKey(WindowedAggregate<String, V> aggregate, TimeRange range) {
         SortedMap<Long, Map<String, V>> out = new TreeMap<>();
         ReadOnlyWindowStore<String, V> store = stores.windowStore(aggregate.storeName(range.resolution()));
-        try (KeyValueIterator<Windowed<String>, V> it = store.fetchAll(
-                Instant.ofEpochMilli(range.firstStart()), Instant.ofEpochMilli(range.lastStart()))) {
+        try (KeyValueIterator<Windowed<String>, V> it =
+                store.fetchAll(Instant.ofEpochMilli(range.firstStart()), Instant.ofEpochMilli(range.lastStart()))) {
             it.forEachRemaining(kv -> out.computeIfAbsent(kv.key.window().start(), t -> new TreeMap<>())
                     .merge(kv.key.key(), kv.value, aggregate::merge));
         }
@@ -57,8 +57,8 @@ final class WindowReader {
      * The values of the keys accepted by {@code keys}, each merged over the windows from
      * {@code sinceMs} to {@code untilMs} (both whole seconds; {@code untilMs} exclusive).
      */
-    <V> Map<String, V> totals(WindowedAggregate<String, V> aggregate, long sinceMs, long untilMs,
-            Predicate<String> keys) {
+    <V> Map<String, V> totals(
+            WindowedAggregate<String, V> aggregate, long sinceMs, long untilMs, Predicate<String> keys) {
         Map<String, V> out = new TreeMap<>();
         if (untilMs <= sinceMs) {
             return out;
@@ -77,8 +77,13 @@ final class WindowReader {
     }
 
     /** Merges the windows of {@code resolution} that start in [fromMs, untilMs) into {@code out}. */
-    private <V> void addAll(Map<String, V> out, WindowedAggregate<String, V> aggregate, Resolution resolution,
-            long fromMs, long untilMs, Predicate<String> keys) {
+    private <V> void addAll(
+            Map<String, V> out,
+            WindowedAggregate<String, V> aggregate,
+            Resolution resolution,
+            long fromMs,
+            long untilMs,
+            Predicate<String> keys) {
         if (untilMs <= fromMs) {
             return;
         }

@@ -13,33 +13,30 @@ import org.apache.flink.configuration.ReadableConfig;
  */
 public final class BalancingOptions {
 
-    public static final ConfigOption<Boolean> BIAS_ENABLED =
-            ConfigOptions.key("balancing.bias.enabled")
-                    .booleanType()
-                    .defaultValue(false)
-                    .withDescription("Bias balancing after DeepSeek-V3: each GATE subtask adds a per-expert bias to "
-                            + "the gate logits for selection only (weights never include it) and, at the end of "
-                            + "every rebalance.window, moves it by balancing.bias.gamma against the expert's load: "
-                            + "b[e] -= gamma * sign(load[e] - mean load). Changes predictions; affected ones carry "
-                            + "the flag bias_balanced.");
+    public static final ConfigOption<Boolean> BIAS_ENABLED = ConfigOptions.key("balancing.bias.enabled")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Bias balancing after DeepSeek-V3: each GATE subtask adds a per-expert bias to "
+                    + "the gate logits for selection only (weights never include it) and, at the end of "
+                    + "every rebalance.window, moves it by balancing.bias.gamma against the expert's load: "
+                    + "b[e] -= gamma * sign(load[e] - mean load). Changes predictions; affected ones carry "
+                    + "the flag bias_balanced.");
 
-    public static final ConfigOption<Double> BIAS_GAMMA =
-            ConfigOptions.key("balancing.bias.gamma")
-                    .doubleType()
-                    .defaultValue(0.001)
-                    .withDescription("Step of the balancing bias per window, in logits (the units of the gate "
-                            + "output). The bias of an expert can move by at most gamma per window, so a gap of "
-                            + "d logits between a busy and an idle expert closes in about d / gamma windows.");
+    public static final ConfigOption<Double> BIAS_GAMMA = ConfigOptions.key("balancing.bias.gamma")
+            .doubleType()
+            .defaultValue(0.001)
+            .withDescription("Step of the balancing bias per window, in logits (the units of the gate "
+                    + "output). The bias of an expert can move by at most gamma per window, so a gap of "
+                    + "d logits between a busy and an idle expert closes in about d / gamma windows.");
 
-    public static final ConfigOption<Double> CAPACITY_FACTOR =
-            ConfigOptions.key("balancing.capacity-factor")
-                    .doubleType()
-                    .defaultValue(0.0)
-                    .withDescription("Capacity per expert in each GATE micro-batch, as a multiple of its even share: "
-                            + "at most ceil(factor * k * records / experts) records per expert and routing group. A "
-                            + "record whose expert is full goes to its next-best expert with room (flag "
-                            + "capacity_overflow), or keeps its choice when none has room. 0 turns it off; "
-                            + "otherwise at least 1, e.g. 1.25.");
+    public static final ConfigOption<Double> CAPACITY_FACTOR = ConfigOptions.key("balancing.capacity-factor")
+            .doubleType()
+            .defaultValue(0.0)
+            .withDescription("Capacity per expert in each GATE micro-batch, as a multiple of its even share: "
+                    + "at most ceil(factor * k * records / experts) records per expert and routing group. A "
+                    + "record whose expert is full goes to its next-best expert with room (flag "
+                    + "capacity_overflow), or keeps its choice when none has room. 0 turns it off; "
+                    + "otherwise at least 1, e.g. 1.25.");
 
     private BalancingOptions() {}
 
@@ -59,17 +56,21 @@ public final class BalancingOptions {
     private static void checkGamma(ReadableConfig config) {
         double gamma = config.get(BIAS_GAMMA);
         if (!(gamma > 0) || Double.isInfinite(gamma)) {
-            throw new ConfigException(BIAS_GAMMA.key(), "Invalid value " + gamma + " for '" + BIAS_GAMMA.key()
-                    + "': it must be a positive number of logits, e.g. 0.001.");
+            throw new ConfigException(
+                    BIAS_GAMMA.key(),
+                    "Invalid value " + gamma + " for '" + BIAS_GAMMA.key()
+                            + "': it must be a positive number of logits, e.g. 0.001.");
         }
     }
 
     private static void checkCapacityFactor(ReadableConfig config) {
         double factor = config.get(CAPACITY_FACTOR);
         if (!(factor == 0 || factor >= 1) || Double.isInfinite(factor)) {
-            throw new ConfigException(CAPACITY_FACTOR.key(), "Invalid value " + factor + " for '"
-                    + CAPACITY_FACTOR.key() + "': it must be 0 (no capacity) or at least 1 (a capacity below "
-                    + "the even share cannot hold every record), e.g. 1.25.");
+            throw new ConfigException(
+                    CAPACITY_FACTOR.key(),
+                    "Invalid value " + factor + " for '"
+                            + CAPACITY_FACTOR.key() + "': it must be 0 (no capacity) or at least 1 (a capacity below "
+                            + "the even share cannot hold every record), e.g. 1.25.");
         }
     }
 }

@@ -14,29 +14,25 @@ public final class BatchingOptions {
     // 512: a fused batch of 512 records gives each of 16 experts about 64 rows (k = 2); on the
     // benchmark workloads the core ran 2.4x (H=4096) and 2.3x (H=256) faster per record than at 64.
     // Below saturation batches are cut by max-delay anyway, so latency does not grow with it.
-    public static final ConfigOption<Integer> GATE_SIZE =
-            ConfigOptions.key("batching.gate.size")
-                    .intType()
-                    .defaultValue(512)
-                    .withDescription("Records per gate batch (in fused mode: per fused batch).");
+    public static final ConfigOption<Integer> GATE_SIZE = ConfigOptions.key("batching.gate.size")
+            .intType()
+            .defaultValue(512)
+            .withDescription("Records per gate batch (in fused mode: per fused batch).");
 
-    public static final ConfigOption<Duration> GATE_MAX_DELAY =
-            ConfigOptions.key("batching.gate.max-delay")
-                    .durationType()
-                    .defaultValue(Duration.ofMillis(5))
-                    .withDescription("Longest time a record waits in an incomplete gate batch.");
+    public static final ConfigOption<Duration> GATE_MAX_DELAY = ConfigOptions.key("batching.gate.max-delay")
+            .durationType()
+            .defaultValue(Duration.ofMillis(5))
+            .withDescription("Longest time a record waits in an incomplete gate batch.");
 
-    public static final ConfigOption<Integer> EXPERT_SIZE =
-            ConfigOptions.key("batching.expert.size")
-                    .intType()
-                    .defaultValue(256)
-                    .withDescription("Records per expert batch, per expert.");
+    public static final ConfigOption<Integer> EXPERT_SIZE = ConfigOptions.key("batching.expert.size")
+            .intType()
+            .defaultValue(256)
+            .withDescription("Records per expert batch, per expert.");
 
-    public static final ConfigOption<Duration> EXPERT_MAX_DELAY =
-            ConfigOptions.key("batching.expert.max-delay")
-                    .durationType()
-                    .defaultValue(Duration.ofMillis(5))
-                    .withDescription("Longest time a record waits in an incomplete expert batch.");
+    public static final ConfigOption<Duration> EXPERT_MAX_DELAY = ConfigOptions.key("batching.expert.max-delay")
+            .durationType()
+            .defaultValue(Duration.ofMillis(5))
+            .withDescription("Longest time a record waits in an incomplete expert batch.");
 
     private BatchingOptions() {}
 

@@ -7,11 +7,10 @@ import org.apache.flink.configuration.ConfigOptions;
 /** Which model bundle the job serves. */
 public final class BundleOptions {
 
-    public static final ConfigOption<String> PATH =
-            ConfigOptions.key("bundle.path")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription("Directory of the model bundle to serve (models/<bundle-name>, with bundle.yaml).");
+    public static final ConfigOption<String> PATH = ConfigOptions.key("bundle.path")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Directory of the model bundle to serve (models/<bundle-name>, with bundle.yaml).");
 
     private BundleOptions() {}
 

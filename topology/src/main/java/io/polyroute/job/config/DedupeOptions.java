@@ -8,11 +8,11 @@ import org.apache.flink.configuration.ConfigOptions;
 /** Dropping input records whose event id was already seen. */
 public final class DedupeOptions {
 
-    public static final ConfigOption<Duration> HORIZON =
-            ConfigOptions.key("dedupe.horizon")
-                    .durationType()
-                    .defaultValue(Duration.ofMinutes(5))
-                    .withDescription("How long an event_id is remembered (from its first sighting, processing time) so that a repeated "
+    public static final ConfigOption<Duration> HORIZON = ConfigOptions.key("dedupe.horizon")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(5))
+            .withDescription(
+                    "How long an event_id is remembered (from its first sighting, processing time) so that a repeated "
                             + "input record goes to the dead-letter topic as DUPLICATE instead of being answered twice. "
                             + "Costs about 150 bytes of state per distinct id in the horizon; 0 turns deduplication off.");
 

@@ -70,9 +70,11 @@ public final class JobConfig implements Serializable {
      * @throws ConfigException naming the key when it is not set
      */
     public <T> T require(ConfigOption<T> option) {
-        return getOptional(option).orElseThrow(() -> new ConfigException(option.key(),
-                "The option '" + option.key() + "' is required; set it in the job file or with --set "
-                        + option.key() + "=..."));
+        return getOptional(option)
+                .orElseThrow(() -> new ConfigException(
+                        option.key(),
+                        "The option '" + option.key() + "' is required; set it in the job file or with --set "
+                                + option.key() + "=..."));
     }
 
     /** A copy with one more value, validated like the original. */

@@ -70,8 +70,9 @@ public final class JobConfigLoader {
             int eq = override.indexOf('=');
             String key = eq < 0 ? override.trim() : override.substring(0, eq).trim();
             if (eq < 0 || key.isEmpty()) {
-                throw new ConfigException(key.isEmpty() ? null : key, "The override '" + override
-                        + "' must have the form key=value, e.g. --set job.slots=4.");
+                throw new ConfigException(
+                        key.isEmpty() ? null : key,
+                        "The override '" + override + "' must have the form key=value, e.g. --set job.slots=4.");
             }
             out.put(key, override.substring(eq + 1));
         }

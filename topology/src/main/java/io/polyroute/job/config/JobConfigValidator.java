@@ -47,12 +47,14 @@ final class JobConfigValidator {
     private static void checkPassThrough(String key) {
         String property = key.substring(KafkaOptions.PROPERTIES_PREFIX.length());
         if (property.isBlank()) {
-            throw new ConfigException(key, "The key '" + key + "' names no Kafka property; write for example "
-                    + KafkaOptions.PROPERTIES_PREFIX + "security.protocol=SSL.");
+            throw new ConfigException(
+                    key,
+                    "The key '" + key + "' names no Kafka property; write for example " + KafkaOptions.PROPERTIES_PREFIX
+                            + "security.protocol=SSL.");
         }
         if (property.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
-            throw new ConfigException(key, "Set the brokers with '" + KafkaOptions.BOOTSTRAP_SERVERS.key()
-                    + "', not '" + key + "'.");
+            throw new ConfigException(
+                    key, "Set the brokers with '" + KafkaOptions.BOOTSTRAP_SERVERS.key() + "', not '" + key + "'.");
         }
     }
 
@@ -68,8 +70,11 @@ final class JobConfigValidator {
         try {
             configuration.get(option);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(option.key(), "Invalid value '" + rawValue + "' for '" + option.key()
-                    + "': expected " + OptionValues.expectedForm(option) + ".", e);
+            throw new ConfigException(
+                    option.key(),
+                    "Invalid value '" + rawValue + "' for '" + option.key() + "': expected "
+                            + OptionValues.expectedForm(option) + ".",
+                    e);
         }
     }
 }

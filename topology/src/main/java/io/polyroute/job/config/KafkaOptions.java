@@ -16,11 +16,10 @@ public final class KafkaOptions {
     /** Prefix of Kafka client properties that pass through to every client. */
     public static final String PROPERTIES_PREFIX = "kafka.properties.";
 
-    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
-            ConfigOptions.key("kafka.bootstrap-servers")
-                    .stringType()
-                    .defaultValue("localhost:9092")
-                    .withDescription("Comma-separated host:port list of the Kafka brokers every client connects to.");
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("kafka.bootstrap-servers")
+            .stringType()
+            .defaultValue("localhost:9092")
+            .withDescription("Comma-separated host:port list of the Kafka brokers every client connects to.");
 
     private KafkaOptions() {}
 

@@ -24,8 +24,9 @@ public interface OptionCheck {
         return config -> {
             int value = config.get(option);
             if (value < min) {
-                throw new ConfigException(option.key(), "Invalid value " + value + " for '" + option.key()
-                        + "': it must be at least " + min + ".");
+                throw new ConfigException(
+                        option.key(),
+                        "Invalid value " + value + " for '" + option.key() + "': it must be at least " + min + ".");
             }
         };
     }
@@ -35,8 +36,10 @@ public interface OptionCheck {
         return config -> {
             Duration value = config.get(option);
             if (value.isNegative() || value.isZero()) {
-                throw new ConfigException(option.key(), "Invalid value " + value.toMillis() + " ms for '"
-                        + option.key() + "': it must be greater than zero.");
+                throw new ConfigException(
+                        option.key(),
+                        "Invalid value " + value.toMillis() + " ms for '" + option.key()
+                                + "': it must be greater than zero.");
             }
         };
     }
@@ -46,8 +49,10 @@ public interface OptionCheck {
         return config -> {
             Duration value = config.get(option);
             if (value.isNegative()) {
-                throw new ConfigException(option.key(), "Invalid value " + value.toMillis() + " ms for '"
-                        + option.key() + "': it must not be negative.");
+                throw new ConfigException(
+                        option.key(),
+                        "Invalid value " + value.toMillis() + " ms for '" + option.key()
+                                + "': it must not be negative.");
             }
         };
     }
@@ -67,8 +72,10 @@ public interface OptionCheck {
         return config -> {
             String value = config.get(option);
             if (!legal.matcher(value).matches() || value.equals(".") || value.equals("..")) {
-                throw new ConfigException(option.key(), "Invalid topic name '" + value + "' for '" + option.key()
-                        + "': use 1 to 249 letters, digits, '.', '_' or '-'.");
+                throw new ConfigException(
+                        option.key(),
+                        "Invalid topic name '" + value + "' for '" + option.key()
+                                + "': use 1 to 249 letters, digits, '.', '_' or '-'.");
             }
         };
     }

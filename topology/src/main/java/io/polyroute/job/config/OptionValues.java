@@ -36,9 +36,10 @@ final class OptionValues {
     static String expectedForm(ConfigOption<?> option) {
         Class<?> enumType = enumClass(option);
         if (enumType != null) {
-            return "one of " + Arrays.stream(enumType.getEnumConstants())
-                    .map(OptionValues::format)
-                    .collect(Collectors.joining(", "));
+            return "one of "
+                    + Arrays.stream(enumType.getEnumConstants())
+                            .map(OptionValues::format)
+                            .collect(Collectors.joining(", "));
         }
         Object sample = option.hasDefaultValue() ? option.defaultValue() : null;
         if (sample instanceof Duration) {

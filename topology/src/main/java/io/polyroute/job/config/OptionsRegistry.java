@@ -76,13 +76,24 @@ public final class OptionsRegistry {
         for (OptionGroup group : GROUPS) {
             out.append(nl);
             for (ConfigOption<?> option : group.options()) {
-                out.append("  ").append(option.key()).append("  (default: ").append(defaultText(option)).append(')')
-                        .append(nl).append("      ").append(description(option)).append(nl);
+                out.append("  ")
+                        .append(option.key())
+                        .append("  (default: ")
+                        .append(defaultText(option))
+                        .append(')')
+                        .append(nl)
+                        .append("      ")
+                        .append(description(option))
+                        .append(nl);
             }
             if (group.name().equals("kafka")) {
-                out.append("  ").append(KafkaOptions.PROPERTIES_PREFIX).append('*').append(nl)
+                out.append("  ")
+                        .append(KafkaOptions.PROPERTIES_PREFIX)
+                        .append('*')
+                        .append(nl)
                         .append("      Any Kafka client property, passed without the prefix to every client, ")
-                        .append("e.g. kafka.properties.security.protocol=SSL.").append(nl);
+                        .append("e.g. kafka.properties.security.protocol=SSL.")
+                        .append(nl);
             }
         }
         return out.toString();

@@ -11,71 +11,61 @@ import org.apache.flink.configuration.ConfigOptions;
  */
 public final class RebalanceOptions {
 
-    public static final ConfigOption<Boolean> ENABLED =
-            ConfigOptions.key("rebalance.enabled")
-                    .booleanType()
-                    .defaultValue(true)
-                    .withDescription("Run the rebalancer, which publishes new placement plans as load shifts. When "
-                            + "false, the static round-robin placement holds unless a plan is pinned by hand.");
+    public static final ConfigOption<Boolean> ENABLED = ConfigOptions.key("rebalance.enabled")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Run the rebalancer, which publishes new placement plans as load shifts. When "
+                    + "false, the static round-robin placement holds unless a plan is pinned by hand.");
 
-    public static final ConfigOption<Duration> WINDOW =
-            ConfigOptions.key("rebalance.window")
-                    .durationType()
-                    .defaultValue(Duration.ofSeconds(5))
-                    .withDescription("Length of a load window: GATE and EXPERT report per-expert load to "
-                            + "topics.load once per window, and the rebalancer plans once per window.");
+    public static final ConfigOption<Duration> WINDOW = ConfigOptions.key("rebalance.window")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(5))
+            .withDescription("Length of a load window: GATE and EXPERT report per-expert load to "
+                    + "topics.load once per window, and the rebalancer plans once per window.");
 
-    public static final ConfigOption<Double> SMOOTHING =
-            ConfigOptions.key("rebalance.smoothing")
-                    .doubleType()
-                    .defaultValue(0.6)
-                    .withDescription("Weight of the newest window in the exponentially smoothed load (0 < a <= 1).");
+    public static final ConfigOption<Double> SMOOTHING = ConfigOptions.key("rebalance.smoothing")
+            .doubleType()
+            .defaultValue(0.6)
+            .withDescription("Weight of the newest window in the exponentially smoothed load (0 < a <= 1).");
 
-    public static final ConfigOption<Double> HYSTERESIS =
-            ConfigOptions.key("rebalance.hysteresis")
-                    .doubleType()
-                    .defaultValue(0.05)
-                    .withDescription("A new plan is published only when it improves the predicted max/mean slot load "
-                            + "by more than this fraction.");
+    public static final ConfigOption<Double> HYSTERESIS = ConfigOptions.key("rebalance.hysteresis")
+            .doubleType()
+            .defaultValue(0.05)
+            .withDescription("A new plan is published only when it improves the predicted max/mean slot load "
+                    + "by more than this fraction.");
 
-    public static final ConfigOption<Double> STICKINESS =
-            ConfigOptions.key("rebalance.stickiness")
-                    .doubleType()
-                    .defaultValue(0.05)
-                    .withDescription("A plan that moves sessions is preferred over re-splitting the current one only "
-                            + "when it predicts an imbalance better by more than this fraction.");
+    public static final ConfigOption<Double> STICKINESS = ConfigOptions.key("rebalance.stickiness")
+            .doubleType()
+            .defaultValue(0.05)
+            .withDescription("A plan that moves sessions is preferred over re-splitting the current one only "
+                    + "when it predicts an imbalance better by more than this fraction.");
 
-    public static final ConfigOption<Integer> COOLDOWN_WINDOWS =
-            ConfigOptions.key("rebalance.cooldown-windows")
-                    .intType()
-                    .defaultValue(1)
-                    .withDescription("Windows after a published plan during which no new plan is published.");
+    public static final ConfigOption<Integer> COOLDOWN_WINDOWS = ConfigOptions.key("rebalance.cooldown-windows")
+            .intType()
+            .defaultValue(1)
+            .withDescription("Windows after a published plan during which no new plan is published.");
 
-    public static final ConfigOption<Integer> REPLICA_BUDGET =
-            ConfigOptions.key("rebalance.replica-budget")
-                    .intType()
-                    .defaultValue(-1)
-                    .withDescription("Extra replicas beyond one per expert; -1 means as many as there are slots.");
+    public static final ConfigOption<Integer> REPLICA_BUDGET = ConfigOptions.key("rebalance.replica-budget")
+            .intType()
+            .defaultValue(-1)
+            .withDescription("Extra replicas beyond one per expert; -1 means as many as there are slots.");
 
-    public static final ConfigOption<Integer> SLOT_CAPACITY =
-            ConfigOptions.key("rebalance.slot-capacity")
-                    .intType()
-                    .defaultValue(-1)
-                    .withDescription("Most expert sessions a slot may hold resident; -1 means no limit.");
+    public static final ConfigOption<Integer> SLOT_CAPACITY = ConfigOptions.key("rebalance.slot-capacity")
+            .intType()
+            .defaultValue(-1)
+            .withDescription("Most expert sessions a slot may hold resident; -1 means no limit.");
 
-    public static final ConfigOption<Duration> ACTIVATION_DELAY =
-            ConfigOptions.key("rebalance.activation-delay")
-                    .durationType()
-                    .defaultValue(Duration.ofMillis(500))
-                    .withDescription("How long GATE waits after receiving a plan before routing by it, so that EXPERT "
-                            + "slots have loaded newly assigned sessions.");
+    public static final ConfigOption<Duration> ACTIVATION_DELAY = ConfigOptions.key("rebalance.activation-delay")
+            .durationType()
+            .defaultValue(Duration.ofMillis(500))
+            .withDescription("How long GATE waits after receiving a plan before routing by it, so that EXPERT "
+                    + "slots have loaded newly assigned sessions.");
 
-    public static final ConfigOption<Duration> RELEASE_GRACE =
-            ConfigOptions.key("rebalance.release-grace")
-                    .durationType()
-                    .defaultValue(Duration.ofSeconds(30))
-                    .withDescription("How long a slot keeps a session the plan no longer assigns to it before "
-                            + "releasing it.");
+    public static final ConfigOption<Duration> RELEASE_GRACE = ConfigOptions.key("rebalance.release-grace")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(30))
+            .withDescription(
+                    "How long a slot keeps a session the plan no longer assigns to it before " + "releasing it.");
 
     private RebalanceOptions() {}
 
@@ -83,9 +73,19 @@ public final class RebalanceOptions {
     public static OptionGroup group() {
         return new OptionGroup(
                 "rebalance",
-                List.of(ENABLED, WINDOW, SMOOTHING, HYSTERESIS, STICKINESS, COOLDOWN_WINDOWS, REPLICA_BUDGET,
-                        SLOT_CAPACITY, ACTIVATION_DELAY, RELEASE_GRACE),
-                List.of(OptionCheck.positive(WINDOW), OptionCheck.atLeast(COOLDOWN_WINDOWS, 0),
+                List.of(
+                        ENABLED,
+                        WINDOW,
+                        SMOOTHING,
+                        HYSTERESIS,
+                        STICKINESS,
+                        COOLDOWN_WINDOWS,
+                        REPLICA_BUDGET,
+                        SLOT_CAPACITY,
+                        ACTIVATION_DELAY,
+                        RELEASE_GRACE),
+                List.of(
+                        OptionCheck.positive(WINDOW), OptionCheck.atLeast(COOLDOWN_WINDOWS, 0),
                         OptionCheck.atLeast(REPLICA_BUDGET, -1), OptionCheck.atLeast(SLOT_CAPACITY, -1),
                         OptionCheck.notNegative(ACTIVATION_DELAY), OptionCheck.notNegative(RELEASE_GRACE)));
     }

@@ -13,47 +13,42 @@ import org.apache.flink.configuration.MemorySize;
  */
 public final class RuntimeOptions {
 
-    public static final ConfigOption<Device> DEVICE =
-            ConfigOptions.key("runtime.device")
-                    .enumType(Device.class)
-                    .defaultValue(Device.AUTO)
-                    .withDescription("Where models run: auto (CUDA when usable, otherwise CPU), cuda (fail at start "
-                            + "without CUDA) or cpu.");
+    public static final ConfigOption<Device> DEVICE = ConfigOptions.key("runtime.device")
+            .enumType(Device.class)
+            .defaultValue(Device.AUTO)
+            .withDescription("Where models run: auto (CUDA when usable, otherwise CPU), cuda (fail at start "
+                    + "without CUDA) or cpu.");
 
-    public static final ConfigOption<Integer> INTRA_OP_THREADS =
-            ConfigOptions.key("runtime.intra-op-threads")
-                    .intType()
-                    .defaultValue(1)
-                    .withDescription("Threads ONNX Runtime uses inside one operator; Flink's subtasks already use "
-                            + "the other cores.");
+    public static final ConfigOption<Integer> INTRA_OP_THREADS = ConfigOptions.key("runtime.intra-op-threads")
+            .intType()
+            .defaultValue(1)
+            .withDescription("Threads ONNX Runtime uses inside one operator; Flink's subtasks already use "
+                    + "the other cores.");
 
-    public static final ConfigOption<Integer> CUDA_DEVICE_ID =
-            ConfigOptions.key("runtime.cuda.device-id")
-                    .intType()
-                    .defaultValue(0)
-                    .withDescription("CUDA device every slot uses when runtime.cuda.device-count is 0.");
+    public static final ConfigOption<Integer> CUDA_DEVICE_ID = ConfigOptions.key("runtime.cuda.device-id")
+            .intType()
+            .defaultValue(0)
+            .withDescription("CUDA device every slot uses when runtime.cuda.device-count is 0.");
 
-    public static final ConfigOption<Integer> CUDA_DEVICE_COUNT =
-            ConfigOptions.key("runtime.cuda.device-count")
-                    .intType()
-                    .defaultValue(0)
-                    .withDescription("GPUs per TaskManager. When above 0, expert slot i runs on CUDA device "
-                            + "i mod device-count, spreading the slots over the GPUs; 0 puts every slot on "
-                            + "runtime.cuda.device-id.");
+    public static final ConfigOption<Integer> CUDA_DEVICE_COUNT = ConfigOptions.key("runtime.cuda.device-count")
+            .intType()
+            .defaultValue(0)
+            .withDescription("GPUs per TaskManager. When above 0, expert slot i runs on CUDA device "
+                    + "i mod device-count, spreading the slots over the GPUs; 0 puts every slot on "
+                    + "runtime.cuda.device-id.");
 
-    public static final ConfigOption<MemorySize> CUDA_MEMORY_LIMIT =
-            ConfigOptions.key("runtime.cuda.memory-limit")
-                    .memoryType()
-                    .defaultValue(MemorySize.ZERO)
-                    .withDescription("Upper bound of the CUDA memory arena of each session, e.g. 2 gb; 0 means no "
-                            + "limit (ONNX Runtime's gpu_mem_limit).");
+    public static final ConfigOption<MemorySize> CUDA_MEMORY_LIMIT = ConfigOptions.key("runtime.cuda.memory-limit")
+            .memoryType()
+            .defaultValue(MemorySize.ZERO)
+            .withDescription("Upper bound of the CUDA memory arena of each session, e.g. 2 gb; 0 means no "
+                    + "limit (ONNX Runtime's gpu_mem_limit).");
 
-    public static final ConfigOption<CudaArenaStrategy> CUDA_ARENA_STRATEGY =
-            ConfigOptions.key("runtime.cuda.arena-strategy")
-                    .enumType(CudaArenaStrategy.class)
-                    .defaultValue(CudaArenaStrategy.NEXT_POWER_OF_TWO)
-                    .withDescription("How the CUDA memory arena grows: next-power-of-two (fewer allocations) or "
-                            + "same-as-requested (tighter memory use).");
+    public static final ConfigOption<CudaArenaStrategy> CUDA_ARENA_STRATEGY = ConfigOptions.key(
+                    "runtime.cuda.arena-strategy")
+            .enumType(CudaArenaStrategy.class)
+            .defaultValue(CudaArenaStrategy.NEXT_POWER_OF_TWO)
+            .withDescription("How the CUDA memory arena grows: next-power-of-two (fewer allocations) or "
+                    + "same-as-requested (tighter memory use).");
 
     private RuntimeOptions() {}
 
@@ -61,7 +56,12 @@ public final class RuntimeOptions {
     public static OptionGroup group() {
         return new OptionGroup(
                 "runtime",
-                List.of(DEVICE, INTRA_OP_THREADS, CUDA_DEVICE_ID, CUDA_DEVICE_COUNT, CUDA_MEMORY_LIMIT,
+                List.of(
+                        DEVICE,
+                        INTRA_OP_THREADS,
+                        CUDA_DEVICE_ID,
+                        CUDA_DEVICE_COUNT,
+                        CUDA_MEMORY_LIMIT,
                         CUDA_ARENA_STRATEGY),
                 List.of(
                         OptionCheck.atLeast(INTRA_OP_THREADS, 1),

@@ -11,63 +11,54 @@ import org.apache.flink.configuration.ReadableConfig;
 /** Names of the Kafka topics the job reads and writes, and whether it may create them. */
 public final class TopicsOptions {
 
-    public static final ConfigOption<String> INPUT =
-            ConfigOptions.key("topics.input")
-                    .stringType()
-                    .defaultValue("sensors")
-                    .withDescription("Topic of the sensor records the job reads.");
+    public static final ConfigOption<String> INPUT = ConfigOptions.key("topics.input")
+            .stringType()
+            .defaultValue("sensors")
+            .withDescription("Topic of the sensor records the job reads.");
 
-    public static final ConfigOption<String> OUTPUT =
-            ConfigOptions.key("topics.output")
-                    .stringType()
-                    .defaultValue("predictions")
-                    .withDescription("Topic the job writes one prediction per input record to, exactly once.");
+    public static final ConfigOption<String> OUTPUT = ConfigOptions.key("topics.output")
+            .stringType()
+            .defaultValue("predictions")
+            .withDescription("Topic the job writes one prediction per input record to, exactly once.");
 
-    public static final ConfigOption<String> DLQ =
-            ConfigOptions.key("topics.dlq")
-                    .stringType()
-                    .defaultValue("polyroute.dlq")
-                    .withDescription("Dead-letter topic for input records that cannot be served, each with a reason.");
+    public static final ConfigOption<String> DLQ = ConfigOptions.key("topics.dlq")
+            .stringType()
+            .defaultValue("polyroute.dlq")
+            .withDescription("Dead-letter topic for input records that cannot be served, each with a reason.");
 
-    public static final ConfigOption<String> LOAD =
-            ConfigOptions.key("topics.load")
-                    .stringType()
-                    .defaultValue("polyroute.load")
-                    .withDescription("Topic of the per-expert load statistics that drive rebalancing.");
+    public static final ConfigOption<String> LOAD = ConfigOptions.key("topics.load")
+            .stringType()
+            .defaultValue("polyroute.load")
+            .withDescription("Topic of the per-expert load statistics that drive rebalancing.");
 
-    public static final ConfigOption<String> PLANS =
-            ConfigOptions.key("topics.plans")
-                    .stringType()
-                    .defaultValue("polyroute.plans")
-                    .withDescription("Topic of the expert placement plans; always created with one partition so "
-                            + "plans stay in order.");
+    public static final ConfigOption<String> PLANS = ConfigOptions.key("topics.plans")
+            .stringType()
+            .defaultValue("polyroute.plans")
+            .withDescription("Topic of the expert placement plans; always created with one partition so "
+                    + "plans stay in order.");
 
-    public static final ConfigOption<io.polyroute.schemas.AvroEncoding> ENCODING =
-            ConfigOptions.key("topics.encoding")
-                    .enumType(io.polyroute.schemas.AvroEncoding.class)
-                    .defaultValue(io.polyroute.schemas.AvroEncoding.BINARY)
-                    .withDescription("Avro encoding of every record the job reads and writes: binary (plain Avro "
-                            + "binary, the schema agreed out of band) or single-object (Avro single-object "
-                            + "encoding: a header with the schema fingerprint, then binary).");
+    public static final ConfigOption<io.polyroute.schemas.AvroEncoding> ENCODING = ConfigOptions.key("topics.encoding")
+            .enumType(io.polyroute.schemas.AvroEncoding.class)
+            .defaultValue(io.polyroute.schemas.AvroEncoding.BINARY)
+            .withDescription("Avro encoding of every record the job reads and writes: binary (plain Avro "
+                    + "binary, the schema agreed out of band) or single-object (Avro single-object "
+                    + "encoding: a header with the schema fingerprint, then binary).");
 
-    public static final ConfigOption<Boolean> AUTO_CREATE =
-            ConfigOptions.key("topics.auto-create")
-                    .booleanType()
-                    .defaultValue(false)
-                    .withDescription("Create missing topics at start. When false, a missing topic stops the start "
-                            + "with an error that names it.");
+    public static final ConfigOption<Boolean> AUTO_CREATE = ConfigOptions.key("topics.auto-create")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Create missing topics at start. When false, a missing topic stops the start "
+                    + "with an error that names it.");
 
-    public static final ConfigOption<Integer> PARTITIONS =
-            ConfigOptions.key("topics.partitions")
-                    .intType()
-                    .defaultValue(2)
-                    .withDescription("Partitions of the topics that topics.auto-create creates.");
+    public static final ConfigOption<Integer> PARTITIONS = ConfigOptions.key("topics.partitions")
+            .intType()
+            .defaultValue(2)
+            .withDescription("Partitions of the topics that topics.auto-create creates.");
 
-    public static final ConfigOption<Integer> REPLICATION_FACTOR =
-            ConfigOptions.key("topics.replication-factor")
-                    .intType()
-                    .defaultValue(1)
-                    .withDescription("Replication factor of the topics that topics.auto-create creates.");
+    public static final ConfigOption<Integer> REPLICATION_FACTOR = ConfigOptions.key("topics.replication-factor")
+            .intType()
+            .defaultValue(1)
+            .withDescription("Replication factor of the topics that topics.auto-create creates.");
 
     private TopicsOptions() {}
 
@@ -96,8 +87,10 @@ public final class TopicsOptions {
             String topic = config.get(option);
             String previous = keyByTopic.putIfAbsent(topic, option.key());
             if (previous != null) {
-                throw new ConfigException(option.key(), "The options '" + previous + "' and '" + option.key()
-                        + "' both name topic '" + topic + "'; every topic option needs its own topic.");
+                throw new ConfigException(
+                        option.key(),
+                        "The options '" + previous + "' and '" + option.key() + "' both name topic '" + topic
+                                + "'; every topic option needs its own topic.");
             }
         }
     }

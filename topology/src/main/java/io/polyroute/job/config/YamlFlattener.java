@@ -30,16 +30,21 @@ final class YamlFlattener {
         try {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(null, "The job file " + source + " is not valid YAML: "
-                    + e.getOriginalMessage() + locationOf(e), e);
+            throw new ConfigException(
+                    null,
+                    "The job file " + source + " is not valid YAML: " + e.getOriginalMessage() + locationOf(e),
+                    e);
         }
         Map<String, String> out = new LinkedHashMap<>();
         if (root == null || root.isMissingNode() || root.isNull()) {
             return out;
         }
         if (!root.isObject()) {
-            throw new ConfigException(null, "The job file " + source + " must be a mapping of option keys to "
-                    + "values, but its top level is a " + root.getNodeType().name().toLowerCase() + ".");
+            throw new ConfigException(
+                    null,
+                    "The job file " + source + " must be a mapping of option keys to "
+                            + "values, but its top level is a "
+                            + root.getNodeType().name().toLowerCase() + ".");
         }
         flattenInto(out, "", root, source);
         return out;
@@ -71,8 +76,10 @@ final class YamlFlattener {
 
     private static void put(Map<String, String> out, String key, String value, String source) {
         if (out.putIfAbsent(key, value) != null) {
-            throw new ConfigException(key, "The option '" + key + "' is set twice in " + source
-                    + " (once nested, once as a dotted key); keep one.");
+            throw new ConfigException(
+                    key,
+                    "The option '" + key + "' is set twice in " + source
+                            + " (once nested, once as a dotted key); keep one.");
         }
     }
 

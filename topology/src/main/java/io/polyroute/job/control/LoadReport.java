@@ -20,8 +20,8 @@ public class LoadReport {
 
     public LoadReport() {}
 
-    public static LoadReport empty(String source, int subtask, int stage, int experts, long windowStart, long windowEnd,
-            long planVersion) {
+    public static LoadReport empty(
+            String source, int subtask, int stage, int experts, long windowStart, long windowEnd, long planVersion) {
         LoadReport r = new LoadReport();
         r.source = source;
         r.subtask = subtask;

@@ -30,7 +30,8 @@ public final class LoadSummary {
         this.windowStart = windowStart;
         this.windowEnd = windowEnd;
         this.reports = List.copyOf(reports);
-        this.planVersion = reports.stream().mapToLong(ExpertLoad::getPlanVersion).max().orElse(0);
+        this.planVersion =
+                reports.stream().mapToLong(ExpertLoad::getPlanVersion).max().orElse(0);
     }
 
     /** One summary per window of {@code reports}, oldest first. */
@@ -73,8 +74,11 @@ public final class LoadSummary {
 
     /** Number of distinct EXPERT subtasks (slots) that reported the window. */
     public int expertSlotsReporting() {
-        return (int) reports.stream().filter(r -> r.getSource() == LoadSource.EXPERT).mapToInt(ExpertLoad::getSubtask)
-                .distinct().count();
+        return (int) reports.stream()
+                .filter(r -> r.getSource() == LoadSource.EXPERT)
+                .mapToInt(ExpertLoad::getSubtask)
+                .distinct()
+                .count();
     }
 
     /** Stages named in the window's entries. */

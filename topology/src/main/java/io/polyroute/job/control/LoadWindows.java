@@ -33,6 +33,7 @@ final class LoadWindows {
     private final Map<Long, List<LoadReport>> pending = new TreeMap<>();
     /** Start of the newest window planned, {@link Long#MIN_VALUE} before the first. */
     private long plannedUpTo = Long.MIN_VALUE;
+
     private long dropped;
 
     LoadWindows(RebalanceSettings settings) {
@@ -59,7 +60,8 @@ final class LoadWindows {
 
     /** Processing times at which a window ending at {@code windowEnd} may become ready. */
     long[] deadlines(long windowEnd) {
-        return new long[] {windowEnd + settings.windowMillis() / 2, windowEnd + LATEST_WINDOWS * settings.windowMillis()};
+        return new long[] {windowEnd + settings.windowMillis() / 2, windowEnd + LATEST_WINDOWS * settings.windowMillis()
+        };
     }
 
     /** Removes and returns the windows to plan at processing time {@code now}, oldest first. */
@@ -87,7 +89,8 @@ final class LoadWindows {
     private boolean isReady(long start, List<LoadReport> reports, long now) {
         long end = start + settings.windowMillis();
         int stages = settings.expertsPerStage().size();
-        long gates = reports.stream().filter(r -> LoadReport.GATE.equals(r.source)).count();
+        long gates =
+                reports.stream().filter(r -> LoadReport.GATE.equals(r.source)).count();
         long experts = reports.size() - gates;
         boolean allGates = gates >= (long) settings.gateSubtasks() * stages;
         boolean allExperts = experts >= (long) settings.slots() * stages;

@@ -33,20 +33,26 @@ public final class ManualPlans {
      *
      * @throws IllegalArgumentException naming the option when the stage, expert, slots or shares are invalid
      */
-    public static PlanVersion pin(PlanVersion current, int stage, int expert, int[] slots, double[] shares,
-            long timestampMillis, Optional<List<double[]>> loads) {
+    public static PlanVersion pin(
+            PlanVersion current,
+            int stage,
+            int expert,
+            int[] slots,
+            double[] shares,
+            long timestampMillis,
+            Optional<List<double[]>> loads) {
         Placement p = checkStage(current, stage);
         if (expert < 0 || expert >= p.experts()) {
-            throw new IllegalArgumentException("--expert must be between 0 and " + (p.experts() - 1) + " (stage " + stage
-                    + " has " + p.experts() + " experts), but is " + expert + ".");
+            throw new IllegalArgumentException("--expert must be between 0 and " + (p.experts() - 1) + " (stage "
+                    + stage + " has " + p.experts() + " experts), but is " + expert + ".");
         }
         if (slots.length == 0) {
             throw new IllegalArgumentException("--slots must name at least one slot.");
         }
         for (int s : slots) {
             if (s < 0 || s >= p.slots()) {
-                throw new IllegalArgumentException("--slots must lie between 0 and " + (p.slots() - 1) + " (the plan has "
-                        + p.slots() + " slots), but names " + s + ".");
+                throw new IllegalArgumentException("--slots must lie between 0 and " + (p.slots() - 1)
+                        + " (the plan has " + p.slots() + " slots), but names " + s + ".");
             }
         }
         if (shares != null && shares.length != slots.length) {
@@ -57,7 +63,8 @@ public final class ManualPlans {
         try {
             replicas = shares == null ? ExpertReplicas.even(slots) : ExpertReplicas.of(slots, shares);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--slots/--shares do not form a valid replica set: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "--slots/--shares do not form a valid replica set: " + e.getMessage(), e);
         }
         List<ExpertReplicas> experts = new ArrayList<>();
         for (int e = 0; e < p.experts(); e++) {
@@ -65,9 +72,15 @@ public final class ManualPlans {
         }
         Set<Integer> pinned = new TreeSet<>(current.pinnedExperts(stage));
         pinned.add(expert);
-        String reason = String.format(Locale.ROOT, "pinned by hand: stage %d expert %d on slots %s (shares %s)", stage,
-                expert, Arrays.toString(replicas.slots()), Arrays.stream(replicas.shares())
-                        .mapToObj(x -> String.format(Locale.ROOT, "%.3f", x)).collect(Collectors.joining(", ", "[", "]")));
+        String reason = String.format(
+                Locale.ROOT,
+                "pinned by hand: stage %d expert %d on slots %s (shares %s)",
+                stage,
+                expert,
+                Arrays.toString(replicas.slots()),
+                Arrays.stream(replicas.shares())
+                        .mapToObj(x -> String.format(Locale.ROOT, "%.3f", x))
+                        .collect(Collectors.joining(", ", "[", "]")));
         return next(current, stage, Placement.of(p.slots(), experts), pinned, reason, timestampMillis, loads);
     }
 
@@ -75,11 +88,15 @@ public final class ManualPlans {
      * {@code current} with the pin of one expert (both given) or of every expert (neither given)
      * cleared; placement unchanged; version + 1.
      */
-    public static PlanVersion unpin(PlanVersion current, Optional<Integer> stage, Optional<Integer> expert,
-            long timestampMillis, Optional<List<double[]>> loads) {
+    public static PlanVersion unpin(
+            PlanVersion current,
+            Optional<Integer> stage,
+            Optional<Integer> expert,
+            long timestampMillis,
+            Optional<List<double[]>> loads) {
         if (stage.isPresent() != expert.isPresent()) {
-            throw new IllegalArgumentException("Give both --stage and --expert to unpin one expert, or neither to unpin "
-                    + "all.");
+            throw new IllegalArgumentException(
+                    "Give both --stage and --expert to unpin one expert, or neither to unpin " + "all.");
         }
         PlanVersion.Builder b = header(current, timestampMillis);
         String reason;
@@ -104,19 +121,30 @@ public final class ManualPlans {
             }
             reason = "unpinned by hand: stage " + stage.get() + " expert " + expert.get();
         }
-        return b.reason(reason).predictedImbalance(predicted(current, current.stages(), loads)).sessionsMoved(0).build();
+        return b.reason(reason)
+                .predictedImbalance(predicted(current, current.stages(), loads))
+                .sessionsMoved(0)
+                .build();
     }
 
-    private static PlanVersion next(PlanVersion current, int stage, Placement placement, Set<Integer> pinned,
-            String reason, long timestampMillis, Optional<List<double[]>> loads) {
+    private static PlanVersion next(
+            PlanVersion current,
+            int stage,
+            Placement placement,
+            Set<Integer> pinned,
+            String reason,
+            long timestampMillis,
+            Optional<List<double[]>> loads) {
         PlanVersion.Builder b = header(current, timestampMillis);
         List<Placement> stages = new ArrayList<>(current.stages());
         stages.set(stage, placement);
         for (int s = 0; s < stages.size(); s++) {
             b.stage(stages.get(s)).pinned(s, s == stage ? pinned : current.pinnedExperts(s));
         }
-        return b.reason(reason).predictedImbalance(predicted(current, stages, loads))
-                .sessionsMoved(placement.movedSessions(current.stage(stage))).build();
+        return b.reason(reason)
+                .predictedImbalance(predicted(current, stages, loads))
+                .sessionsMoved(placement.movedSessions(current.stage(stage)))
+                .build();
     }
 
     private static PlanVersion.Builder header(PlanVersion current, long timestampMillis) {

@@ -33,8 +33,13 @@ public final class PlanCodec {
                     sl.add(r.slot(i));
                     sh.add(r.share(i));
                 }
-                replicas.add(ExpertPlacement.newBuilder().setStage(s).setExpert(e).setSlots(sl).setShares(sh)
-                        .setPinned(pinned.contains(e)).build());
+                replicas.add(ExpertPlacement.newBuilder()
+                        .setStage(s)
+                        .setExpert(e)
+                        .setSlots(sl)
+                        .setShares(sh)
+                        .setPinned(pinned.contains(e))
+                        .build());
             }
         }
         return PlacementPlan.newBuilder()
@@ -54,7 +59,8 @@ public final class PlanCodec {
         TreeMap<Integer, Set<Integer>> pinned = new TreeMap<>();
         for (ExpertPlacement r : avro.getReplicas()) {
             int[] sl = r.getSlots().stream().mapToInt(Integer::intValue).toArray();
-            double[] sh = r.getShares().stream().mapToDouble(Double::doubleValue).toArray();
+            double[] sh =
+                    r.getShares().stream().mapToDouble(Double::doubleValue).toArray();
             byStage.computeIfAbsent(r.getStage(), k -> new TreeMap<>()).put(r.getExpert(), ExpertReplicas.of(sl, sh));
             if (r.getPinned()) {
                 pinned.computeIfAbsent(r.getStage(), k -> new TreeSet<>()).add(r.getExpert());
@@ -69,8 +75,8 @@ public final class PlanCodec {
         for (int s = 0; s < byStage.size(); s++) {
             TreeMap<Integer, ExpertReplicas> experts = byStage.get(s);
             if (experts == null || experts.firstKey() != 0 || experts.lastKey() != experts.size() - 1) {
-                throw new IllegalArgumentException("Plan " + avro.getVersion() + " does not place every expert of stage "
-                        + s + " exactly once.");
+                throw new IllegalArgumentException(
+                        "Plan " + avro.getVersion() + " does not place every expert of stage " + s + " exactly once.");
             }
             b.stage(Placement.of(avro.getSlots(), new ArrayList<>(experts.values())));
         }

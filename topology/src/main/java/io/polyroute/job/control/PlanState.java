@@ -20,8 +20,9 @@ public final class PlanState {
 
     /** Opens the state and restores the newest plan any subtask stored into {@code tracker}. */
     public static PlanState open(StateInitializationContext ctx, PlanTracker tracker) throws Exception {
-        ListState<byte[]> s = ctx.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>("placement-plan", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        ListState<byte[]> s = ctx.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>(
+                        "placement-plan", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         if (ctx.isRestored()) {
             for (byte[] b : s.get()) {
                 tracker.restore(PlanCodec.decode(b));

@@ -41,6 +41,7 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
     private transient ValueState<byte[]> lastPublished;
     /** Set when a manual plan lost the race for its version: the next window re-publishes it under a new one. */
     private transient ValueState<Boolean> reissue;
+
     private transient LoadWindows windows;
     private transient LoadSmoother[] smoothers;
 
@@ -58,11 +59,12 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
             b.replicaBudget(settings.replicaBudget());
         }
         planner = b.build();
-        current = getRuntimeContext().getState(new ValueStateDescriptor<>("plan",
-                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        current = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("plan", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         sinceLastPublish = getRuntimeContext().getState(new ValueStateDescriptor<>("since-last-publish", Types.INT));
-        lastPublished = getRuntimeContext().getState(new ValueStateDescriptor<>("last-published",
-                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        lastPublished = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>(
+                        "last-published", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         reissue = getRuntimeContext().getState(new ValueStateDescriptor<>("reissue", Types.BOOLEAN));
         windows = new LoadWindows(settings);
         smoothers = new LoadSmoother[settings.expertsPerStage().size()];
@@ -74,8 +76,12 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
     @Override
     public void processElement1(LoadReport report, Context ctx, Collector<byte[]> out) throws Exception {
         if (!windows.add(report)) {
-            LOG.debug("Dropped a {} report of subtask {} for window {}, which was already planned ({} so far).",
-                    report.source, report.subtask, report.windowStart, windows.dropped());
+            LOG.debug(
+                    "Dropped a {} report of subtask {} for window {}, which was already planned ({} so far).",
+                    report.source,
+                    report.subtask,
+                    report.windowStart,
+                    windows.dropped());
             return;
         }
         for (long deadline : windows.deadlines(report.windowEnd)) {
@@ -98,10 +104,15 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
             // Someone (`polyroute plan pin`) published while our plan of the same version was still in an
             // uncommitted transaction. GATE and EXPERT keep whichever of the two they read first, so
             // adopt theirs and publish it again under the next version: everyone converges on its pins.
-            current.update(PlanCodec.encode(seen.toBuilder().version(mine.version()).build()));
+            current.update(
+                    PlanCodec.encode(seen.toBuilder().version(mine.version()).build()));
             reissue.update(true);
-            LOG.warn("Plan {} on the plans topic is not the one this rebalancer published under that version ({});"
-                    + " adopting it and re-publishing it as plan {}.", seen.version(), seen.reason(), mine.version() + 1);
+            LOG.warn(
+                    "Plan {} on the plans topic is not the one this rebalancer published under that version ({});"
+                            + " adopting it and re-publishing it as plan {}.",
+                    seen.version(),
+                    seen.reason(),
+                    mine.version() + 1);
         }
     }
 
@@ -137,10 +148,18 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
                     .windowsSinceLastPublish(since)
                     .build());
             if (LOG.isDebugEnabled()) {
-                LOG.debug("Window {} stage {}: {} reports ({} GATE), demand {}, cost ns {}, smoothed loads {}: {}",
-                        windowStart, s, reports.size(), reports.stream().filter(r -> LoadReport.GATE.equals(r.source))
-                                .count(), Arrays.toString(round(windows.demand(window, s))),
-                        Arrays.toString(round(windows.cost(window, s))), Arrays.toString(round(load.loads())), d.reason());
+                LOG.debug(
+                        "Window {} stage {}: {} reports ({} GATE), demand {}, cost ns {}, smoothed loads {}: {}",
+                        windowStart,
+                        s,
+                        reports.size(),
+                        reports.stream()
+                                .filter(r -> LoadReport.GATE.equals(r.source))
+                                .count(),
+                        Arrays.toString(round(windows.demand(window, s))),
+                        Arrays.toString(round(windows.cost(window, s))),
+                        Arrays.toString(round(load.loads())),
+                        d.reason());
             }
             decisions.add(d);
             publish |= d.published();
@@ -150,9 +169,8 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
             sinceLastPublish.update(since);
             return;
         }
-        PlanVersion.Builder next = PlanVersion.builder()
-                .version(plan.version() + 1)
-                .timestampMillis(System.currentTimeMillis());
+        PlanVersion.Builder next =
+                PlanVersion.builder().version(plan.version() + 1).timestampMillis(System.currentTimeMillis());
         StringBuilder reason = new StringBuilder();
         double imbalance = 1.0;
         int moved = 0;
@@ -161,16 +179,21 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
             next.stage(d.placement().orElse(plan.stage(s)));
             next.pinned(s, plan.pinnedExperts(s));
             if (d.published()) {
-                reason.append(reason.length() == 0 ? "" : "; ").append(smoothers.length > 1 ? "stage " + s + ": " : "")
+                reason.append(reason.length() == 0 ? "" : "; ")
+                        .append(smoothers.length > 1 ? "stage " + s + ": " : "")
                         .append(d.reason());
                 moved += d.sessionsMoved();
             }
             imbalance = Math.max(imbalance, d.published() ? d.imbalanceAfter() : d.imbalanceBefore());
         }
         if (reissuing) {
-            reason.insert(0, reason.length() == 0 ? "re-issued: " + plan.reason() : "re-issued: " + plan.reason() + "; ");
+            reason.insert(
+                    0, reason.length() == 0 ? "re-issued: " + plan.reason() : "re-issued: " + plan.reason() + "; ");
         }
-        PlanVersion published = next.reason(reason.toString()).predictedImbalance(imbalance).sessionsMoved(moved).build();
+        PlanVersion published = next.reason(reason.toString())
+                .predictedImbalance(imbalance)
+                .sessionsMoved(moved)
+                .build();
         byte[] bytes = PlanCodec.encode(published);
         current.update(bytes);
         lastPublished.update(bytes);

@@ -17,6 +17,15 @@ import java.util.List;
  * @param replicaBudget extra replicas, -1 for as many as slots
  * @param slotCapacity resident sessions per slot, -1 for no limit
  */
-public record RebalanceSettings(List<Integer> expertsPerStage, int slots, int gateSubtasks, long windowMillis,
-        double smoothing, double hysteresis, double stickiness, int cooldownWindows, int replicaBudget,
-        int slotCapacity) implements Serializable {}
+public record RebalanceSettings(
+        List<Integer> expertsPerStage,
+        int slots,
+        int gateSubtasks,
+        long windowMillis,
+        double smoothing,
+        double hysteresis,
+        double stickiness,
+        int cooldownWindows,
+        int replicaBudget,
+        int slotCapacity)
+        implements Serializable {}

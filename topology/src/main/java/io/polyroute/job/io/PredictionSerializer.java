@@ -46,7 +46,11 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
         if (writer == null) {
             writer = writer(encoding, modelName, modelVersion);
         }
-        return new ProducerRecord<>(topic, null, timestamp, rec.eventId.getBytes(StandardCharsets.UTF_8),
+        return new ProducerRecord<>(
+                topic,
+                null,
+                timestamp,
+                rec.eventId.getBytes(StandardCharsets.UTF_8),
                 writer.write(rec, System.currentTimeMillis()));
     }
 
@@ -58,7 +62,8 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
             InFlight probe = new InFlight();
             probe.eventId = "";
             probe.previous = new float[0];
-            byte[] full = AvroCodec.of(Prediction.class, encoding).encode(toPrediction(probe, modelName, modelVersion, 0));
+            byte[] full =
+                    AvroCodec.of(Prediction.class, encoding).encode(toPrediction(probe, modelName, modelVersion, 0));
             byte[] body = AvroCodec.of(Prediction.class, AvroEncoding.BINARY)
                     .encode(toPrediction(probe, modelName, modelVersion, 0));
             prefix = Arrays.copyOf(full, full.length - body.length);
@@ -87,7 +92,10 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
                 .setSourceId(rec.sourceId == null ? "" : rec.sourceId)
                 .setEventTime(Instant.ofEpochMilli(rec.eventTime))
                 .setProcessedTime(Instant.ofEpochMilli(now))
-                .setModel(ModelRef.newBuilder().setName(modelName).setVersion(modelVersion).build())
+                .setModel(ModelRef.newBuilder()
+                        .setName(modelName)
+                        .setVersion(modelVersion)
+                        .build())
                 .setOutput(output)
                 .setExperts(experts)
                 .setLatencyMs(Math.max(0, now - rec.eventTime))

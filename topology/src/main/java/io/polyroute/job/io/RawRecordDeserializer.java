@@ -15,8 +15,8 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<RawRecord> out) {
-        out.collect(new RawRecord(r.key(), r.value(), r.topic(), r.partition(), r.offset(), r.timestamp(),
-                System.currentTimeMillis()));
+        out.collect(new RawRecord(
+                r.key(), r.value(), r.topic(), r.partition(), r.offset(), r.timestamp(), System.currentTimeMillis()));
     }
 
     @Override

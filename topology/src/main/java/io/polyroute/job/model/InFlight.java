@@ -20,6 +20,7 @@ public class InFlight {
     public long eventTime;
     /** When the job read the record, milliseconds. */
     public long readTime;
+
     public float[] features;
     /** Output of the last finished stage; null before the first. */
     public float[] previous;
@@ -27,6 +28,7 @@ public class InFlight {
     public int stage;
     /** Experts chosen so far, one entry per (stage, group, rank). */
     public int[] choiceStage = new int[0];
+
     public int[] choiceGroup = new int[0];
     public int[] choiceExpert = new int[0];
     public int[] choiceSlot = new int[0];
@@ -35,9 +37,11 @@ public class InFlight {
     public String[] flags = new String[0];
     /** The original Kafka key and value, so a record refused later reaches the DLQ intact. */
     public byte[] rawKey;
+
     public byte[] rawValue;
     /** Kafka coordinates, for dead letters raised after decoding. */
     public String topic;
+
     public int partition;
     public long offset;
 

@@ -35,9 +35,11 @@ public class Part {
     public InFlight record;
     /** HEADER: routing groups and experts per group. */
     public int groups;
+
     public int k;
     /** HEADER: selected experts {@code [groups·k]} and their weights. */
     public int[] selected;
+
     public float[] weights;
     /** HEADER: slot of each entry of {@link #selected}. */
     public int[] slots;

@@ -13,6 +13,7 @@ public class Pending {
     public int[] experts = new int[0];
     /** Their output rows (an empty row for a failed expert), parallel to {@link #experts}. */
     public float[][] outputs = new float[0][];
+
     public int received;
     /** The first expert failure of this record, or null. */
     public String failure;

@@ -17,7 +17,8 @@ public class RawRecord {
 
     public RawRecord() {}
 
-    public RawRecord(byte[] key, byte[] value, String topic, int partition, long offset, long timestamp, long readTime) {
+    public RawRecord(
+            byte[] key, byte[] value, String topic, int partition, long offset, long timestamp, long readTime) {
         this.key = key;
         this.value = value;
         this.topic = topic;

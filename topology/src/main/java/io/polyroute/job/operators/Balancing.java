@@ -27,8 +27,10 @@ public record Balancing(boolean biasEnabled, float gamma, double capacityFactor)
     }
 
     public static Balancing of(JobConfig config) {
-        return new Balancing(config.get(BalancingOptions.BIAS_ENABLED),
-                config.get(BalancingOptions.BIAS_GAMMA).floatValue(), config.get(BalancingOptions.CAPACITY_FACTOR));
+        return new Balancing(
+                config.get(BalancingOptions.BIAS_ENABLED),
+                config.get(BalancingOptions.BIAS_GAMMA).floatValue(),
+                config.get(BalancingOptions.CAPACITY_FACTOR));
     }
 
     /** A fresh bias balancer for a stage of {@code experts} experts, or null when bias balancing is off. */

@@ -22,8 +22,8 @@ final class BiasState {
 
     /** Opens the state and restores the saved biases into {@code balancers} (null entries are skipped). */
     static BiasState open(StateInitializationContext ctx, BiasBalancer[] balancers) throws Exception {
-        ListState<float[][]> s = ctx.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("balancing-bias", TypeInformation.of(float[][].class)));
+        ListState<float[][]> s = ctx.getOperatorStateStore()
+                .getListState(new ListStateDescriptor<>("balancing-bias", TypeInformation.of(float[][].class)));
         if (ctx.isRestored()) {
             restore(s.get(), balancers);
         }

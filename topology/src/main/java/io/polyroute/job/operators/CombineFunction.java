@@ -32,6 +32,7 @@ public final class CombineFunction extends KeyedProcessFunction<String, Part, In
     private transient int experts;
     /** Everything received for the current key: one state access to read it and one to write it. */
     private transient ValueState<Pending> pending;
+
     private transient Counter completed;
     private transient Counter rejected;
 
@@ -45,7 +46,8 @@ public final class CombineFunction extends KeyedProcessFunction<String, Part, In
         StageSpec spec = opener.manifest().stage(stageIndex);
         combiner = StageCombiner.forStage(spec);
         experts = spec.expertCount();
-        pending = getRuntimeContext().getState(new ValueStateDescriptor<>("pending", TypeInformation.of(Pending.class)));
+        pending =
+                getRuntimeContext().getState(new ValueStateDescriptor<>("pending", TypeInformation.of(Pending.class)));
         completed = getRuntimeContext().getMetricGroup().counter(JobMetrics.PREDICTIONS);
         rejected = getRuntimeContext().getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
     }
@@ -81,8 +83,12 @@ public final class CombineFunction extends KeyedProcessFunction<String, Part, In
         for (float v : y) {
             if (!Float.isFinite(v)) {
                 rejected.inc();
-                ctx.output(DeadLetters.TAG, Rejected.of(h.record, DeadLetterReason.MODEL_ERROR.name(),
-                        "Stage " + stageIndex + " produced a non-finite output (" + v + ") for this record."));
+                ctx.output(
+                        DeadLetters.TAG,
+                        Rejected.of(
+                                h.record,
+                                DeadLetterReason.MODEL_ERROR.name(),
+                                "Stage " + stageIndex + " produced a non-finite output (" + v + ") for this record."));
                 return;
             }
         }
@@ -97,7 +103,8 @@ public final class CombineFunction extends KeyedProcessFunction<String, Part, In
             int e = d.visitedExpert(i);
             outs[e] = p.outputOf(e);
             if (outs[e] == null) {
-                throw new IllegalStateException("Record " + h.eventId + " at stage " + stageIndex + " has no result of expert "
+                throw new IllegalStateException("Record " + h.eventId + " at stage " + stageIndex
+                        + " has no result of expert "
                         + e + "; decision " + d + ", results from experts "
                         + java.util.Arrays.toString(java.util.Arrays.copyOf(p.experts, p.received)) + ", visited "
                         + h.visited);

@@ -9,8 +9,8 @@ final class Decisions {
     private Decisions() {}
 
     static RoutingDecision of(Part header) {
-        return new RoutingDecision(header.groups, header.k, header.selected.clone(), header.weights.clone(),
-                header.reroutes);
+        return new RoutingDecision(
+                header.groups, header.k, header.selected.clone(), header.weights.clone(), header.reroutes);
     }
 
     /** Rebuilds the decision a record got at {@code stage} from its accumulated choices. */

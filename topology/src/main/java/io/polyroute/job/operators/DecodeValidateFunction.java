@@ -56,11 +56,19 @@ public final class DecodeValidateFunction extends ProcessFunction<RawRecord, InF
     /** Emits the decoded record, or returns why it is refused. */
     private Rejected check(RawRecord raw, Collector<InFlight> out) {
         if (raw.value == null) {
-            return Rejected.of(raw, DeadLetterReason.NULL_VALUE.name(), "The record has no value (a tombstone or a null payload).", null);
+            return Rejected.of(
+                    raw,
+                    DeadLetterReason.NULL_VALUE.name(),
+                    "The record has no value (a tombstone or a null payload).",
+                    null);
         }
         if (raw.value.length > contract.maxRecordBytes()) {
-            return Rejected.of(raw, DeadLetterReason.OVERSIZED.name(), "The record value has " + raw.value.length
-                    + " bytes, more than input.max-record-bytes = " + contract.maxRecordBytes() + ".", null);
+            return Rejected.of(
+                    raw,
+                    DeadLetterReason.OVERSIZED.name(),
+                    "The record value has " + raw.value.length + " bytes, more than input.max-record-bytes = "
+                            + contract.maxRecordBytes() + ".",
+                    null);
         }
         // The fast reader handles what this build's schema writes; anything else (and every bad
         // record) goes through the codec, which decodes it or says exactly why not.
@@ -78,22 +86,32 @@ public final class DecodeValidateFunction extends ProcessFunction<RawRecord, InF
         }
         float[] features = r.features();
         if (features.length != contract.featureDim()) {
-            return Rejected.of(raw, DeadLetterReason.WRONG_DIMENSION.name(), "The record has " + features.length
-                    + " features, but the bundle expects " + contract.featureDim() + ".", id);
+            return Rejected.of(
+                    raw,
+                    DeadLetterReason.WRONG_DIMENSION.name(),
+                    "The record has " + features.length + " features, but the bundle expects " + contract.featureDim()
+                            + ".",
+                    id);
         }
         for (int i = 0; i < features.length; i++) {
             float v = features[i];
             if (!Float.isFinite(v)) {
-                return Rejected.of(raw, DeadLetterReason.NON_FINITE.name(), "Feature " + i + " is " + v
-                        + "; features must be finite.", id);
+                return Rejected.of(
+                        raw,
+                        DeadLetterReason.NON_FINITE.name(),
+                        "Feature " + i + " is " + v + "; features must be finite.",
+                        id);
             }
         }
         int taskIndex = -1;
         if (contract.requiresTask()) {
             taskIndex = r.task() == null ? -1 : contract.tasks().indexOf(r.task());
             if (taskIndex < 0) {
-                return Rejected.of(raw, DeadLetterReason.UNKNOWN_TASK.name(), "The task '" + r.task()
-                        + "' is not one of the bundle's tasks " + contract.tasks() + ".", id);
+                return Rejected.of(
+                        raw,
+                        DeadLetterReason.UNKNOWN_TASK.name(),
+                        "The task '" + r.task() + "' is not one of the bundle's tasks " + contract.tasks() + ".",
+                        id);
             }
         }
         InFlight rec = new InFlight();
@@ -119,7 +137,7 @@ public final class DecodeValidateFunction extends ProcessFunction<RawRecord, InF
         for (int i = 0; i < features.length; i++) {
             features[i] = f.get(i);
         }
-        return new SensorReadingReader.Fields(r.getEventId(), r.getSourceId(), r.getTask(),
-                r.getEventTime().toEpochMilli(), features);
+        return new SensorReadingReader.Fields(
+                r.getEventId(), r.getSourceId(), r.getTask(), r.getEventTime().toEpochMilli(), features);
     }
 }

@@ -56,8 +56,13 @@ public final class DedupeFunction extends KeyedProcessFunction<Tuple2<Long, Long
         if (seen.value() != null) {
             duplicates.inc();
             rejected.inc();
-            ctx.output(DeadLetters.TAG, Rejected.of(rec, DeadLetterReason.DUPLICATE.name(),
-                    "Event id " + rec.eventId + " was already received within the dedupe horizon of " + horizon + "."));
+            ctx.output(
+                    DeadLetters.TAG,
+                    Rejected.of(
+                            rec,
+                            DeadLetterReason.DUPLICATE.name(),
+                            "Event id " + rec.eventId + " was already received within the dedupe horizon of " + horizon
+                                    + "."));
             return;
         }
         seen.update(Boolean.TRUE);

@@ -46,8 +46,15 @@ public final class ExpertOperator extends MicroBatchOperator<Part>
     private transient long[] unassignedSince;
     private transient LoadReport window;
 
-    public ExpertOperator(StageOpener opener, int stageIndex, List<Integer> expertsPerStage, int deviceCount,
-            long releaseGraceMillis, long windowMillis, int batchSize, long maxDelayMillis) {
+    public ExpertOperator(
+            StageOpener opener,
+            int stageIndex,
+            List<Integer> expertsPerStage,
+            int deviceCount,
+            long releaseGraceMillis,
+            long windowMillis,
+            int batchSize,
+            long maxDelayMillis) {
         super(batchSize, maxDelayMillis);
         this.opener = opener;
         this.stageIndex = stageIndex;
@@ -100,7 +107,7 @@ public final class ExpertOperator extends MicroBatchOperator<Part>
 
     @Override
     public void processElement2(StreamRecord<byte[]> element) {
-        if (plans.offer(PlanCodec.decode(element.getValue()), 0, delay -> { })) {
+        if (plans.offer(PlanCodec.decode(element.getValue()), 0, delay -> {})) {
             applyPlan();
         }
     }
@@ -121,7 +128,9 @@ public final class ExpertOperator extends MicroBatchOperator<Part>
 
     private void releaseIdleSessions(long now) {
         for (int e = 0; e < stage.expertCount(); e++) {
-            if (unassignedSince[e] > 0 && now - unassignedSince[e] >= releaseGraceMillis && queues[e].isEmpty()
+            if (unassignedSince[e] > 0
+                    && now - unassignedSince[e] >= releaseGraceMillis
+                    && queues[e].isEmpty()
                     && stage.isExpertLoaded(e)) {
                 stage.releaseExpert(e);
                 unassignedSince[e] = 0;
@@ -184,17 +193,27 @@ public final class ExpertOperator extends MicroBatchOperator<Part>
             try {
                 output.collect(new StreamRecord<>(Part.result(t, stage.runExpert(e, t.vector, 1), null)));
             } catch (RuntimeException one) {
-                output.collect(new StreamRecord<>(Part.result(t, null, "Expert "
-                        + stage.spec().experts().get(e).id() + " of stage " + stage.spec().name()
-                        + " failed on this record: " + one.getMessage())));
+                output.collect(new StreamRecord<>(Part.result(
+                        t,
+                        null,
+                        "Expert "
+                                + stage.spec().experts().get(e).id() + " of stage "
+                                + stage.spec().name()
+                                + " failed on this record: " + one.getMessage())));
             }
         }
     }
 
     private void startWindow(long now) {
         long start = now - Math.floorMod(now, windowMillis);
-        window = LoadReport.empty(LoadReport.EXPERT, slot, stageIndex, stage.expertCount(), start,
-                start + windowMillis, plans.current().version());
+        window = LoadReport.empty(
+                LoadReport.EXPERT,
+                slot,
+                stageIndex,
+                stage.expertCount(),
+                start,
+                start + windowMillis,
+                plans.current().version());
         getProcessingTimeService().registerTimer(start + windowMillis, this::endWindow);
     }
 

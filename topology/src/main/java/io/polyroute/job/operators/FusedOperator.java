@@ -27,7 +27,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * the end of every window from what it routed and kept in operator state, and caps every expert
  * per micro-batch; affected predictions carry the flags.
  */
-public final class FusedOperator extends MicroBatchOperator<InFlight> implements OneInputStreamOperator<InFlight, InFlight> {
+public final class FusedOperator extends MicroBatchOperator<InFlight>
+        implements OneInputStreamOperator<InFlight, InFlight> {
     private static final long serialVersionUID = 1L;
 
     private final StageOpener opener;
@@ -36,6 +37,7 @@ public final class FusedOperator extends MicroBatchOperator<InFlight> implements
     private final long windowMillis;
     /** Loaded once in initializeState (which runs before open) for both the balancers and the evaluator. */
     private transient ModelBundle bundle;
+
     private transient MoeEvaluator evaluator;
     private transient List<InFlight> buffer;
     private transient Counter completed;
@@ -43,13 +45,20 @@ public final class FusedOperator extends MicroBatchOperator<InFlight> implements
     private transient Counter rerouted;
     /** One balancing bias per stage; null for stages without a gate or when bias balancing is off. */
     private transient BiasBalancer[] bias;
+
     private transient BiasState biasState;
 
-    public FusedOperator(StageOpener opener, int deviceCount, int batchSize, long maxDelayMillis, Balancing balancing,
+    public FusedOperator(
+            StageOpener opener,
+            int deviceCount,
+            int batchSize,
+            long maxDelayMillis,
+            Balancing balancing,
             long windowMillis) {
         super(batchSize, maxDelayMillis);
         if (windowMillis < 1) {
-            throw new IllegalArgumentException("rebalance.window must be at least 1 ms, but is " + windowMillis + " ms.");
+            throw new IllegalArgumentException(
+                    "rebalance.window must be at least 1 ms, but is " + windowMillis + " ms.");
         }
         this.opener = opener;
         this.deviceCount = deviceCount;
@@ -156,8 +165,8 @@ public final class FusedOperator extends MicroBatchOperator<InFlight> implements
 
     private void modelError(InFlight rec, String message) {
         rejected.inc();
-        output.collect(DeadLetters.TAG,
-                new StreamRecord<>(Rejected.of(rec, DeadLetterReason.MODEL_ERROR.name(), message)));
+        output.collect(
+                DeadLetters.TAG, new StreamRecord<>(Rejected.of(rec, DeadLetterReason.MODEL_ERROR.name(), message)));
     }
 
     private List<InFlight> evaluate(List<InFlight> batch) {

@@ -58,10 +58,19 @@ public final class GateOperator extends MicroBatchOperator<Part>
     private transient Counter rerouted;
     /** The stage's balancing bias (one entry; null when bias balancing is off or the stage has no gate). */
     private transient BiasBalancer[] bias;
+
     private transient BiasState biasState;
 
-    public GateOperator(StageOpener opener, int stageIndex, List<Integer> expertsPerStage, int slots,
-            long activationDelayMillis, long windowMillis, int batchSize, long maxDelayMillis, Balancing balancing) {
+    public GateOperator(
+            StageOpener opener,
+            int stageIndex,
+            List<Integer> expertsPerStage,
+            int slots,
+            long activationDelayMillis,
+            long windowMillis,
+            int batchSize,
+            long maxDelayMillis,
+            Balancing balancing) {
         super(batchSize, maxDelayMillis);
         if (slots < 1) {
             throw new IllegalArgumentException("job.slots must be >= 1, but is " + slots + ".");
@@ -107,8 +116,11 @@ public final class GateOperator extends MicroBatchOperator<Part>
 
     @Override
     public void processElement2(StreamRecord<byte[]> element) throws Exception {
-        plans.offer(PlanCodec.decode(element.getValue()), activationDelayMillis, delay -> getProcessingTimeService()
-                .registerTimer(getProcessingTimeService().getCurrentProcessingTime() + delay, t -> activate()));
+        plans.offer(
+                PlanCodec.decode(element.getValue()),
+                activationDelayMillis,
+                delay -> getProcessingTimeService()
+                        .registerTimer(getProcessingTimeService().getCurrentProcessingTime() + delay, t -> activate()));
     }
 
     private void activate() throws Exception {
@@ -142,9 +154,13 @@ public final class GateOperator extends MicroBatchOperator<Part>
                     route(List.of(rec));
                 } catch (RuntimeException one) {
                     rejected.inc();
-                    output.collect(DeadLetters.TAG, new StreamRecord<>(Rejected.of(rec,
-                            DeadLetterReason.MODEL_ERROR.name(), "Stage " + stage.spec().name()
-                                    + " gate failed on this record: " + one.getMessage())));
+                    output.collect(
+                            DeadLetters.TAG,
+                            new StreamRecord<>(Rejected.of(
+                                    rec,
+                                    DeadLetterReason.MODEL_ERROR.name(),
+                                    "Stage " + stage.spec().name() + " gate failed on this record: "
+                                            + one.getMessage())));
                 }
             }
         }
@@ -168,8 +184,8 @@ public final class GateOperator extends MicroBatchOperator<Part>
             tasks[r] = batch.get(r).taskIndex;
         }
         float[] u = stage.encode(stage.stageInput(features, previous, n), n);
-        RoutingDecision[] decisions = stage.route(u, n, tasks, inherited(batch),
-                bias[0] == null ? null : bias[0].bias(), balancing.capacityFactor());
+        RoutingDecision[] decisions = stage.route(
+                u, n, tasks, inherited(batch), bias[0] == null ? null : bias[0].bias(), balancing.capacityFactor());
         float[] shared = stage.runShared(u, n);
         int w = stage.width();
         int od = stage.outputDim();
@@ -214,8 +230,14 @@ public final class GateOperator extends MicroBatchOperator<Part>
 
     private void startWindow(long now) {
         long start = now - Math.floorMod(now, windowMillis);
-        window = LoadReport.empty(LoadReport.GATE, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-                stageIndex, stage.expertCount(), start, start + windowMillis, plans.current().version());
+        window = LoadReport.empty(
+                LoadReport.GATE,
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                stageIndex,
+                stage.expertCount(),
+                start,
+                start + windowMillis,
+                plans.current().version());
         getProcessingTimeService().registerTimer(start + windowMillis, this::endWindow);
     }
 

@@ -75,8 +75,9 @@ public abstract class MicroBatchOperator<OUT> extends AbstractStreamOperator<OUT
         long remaining = maxDelayMillis - (System.nanoTime() - oldestNanos) / 1_000_000L;
         if (remaining > 0) {
             timerPending = true;
-            getProcessingTimeService().registerTimer(
-                    getProcessingTimeService().getCurrentProcessingTime() + remaining, this::onDelayTimer);
+            getProcessingTimeService()
+                    .registerTimer(
+                            getProcessingTimeService().getCurrentProcessingTime() + remaining, this::onDelayTimer);
             return;
         }
         flushAndRecord();

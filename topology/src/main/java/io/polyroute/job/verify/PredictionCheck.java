@@ -32,8 +32,8 @@ public final class PredictionCheck {
      * @param maxReferenceError largest relative error against the reference
      * @param maxReplayError largest relative error against the recompute
      */
-    public record Result(long referenceChecked, long replayed, long mismatches, double maxReferenceError,
-            double maxReplayError) {}
+    public record Result(
+            long referenceChecked, long replayed, long mismatches, double maxReferenceError, double maxReplayError) {}
 
     /** Whether optional balancing changed this prediction's routing. */
     public static boolean isRebalanced(Prediction p) {
@@ -64,14 +64,25 @@ public final class PredictionCheck {
         long mismatches = 0;
         if (!plain.isEmpty()) {
             try (ReferenceModel ref = ReferenceModel.open(bundle, RuntimeOptions.cpu())) {
-                mismatches += inBatches(plain, features, d, predictions, refWorst,
+                mismatches += inBatches(
+                        plain,
+                        features,
+                        d,
+                        predictions,
+                        refWorst,
                         (x, rows) -> ref.predict(x, rows.size(), taskSlice(tasks, rows)));
             }
         }
         if (!flagged.isEmpty()) {
             try (MoeEvaluator eval = MoeEvaluator.open(bundle, RuntimeOptions.cpu())) {
-                mismatches += inBatches(flagged, features, d, predictions, replayWorst,
-                        (x, rows) -> eval.replay(x, rows.size(), routing(bundle, predictions, rows)).output());
+                mismatches += inBatches(
+                        flagged,
+                        features,
+                        d,
+                        predictions,
+                        replayWorst,
+                        (x, rows) -> eval.replay(x, rows.size(), routing(bundle, predictions, rows))
+                                .output());
             }
         }
         return new Result(plain.size(), flagged.size(), mismatches, refWorst[0], replayWorst[0]);
@@ -81,8 +92,8 @@ public final class PredictionCheck {
         float[] score(float[] x, List<Integer> rows);
     }
 
-    private static long inBatches(List<Integer> rows, float[] features, int d, List<Prediction> predictions,
-            double[] worst, Scorer scorer) {
+    private static long inBatches(
+            List<Integer> rows, float[] features, int d, List<Prediction> predictions, double[] worst, Scorer scorer) {
         long mismatches = 0;
         for (int start = 0; start < rows.size(); start += BATCH) {
             List<Integer> part = rows.subList(start, Math.min(rows.size(), start + BATCH));
@@ -147,8 +158,8 @@ public final class PredictionCheck {
                 }
             }
             if (count == 0 || count % groups != 0) {
-                throw new IllegalArgumentException("Prediction " + p.getEventId() + " records " + count
-                        + " experts in " + groups + " groups at stage " + s + "; cannot rebuild its routing.");
+                throw new IllegalArgumentException("Prediction " + p.getEventId() + " records " + count + " experts in "
+                        + groups + " groups at stage " + s + "; cannot rebuild its routing.");
             }
             int k = count / groups;
             int[] experts = new int[count];

@@ -20,8 +20,8 @@ class BalancingOptionsTest {
 
     @Test
     void shouldAcceptACapacityFactorOfAtLeastOne() {
-        JobConfig config = JobConfig.of(Map.of("balancing.capacity-factor", "1.25", "balancing.bias.enabled", "true",
-                "balancing.bias.gamma", "0.01"));
+        JobConfig config = JobConfig.of(Map.of(
+                "balancing.capacity-factor", "1.25", "balancing.bias.enabled", "true", "balancing.bias.gamma", "0.01"));
 
         assertThat(config.get(BalancingOptions.CAPACITY_FACTOR)).isEqualTo(1.25);
         assertThat(BalancingOptions.anyEnabled(config)).isTrue();

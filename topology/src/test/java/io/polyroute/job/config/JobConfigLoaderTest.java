@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class JobConfigLoaderTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void shouldReadNestedAndDottedKeysFromTheJobFile() throws Exception {

@@ -139,7 +139,8 @@ class JobConfigTest {
     void shouldMaskSecretsInTheRedactedView() {
         JobConfig config = JobConfig.of(Map.of(
                 "kafka.properties.ssl.keystore.password", "hunter2",
-                "kafka.properties.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required;",
+                "kafka.properties.sasl.jaas.config",
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required;",
                 "kafka.properties.basic.auth.user.info.SECRET", "s",
                 "kafka.properties.security.protocol", "SASL_SSL"));
 

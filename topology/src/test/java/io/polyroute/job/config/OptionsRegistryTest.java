@@ -9,21 +9,37 @@ class OptionsRegistryTest {
 
     @Test
     void shouldRegisterTheMinimumOptionSet() {
-        assertThat(OptionsRegistry.keys()).contains(
-                "kafka.bootstrap-servers",
-                "topics.input", "topics.output", "topics.dlq", "topics.load", "topics.plans", "topics.auto-create",
-                "job.mode", "job.parallelism", "job.slots", "job.checkpoint-interval",
-                "bundle.path",
-                "runtime.device", "runtime.intra-op-threads",
-                "batching.gate.size", "batching.gate.max-delay", "batching.expert.size", "batching.expert.max-delay",
-                "dedupe.horizon",
-                "input.max-record-bytes");
+        assertThat(OptionsRegistry.keys())
+                .contains(
+                        "kafka.bootstrap-servers",
+                        "topics.input",
+                        "topics.output",
+                        "topics.dlq",
+                        "topics.load",
+                        "topics.plans",
+                        "topics.auto-create",
+                        "job.mode",
+                        "job.parallelism",
+                        "job.slots",
+                        "job.checkpoint-interval",
+                        "bundle.path",
+                        "runtime.device",
+                        "runtime.intra-op-threads",
+                        "batching.gate.size",
+                        "batching.gate.max-delay",
+                        "batching.expert.size",
+                        "batching.expert.max-delay",
+                        "dedupe.horizon",
+                        "input.max-record-bytes");
     }
 
     @Test
     void shouldDescribeEveryOption() {
         for (ConfigOption<?> option : OptionsRegistry.options()) {
-            assertThat(OptionsRegistry.description(option)).as(option.key()).isNotBlank().endsWith(".");
+            assertThat(OptionsRegistry.description(option))
+                    .as(option.key())
+                    .isNotBlank()
+                    .endsWith(".");
         }
     }
 

@@ -56,7 +56,8 @@ class LoadWindowsTest {
         windows.add(gate(0, 0, 1, 1, 1));
         windows.add(gate(1, 0, 1, 1, 1));
         assertThat(windows.ready(W + W / 2)).hasSize(1);
-        assertThat(windows.add(expert(0, 0, new long[] {1, 1, 1}, new long[] {1, 1, 1}))).isFalse();
+        assertThat(windows.add(expert(0, 0, new long[] {1, 1, 1}, new long[] {1, 1, 1})))
+                .isFalse();
         assertThat(windows.dropped()).isEqualTo(1);
         assertThat(windows.ready(10 * W)).isEmpty();
     }

@@ -37,10 +37,10 @@ class RebalanceFunctionTest {
     }
 
     private void open(int cooldown) throws Exception {
-        RebalanceSettings settings = new RebalanceSettings(List.of(EXPERTS), SLOTS, 1, WINDOW, 1.0, 0.05, 0.05,
-                cooldown, -1, -1);
-        harness = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(
-                new RebalanceFunction(settings)), r -> 0, p -> 0, Types.INT);
+        RebalanceSettings settings =
+                new RebalanceSettings(List.of(EXPERTS), SLOTS, 1, WINDOW, 1.0, 0.05, 0.05, cooldown, -1, -1);
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new RebalanceFunction(settings)), r -> 0, p -> 0, Types.INT);
         harness.setProcessingTime(0);
         harness.open();
     }
@@ -129,8 +129,12 @@ class RebalanceFunctionTest {
         PlanVersion first = published().get(0);
         // An operator pins expert 0 to slot 1 alone (as `polyroute plan pin` does): version + 1, pinned flag.
         Placement pinnedPlacement = replace(first.stage(0), 0, ExpertReplicas.single(1));
-        PlanVersion manual = PlanVersion.builder().version(first.version() + 1).reason("pinned by hand")
-                .stage(pinnedPlacement).pinned(0, Set.of(0)).build();
+        PlanVersion manual = PlanVersion.builder()
+                .version(first.version() + 1)
+                .reason("pinned by hand")
+                .stage(pinnedPlacement)
+                .pinned(0, Set.of(0))
+                .build();
         harness.processElement2(new StreamRecord<>(PlanCodec.encode(manual)));
         seenOnTopic.add(manual);
         // Load moves so that a free planner would want expert 0 elsewhere or replicated.
@@ -151,9 +155,12 @@ class RebalanceFunctionTest {
         // Plan 1 of the rebalancer is still uncommitted when an operator, who read plan 0, pins expert 5 as plan 1.
         @SuppressWarnings("unchecked")
         byte[] own = ((StreamRecord<byte[]>) harness.getOutput().peek()).getValue();
-        PlanVersion manual = PlanVersion.builder().version(1).reason("pinned by hand")
+        PlanVersion manual = PlanVersion.builder()
+                .version(1)
+                .reason("pinned by hand")
                 .stage(replace(Placement.roundRobin(EXPERTS, SLOTS), 5, ExpertReplicas.single(0)))
-                .pinned(0, Set.of(5)).build();
+                .pinned(0, Set.of(5))
+                .build();
         harness.processElement2(new StreamRecord<>(PlanCodec.encode(manual)));
         harness.processElement2(new StreamRecord<>(own));
         seenOnTopic.add(PlanCodec.decode(own));

@@ -31,7 +31,8 @@ class PredictionWriterTest {
     void shouldBeReadBackAsThePrediction() {
         InFlight rec = randomRecord(new Random(3), 5);
         PredictionWriter writer = PredictionSerializer.writer(AvroEncoding.BINARY, "m", "1");
-        Prediction p = AvroCodec.of(Prediction.class, AvroEncoding.BINARY).decode(writer.write(rec, rec.eventTime + 12));
+        Prediction p =
+                AvroCodec.of(Prediction.class, AvroEncoding.BINARY).decode(writer.write(rec, rec.eventTime + 12));
         assertThat(p.getEventId()).isEqualTo(rec.eventId);
         assertThat(p.getLatencyMs()).isEqualTo(12.0);
         assertThat(p.getOutput()).hasSize(rec.previous.length);

@@ -26,7 +26,9 @@ class RecordSerializersTest {
         Random rnd = new Random(5);
         for (int i = 0; i < 200; i++) {
             InFlight r = randomRecord(rnd, i);
-            assertThat(roundTrip(InFlightSerializer.INSTANCE, r)).usingRecursiveComparison().isEqualTo(r);
+            assertThat(roundTrip(InFlightSerializer.INSTANCE, r))
+                    .usingRecursiveComparison()
+                    .isEqualTo(r);
             InFlight c = InFlightSerializer.INSTANCE.copy(r);
             assertThat(c).usingRecursiveComparison().isEqualTo(r);
             if (c.features != null && c.features.length > 0) {
@@ -57,8 +59,12 @@ class RecordSerializersTest {
             header.shared = i % 2 == 0 ? null : floats(rnd, 8);
             header.reroutes = i % 4;
             for (Part p : new Part[] {task, result, header}) {
-                assertThat(roundTrip(PartSerializer.INSTANCE, p)).usingRecursiveComparison().isEqualTo(p);
-                assertThat(PartSerializer.INSTANCE.copy(p)).usingRecursiveComparison().isEqualTo(p);
+                assertThat(roundTrip(PartSerializer.INSTANCE, p))
+                        .usingRecursiveComparison()
+                        .isEqualTo(p);
+                assertThat(PartSerializer.INSTANCE.copy(p))
+                        .usingRecursiveComparison()
+                        .isEqualTo(p);
             }
         }
     }
@@ -86,7 +92,8 @@ class RecordSerializersTest {
         r.features = floats(rnd, 16);
         r.previous = i % 2 == 0 ? null : floats(rnd, 4);
         r.stage = i % 3;
-        r.addChoices(0, new int[] {0, 0}, new int[] {rnd.nextInt(16), rnd.nextInt(16)}, new int[] {0, 1}, floats(rnd, 2));
+        r.addChoices(
+                0, new int[] {0, 0}, new int[] {rnd.nextInt(16), rnd.nextInt(16)}, new int[] {0, 1}, floats(rnd, 2));
         if (i % 5 == 0) {
             r.addFlag("bias_balanced");
         }

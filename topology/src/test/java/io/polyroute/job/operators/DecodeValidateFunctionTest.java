@@ -36,13 +36,13 @@ class DecodeValidateFunctionTest {
 
     @Test
     void shouldDecodeValidReadingsAndDeadLetterEveryBadKindWithReasonBytesAndCoordinates() throws Exception {
-        RawRecord press = raw("k0", encode(reading("a", r -> { })));
+        RawRecord press = raw("k0", encode(reading("a", r -> {})));
         RawRecord lathe = raw("k1", encode(reading("b", r -> r.setTask("lathe"))));
         RawRecord tombstone = raw("k2", null);
         RawRecord oversized = raw("k3", encode(reading("c", r -> r.setSourceId("m".repeat(200)))));
         RawRecord garbage = raw("k4", "not avro".getBytes(StandardCharsets.UTF_8));
-        RawRecord emptyId = raw("k5", encode(reading("", r -> { })));
-        RawRecord blankId = raw(null, encode(reading(" ", r -> { })));
+        RawRecord emptyId = raw("k5", encode(reading("", r -> {})));
+        RawRecord blankId = raw(null, encode(reading(" ", r -> {})));
         RawRecord wide = raw("k6", encode(reading("d", r -> r.getFeatures().add(4f))));
         RawRecord nan = raw("k7", encode(reading("e", r -> r.getFeatures().set(1, Float.NaN))));
         RawRecord infinite = raw("k8", encode(reading("f", r -> r.getFeatures().set(2, Float.POSITIVE_INFINITY))));
@@ -50,31 +50,52 @@ class DecodeValidateFunctionTest {
         RawRecord noTask = raw("k10", encode(reading("h", r -> r.setTask(null))));
 
         OneInputStreamOperatorTestHarness<RawRecord, InFlight> harness = harness(ROUTES_ON_TASK);
-        for (RawRecord r : List.of(press, tombstone, oversized, garbage, emptyId, blankId, lathe, wide, nan, infinite,
-                drill, noTask)) {
+        for (RawRecord r : List.of(
+                press, tombstone, oversized, garbage, emptyId, blankId, lathe, wide, nan, infinite, drill, noTask)) {
             harness.processElement(r, 0L);
         }
 
-        assertThat(harness.extractOutputValues()).usingRecursiveFieldByFieldElementComparator()
+        assertThat(harness.extractOutputValues())
+                .usingRecursiveFieldByFieldElementComparator()
                 .containsExactly(inFlight(press, "a", "press", 0), inFlight(lathe, "b", "lathe", 1));
-        assertThat(deadLetters(harness)).usingRecursiveFieldByFieldElementComparatorIgnoringFields("time")
+        assertThat(deadLetters(harness))
+                .usingRecursiveFieldByFieldElementComparatorIgnoringFields("time")
                 .containsExactly(
-                        rejected(tombstone, DeadLetterReason.NULL_VALUE,
-                                "The record has no value (a tombstone or a null payload).", null),
-                        rejected(oversized, DeadLetterReason.OVERSIZED, "The record value has "
-                                + oversized.value.length + " bytes, more than input.max-record-bytes = 200.", null),
+                        rejected(
+                                tombstone,
+                                DeadLetterReason.NULL_VALUE,
+                                "The record has no value (a tombstone or a null payload).",
+                                null),
+                        rejected(
+                                oversized,
+                                DeadLetterReason.OVERSIZED,
+                                "The record value has " + oversized.value.length
+                                        + " bytes, more than input.max-record-bytes = 200.",
+                                null),
                         rejected(garbage, DeadLetterReason.UNDECODABLE, decodeError(garbage.value), null),
                         rejected(emptyId, DeadLetterReason.MISSING_ID, "The record has an empty event_id.", null),
                         rejected(blankId, DeadLetterReason.MISSING_ID, "The record has an empty event_id.", null),
-                        rejected(wide, DeadLetterReason.WRONG_DIMENSION,
-                                "The record has 4 features, but the bundle expects 3.", "d"),
+                        rejected(
+                                wide,
+                                DeadLetterReason.WRONG_DIMENSION,
+                                "The record has 4 features, but the bundle expects 3.",
+                                "d"),
                         rejected(nan, DeadLetterReason.NON_FINITE, "Feature 1 is NaN; features must be finite.", "e"),
-                        rejected(infinite, DeadLetterReason.NON_FINITE,
-                                "Feature 2 is Infinity; features must be finite.", "f"),
-                        rejected(drill, DeadLetterReason.UNKNOWN_TASK,
-                                "The task 'drill' is not one of the bundle's tasks [press, lathe].", "g"),
-                        rejected(noTask, DeadLetterReason.UNKNOWN_TASK,
-                                "The task 'null' is not one of the bundle's tasks [press, lathe].", "h"));
+                        rejected(
+                                infinite,
+                                DeadLetterReason.NON_FINITE,
+                                "Feature 2 is Infinity; features must be finite.",
+                                "f"),
+                        rejected(
+                                drill,
+                                DeadLetterReason.UNKNOWN_TASK,
+                                "The task 'drill' is not one of the bundle's tasks [press, lathe].",
+                                "g"),
+                        rejected(
+                                noTask,
+                                DeadLetterReason.UNKNOWN_TASK,
+                                "The task 'null' is not one of the bundle's tasks [press, lathe].",
+                                "h"));
     }
 
     @Test
@@ -87,7 +108,8 @@ class DecodeValidateFunctionTest {
         harness.processElement(unknownTask, 0L);
         harness.processElement(noTask, 0L);
 
-        assertThat(harness.extractOutputValues()).usingRecursiveFieldByFieldElementComparator()
+        assertThat(harness.extractOutputValues())
+                .usingRecursiveFieldByFieldElementComparator()
                 .containsExactly(inFlight(unknownTask, "a", "drill", -1), inFlight(noTask, "b", null, -1));
         assertThat(deadLetters(harness)).isEmpty();
     }
@@ -111,8 +133,14 @@ class DecodeValidateFunctionTest {
 
     private RawRecord raw(String key, byte[] value) {
         long offset = nextOffset++;
-        return new RawRecord(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, TOPIC,
-                (int) (offset % 3), offset, EVENT_TIME, READ_TIME);
+        return new RawRecord(
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value,
+                TOPIC,
+                (int) (offset % 3),
+                offset,
+                EVENT_TIME,
+                READ_TIME);
     }
 
     private static SensorReading reading(String eventId, Consumer<SensorReading> change) {

@@ -46,7 +46,8 @@ class DecodeValidateFuzzProperties {
 
     @Property(tries = 400)
     void arbitraryBytesAreDecodedOrDeadLettered(
-            @ForAll @Size(max = 20) List<@Size(max = 400) byte[]> values, @ForAll boolean requiresTask) throws Exception {
+            @ForAll @Size(max = 20) List<@Size(max = 400) byte[]> values, @ForAll boolean requiresTask)
+            throws Exception {
         List<byte[]> withNull = new ArrayList<>(values);
         withNull.add(null);
         checkEveryRecordAccountedFor(withNull, requiresTask);
@@ -58,7 +59,8 @@ class DecodeValidateFuzzProperties {
             @ForAll @Size(max = 6) List<Integer> positions,
             @ForAll @Size(min = 6, max = 6) byte[] replacements,
             @ForAll("cuts") int cut,
-            @ForAll boolean requiresTask) throws Exception {
+            @ForAll boolean requiresTask)
+            throws Exception {
         List<byte[]> values = new ArrayList<>();
         for (SensorReading r : readings) {
             byte[] b = AvroCodec.encode(r, AvroEncoding.BINARY);
@@ -73,20 +75,24 @@ class DecodeValidateFuzzProperties {
     @Property(tries = 600)
     void readingsThatBreakTheContractAreDeadLetteredWithTheirReason(
             @ForAll("readings") List<SensorReading> readings, @ForAll boolean requiresTask) throws Exception {
-        List<byte[]> values = readings.stream().map(r -> AvroCodec.encode(r, AvroEncoding.BINARY)).toList();
+        List<byte[]> values = readings.stream()
+                .map(r -> AvroCodec.encode(r, AvroEncoding.BINARY))
+                .toList();
         checkEveryRecordAccountedFor(values, requiresTask);
     }
 
     @AfterContainer
     static void report() {
-        System.out.printf("decode-validate fuzz: %d inputs tried, %d accepted, dead letters by reason %s%n",
+        System.out.printf(
+                "decode-validate fuzz: %d inputs tried, %d accepted, dead letters by reason %s%n",
                 INPUTS.get(), ACCEPTED.sum(), new TreeMap<>(REASONS));
     }
 
     private static void checkEveryRecordAccountedFor(List<byte[]> values, boolean requiresTask) throws Exception {
         InputContract contract = new InputContract(DIM, TASKS, requiresTask, MAX_BYTES);
         try (OneInputStreamOperatorTestHarness<RawRecord, InFlight> harness =
-                ProcessFunctionTestHarnesses.forProcessFunction(new DecodeValidateFunction(contract, AvroEncoding.BINARY))) {
+                ProcessFunctionTestHarnesses.forProcessFunction(
+                        new DecodeValidateFunction(contract, AvroEncoding.BINARY))) {
             for (int i = 0; i < values.size(); i++) {
                 byte[] value = values.get(i);
                 byte[] copy = value == null ? null : value.clone();
@@ -157,15 +163,15 @@ class DecodeValidateFuzzProperties {
     @Provide
     Arbitrary<List<SensorReading>> readings() {
         Arbitrary<String> ids = Arbitraries.oneOf(
-                Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(24),
-                Arbitraries.of("", " ", "\t"));
+                Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(24), Arbitraries.of("", " ", "\t"));
         Arbitrary<Float> values = Arbitraries.oneOf(
                 Arbitraries.floats().between(-1e6f, 1e6f),
                 Arbitraries.of(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, Float.MIN_VALUE));
         Arbitrary<List<Float>> features = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(4, values.list().ofSize(DIM)),
                 net.jqwik.api.Tuple.of(1, values.list().ofMaxSize(80)));
-        Arbitrary<String> tasks = Arbitraries.of("line-a", "line-b", "line-z", "").injectNull(0.3);
+        Arbitrary<String> tasks =
+                Arbitraries.of("line-a", "line-b", "line-z", "").injectNull(0.3);
         return Combinators.combine(ids, features, tasks)
                 .as((id, f, task) -> SensorReading.newBuilder()
                         .setEventId(id)
@@ -174,6 +180,8 @@ class DecodeValidateFuzzProperties {
                         .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L))
                         .setFeatures(f)
                         .build())
-                .list().ofMinSize(1).ofMaxSize(12);
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(12);
     }
 }

@@ -45,9 +45,11 @@ class DedupeFunctionTest {
             harness.processElement(r, 0L);
         }
 
-        assertThat(harness.extractOutputValues()).usingRecursiveFieldByFieldElementComparator()
+        assertThat(harness.extractOutputValues())
+                .usingRecursiveFieldByFieldElementComparator()
                 .containsExactly(a, b, c);
-        assertThat(deadLetters(harness)).usingRecursiveFieldByFieldElementComparatorIgnoringFields("time")
+        assertThat(deadLetters(harness))
+                .usingRecursiveFieldByFieldElementComparatorIgnoringFields("time")
                 .containsExactly(duplicate(aAgain), duplicate(bAgain), duplicate(aThird));
     }
 
@@ -65,9 +67,11 @@ class DedupeFunctionTest {
         harness.setStateTtlProcessingTime(HORIZON.toMillis());
         harness.processElement(afterHorizon, 0L);
 
-        assertThat(harness.extractOutputValues()).usingRecursiveFieldByFieldElementComparator()
+        assertThat(harness.extractOutputValues())
+                .usingRecursiveFieldByFieldElementComparator()
                 .containsExactly(first, afterHorizon);
-        assertThat(deadLetters(harness)).usingRecursiveFieldByFieldElementComparatorIgnoringFields("time")
+        assertThat(deadLetters(harness))
+                .usingRecursiveFieldByFieldElementComparatorIgnoringFields("time")
                 .containsExactly(duplicate(withinHorizon));
     }
 
@@ -87,9 +91,11 @@ class DedupeFunctionTest {
         after.processElement(aReplayed, 0L);
         after.processElement(b, 0L);
 
-        assertThat(after.extractOutputValues()).usingRecursiveFieldByFieldElementComparator()
+        assertThat(after.extractOutputValues())
+                .usingRecursiveFieldByFieldElementComparator()
                 .containsExactly(b);
-        assertThat(deadLetters(after)).usingRecursiveFieldByFieldElementComparatorIgnoringFields("time")
+        assertThat(deadLetters(after))
+                .usingRecursiveFieldByFieldElementComparatorIgnoringFields("time")
                 .containsExactly(duplicate(aReplayed));
     }
 
@@ -98,11 +104,11 @@ class DedupeFunctionTest {
         assertThatThrownBy(() -> new DedupeFunction(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("dedupe.horizon");
-        assertThatThrownBy(() -> new DedupeFunction(Duration.ofSeconds(-1)))
-                .hasMessageContaining("dedupe.horizon");
+        assertThatThrownBy(() -> new DedupeFunction(Duration.ofSeconds(-1))).hasMessageContaining("dedupe.horizon");
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<Tuple2<Long, Long>, InFlight, InFlight> harness() throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<Tuple2<Long, Long>, InFlight, InFlight> harness()
+            throws Exception {
         KeyedOneInputStreamOperatorTestHarness<Tuple2<Long, Long>, InFlight, InFlight> h = unopenedHarness();
         h.open();
         return h;
@@ -112,11 +118,11 @@ class DedupeFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<Tuple2<Long, Long>, InFlight, InFlight> unopenedHarness()
             throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DedupeFunction(HORIZON)),
-                r -> EventKey.of(r.eventId), EventKey.TYPE);
+                new KeyedProcessOperator<>(new DedupeFunction(HORIZON)), r -> EventKey.of(r.eventId), EventKey.TYPE);
     }
 
-    private static List<Rejected> deadLetters(KeyedOneInputStreamOperatorTestHarness<Tuple2<Long, Long>, InFlight, InFlight> h) {
+    private static List<Rejected> deadLetters(
+            KeyedOneInputStreamOperatorTestHarness<Tuple2<Long, Long>, InFlight, InFlight> h) {
         List<Rejected> out = new ArrayList<>();
         var side = h.getSideOutput(DeadLetters.TAG);
         if (side != null) {
