@@ -1,11 +1,11 @@
 package io.polyroute.job;
 
+import io.polyroute.job.bundle.BundleCache;
 import io.polyroute.job.config.BundleOptions;
 import io.polyroute.job.config.ConfigException;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.config.JobOptions;
 import io.polyroute.kafka.Topics;
-import io.polyroute.runtime.bundle.BundleLoader;
 import io.polyroute.runtime.bundle.BundleValidationException;
 import io.polyroute.runtime.bundle.ModelBundle;
 import java.nio.file.Path;
@@ -25,12 +25,15 @@ public final class JobLauncher {
 
     private JobLauncher() {}
 
-    /** Loads and validates the bundle named by {@code bundle.path}. */
+    /**
+     * Loads and validates the bundle named by {@code bundle.path}: a local folder, or a URI of any
+     * file system Flink supports, copied into the local cache first ({@link BundleCache}).
+     */
     public static ModelBundle loadBundle(JobConfig config) {
         String path = config.require(BundleOptions.PATH);
         try {
-            return BundleLoader.load(Path.of(path));
-        } catch (BundleValidationException e) {
+            return BundleCache.load(path);
+        } catch (BundleValidationException | java.io.UncheckedIOException e) {
             throw new ConfigException(
                     BundleOptions.PATH.key(),
                     "The bundle at " + BundleOptions.PATH.key() + "=" + path + " was refused: " + e.getMessage());

@@ -1,6 +1,8 @@
 package io.polyroute.job;
 
+import io.polyroute.job.bundle.BundleCache;
 import io.polyroute.job.config.BatchingOptions;
+import io.polyroute.job.config.BundleOptions;
 import io.polyroute.job.config.DedupeOptions;
 import io.polyroute.job.config.InputOptions;
 import io.polyroute.job.config.JobConfig;
@@ -104,7 +106,12 @@ public final class PolyrouteJob {
         // mutate records only after taking them from their input, and nothing downstream keeps them).
         env.getConfig().enableObjectReuse();
         AvroEncoding encoding = config.get(TopicsOptions.ENCODING);
-        StageOpener opener = new StageOpener(bundle.root().toString(), RuntimeSettings.from(config));
+        // A bundle.path URI is fetched by every TaskManager itself; a local folder is the one validated.
+        StageOpener opener = new StageOpener(
+                config.getOptional(BundleOptions.PATH)
+                        .filter(BundleCache::isUri)
+                        .orElse(bundle.root().toString()),
+                RuntimeSettings.from(config));
 
         DataStream<RawRecord> raw = env.fromSource(source(config), WatermarkStrategy.noWatermarks(), "kafka-sensors")
                 .uid("kafka-sensors");

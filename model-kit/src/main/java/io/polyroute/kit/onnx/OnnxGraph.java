@@ -8,11 +8,14 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * A small builder of ONNX graphs over the ONNX protobuf classes: float inputs {@code [N, width]},
- * initializers, nodes and outputs. Opset {@value #OPSET}, IR version {@value #IR_VERSION}.
+ * initializers, nodes and outputs. Opset {@value #OPSET} and IR version {@value #IR_VERSION} unless
+ * constructed with others; nodes and initializers copied from another model can be added as they are.
  *
  * <pre>{@code
  * OnnxGraph g = new OnnxGraph("expert-3");
@@ -29,10 +32,24 @@ public final class OnnxGraph {
     private final String name;
     private final OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder();
     private final Set<String> names = new HashSet<>();
+    private final Map<String, Long> opsets;
+    private final long irVersion;
     private int counter;
 
+    /** A graph with opset {@value #OPSET} of the default domain and IR version {@value #IR_VERSION}. */
     public OnnxGraph(String name) {
+        this(name, Map.of("", (long) OPSET), IR_VERSION);
+    }
+
+    /**
+     * A graph importing the given opsets (domain {@code ""} is the default ONNX domain), for graphs
+     * that embed models written elsewhere at another opset.
+     */
+    public OnnxGraph(String name, Map<String, Long> opsets, long irVersion) {
         this.name = name;
+        this.opsets = new LinkedHashMap<>(opsets);
+        this.opsets.putIfAbsent("", (long) OPSET);
+        this.irVersion = irVersion;
         graph.setName(name);
     }
 
@@ -128,16 +145,47 @@ public final class OnnxGraph {
         return relu ? op("Relu", y) : y;
     }
 
+    /**
+     * Adds a node as it is, for nodes copied from another model; its output names are reserved so
+     * that no later generated name collides with them.
+     */
+    public void addNode(OnnxMl.NodeProto node) {
+        names.addAll(node.getOutputList());
+        names.add(node.getName());
+        graph.addNode(node);
+    }
+
+    /** Adds an initializer as it is, for weights copied from another model; its name is reserved. */
+    public void addInitializer(OnnxMl.TensorProto tensor) {
+        names.add(tensor.getName());
+        graph.addInitializer(tensor);
+    }
+
+    /** Adds a sparse initializer as it is; its name is reserved. */
+    public void addSparseInitializer(OnnxMl.SparseTensorProto tensor) {
+        names.add(tensor.getValues().getName());
+        graph.addSparseInitializer(tensor);
+    }
+
+    /** A name prefix no other call returns, for embedding a model's names without collisions. */
+    public String freshPrefix(String hint) {
+        return fresh(hint) + "/";
+    }
+
+    /** The opsets this graph imports, by domain ({@code ""} is the default ONNX domain). */
+    public Map<String, Long> opsets() {
+        return Map.copyOf(opsets);
+    }
+
     public byte[] toBytes() {
-        OnnxMl.ModelProto model = OnnxMl.ModelProto.newBuilder()
-                .setIrVersion(IR_VERSION)
+        OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(irVersion)
                 .setProducerName("polyroute")
                 .setModelVersion(1)
-                .setGraph(graph.build())
-                .addOpsetImport(
-                        OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-                .build();
-        return model.toByteArray();
+                .setGraph(graph.build());
+        opsets.forEach((domain, version) -> model.addOpsetImport(
+                OnnxMl.OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(version)));
+        return model.build().toByteArray();
     }
 
     public void save(Path file) throws IOException {

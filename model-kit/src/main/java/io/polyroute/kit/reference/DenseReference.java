@@ -45,9 +45,17 @@ public final class DenseReference {
      * @throws IllegalArgumentException when the models do not fit the manifest
      */
     public static OnnxGraph build(BundleManifest manifest, List<StageModels> models) {
+        return build(manifest, models, new OnnxGraph(manifest.name() + "-reference"));
+    }
+
+    /**
+     * As {@link #build(BundleManifest, List)}, into {@code g}: an empty graph whose opsets are those
+     * the model fragments need (for fragments that embed models exported at another opset; the
+     * routing and combine nodes need opset 13 or later).
+     */
+    public static OnnxGraph build(BundleManifest manifest, List<StageModels> models, OnnxGraph g) {
         BundleModels bundle = BundleModels.of(manifest, models);
         ModelRef ref = manifest.reference() == null ? ModelRef.of("reference.onnx") : manifest.reference();
-        OnnxGraph g = new OnnxGraph(manifest.name() + "-reference");
         String x = g.input(ref.inputName(), bundle.inputDim());
         String task = bundle.routesOnTask() ? g.input(TASK_INPUT, bundle.taskCount()) : null;
         String y = null;

@@ -10,7 +10,10 @@ public final class BundleOptions {
     public static final ConfigOption<String> PATH = ConfigOptions.key("bundle.path")
             .stringType()
             .noDefaultValue()
-            .withDescription("Directory of the model bundle to serve (models/<bundle-name>, with bundle.yaml).");
+            .withDescription(
+                    "The model bundle to serve: its folder (models/<bundle-name>, with bundle.yaml), or a URI of"
+                            + " any file system Flink supports (file://, s3://, hdfs:// with the matching plugin), which the"
+                            + " client and every TaskManager copy once into a local cache and verify there.");
 
     private BundleOptions() {}
 

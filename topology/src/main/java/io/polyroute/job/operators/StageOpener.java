@@ -1,27 +1,28 @@
 package io.polyroute.job.operators;
 
+import io.polyroute.job.bundle.BundleCache;
 import io.polyroute.runtime.bundle.BundleLoader;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.MoeEvaluator;
 import io.polyroute.runtime.eval.StageRuntime;
 import io.polyroute.runtime.onnx.RuntimeOptions;
 import java.io.Serializable;
-import java.nio.file.Path;
 
 /**
  * How an operator finds its models: the bundle folder (which must be readable on every
- * TaskManager) and the runtime options. Loading re-validates on the worker every model the job
+ * TaskManager) or a file-system URI that each TaskManager copies into its local cache ({@link
+ * BundleCache}), and the runtime options. Loading re-validates on the worker every model the job
  * serves (checksums, signatures); the dense reference, which no operator runs, is left to the client.
  */
 public record StageOpener(String bundlePath, RuntimeOptions options) implements Serializable {
 
     public ModelBundle bundle() {
-        return BundleLoader.loadForServing(Path.of(bundlePath));
+        return BundleCache.loadForServing(bundlePath);
     }
 
     /** The bundle's manifest, for operators that run no model (see {@link BundleLoader#loadManifest}). */
     public ModelBundle manifest() {
-        return BundleLoader.loadManifest(Path.of(bundlePath));
+        return BundleCache.loadManifest(bundlePath);
     }
 
     public StageRuntime stage(int index, int slot, int deviceCount) {
