@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
             MonitorCommand.class,
             BundleCommand.class,
             ScoreCommand.class,
-            PlanCommand.class
+            PlanCommand.class,
+            DlqCommand.class
         },
         footer = {
             "",
@@ -47,7 +48,7 @@ public final class PolyrouteCli implements Runnable {
                 .getCommandSpec()
                 .usageMessage()
                 .footer(io.polyroute.job.config.OptionsRegistry.helpText());
-        return cl;
+        return HelpLayout.install(cl);
     }
 
     /**
