@@ -26,6 +26,7 @@ public final class OptionsRegistry {
             BatchingOptions.group(),
             DedupeOptions.group(),
             InputOptions.group(),
+            OutputOptions.group(),
             RebalanceOptions.group(),
             BalancingOptions.group(),
             MonitorOptions.group());
