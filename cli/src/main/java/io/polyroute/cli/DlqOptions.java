@@ -28,8 +28,7 @@ final class DlqOptions {
     @Option(
             names = {"-s", "--set"},
             paramLabel = "KEY=VALUE",
-            description = "Override a job option, e.g. --set topics.dlq=my.dlq or "
-                    + "--set kafka.bootstrap-servers=broker:9092 (repeatable).")
+            description = "Override a job option (repeatable), e.g. --set kafka.bootstrap-servers=broker:9092.")
     List<String> sets = new ArrayList<>();
 
     @Option(

@@ -9,7 +9,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * The layout of every {@code --help} of the command line: each command in a listing of
  * subcommands is summed up by its whole first sentence, wrapped under its name, rather than by the
- * first line of its description cut mid-sentence; and every help ends with the exit codes.
+ * first line of its description cut mid-sentence; commands with many options show an abbreviated
+ * synopsis ({@code [OPTIONS]}); and every help ends with the exit codes.
  */
 final class HelpLayout {
     /** Width of every usage message; descriptions are written for it. */
@@ -24,6 +25,10 @@ final class HelpLayout {
     /** Applies the layout to {@code cl} and every subcommand below it. */
     static CommandLine install(CommandLine cl) {
         cl.setUsageHelpWidth(WIDTH);
+        // A full synopsis of a command with many options wraps inside option names and labels.
+        if (cl.getCommandSpec().options().size() > 6) {
+            cl.getCommandSpec().usageMessage().abbreviateSynopsis(true);
+        }
         cl.getHelpSectionMap()
                 .put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, HelpLayout::commandList);
         CommandSpec spec = cl.getCommandSpec();

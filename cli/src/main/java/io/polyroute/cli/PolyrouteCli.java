@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
         },
         footer = {
             "",
-            "Benchmarks: ./polyroute bench compare|scaling|skew (the polyroute-bench jar; ./polyroute bench --help)."
+            "Benchmarks: ./polyroute bench compare|scaling|skew (the polyroute-bench jar; ./polyroute bench --help).",
+            "Operations: ./polyroute ops topics|produce|verify|simulate (./polyroute ops --help)."
         })
 public final class PolyrouteCli implements Runnable {
 
