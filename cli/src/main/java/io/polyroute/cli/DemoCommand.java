@@ -86,13 +86,20 @@ final class DemoCommand implements Callable<Integer> {
     @Option(
             names = {"-s", "--set"},
             paramLabel = "KEY=VALUE",
-            description = "Override a job option (see 'polyroute run --help').")
+            description = "Override a job option (see 'polyroute run --help'); repeatable.")
     List<String> sets = new ArrayList<>();
+
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description = "YAML job file whose options apply before --set (see 'polyroute run --help').")
+    Path config;
 
     @Override
     public Integer call() throws Exception {
         EmbeddedDemo demo = new EmbeddedDemo(
-                new DemoSettings(duration, verify, rate, badShare, mode, slots, parallelism, models, seed, sets, port),
+                new DemoSettings(
+                        duration, verify, rate, badShare, mode, slots, parallelism, models, seed, withJobFile(), port),
                 System.out);
         Thread main = Thread.currentThread();
         Thread hook = new Thread(
@@ -113,5 +120,16 @@ final class DemoCommand implements Callable<Integer> {
             // Ctrl-C: the hook is already running and waits for us.
         }
         return code;
+    }
+
+    /** The job file's options as overrides, followed by --set, which therefore wins. */
+    private List<String> withJobFile() {
+        List<String> all = new ArrayList<>();
+        if (config != null) {
+            io.polyroute.job.config.JobConfigLoader.readJobFile(config)
+                    .forEach((key, value) -> all.add(key + "=" + value));
+        }
+        all.addAll(sets);
+        return all;
     }
 }

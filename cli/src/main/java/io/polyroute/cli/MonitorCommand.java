@@ -48,7 +48,7 @@ final class MonitorCommand implements Callable<Integer> {
     Path configFile;
 
     @Option(
-            names = "--set",
+            names = {"-s", "--set"},
             paramLabel = "KEY=VALUE",
             description = "Set an option, e.g. --set monitor.anomaly.threshold=0.8 or "
                     + "--set kafka.properties.security.protocol=SSL; repeatable.")

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
             "shares unless --shares), that expert marked pinned, version = newest + 1. The rebalancer",
             "keeps pinned experts exactly as given and plans the others around them until 'plan unpin'.",
             "Without any plan on the topic, the static round-robin placement is the starting point; its",
-            "shape comes from the load topic, or from --experts and --slots."
+            "shape comes from the load topic, or from --experts and --job-slots."
         })
 final class PlanPinCommand implements Callable<Integer> {
     @Option(names = "--stage", defaultValue = "0", description = "Stage of the expert (default: ${DEFAULT-VALUE}).")
@@ -37,6 +37,7 @@ final class PlanPinCommand implements Callable<Integer> {
 
     @Option(
             names = "--slots",
+            hideParamSyntax = true,
             required = true,
             split = ",",
             paramLabel = "SLOT[,SLOT...]",
@@ -45,6 +46,7 @@ final class PlanPinCommand implements Callable<Integer> {
 
     @Option(
             names = "--shares",
+            hideParamSyntax = true,
             split = ",",
             paramLabel = "SHARE[,SHARE...]",
             description = "Traffic share of each slot in --slots, summing to 1 (default: even).")
@@ -52,6 +54,7 @@ final class PlanPinCommand implements Callable<Integer> {
 
     @Option(
             names = "--experts",
+            hideParamSyntax = true,
             split = ",",
             paramLabel = "N[,N...]",
             description = "Experts per stage, only needed when neither a plan nor load reports exist yet.")

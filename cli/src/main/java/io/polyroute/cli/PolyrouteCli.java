@@ -18,11 +18,13 @@ import picocli.CommandLine.Command;
             MonitorCommand.class,
             BundleCommand.class,
             ScoreCommand.class,
-            PlanCommand.class
+            PlanCommand.class,
+            DlqCommand.class
         },
         footer = {
             "",
-            "Benchmarks: ./polyroute bench compare|scaling|skew (the polyroute-bench jar; ./polyroute bench --help)."
+            "Benchmarks: ./polyroute bench compare|scaling|skew (the polyroute-bench jar; ./polyroute bench --help).",
+            "Operations: ./polyroute ops topics|produce|verify|simulate (./polyroute ops --help)."
         })
 public final class PolyrouteCli implements Runnable {
 
@@ -47,7 +49,7 @@ public final class PolyrouteCli implements Runnable {
                 .getCommandSpec()
                 .usageMessage()
                 .footer(io.polyroute.job.config.OptionsRegistry.helpText());
-        return cl;
+        return HelpLayout.install(cl);
     }
 
     /**

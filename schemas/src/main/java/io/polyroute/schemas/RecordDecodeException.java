@@ -22,13 +22,21 @@ public class RecordDecodeException extends RuntimeException {
          * bytes, array or map longer than the bytes that remain.
          */
         TRUNCATED,
-        /** Single-object encoding only: the input does not start with the marker bytes {@code C3 01}. */
+        /**
+         * Single-object or Confluent wire format: the input does not start with the format's header
+         * ({@code C3 01} for single-object, the magic byte {@code 00} for Confluent).
+         */
         BAD_HEADER,
         /**
          * Single-object encoding only: the header carries the fingerprint of a schema the reader
          * neither is nor was told about.
          */
         UNKNOWN_FINGERPRINT,
+        /**
+         * Confluent wire format only: the schema registry does not know the header's schema id, cannot
+         * be reached, or holds a schema under that id that does not resolve to the reader's schema.
+         */
+        UNKNOWN_SCHEMA_ID,
         /**
          * The bytes do not follow the schema: an invalid variable-length number, a union branch or enum
          * symbol out of range, a negative length, or a length above Avro's configured system limit.

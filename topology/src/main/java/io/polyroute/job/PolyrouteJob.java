@@ -5,10 +5,12 @@ import io.polyroute.job.config.BatchingOptions;
 import io.polyroute.job.config.BundleOptions;
 import io.polyroute.job.config.DedupeOptions;
 import io.polyroute.job.config.InputOptions;
+import io.polyroute.job.config.InputStart;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.config.JobMode;
 import io.polyroute.job.config.JobOptions;
 import io.polyroute.job.config.KafkaOptions;
+import io.polyroute.job.config.OutputOptions;
 import io.polyroute.job.config.RebalanceOptions;
 import io.polyroute.job.config.TopicsOptions;
 import io.polyroute.job.control.LoadReport;
@@ -304,13 +306,24 @@ public final class PolyrouteJob {
                 .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
                 .setTopics(config.get(TopicsOptions.INPUT))
                 .setGroupId(config.get(JobOptions.NAME))
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(startingOffsets(InputStart.parse(config.get(InputOptions.START))))
                 .setDeserializer(new RawRecordDeserializer())
                 .setProperties(clientProperties(config));
         if (config.get(InputOptions.BOUNDED)) {
             builder.setBounded(OffsetsInitializer.latest());
         }
         return builder.build();
+    }
+
+    /** The source's starting offsets for {@code input.start}; a restore ignores them. */
+    static OffsetsInitializer startingOffsets(InputStart start) {
+        return switch (start.kind()) {
+            case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            case COMMITTED_OR_LATEST -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST);
+            case EARLIEST -> OffsetsInitializer.earliest();
+            case LATEST -> OffsetsInitializer.latest();
+            case TIMESTAMP -> OffsetsInitializer.timestamp(start.timestampMillis());
+        };
     }
 
     private static KafkaSink<InFlight> predictionSink(JobConfig config, ModelBundle bundle, AvroEncoding encoding) {
@@ -320,7 +333,8 @@ public final class PolyrouteJob {
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(JobOptions.NAME) + "-predictions")
                 .setRecordSerializer(new PredictionSerializer(
-                        config.get(TopicsOptions.OUTPUT), bundle.name(), bundle.version(), encoding))
+                                config.get(TopicsOptions.OUTPUT), bundle.name(), bundle.version(), encoding)
+                        .keyedBy(config.get(OutputOptions.KEY)))
                 .build();
     }
 

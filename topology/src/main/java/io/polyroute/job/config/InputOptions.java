@@ -19,11 +19,24 @@ public final class InputOptions {
             .withDescription("Read the input topic up to the offsets current at start, then finish the job. "
                     + "For backfills, benchmarks and tests; a production job leaves it false.");
 
+    public static final ConfigOption<String> START = ConfigOptions.key("input.start")
+            .stringType()
+            .defaultValue("committed")
+            .withDescription("Where the job starts reading the input topic when it starts without a checkpoint or "
+                    + "savepoint (a restore always resumes from the restored offsets): committed (the offsets "
+                    + "committed by the consumer group job.name; partitions without one from their earliest "
+                    + "record, so a new job reads the whole topic), committed-or-latest (likewise, but partitions "
+                    + "without a committed offset start at their end), earliest, latest (only records written "
+                    + "after the start), or timestamp:TIME (the first record at or after TIME, an ISO-8601 instant "
+                    + "such as 2026-05-01T10:00:00Z or epoch milliseconds).");
+
     private InputOptions() {}
 
     /** The options and checks of this component. */
     public static OptionGroup group() {
         return new OptionGroup(
-                "input", List.of(MAX_RECORD_BYTES, BOUNDED), List.of(OptionCheck.atLeast(MAX_RECORD_BYTES, 1)));
+                "input",
+                List.of(MAX_RECORD_BYTES, BOUNDED, START),
+                List.of(OptionCheck.atLeast(MAX_RECORD_BYTES, 1), config -> InputStart.parse(config.get(START))));
     }
 }

@@ -26,6 +26,7 @@ public final class OptionsRegistry {
             BatchingOptions.group(),
             DedupeOptions.group(),
             InputOptions.group(),
+            OutputOptions.group(),
             RebalanceOptions.group(),
             BalancingOptions.group(),
             MonitorOptions.group());
@@ -69,10 +70,17 @@ public final class OptionsRegistry {
         return option.hasDefaultValue() ? OptionValues.format(option.defaultValue()) : "(none)";
     }
 
-    /** A listing of every option with its default and description, for {@code --help}. */
+    /** Width of the {@link #helpText()} lines: no line is longer, and no word is split. */
+    public static final int HELP_WIDTH = 110;
+
+    /**
+     * A listing of every option with its default and description, for {@code --help}, without a
+     * heading: the command that prints it gives one. Descriptions are word-wrapped to
+     * {@link #HELP_WIDTH}, so option names in them are never broken across lines.
+     */
     public static String helpText() {
         String nl = System.lineSeparator();
-        StringBuilder out = new StringBuilder("Job options (in the job file, or --set key=value):").append(nl);
+        StringBuilder out = new StringBuilder();
         for (OptionGroup group : GROUPS) {
             out.append(nl);
             for (ConfigOption<?> option : group.options()) {
@@ -82,8 +90,7 @@ public final class OptionsRegistry {
                         .append(defaultText(option))
                         .append(')')
                         .append(nl)
-                        .append("      ")
-                        .append(description(option))
+                        .append(wrap(description(option), "      ", HELP_WIDTH))
                         .append(nl);
             }
             if (group.name().equals("kafka")) {
@@ -91,12 +98,32 @@ public final class OptionsRegistry {
                         .append(KafkaOptions.PROPERTIES_PREFIX)
                         .append('*')
                         .append(nl)
-                        .append("      Any Kafka client property, passed without the prefix to every client, ")
-                        .append("e.g. kafka.properties.security.protocol=SSL.")
+                        .append(wrap(
+                                "Any Kafka client property, passed without the prefix to every client, e.g. "
+                                        + "kafka.properties.security.protocol=SSL.",
+                                "      ",
+                                HELP_WIDTH))
                         .append(nl);
             }
         }
         return out.toString();
+    }
+
+    /** Word-wraps {@code text} with {@code indent} before every line; a word is never split. */
+    static String wrap(String text, String indent, int width) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder line = new StringBuilder(indent);
+        for (String word : text.strip().split("\\s+")) {
+            if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
+                out.append(line).append(System.lineSeparator());
+                line = new StringBuilder(indent);
+            }
+            if (line.length() > indent.length()) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        return out.append(line).toString();
     }
 
     private static Map<String, ConfigOption<?>> index(List<OptionGroup> groups) {

@@ -3,6 +3,7 @@ package io.polyroute.job.io;
 import io.polyroute.avro.ExpertChoice;
 import io.polyroute.avro.ModelRef;
 import io.polyroute.avro.Prediction;
+import io.polyroute.job.config.OutputOptions;
 import io.polyroute.job.model.InFlight;
 import io.polyroute.schemas.AvroCodec;
 import io.polyroute.schemas.AvroEncoding;
@@ -16,7 +17,7 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Turns a finished record into an Avro {@code Prediction} keyed by event id, written here, at the
+ * Turns a finished record into an Avro {@code Prediction} keyed by event id or source id ({@code output.key}), written here, at the
  * edge, so Flink's network stack only carries the job's own POJOs. The bytes come from
  * {@link PredictionWriter}; {@link #toPrediction} is the same prediction as an Avro object.
  */
@@ -27,6 +28,7 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
     private final String modelName;
     private final String modelVersion;
     private final AvroEncoding encoding;
+    private OutputOptions.OutputKey key = OutputOptions.OutputKey.EVENT_ID;
     private transient PredictionWriter writer;
 
     public PredictionSerializer(String topic, String modelName, String modelVersion, AvroEncoding encoding) {
@@ -34,6 +36,18 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
         this.modelName = modelName;
         this.modelVersion = modelVersion;
         this.encoding = encoding;
+    }
+
+    /** Keys every prediction by {@code key} ({@code output.key}); event id unless set. */
+    public PredictionSerializer keyedBy(OutputOptions.OutputKey key) {
+        this.key = java.util.Objects.requireNonNull(key, "key");
+        return this;
+    }
+
+    /** The record key of a finished record under {@code key}: the UTF-8 bytes of its event or source id. */
+    static byte[] keyOf(InFlight rec, OutputOptions.OutputKey key) {
+        String k = key == OutputOptions.OutputKey.SOURCE_ID ? (rec.sourceId == null ? "" : rec.sourceId) : rec.eventId;
+        return k.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -47,11 +61,7 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
             writer = writer(encoding, modelName, modelVersion);
         }
         return new ProducerRecord<>(
-                topic,
-                null,
-                timestamp,
-                rec.eventId.getBytes(StandardCharsets.UTF_8),
-                writer.write(rec, System.currentTimeMillis()));
+                topic, null, timestamp, keyOf(rec, key), writer.write(rec, System.currentTimeMillis()));
     }
 
     /** A direct writer whose bytes equal {@link AvroCodec} in {@code encoding}. */

@@ -1,0 +1,93 @@
+package io.polyroute.cli;
+
+import io.polyroute.job.config.JobConfig;
+import io.polyroute.job.config.JobConfigLoader;
+import io.polyroute.job.config.TopicsOptions;
+import io.polyroute.schemas.AvroEncoding;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the dead letters are, shared by the {@code dlq} commands: the same job file and
+ * {@code --set} overrides as {@code polyroute run}, so {@code kafka.*} and {@code topics.*} mean
+ * what they mean to the job.
+ */
+final class DlqOptions {
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description = "The job's YAML job file: kafka.*, topics.dlq, topics.input and topics.encoding apply.")
+    Path config;
+
+    @Option(
+            names = {"-s", "--set"},
+            paramLabel = "KEY=VALUE",
+            description = "Override a job option (repeatable), e.g. --set kafka.bootstrap-servers=broker:9092.")
+    List<String> sets = new ArrayList<>();
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "30",
+            description = "How long to wait for the broker (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    JobConfig job() {
+        return JobConfigLoader.load(config, sets);
+    }
+
+    Duration timeout() {
+        return Duration.ofSeconds(timeoutSeconds);
+    }
+
+    static String dlqTopic(JobConfig job) {
+        return job.get(TopicsOptions.DLQ);
+    }
+
+    static AvroEncoding encoding(JobConfig job) {
+        return job.get(TopicsOptions.ENCODING);
+    }
+
+    /** Client properties of the job with read_committed consumers: only committed dead letters. */
+    static Properties clientProperties(JobConfig job) {
+        Properties p = job.kafkaClientProperties();
+        p.putIfAbsent("isolation.level", "read_committed");
+        return p;
+    }
+
+    /**
+     * Parses {@code --since}: an ISO-8601 instant ({@code 2026-05-01T10:00:00Z}) or a duration back
+     * from now ({@code 15m}, {@code 2h}, {@code 1d}, {@code PT30M}).
+     *
+     * @throws IllegalArgumentException naming the value when it is neither
+     */
+    static Instant since(String value, Instant now) {
+        if (value == null) {
+            return Instant.EPOCH;
+        }
+        String v = value.strip();
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException notAnInstant) {
+            try {
+                Duration back = v.toUpperCase().startsWith("P")
+                        ? Duration.parse(v)
+                        : Duration.parse(
+                                v.toLowerCase().endsWith("d")
+                                        ? "P" + v.substring(0, v.length() - 1) + "D"
+                                        : "PT" + v.toUpperCase());
+                return now.minus(back);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("Invalid --since '" + value
+                        + "': give an instant such as 2026-05-01T10:00:00Z or a time back from now such as 15m, 2h"
+                        + " or 1d.");
+            }
+        }
+    }
+}

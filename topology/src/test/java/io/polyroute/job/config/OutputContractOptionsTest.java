@@ -1,0 +1,53 @@
+package io.polyroute.job.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.polyroute.job.config.InputStart.Kind;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code input.start} and {@code output.key}: parsed, defaulted, and refused with the key named. */
+class OutputContractOptionsTest {
+
+    @Test
+    void shouldResumeFromCommittedOffsetsAndKeyByEventIdByDefault() {
+        JobConfig config = JobConfig.of(Map.of());
+
+        assertThat(InputStart.parse(config.get(InputOptions.START)).kind()).isEqualTo(Kind.COMMITTED);
+        assertThat(config.get(OutputOptions.KEY)).isEqualTo(OutputOptions.OutputKey.EVENT_ID);
+    }
+
+    @Test
+    void shouldParseEveryStartingRule() {
+        assertThat(InputStart.parse("committed-or-latest").kind()).isEqualTo(Kind.COMMITTED_OR_LATEST);
+        assertThat(InputStart.parse("Earliest").kind()).isEqualTo(Kind.EARLIEST);
+        assertThat(InputStart.parse("latest").kind()).isEqualTo(Kind.LATEST);
+        assertThat(InputStart.parse("timestamp:2026-05-01T10:00:00Z"))
+                .isEqualTo(new InputStart(
+                        Kind.TIMESTAMP, Instant.parse("2026-05-01T10:00:00Z").toEpochMilli()));
+        assertThat(InputStart.parse("timestamp:1700000000000"))
+                .isEqualTo(new InputStart(Kind.TIMESTAMP, 1700000000000L));
+    }
+
+    @Test
+    void shouldRefuseAnUnknownStartNamingTheKey() {
+        assertThatThrownBy(() -> JobConfig.of(Map.of("input.start", "timestamp:yesterday")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("input.start")
+                .hasMessageContaining("timestamp:yesterday");
+        assertThatThrownBy(() -> JobConfig.of(Map.of("input.start", "beginning")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("committed-or-latest");
+    }
+
+    @Test
+    void shouldAcceptSourceIdAsTheOutputKey() {
+        assertThat(JobConfig.of(Map.of("output.key", "source-id")).get(OutputOptions.KEY))
+                .isEqualTo(OutputOptions.OutputKey.SOURCE_ID);
+        assertThatThrownBy(() -> JobConfig.of(Map.of("output.key", "machine")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("output.key");
+    }
+}
