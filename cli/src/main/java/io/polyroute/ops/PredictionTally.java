@@ -130,7 +130,7 @@ final class PredictionTally {
                 if (p != null) {
                     float[] one = Arrays.copyOfRange(rows, r * readings.dim(), (r + 1) * readings.dim());
                     RoutingDecision[] stages = PredictionCheck.recordedRouting(
-                            p, evaluator.stages().size());
+                            p, evaluator.stageCount());
                     RoutingDecision[][] routing = new RoutingDecision[stages.length][];
                     for (int s = 0; s < stages.length; s++) {
                         routing[s] = new RoutingDecision[] {stages[s]};

@@ -17,9 +17,11 @@ import io.polyroute.job.io.LoadReportSerializer;
 import io.polyroute.job.io.PlanSerializer;
 import io.polyroute.job.io.PredictionSerializer;
 import io.polyroute.job.io.RawRecordDeserializer;
+import io.polyroute.job.model.ExpertResult;
+import io.polyroute.job.model.ExpertTask;
 import io.polyroute.job.model.InFlight;
-import io.polyroute.job.model.Part;
 import io.polyroute.job.model.RawRecord;
+import io.polyroute.job.model.RecordHeader;
 import io.polyroute.job.model.Rejected;
 import io.polyroute.job.operators.Balancing;
 import io.polyroute.job.operators.CombineFunction;
@@ -44,6 +46,7 @@ import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -188,10 +191,10 @@ public final class PolyrouteJob {
         List<DataStream<LoadReport>> loads = new ArrayList<>();
         DataStream<InFlight> stream = in;
         for (int s = 0; s < bundle.stageCount(); s++) {
-            SingleOutputStreamOperator<Part> gate = stream.connect(plans.broadcast())
+            SingleOutputStreamOperator<ExpertTask> gate = stream.connect(plans.broadcast())
                     .transform(
                             "gate-" + s,
-                            TypeInformation.of(Part.class),
+                            TypeInformation.of(ExpertTask.class),
                             new GateOperator(
                                     opener,
                                     s,
@@ -207,12 +210,12 @@ public final class PolyrouteJob {
                     .uid("gate-" + s);
             rejected.add(gate.getSideOutput(DeadLetters.TAG));
             loads.add(gate.getSideOutput(LoadReports.TAG));
-            SingleOutputStreamOperator<Part> results = gate.partitionCustom(
-                            (Integer slot, int n) -> Math.floorMod(slot, n), p -> p.slot)
+            SingleOutputStreamOperator<ExpertResult> results = gate.partitionCustom(
+                            (Integer slot, int n) -> Math.floorMod(slot, n), ExpertTask::slot)
                     .connect(plans.broadcast())
                     .transform(
                             "expert-" + s,
-                            TypeInformation.of(Part.class),
+                            TypeInformation.of(ExpertResult.class),
                             new ExpertOperator(
                                     opener,
                                     s,
@@ -225,8 +228,9 @@ public final class PolyrouteJob {
                     .setParallelism(slots)
                     .uid("expert-" + s);
             loads.add(results.getSideOutput(LoadReports.TAG));
-            SingleOutputStreamOperator<InFlight> combined = results.union(gate.getSideOutput(GateOperator.HEADERS))
-                    .keyBy(p -> p.eventId)
+            DataStream<RecordHeader> headers = gate.getSideOutput(GateOperator.HEADERS);
+            SingleOutputStreamOperator<InFlight> combined = results.keyBy(ExpertResult::eventId, Types.STRING)
+                    .connect(headers.keyBy(RecordHeader::eventId, Types.STRING))
                     .process(new CombineFunction(opener, s), TypeInformation.of(InFlight.class))
                     .name("combine-" + s)
                     .uid("combine-" + s);

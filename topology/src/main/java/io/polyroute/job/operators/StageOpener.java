@@ -2,8 +2,9 @@ package io.polyroute.job.operators;
 
 import io.polyroute.runtime.bundle.BundleLoader;
 import io.polyroute.runtime.bundle.ModelBundle;
+import io.polyroute.runtime.eval.ExpertRuntime;
+import io.polyroute.runtime.eval.GateRuntime;
 import io.polyroute.runtime.eval.MoeEvaluator;
-import io.polyroute.runtime.eval.StageRuntime;
 import io.polyroute.runtime.onnx.RuntimeOptions;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -24,8 +25,14 @@ public record StageOpener(String bundlePath, RuntimeOptions options) implements 
         return BundleLoader.loadManifest(Path.of(bundlePath));
     }
 
-    public StageRuntime stage(int index, int slot, int deviceCount) {
-        return new StageRuntime(bundle(), index, options.forSlot(slot, deviceCount));
+    /** Stage {@code index}'s encoder, gate and shared expert, as a GATE subtask runs them. */
+    public GateRuntime gate(int index) {
+        return GateRuntime.open(bundle(), index, options);
+    }
+
+    /** Stage {@code index}'s experts as expert slot {@code slot} runs them: on its own CUDA device, none loaded yet. */
+    public ExpertRuntime experts(int index, int slot, int deviceCount) {
+        return ExpertRuntime.open(bundle(), index, options.forSlot(slot, deviceCount));
     }
 
     public MoeEvaluator evaluator(int slot, int deviceCount) {
