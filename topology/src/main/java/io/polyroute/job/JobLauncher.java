@@ -29,7 +29,7 @@ public final class JobLauncher {
     public static ModelBundle loadBundle(JobConfig config) {
         String path = config.require(BundleOptions.PATH);
         try {
-            return BundleLoader.load(Path.of(path));
+            return BundleLoader.load(Path.of(path), RuntimeSettings.from(config));
         } catch (BundleValidationException e) {
             throw new ConfigException(
                     BundleOptions.PATH.key(),

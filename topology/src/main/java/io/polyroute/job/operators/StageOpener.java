@@ -17,7 +17,7 @@ import java.nio.file.Path;
 public record StageOpener(String bundlePath, RuntimeOptions options) implements Serializable {
 
     public ModelBundle bundle() {
-        return BundleLoader.loadForServing(Path.of(bundlePath));
+        return BundleLoader.loadForServing(Path.of(bundlePath), options);
     }
 
     /** The bundle's manifest, for operators that run no model (see {@link BundleLoader#loadManifest}). */
