@@ -49,7 +49,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -74,9 +73,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * }</pre>
  */
 public final class PolyrouteJob {
-    /** Kafka's default broker limit is 15 min; the sink's transactions must stay below it. */
-    static final String TRANSACTION_TIMEOUT_MS = "600000";
-
     /**
      * Producer settings the sinks use unless {@code kafka.properties.*} sets them: 256 KiB batches
      * and up to 20 ms of lingering. Kafka's defaults (16 KiB, 5 ms) cost the light benchmark a third
@@ -242,12 +238,7 @@ public final class PolyrouteJob {
             load = load.union(loads.get(i));
         }
         AvroEncoding encoding = config.get(TopicsOptions.ENCODING);
-        load.sinkTo(KafkaSink.<LoadReport>builder()
-                        .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
-                        .setKafkaProducerConfig(config.kafkaClientProperties())
-                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                        .setRecordSerializer(new LoadReportSerializer(config.get(TopicsOptions.LOAD), encoding))
-                        .build())
+        load.sinkTo(KafkaSinks.atLeastOnce(config, new LoadReportSerializer(config.get(TopicsOptions.LOAD), encoding)))
                 .name("kafka-load")
                 .uid("kafka-load");
         if (config.get(RebalanceOptions.ENABLED)) {
@@ -268,13 +259,11 @@ public final class PolyrouteJob {
                     .setParallelism(1)
                     .name("rebalancer")
                     .uid("rebalancer")
-                    .sinkTo(KafkaSink.<byte[]>builder()
-                            .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
-                            .setKafkaProducerConfig(producerProperties(config))
-                            .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                            .setTransactionalIdPrefix(config.get(JobOptions.NAME) + "-plans")
-                            .setRecordSerializer(new PlanSerializer(config.get(TopicsOptions.PLANS)))
-                            .build())
+                    .sinkTo(KafkaSinks.exactlyOnce(
+                            config,
+                            "plans",
+                            config.get(TopicsOptions.PLANS),
+                            new PlanSerializer(config.get(TopicsOptions.PLANS))))
                     .setParallelism(1)
                     .name("kafka-plans-out")
                     .uid("kafka-plans-out");
@@ -311,36 +300,24 @@ public final class PolyrouteJob {
     }
 
     private static KafkaSink<InFlight> predictionSink(JobConfig config, ModelBundle bundle, AvroEncoding encoding) {
-        return KafkaSink.<InFlight>builder()
-                .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
-                .setKafkaProducerConfig(producerProperties(config))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(config.get(JobOptions.NAME) + "-predictions")
-                .setRecordSerializer(new PredictionSerializer(
-                        config.get(TopicsOptions.OUTPUT), bundle.name(), bundle.version(), encoding))
-                .build();
+        return KafkaSinks.exactlyOnce(
+                config,
+                "predictions",
+                config.get(TopicsOptions.OUTPUT),
+                new PredictionSerializer(config.get(TopicsOptions.OUTPUT), bundle.name(), bundle.version(), encoding));
     }
 
     private static KafkaSink<Rejected> deadLetterSink(JobConfig config, AvroEncoding encoding) {
-        return KafkaSink.<Rejected>builder()
-                .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
-                .setKafkaProducerConfig(producerProperties(config))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(config.get(JobOptions.NAME) + "-dlq")
-                .setRecordSerializer(new DeadLetterSerializer(config.get(TopicsOptions.DLQ), encoding))
-                .build();
+        return KafkaSinks.exactlyOnce(
+                config,
+                "dlq",
+                config.get(TopicsOptions.DLQ),
+                new DeadLetterSerializer(config.get(TopicsOptions.DLQ), encoding));
     }
 
     private static Properties clientProperties(JobConfig config) {
         Properties p = config.kafkaClientProperties();
         p.putIfAbsent("isolation.level", "read_committed");
-        return p;
-    }
-
-    private static Properties producerProperties(JobConfig config) {
-        Properties p = config.kafkaClientProperties();
-        p.putIfAbsent("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
-        PRODUCER_DEFAULTS.forEach(p::putIfAbsent);
         return p;
     }
 }
