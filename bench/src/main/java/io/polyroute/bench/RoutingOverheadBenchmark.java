@@ -4,8 +4,9 @@ import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.CombineMode;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.Evaluation;
+import io.polyroute.runtime.eval.ExpertRuntime;
+import io.polyroute.runtime.eval.GateRuntime;
 import io.polyroute.runtime.eval.MoeEvaluator;
-import io.polyroute.runtime.eval.StageRuntime;
 import io.polyroute.runtime.onnx.Device;
 import io.polyroute.runtime.onnx.RuntimeOptions;
 import io.polyroute.runtime.routing.Combiner;
@@ -90,7 +91,8 @@ public class RoutingOverheadBenchmark {
 
     private Path dir;
     private MoeEvaluator evaluator;
-    private StageRuntime stage;
+    private GateRuntime stage;
+    private ExpertRuntime stageExperts;
     private Combiner combiner;
 
     private float[] features;
@@ -99,7 +101,7 @@ public class RoutingOverheadBenchmark {
     private float[][] expertRows;
 
     private int[] expertRowCount;
-    /** Each expert's batched output, as {@code StageRuntime.runExpert} returned it. */
+    /** Each expert's batched output, as {@code ExpertRuntime.runExpert} returned it. */
     private float[][] expertOutputs;
     /** {@code rowOffsets[r][x]}: where record r's row starts in {@code expertOutputs[x]}. */
     private int[][] rowOffsets;
@@ -124,7 +126,8 @@ public class RoutingOverheadBenchmark {
                 RuntimeOptions.builder().device(Device.CPU).intraOpThreads(1).build();
         evaluator = MoeEvaluator.open(bundle, options);
         evaluator.preloadExperts();
-        stage = evaluator.stages().get(0);
+        stage = evaluator.gate(0);
+        stageExperts = evaluator.experts(0);
         combiner = Combiner.forStage(stage.spec());
 
         SplittableRandom rnd = new SplittableRandom(5);
@@ -138,7 +141,7 @@ public class RoutingOverheadBenchmark {
 
         // Group the batch per selected expert, in record order, as MoeEvaluator does.
         int w = stage.width();
-        int p = stage.expertOutputDim();
+        int p = stageExperts.expertOutputDim();
         int[][] members = new int[experts][];
         expertRowCount = new int[experts];
         for (RoutingDecision d : decisions) {
@@ -170,7 +173,7 @@ public class RoutingOverheadBenchmark {
                 rowOffsets[members[x][i]][x] = i * p;
             }
             expertRows[x] = rows;
-            expertOutputs[x] = stage.runExpert(x, rows, m);
+            expertOutputs[x] = stageExperts.runExpert(x, rows, m);
         }
         combined = new float[BATCH * stage.outputDim()];
         expertsOnlyOut = new float[experts][];
@@ -205,7 +208,7 @@ public class RoutingOverheadBenchmark {
         for (int x = 0; x < experts; x++) {
             int m = expertRowCount[x];
             if (m > 0) {
-                expertsOnlyOut[x] = stage.runExpert(x, expertRows[x], m);
+                expertsOnlyOut[x] = stageExperts.runExpert(x, expertRows[x], m);
             }
         }
         return expertsOnlyOut;

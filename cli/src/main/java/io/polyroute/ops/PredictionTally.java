@@ -129,8 +129,7 @@ final class PredictionTally {
                 Prediction p = rebalanced.get(i);
                 if (p != null) {
                     float[] one = Arrays.copyOfRange(rows, r * readings.dim(), (r + 1) * readings.dim());
-                    RoutingDecision[] stages = PredictionCheck.recordedRouting(
-                            p, evaluator.stages().size());
+                    RoutingDecision[] stages = PredictionCheck.recordedRouting(p, evaluator.stageCount());
                     RoutingDecision[][] routing = new RoutingDecision[stages.length][];
                     for (int s = 0; s < stages.length; s++) {
                         routing[s] = new RoutingDecision[] {stages[s]};

@@ -32,7 +32,7 @@ public final class JobLauncher {
     public static ModelBundle loadBundle(JobConfig config) {
         String path = config.require(BundleOptions.PATH);
         try {
-            return BundleCache.load(path);
+            return BundleCache.load(path, RuntimeSettings.from(config));
         } catch (BundleValidationException | java.io.UncheckedIOException e) {
             throw new ConfigException(
                     BundleOptions.PATH.key(),

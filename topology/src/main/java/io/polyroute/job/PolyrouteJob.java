@@ -21,9 +21,11 @@ import io.polyroute.job.io.LoadReportSerializer;
 import io.polyroute.job.io.PlanSerializer;
 import io.polyroute.job.io.PredictionSerializer;
 import io.polyroute.job.io.RawRecordDeserializer;
+import io.polyroute.job.model.ExpertResult;
+import io.polyroute.job.model.ExpertTask;
 import io.polyroute.job.model.InFlight;
-import io.polyroute.job.model.Part;
 import io.polyroute.job.model.RawRecord;
+import io.polyroute.job.model.RecordHeader;
 import io.polyroute.job.model.Rejected;
 import io.polyroute.job.operators.Balancing;
 import io.polyroute.job.operators.CombineFunction;
@@ -48,9 +50,9 @@ import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -75,9 +77,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * }</pre>
  */
 public final class PolyrouteJob {
-    /** Kafka's default broker limit is 15 min; the sink's transactions must stay below it. */
-    static final String TRANSACTION_TIMEOUT_MS = "600000";
-
     /**
      * Producer settings the sinks use unless {@code kafka.properties.*} sets them: 256 KiB batches
      * and up to 20 ms of lingering. Kafka's defaults (16 KiB, 5 ms) cost the light benchmark a third
@@ -197,10 +196,10 @@ public final class PolyrouteJob {
         List<DataStream<LoadReport>> loads = new ArrayList<>();
         DataStream<InFlight> stream = in;
         for (int s = 0; s < bundle.stageCount(); s++) {
-            SingleOutputStreamOperator<Part> gate = stream.connect(plans.broadcast())
+            SingleOutputStreamOperator<ExpertTask> gate = stream.connect(plans.broadcast())
                     .transform(
                             "gate-" + s,
-                            TypeInformation.of(Part.class),
+                            TypeInformation.of(ExpertTask.class),
                             new GateOperator(
                                     opener,
                                     s,
@@ -216,12 +215,12 @@ public final class PolyrouteJob {
                     .uid("gate-" + s);
             rejected.add(gate.getSideOutput(DeadLetters.TAG));
             loads.add(gate.getSideOutput(LoadReports.TAG));
-            SingleOutputStreamOperator<Part> results = gate.partitionCustom(
-                            (Integer slot, int n) -> Math.floorMod(slot, n), p -> p.slot)
+            SingleOutputStreamOperator<ExpertResult> results = gate.partitionCustom(
+                            (Integer slot, int n) -> Math.floorMod(slot, n), ExpertTask::slot)
                     .connect(plans.broadcast())
                     .transform(
                             "expert-" + s,
-                            TypeInformation.of(Part.class),
+                            TypeInformation.of(ExpertResult.class),
                             new ExpertOperator(
                                     opener,
                                     s,
@@ -234,8 +233,9 @@ public final class PolyrouteJob {
                     .setParallelism(slots)
                     .uid("expert-" + s);
             loads.add(results.getSideOutput(LoadReports.TAG));
-            SingleOutputStreamOperator<InFlight> combined = results.union(gate.getSideOutput(GateOperator.HEADERS))
-                    .keyBy(p -> p.eventId)
+            DataStream<RecordHeader> headers = gate.getSideOutput(GateOperator.HEADERS);
+            SingleOutputStreamOperator<InFlight> combined = results.keyBy(ExpertResult::eventId, Types.STRING)
+                    .connect(headers.keyBy(RecordHeader::eventId, Types.STRING))
                     .process(new CombineFunction(opener, s), TypeInformation.of(InFlight.class))
                     .name("combine-" + s)
                     .uid("combine-" + s);
@@ -247,12 +247,7 @@ public final class PolyrouteJob {
             load = load.union(loads.get(i));
         }
         AvroEncoding encoding = config.get(TopicsOptions.ENCODING);
-        load.sinkTo(KafkaSink.<LoadReport>builder()
-                        .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
-                        .setKafkaProducerConfig(config.kafkaClientProperties())
-                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                        .setRecordSerializer(new LoadReportSerializer(config.get(TopicsOptions.LOAD), encoding))
-                        .build())
+        load.sinkTo(KafkaSinks.atLeastOnce(config, new LoadReportSerializer(config.get(TopicsOptions.LOAD), encoding)))
                 .name("kafka-load")
                 .uid("kafka-load");
         if (config.get(RebalanceOptions.ENABLED)) {
@@ -273,13 +268,11 @@ public final class PolyrouteJob {
                     .setParallelism(1)
                     .name("rebalancer")
                     .uid("rebalancer")
-                    .sinkTo(KafkaSink.<byte[]>builder()
-                            .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
-                            .setKafkaProducerConfig(producerProperties(config))
-                            .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                            .setTransactionalIdPrefix(config.get(JobOptions.NAME) + "-plans")
-                            .setRecordSerializer(new PlanSerializer(config.get(TopicsOptions.PLANS)))
-                            .build())
+                    .sinkTo(KafkaSinks.exactlyOnce(
+                            config,
+                            "plans",
+                            config.get(TopicsOptions.PLANS),
+                            new PlanSerializer(config.get(TopicsOptions.PLANS))))
                     .setParallelism(1)
                     .name("kafka-plans-out")
                     .uid("kafka-plans-out");
@@ -327,37 +320,25 @@ public final class PolyrouteJob {
     }
 
     private static KafkaSink<InFlight> predictionSink(JobConfig config, ModelBundle bundle, AvroEncoding encoding) {
-        return KafkaSink.<InFlight>builder()
-                .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
-                .setKafkaProducerConfig(producerProperties(config))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(config.get(JobOptions.NAME) + "-predictions")
-                .setRecordSerializer(new PredictionSerializer(
-                                config.get(TopicsOptions.OUTPUT), bundle.name(), bundle.version(), encoding)
-                        .keyedBy(config.get(OutputOptions.KEY)))
-                .build();
+        return KafkaSinks.exactlyOnce(
+                config,
+                "predictions",
+                config.get(TopicsOptions.OUTPUT),
+                new PredictionSerializer(config.get(TopicsOptions.OUTPUT), bundle.name(), bundle.version(), encoding)
+                        .keyedBy(config.get(OutputOptions.KEY)));
     }
 
     private static KafkaSink<Rejected> deadLetterSink(JobConfig config, AvroEncoding encoding) {
-        return KafkaSink.<Rejected>builder()
-                .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
-                .setKafkaProducerConfig(producerProperties(config))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(config.get(JobOptions.NAME) + "-dlq")
-                .setRecordSerializer(new DeadLetterSerializer(config.get(TopicsOptions.DLQ), encoding))
-                .build();
+        return KafkaSinks.exactlyOnce(
+                config,
+                "dlq",
+                config.get(TopicsOptions.DLQ),
+                new DeadLetterSerializer(config.get(TopicsOptions.DLQ), encoding));
     }
 
     private static Properties clientProperties(JobConfig config) {
         Properties p = config.kafkaClientProperties();
         p.putIfAbsent("isolation.level", "read_committed");
-        return p;
-    }
-
-    private static Properties producerProperties(JobConfig config) {
-        Properties p = config.kafkaClientProperties();
-        p.putIfAbsent("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
-        PRODUCER_DEFAULTS.forEach(p::putIfAbsent);
         return p;
     }
 }

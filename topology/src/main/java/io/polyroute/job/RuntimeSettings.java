@@ -1,8 +1,8 @@
 package io.polyroute.job;
 
 import io.polyroute.job.config.JobConfig;
-import io.polyroute.job.config.RuntimeOptions;
-import io.polyroute.runtime.onnx.Device;
+import io.polyroute.job.config.ModelRuntimeOptions;
+import io.polyroute.runtime.onnx.RuntimeOptions;
 
 /**
  * Maps the job's {@code runtime.*} options to the core's ONNX Runtime options. The per-slot CUDA
@@ -13,25 +13,25 @@ public final class RuntimeSettings {
     private RuntimeSettings() {}
 
     /** The session options every operator starts from, bound to {@code runtime.cuda.device-id}. */
-    public static io.polyroute.runtime.onnx.RuntimeOptions from(JobConfig config) {
-        return io.polyroute.runtime.onnx.RuntimeOptions.builder()
-                .device(Device.parse(config.get(RuntimeOptions.DEVICE).name()))
-                .intraOpThreads(config.get(RuntimeOptions.INTRA_OP_THREADS))
-                .deviceId(config.get(RuntimeOptions.CUDA_DEVICE_ID))
+    public static RuntimeOptions from(JobConfig config) {
+        return RuntimeOptions.builder()
+                .device(config.get(ModelRuntimeOptions.DEVICE))
+                .intraOpThreads(config.get(ModelRuntimeOptions.INTRA_OP_THREADS))
+                .deviceId(config.get(ModelRuntimeOptions.CUDA_DEVICE_ID))
                 .cudaMemoryLimitBytes(
-                        config.get(RuntimeOptions.CUDA_MEMORY_LIMIT).getBytes())
+                        config.get(ModelRuntimeOptions.CUDA_MEMORY_LIMIT).getBytes())
                 .cudaArenaStrategy(
-                        config.get(RuntimeOptions.CUDA_ARENA_STRATEGY).ortName())
+                        config.get(ModelRuntimeOptions.CUDA_ARENA_STRATEGY).ortName())
                 .build();
     }
 
     /** GPUs per TaskManager that the slots are spread over; 0 keeps every slot on the configured device. */
     public static int deviceCount(JobConfig config) {
-        return config.get(RuntimeOptions.CUDA_DEVICE_COUNT);
+        return config.get(ModelRuntimeOptions.CUDA_DEVICE_COUNT);
     }
 
     /** The session options of expert slot {@code slot}: {@link #from} moved to device {@code slot mod count}. */
-    public static io.polyroute.runtime.onnx.RuntimeOptions forSlot(JobConfig config, int slot) {
+    public static RuntimeOptions forSlot(JobConfig config, int slot) {
         return from(config).forSlot(slot, deviceCount(config));
     }
 }

@@ -12,8 +12,8 @@ import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.BundleLoader;
 import io.polyroute.runtime.bundle.BundleManifest;
 import io.polyroute.runtime.bundle.ModelBundle;
+import io.polyroute.runtime.eval.ExpertRuntime;
 import io.polyroute.runtime.eval.ReferenceModel;
-import io.polyroute.runtime.eval.StageRuntime;
 import io.polyroute.runtime.onnx.RuntimeOptions;
 import io.polyroute.runtime.placement.PlanVersion;
 import io.polyroute.schemas.AvroCodec;
@@ -230,7 +230,7 @@ public final class SkewBench {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) rnd.nextGaussian();
         }
-        try (StageRuntime stage = new StageRuntime(bundle, 0, RuntimeOptions.cpu())) {
+        try (ExpertRuntime stage = ExpertRuntime.open(bundle, 0, RuntimeOptions.cpu())) {
             for (int i = 0; i < 5; i++) {
                 stage.runExpert(0, x, rows);
             }

@@ -2,7 +2,7 @@ package io.polyroute.kit.simulate;
 
 import io.polyroute.avro.SensorReading;
 import io.polyroute.runtime.bundle.ModelBundle;
-import io.polyroute.runtime.eval.StageRuntime;
+import io.polyroute.runtime.eval.GateRuntime;
 import io.polyroute.runtime.onnx.RuntimeOptions;
 import io.polyroute.runtime.routing.RoutingDecision;
 import java.time.Instant;
@@ -56,7 +56,7 @@ public final class SkewedInput {
         Random rnd = new Random(seed);
         Map<List<Integer>, List<float[]>> pools = new LinkedHashMap<>();
         int batch = 1024;
-        try (StageRuntime stage = new StageRuntime(bundle, 0, RuntimeOptions.cpu())) {
+        try (GateRuntime stage = GateRuntime.open(bundle, 0, RuntimeOptions.cpu())) {
             for (int done = 0; done < candidates; done += batch) {
                 int n = Math.min(batch, candidates - done);
                 float[] x = new float[n * d];
@@ -258,7 +258,7 @@ public final class SkewedInput {
                 x[r * d + j] = f.get(j);
             }
         }
-        try (StageRuntime stage = new StageRuntime(bundle, 0, RuntimeOptions.cpu())) {
+        try (GateRuntime stage = GateRuntime.open(bundle, 0, RuntimeOptions.cpu())) {
             long[] visits = new long[stage.expertCount()];
             for (RoutingDecision dec :
                     stage.route(stage.encode(stage.stageInput(x, null, n), n), n, new int[n], null, null)) {

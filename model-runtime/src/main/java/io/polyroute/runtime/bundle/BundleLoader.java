@@ -2,6 +2,7 @@ package io.polyroute.runtime.bundle;
 
 import io.polyroute.runtime.onnx.ModelRuntimeException;
 import io.polyroute.runtime.onnx.ModelSession;
+import io.polyroute.runtime.onnx.OrtRuntime;
 import io.polyroute.runtime.onnx.RuntimeOptions;
 import io.polyroute.runtime.onnx.TensorSignature;
 import java.io.IOException;
@@ -26,7 +27,16 @@ public final class BundleLoader {
 
     /** Loads and fully validates the bundle in {@code bundleDir}; throws {@link BundleValidationException}. */
     public static ModelBundle load(Path bundleDir) {
-        return load(bundleDir, Scope.ALL);
+        return load(bundleDir, Scope.ALL, OrtRuntime.validationOptions());
+    }
+
+    /**
+     * As {@link #load(Path)}, validating with the intra-op thread count of {@code options}: the
+     * first session of a process fixes the size of ONNX Runtime's process-wide thread pool, so a
+     * process that validates before it serves must validate with the serving options.
+     */
+    public static ModelBundle load(Path bundleDir, RuntimeOptions options) {
+        return load(bundleDir, Scope.ALL, OrtRuntime.validationOptions(options));
     }
 
     /**
@@ -36,7 +46,12 @@ public final class BundleLoader {
      * large bundles. The client that submits the job validates the whole bundle with {@link #load}.
      */
     public static ModelBundle loadForServing(Path bundleDir) {
-        return load(bundleDir, Scope.SERVING);
+        return load(bundleDir, Scope.SERVING, OrtRuntime.validationOptions());
+    }
+
+    /** As {@link #loadForServing(Path)}, validating with the thread count of {@code options} (see {@link #load(Path, RuntimeOptions)}). */
+    public static ModelBundle loadForServing(Path bundleDir, RuntimeOptions options) {
+        return load(bundleDir, Scope.SERVING, OrtRuntime.validationOptions(options));
     }
 
     /**
@@ -45,7 +60,7 @@ public final class BundleLoader {
      * model.
      */
     public static ModelBundle loadManifest(Path bundleDir) {
-        return load(bundleDir, Scope.MANIFEST);
+        return load(bundleDir, Scope.MANIFEST, null);
     }
 
     /** How much of a bundle a load checks. */
@@ -55,7 +70,7 @@ public final class BundleLoader {
         MANIFEST
     }
 
-    private static ModelBundle load(Path bundleDir, Scope scope) {
+    private static ModelBundle load(Path bundleDir, Scope scope, RuntimeOptions validation) {
         Path root = bundleDir.toAbsolutePath().normalize();
         if (!Files.isDirectory(root)) {
             throw new BundleValidationException(root, "bundle folder not found");
@@ -82,7 +97,7 @@ public final class BundleLoader {
                 : manifest.reference().file();
         verifyChecksums(manifestFile, bundle, models.keySet(), skipped);
         for (ModelCheck check : models.values()) {
-            verifyModel(bundle, check);
+            verifyModel(bundle, check, validation);
         }
         return bundle;
     }
@@ -246,11 +261,11 @@ public final class BundleLoader {
         return resolved;
     }
 
-    private static void verifyModel(ModelBundle b, ModelCheck check) {
+    private static void verifyModel(ModelBundle b, ModelCheck check, RuntimeOptions options) {
         Path f = b.resolve(check.file());
         List<TensorSignature> ins;
         List<TensorSignature> outs;
-        try (ModelSession session = ModelSession.open(f, check.role(), RuntimeOptions.cpu())) {
+        try (ModelSession session = ModelSession.open(f, check.role(), options)) {
             ins = session.inputs();
             outs = session.outputs();
         } catch (ModelRuntimeException e) {

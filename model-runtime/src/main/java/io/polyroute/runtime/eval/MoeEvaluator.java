@@ -9,7 +9,9 @@ import java.util.List;
 /**
  * Takes a batch of records through every stage of a bundle in-process: encoder, gate, the selected
  * experts (one batched run per expert over the records that chose it), combine, shared expert.
- * This is the fused execution mode and the yardstick of the expert-parallel one.
+ * This is the fused execution mode and the yardstick of the expert-parallel one, built from the
+ * same parts the expert-parallel operators use: a {@link GateRuntime}, an {@link ExpertRuntime}
+ * and a {@link StageCombiner} per stage.
  *
  * <pre>{@code
  * try (MoeEvaluator eval = MoeEvaluator.open(BundleLoader.load(dir), RuntimeOptions.cpu())) {
@@ -19,42 +21,57 @@ import java.util.List;
  */
 public final class MoeEvaluator implements AutoCloseable {
     private final ModelBundle bundle;
-    private final List<StageRuntime> stages;
+    private final List<GateRuntime> gates;
+    private final List<ExpertRuntime> experts;
+    private final List<StageCombiner> combiners;
 
-    private MoeEvaluator(ModelBundle bundle, List<StageRuntime> stages) {
+    private MoeEvaluator(
+            ModelBundle bundle, List<GateRuntime> gates, List<ExpertRuntime> experts, List<StageCombiner> combiners) {
         this.bundle = bundle;
-        this.stages = stages;
+        this.gates = gates;
+        this.experts = experts;
+        this.combiners = combiners;
     }
 
     /** Opens every stage's encoder, gate and shared expert; experts load on first use. */
     public static MoeEvaluator open(ModelBundle bundle, RuntimeOptions options) {
-        List<StageRuntime> stages = new ArrayList<>();
+        List<GateRuntime> gates = new ArrayList<>();
+        List<ExpertRuntime> experts = new ArrayList<>();
+        List<StageCombiner> combiners = new ArrayList<>();
         try {
             for (int s = 0; s < bundle.stageCount(); s++) {
-                stages.add(new StageRuntime(bundle, s, options));
+                gates.add(GateRuntime.open(bundle, s, options));
+                experts.add(ExpertRuntime.open(bundle, s, options));
+                combiners.add(StageCombiner.forStage(bundle.stage(s)));
             }
         } catch (RuntimeException e) {
-            stages.forEach(StageRuntime::close);
+            gates.forEach(GateRuntime::close);
             throw e;
         }
-        return new MoeEvaluator(bundle, List.copyOf(stages));
+        return new MoeEvaluator(bundle, List.copyOf(gates), List.copyOf(experts), List.copyOf(combiners));
     }
 
     public ModelBundle bundle() {
         return bundle;
     }
 
-    public List<StageRuntime> stages() {
-        return stages;
+    public int stageCount() {
+        return gates.size();
+    }
+
+    /** Stage {@code s}'s encoder, gate and shared expert. */
+    public GateRuntime gate(int s) {
+        return gates.get(s);
+    }
+
+    /** Stage {@code s}'s experts. */
+    public ExpertRuntime experts(int s) {
+        return experts.get(s);
     }
 
     /** Loads every expert session of every stage now, instead of on first use. */
     public void preloadExperts() {
-        for (StageRuntime s : stages) {
-            for (int e = 0; e < s.expertCount(); e++) {
-                s.loadExpert(e);
-            }
-        }
+        experts.forEach(ExpertRuntime::loadAll);
     }
 
     /**
@@ -79,16 +96,16 @@ public final class MoeEvaluator implements AutoCloseable {
      */
     public Evaluation evaluate(float[] features, int n, int[] taskIndex, float[][] bias, double capacityFactor) {
         checkFeatures(features, n);
-        RoutingDecision[][] routing = new RoutingDecision[stages.size()][];
+        RoutingDecision[][] routing = new RoutingDecision[stageCount()][];
         float[] previous = null;
-        for (StageRuntime stage : stages) {
-            int s = stage.index();
-            float[] in = stage.stageInput(features, previous, n);
-            float[] u = stage.encode(in, n);
-            RoutingDecision[] decisions = stage.route(
+        for (int s = 0; s < stageCount(); s++) {
+            GateRuntime gate = gates.get(s);
+            float[] in = gate.stageInput(features, previous, n);
+            float[] u = gate.encode(in, n);
+            RoutingDecision[] decisions = gate.route(
                     u, n, taskIndex, s == 0 ? null : routing[s - 1], bias == null ? null : bias[s], capacityFactor);
             routing[s] = decisions;
-            previous = runStage(stage, u, n, decisions);
+            previous = runStage(s, u, n, decisions);
         }
         return new Evaluation(n, bundle.outputDim(), previous, routing);
     }
@@ -101,19 +118,19 @@ public final class MoeEvaluator implements AutoCloseable {
      */
     public Evaluation replay(float[] features, int n, RoutingDecision[][] routing) {
         checkFeatures(features, n);
-        if (routing.length != stages.size()) {
+        if (routing.length != stageCount()) {
             throw new IllegalArgumentException(
-                    "Replay needs decisions for " + stages.size() + " stages, got " + routing.length + ".");
+                    "Replay needs decisions for " + stageCount() + " stages, got " + routing.length + ".");
         }
         float[] previous = null;
-        for (StageRuntime stage : stages) {
-            int s = stage.index();
+        for (int s = 0; s < stageCount(); s++) {
+            GateRuntime gate = gates.get(s);
             if (routing[s].length != n) {
                 throw new IllegalArgumentException(
                         "Replay needs " + n + " decisions at stage " + s + ", got " + routing[s].length + ".");
             }
-            float[] u = stage.encode(stage.stageInput(features, previous, n), n);
-            previous = runStage(stage, u, n, routing[s]);
+            float[] u = gate.encode(gate.stageInput(features, previous, n), n);
+            previous = runStage(s, u, n, routing[s]);
         }
         return new Evaluation(n, bundle.outputDim(), previous, routing.clone());
     }
@@ -125,7 +142,9 @@ public final class MoeEvaluator implements AutoCloseable {
         }
     }
 
-    private static float[] runStage(StageRuntime stage, float[] u, int n, RoutingDecision[] decisions) {
+    private float[] runStage(int s, float[] u, int n, RoutingDecision[] decisions) {
+        GateRuntime gate = gates.get(s);
+        ExpertRuntime stage = experts.get(s);
         int e = stage.expertCount();
         int p = stage.expertOutputDim();
         // Records per expert.
@@ -163,8 +182,8 @@ public final class MoeEvaluator implements AutoCloseable {
                 outs[x] = stage.runExpert(x, u, members[x], counts[x]);
             }
         }
-        float[] shared = stage.runShared(u, n);
-        int od = stage.outputDim();
+        float[] shared = gate.runShared(u, n);
+        int od = gate.outputDim();
         float[] out = new float[n * od];
         int[] offsets = new int[e];
         v = 0;
@@ -173,27 +192,15 @@ public final class MoeEvaluator implements AutoCloseable {
             for (int i = 0; i < d.visitedCount(); i++) {
                 offsets[d.visitedExpert(i)] = slot[v++] * p;
             }
-            stage.combine(d, outs, offsets, shared, r, out, r * od);
+            combiners.get(s).combine(d, outs, offsets, shared, r, out, r * od);
         }
         return out;
     }
 
     @Override
     public void close() {
-        RuntimeException first = null;
-        for (StageRuntime s : stages) {
-            try {
-                s.close();
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        List<AutoCloseable> all = new ArrayList<>(gates);
+        all.addAll(experts);
+        Sessions.closeAll(all);
     }
 }

@@ -57,7 +57,7 @@ public final class SlotFootprint {
         long heap0 = heapUsed();
         // After the collection, which may return heap pages to the system.
         long rss0 = rss();
-        List<StageRuntime> open = new ArrayList<>();
+        List<AutoCloseable> open = new ArrayList<>();
         List<float[]> outputs = new ArrayList<>();
         int sessions = 0;
         int experts = 0;
@@ -70,8 +70,10 @@ public final class SlotFootprint {
                 Random rnd = new Random(1);
                 float[] previous = null;
                 for (int s = 0; s < bundle.stageCount(); s++) {
-                    StageRuntime stage = new StageRuntime(bundle, s, options);
+                    GateRuntime stage = GateRuntime.open(bundle, s, options);
                     open.add(stage);
+                    ExpertRuntime expertRuntime = ExpertRuntime.open(bundle, s, options);
+                    open.add(expertRuntime);
                     float[] features = new float[batch * bundle.inputDim()];
                     for (int i = 0; i < features.length; i++) {
                         features[i] = (float) rnd.nextGaussian();
@@ -88,8 +90,8 @@ public final class SlotFootprint {
                     }
                     long before = rss();
                     float[] out = null;
-                    for (int e = 0; e < stage.expertCount(); e++) {
-                        out = stage.runExpert(e, encoded, batch);
+                    for (int e = 0; e < expertRuntime.expertCount(); e++) {
+                        out = expertRuntime.runExpert(e, encoded, batch);
                         sessions++;
                         experts++;
                     }
@@ -116,7 +118,7 @@ public final class SlotFootprint {
                     experts / copies,
                     batch);
         } finally {
-            open.forEach(StageRuntime::close);
+            Sessions.closeAll(open);
         }
     }
 

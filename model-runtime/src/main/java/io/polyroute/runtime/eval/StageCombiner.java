@@ -6,7 +6,8 @@ import io.polyroute.runtime.routing.RoutingDecision;
 
 /**
  * The last step of a stage without any model session: the combine of the selected experts'
- * outputs plus the shared expert's row. Used where expert outputs arrive from elsewhere.
+ * outputs plus the shared expert's row. COMBINE uses it on outputs that arrive from EXPERT slots; the
+ * fused evaluator on the outputs it computed itself.
  */
 public final class StageCombiner {
     private final Combiner combiner;
@@ -35,6 +36,22 @@ public final class StageCombiner {
         if (sharedRow != null) {
             for (int i = 0; i < outputDim; i++) {
                 dst[i] += sharedRow[i];
+            }
+        }
+    }
+
+    /**
+     * Writes record {@code r}'s stage output at {@code dst[off ..]}: the combine of its experts'
+     * outputs, expert {@code e}'s at {@code outputs[e][offsets[e] ..]} (see
+     * {@link Combiner#combine(RoutingDecision, float[][], int[], float[], int)}), plus row {@code r}
+     * of the shared expert's batched output {@code sharedOut} (when not null).
+     */
+    public void combine(
+            RoutingDecision d, float[][] outputs, int[] offsets, float[] sharedOut, int r, float[] dst, int off) {
+        combiner.combine(d, outputs, offsets, dst, off);
+        if (sharedOut != null) {
+            for (int i = 0; i < outputDim; i++) {
+                dst[off + i] += sharedOut[r * outputDim + i];
             }
         }
     }

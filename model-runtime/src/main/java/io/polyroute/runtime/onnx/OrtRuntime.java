@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All sessions share one global intra-op thread pool (per-session pools cost an OS thread and
  * ~25 ms per session). The pool size is fixed by the first call in the process; later calls asking
- * for another size get the existing pool and one warning.
+ * for another size get the existing pool and one warning. Bundle validation therefore opens its
+ * sessions with {@link #validationOptions(RuntimeOptions)}: the serving options' thread count when
+ * the caller knows them, else the existing pool's size, so validating first never shrinks the pool.
  */
 public final class OrtRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(OrtRuntime.class);
@@ -54,6 +57,32 @@ public final class OrtRuntime {
             }
             return environment;
         }
+    }
+
+    /** The size of the process-wide intra-op pool, or empty before the environment exists. */
+    public static OptionalInt intraOpThreads() {
+        synchronized (LOCK) {
+            return environment == null ? OptionalInt.empty() : OptionalInt.of(environmentThreads);
+        }
+    }
+
+    /** Options for validation sessions: CPU, with the thread count of the pool if one exists, else 1. */
+    public static RuntimeOptions validationOptions() {
+        return RuntimeOptions.builder()
+                .device(Device.CPU)
+                .intraOpThreads(intraOpThreads().orElse(1))
+                .build();
+    }
+
+    /**
+     * Options for validation sessions of a process that will serve with {@code serving}: CPU, with
+     * the serving thread count (which fixes the pool if validation opens the first session).
+     */
+    public static RuntimeOptions validationOptions(RuntimeOptions serving) {
+        return RuntimeOptions.builder()
+                .device(Device.CPU)
+                .intraOpThreads(serving.intraOpThreads())
+                .build();
     }
 
     /**

@@ -5,6 +5,7 @@ import io.polyroute.runtime.bundle.BundleManifest;
 import io.polyroute.runtime.bundle.BundleValidationException;
 import io.polyroute.runtime.bundle.ManifestIO;
 import io.polyroute.runtime.bundle.ModelBundle;
+import io.polyroute.runtime.onnx.RuntimeOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -70,6 +71,16 @@ public final class BundleCache {
     /** {@link BundleLoader#loadForServing} of the bundle at {@code location}, through the cache for a URI. */
     public static ModelBundle loadForServing(String location) {
         return load(location, cacheRoot(), BundleLoader::loadForServing);
+    }
+
+    /** {@link BundleLoader#load(Path, RuntimeOptions)}: validation with the serving sessions' options. */
+    public static ModelBundle load(String location, RuntimeOptions options) {
+        return load(location, cacheRoot(), dir -> BundleLoader.load(dir, options));
+    }
+
+    /** {@link BundleLoader#loadForServing(Path, RuntimeOptions)}, through the cache for a URI. */
+    public static ModelBundle loadForServing(String location, RuntimeOptions options) {
+        return load(location, cacheRoot(), dir -> BundleLoader.loadForServing(dir, options));
     }
 
     /** {@link BundleLoader#loadManifest} of the bundle at {@code location}, through the cache for a URI. */

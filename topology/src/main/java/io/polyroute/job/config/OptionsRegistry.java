@@ -22,7 +22,7 @@ public final class OptionsRegistry {
             TopicsOptions.group(),
             JobOptions.group(),
             BundleOptions.group(),
-            RuntimeOptions.group(),
+            ModelRuntimeOptions.group(),
             BatchingOptions.group(),
             DedupeOptions.group(),
             InputOptions.group(),

@@ -5,25 +5,19 @@ import java.lang.reflect.Type;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Serializer of {@link InFlight}, field by field in declaration order. Changing the fields of
- * {@code InFlight} means changing this class and bumping its snapshot's version.
+ * {@code InFlight} means changing this class and adding a {@link Snapshot} version.
  */
-public final class InFlightSerializer extends TypeSerializerSingleton<InFlight> {
+public final class InFlightSerializer extends RecordSerializer<InFlight> {
     private static final long serialVersionUID = 1L;
 
     public static final InFlightSerializer INSTANCE = new InFlightSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public InFlight createInstance() {
@@ -57,16 +51,6 @@ public final class InFlightSerializer extends TypeSerializerSingleton<InFlight> 
         c.partition = from.partition;
         c.offset = from.offset;
         return c;
-    }
-
-    @Override
-    public InFlight copy(InFlight from, InFlight reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -120,24 +104,23 @@ public final class InFlightSerializer extends TypeSerializerSingleton<InFlight> 
     }
 
     @Override
-    public InFlight deserialize(InFlight reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
-    @Override
     public TypeSerializerSnapshot<InFlight> snapshotConfiguration() {
         return new Snapshot();
     }
 
-    /** Snapshot of the serializer; a new field layout needs a new version. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<InFlight> {
+    /**
+     * Versions: 3, the layout above (the number continues the one Flink's
+     * {@code SimpleTypeSerializerSnapshot} wrote for this class, so existing savepoints resolve as
+     * is). A new layout is version 4, with this one kept readable in {@link #serializerFor}.
+     */
+    public static final class Snapshot extends VersionedSnapshot<InFlight> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super("InFlight", 3, 3);
+        }
+
+        @Override
+        protected TypeSerializer<InFlight> serializerFor(int version) {
+            return INSTANCE;
         }
     }
 

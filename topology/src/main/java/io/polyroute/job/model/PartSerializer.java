@@ -1,152 +1,113 @@
 package io.polyroute.job.model;
 
 import java.io.IOException;
-import java.lang.reflect.Type;
-import java.util.Map;
-import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Serializer of {@link Part}: the kind first, then only the fields that kind uses (a TASK or
- * RESULT carries no header fields). Changing the fields of {@code Part} means changing this class
- * and bumping its snapshot's version.
+ * Reads COMBINE state written before tasks, results and headers had types of their own, when one
+ * message type ("part", a kind byte first) stood for all three. Only headers were kept in state;
+ * this serializer reads such a header into a {@link RecordHeader}. Restore only: nothing writes
+ * this layout any more, and {@link RecordHeaderSerializer.Snapshot} migrates state that holds it.
+ * The class and its snapshot keep their names because savepoints refer to them by name.
  */
-public final class PartSerializer extends TypeSerializerSingleton<Part> {
+public final class PartSerializer extends RecordSerializer<RecordHeader> {
     private static final long serialVersionUID = 1L;
+
+    /** The kind byte of a header in the old layout. */
+    private static final byte HEADER = 3;
 
     public static final PartSerializer INSTANCE = new PartSerializer();
 
     @Override
-    public boolean isImmutableType() {
-        return false;
+    public RecordHeader createInstance() {
+        return RecordHeaderSerializer.INSTANCE.createInstance();
     }
 
     @Override
-    public Part createInstance() {
-        return new Part();
+    public RecordHeader copy(RecordHeader from) {
+        return RecordHeaderSerializer.INSTANCE.copy(from);
     }
 
     @Override
-    public Part copy(Part from) {
-        if (from == null) {
-            return null;
+    public void serialize(RecordHeader h, DataOutputView out) throws IOException {
+        out.writeByte(HEADER);
+        FieldIO.writeString(h.eventId(), out);
+        out.writeInt(h.stage());
+        out.writeInt(0);
+        out.writeInt(0);
+        FieldIO.writeFloats(null, out);
+        FieldIO.writeString(null, out);
+        out.writeLong(0L);
+        out.writeBoolean(h.record() != null);
+        if (h.record() != null) {
+            InFlightSerializer.INSTANCE.serialize(h.record(), out);
         }
-        Part c = new Part();
-        c.kind = from.kind;
-        c.eventId = from.eventId;
-        c.stage = from.stage;
-        c.expert = from.expert;
-        c.slot = from.slot;
-        c.vector = from.vector == null ? null : from.vector.clone();
-        c.error = from.error;
-        c.emittedNanos = from.emittedNanos;
-        c.record = InFlightSerializer.INSTANCE.copy(from.record);
-        c.groups = from.groups;
-        c.k = from.k;
-        c.selected = from.selected == null ? null : from.selected.clone();
-        c.weights = from.weights == null ? null : from.weights.clone();
-        c.slots = from.slots == null ? null : from.slots.clone();
-        c.visited = from.visited;
-        c.shared = from.shared == null ? null : from.shared.clone();
-        c.reroutes = from.reroutes;
-        return c;
+        out.writeInt(h.groups());
+        out.writeInt(h.k());
+        FieldIO.writeInts(h.selected(), out);
+        FieldIO.writeFloats(h.weights(), out);
+        FieldIO.writeInts(h.slots(), out);
+        out.writeInt(h.visited());
+        FieldIO.writeFloats(h.shared(), out);
+        out.writeInt(h.reroutes());
     }
 
     @Override
-    public Part copy(Part from, Part reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public void serialize(Part p, DataOutputView out) throws IOException {
-        out.writeByte(p.kind);
-        FieldIO.writeString(p.eventId, out);
-        out.writeInt(p.stage);
-        out.writeInt(p.expert);
-        out.writeInt(p.slot);
-        FieldIO.writeFloats(p.vector, out);
-        FieldIO.writeString(p.error, out);
-        out.writeLong(p.emittedNanos);
-        if (p.kind != Part.HEADER) {
-            return;
+    public RecordHeader deserialize(DataInputView in) throws IOException {
+        byte kind = in.readByte();
+        String eventId = FieldIO.readString(in);
+        if (kind != HEADER) {
+            throw new IOException("COMBINE state holds a part of kind " + kind + " for event " + eventId
+                    + " where a header (kind " + HEADER + ") was expected; the state is corrupted.");
         }
-        out.writeBoolean(p.record != null);
-        if (p.record != null) {
-            InFlightSerializer.INSTANCE.serialize(p.record, out);
-        }
-        out.writeInt(p.groups);
-        out.writeInt(p.k);
-        FieldIO.writeInts(p.selected, out);
-        FieldIO.writeFloats(p.weights, out);
-        FieldIO.writeInts(p.slots, out);
-        out.writeInt(p.visited);
-        FieldIO.writeFloats(p.shared, out);
-        out.writeInt(p.reroutes);
+        int stage = in.readInt();
+        in.readInt(); // expert: unused by headers
+        in.readInt(); // slot: unused by headers
+        FieldIO.readFloats(in); // vector: unused by headers
+        FieldIO.readString(in); // error: unused by headers
+        in.readLong(); // emission time: never read
+        InFlight record = in.readBoolean() ? InFlightSerializer.INSTANCE.deserialize(in) : null;
+        return new RecordHeader(
+                eventId,
+                stage,
+                record,
+                in.readInt(),
+                in.readInt(),
+                FieldIO.readInts(in),
+                FieldIO.readFloats(in),
+                FieldIO.readInts(in),
+                in.readInt(),
+                FieldIO.readFloats(in),
+                in.readInt());
     }
 
     @Override
-    public Part deserialize(DataInputView in) throws IOException {
-        Part p = new Part();
-        p.kind = in.readByte();
-        p.eventId = FieldIO.readString(in);
-        p.stage = in.readInt();
-        p.expert = in.readInt();
-        p.slot = in.readInt();
-        p.vector = FieldIO.readFloats(in);
-        p.error = FieldIO.readString(in);
-        p.emittedNanos = in.readLong();
-        if (p.kind != Part.HEADER) {
-            return p;
-        }
-        p.record = in.readBoolean() ? InFlightSerializer.INSTANCE.deserialize(in) : null;
-        p.groups = in.readInt();
-        p.k = in.readInt();
-        p.selected = FieldIO.readInts(in);
-        p.weights = FieldIO.readFloats(in);
-        p.slots = FieldIO.readInts(in);
-        p.visited = in.readInt();
-        p.shared = FieldIO.readFloats(in);
-        p.reroutes = in.readInt();
-        return p;
-    }
-
-    @Override
-    public Part deserialize(Part reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
-    @Override
-    public TypeSerializerSnapshot<Part> snapshotConfiguration() {
+    public TypeSerializerSnapshot<RecordHeader> snapshotConfiguration() {
         return new Snapshot();
     }
 
-    /** Snapshot of the serializer; a new field layout needs a new version. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<Part> {
+    /**
+     * The snapshot such state names. Version 3 (the number Flink's {@code SimpleTypeSerializerSnapshot}
+     * wrote) is the only layout there is; nothing resolves to it as a new serializer.
+     */
+    public static final class Snapshot extends VersionedSnapshot<RecordHeader> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super("part", 3, 3);
         }
-    }
 
-    /** Makes Flink use this serializer wherever {@link Part} appears. */
-    public static final class Factory extends TypeInfoFactory<Part> {
         @Override
-        public TypeInformation<Part> createTypeInfo(Type t, Map<String, TypeInformation<?>> params) {
-            return new DirectTypeInfo<>(Part.class, INSTANCE);
+        protected TypeSerializer<RecordHeader> serializerFor(int version) {
+            return INSTANCE;
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<RecordHeader> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<RecordHeader> old) {
+            return TypeSerializerSchemaCompatibility.incompatible();
         }
     }
 }

@@ -8,7 +8,7 @@ import java.util.Arrays;
  */
 public class Pending {
     /** The record's header, or null while only results have arrived. */
-    public Part header;
+    public RecordHeader header;
     /** Experts whose result arrived, in arrival order; the first {@link #received} entries are valid. */
     public int[] experts = new int[0];
     /** Their output rows (an empty row for a failed expert), parallel to {@link #experts}. */
@@ -40,7 +40,7 @@ public class Pending {
 
     /** Whether the header and one result per visited expert are here. */
     public boolean complete() {
-        return header != null && received >= header.visited;
+        return header != null && received >= header.visited();
     }
 
     /** The received output of {@code expert}, or null. */

@@ -1,28 +1,31 @@
 package io.polyroute.job.operators;
 
 import io.polyroute.avro.DeadLetterReason;
+import io.polyroute.job.model.ExpertResult;
 import io.polyroute.job.model.InFlight;
-import io.polyroute.job.model.Part;
 import io.polyroute.job.model.Pending;
+import io.polyroute.job.model.RecordHeader;
 import io.polyroute.job.model.Rejected;
 import io.polyroute.runtime.bundle.StageSpec;
 import io.polyroute.runtime.eval.StageCombiner;
+import io.polyroute.runtime.routing.Choices;
 import io.polyroute.runtime.routing.RoutingDecision;
+import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * COMBINE of one stage, keyed by event id: waits for the record's header and one result per
- * visited expert (held in one keyed-state entry per record, so they survive failures), then
+ * COMBINE of one stage, keyed by event id: the expert results on the first input, the records'
+ * headers from GATE on the second. Waits for the record's header and one result per visited expert (held in one keyed-state entry per record, so they survive failures), then
  * combines them and sends the record on to the next stage or the sink. A failed expert or a
  * non-finite output makes the record a {@code MODEL_ERROR} dead letter instead.
  */
-public final class CombineFunction extends KeyedProcessFunction<String, Part, InFlight> {
+public final class CombineFunction extends KeyedCoProcessFunction<String, ExpertResult, RecordHeader, InFlight> {
     private static final long serialVersionUID = 1L;
 
     private final StageOpener opener;
@@ -53,30 +56,41 @@ public final class CombineFunction extends KeyedProcessFunction<String, Part, In
     }
 
     @Override
-    public void processElement(Part part, Context ctx, Collector<InFlight> out) throws Exception {
-        Pending p = pending.value();
-        if (p == null) {
-            p = new Pending();
-        }
-        if (part.kind == Part.HEADER) {
-            p.header = part;
-        } else if (part.error != null) {
+    public void processElement1(ExpertResult result, Context ctx, Collector<InFlight> out) throws Exception {
+        Pending p = pendingOrNew();
+        if (result.failed()) {
             if (p.failure == null) {
-                p.failure = part.error;
+                p.failure = result.error();
             }
-            p.add(part.expert, new float[0]);
+            p.add(result.expert(), new float[0]);
         } else {
-            p.add(part.expert, part.vector);
+            p.add(result.expert(), result.output());
         }
+        completeOrKeep(p, ctx, out);
+    }
+
+    @Override
+    public void processElement2(RecordHeader header, Context ctx, Collector<InFlight> out) throws Exception {
+        Pending p = pendingOrNew();
+        p.header = header;
+        completeOrKeep(p, ctx, out);
+    }
+
+    private Pending pendingOrNew() throws Exception {
+        Pending p = pending.value();
+        return p == null ? new Pending() : p;
+    }
+
+    private void completeOrKeep(Pending p, Context ctx, Collector<InFlight> out) throws Exception {
         if (!p.complete()) {
             pending.update(p);
             return;
         }
         pending.clear();
-        Part h = p.header;
+        RecordHeader h = p.header;
         if (p.failure != null) {
             rejected.inc();
-            ctx.output(DeadLetters.TAG, Rejected.of(h.record, DeadLetterReason.MODEL_ERROR.name(), p.failure));
+            ctx.output(DeadLetters.TAG, Rejected.of(h.record(), DeadLetterReason.MODEL_ERROR.name(), p.failure));
             return;
         }
         float[] y = combine(h, p);
@@ -86,7 +100,7 @@ public final class CombineFunction extends KeyedProcessFunction<String, Part, In
                 ctx.output(
                         DeadLetters.TAG,
                         Rejected.of(
-                                h.record,
+                                h.record(),
                                 DeadLetterReason.MODEL_ERROR.name(),
                                 "Stage " + stageIndex + " produced a non-finite output (" + v + ") for this record."));
                 return;
@@ -96,34 +110,30 @@ public final class CombineFunction extends KeyedProcessFunction<String, Part, In
         out.collect(advance(h, y));
     }
 
-    private float[] combine(Part h, Pending p) {
+    private float[] combine(RecordHeader h, Pending p) {
         RoutingDecision d = Decisions.of(h);
         float[][] outs = new float[experts][];
         for (int i = 0; i < d.visitedCount(); i++) {
             int e = d.visitedExpert(i);
             outs[e] = p.outputOf(e);
             if (outs[e] == null) {
-                throw new IllegalStateException("Record " + h.eventId + " at stage " + stageIndex
+                throw new IllegalStateException("Record " + h.eventId() + " at stage " + stageIndex
                         + " has no result of expert "
                         + e + "; decision " + d + ", results from experts "
-                        + java.util.Arrays.toString(java.util.Arrays.copyOf(p.experts, p.received)) + ", visited "
-                        + h.visited);
+                        + Arrays.toString(Arrays.copyOf(p.experts, p.received)) + ", visited "
+                        + h.visited());
             }
         }
         float[] y = new float[combiner.outputDim()];
-        combiner.combine(d, outs, h.shared, y);
+        combiner.combine(d, outs, h.shared(), y);
         return y;
     }
 
-    private InFlight advance(Part h, float[] y) {
-        InFlight rec = h.record;
-        int m = h.selected.length;
-        int[] groups = new int[m];
-        for (int i = 0; i < m; i++) {
-            groups[i] = i / h.k;
-        }
-        rec.addChoices(stageIndex, groups, h.selected, h.slots, h.weights);
-        Balancing.flag(rec, h.reroutes);
+    private InFlight advance(RecordHeader h, float[] y) {
+        InFlight rec = h.record();
+        Choices c = Choices.of(Decisions.of(h));
+        rec.addChoices(stageIndex, c.groups(), c.experts(), h.slots(), c.weights());
+        Balancing.flag(rec, h.reroutes());
         rec.previous = y;
         rec.stage = stageIndex + 1;
         return rec;

@@ -4,8 +4,9 @@ import io.polyroute.job.control.LoadReport;
 import io.polyroute.job.control.PlanCodec;
 import io.polyroute.job.control.PlanState;
 import io.polyroute.job.control.PlanTracker;
-import io.polyroute.job.model.Part;
-import io.polyroute.runtime.eval.StageRuntime;
+import io.polyroute.job.model.ExpertResult;
+import io.polyroute.job.model.ExpertTask;
+import io.polyroute.runtime.eval.ExpertRuntime;
 import io.polyroute.runtime.placement.Placement;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +26,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * sessions no longer assigned are released after a grace period. Per window it reports records
  * served, service time and queue depth per expert.
  */
-public final class ExpertOperator extends MicroBatchOperator<Part>
-        implements TwoInputStreamOperator<Part, byte[], Part> {
+public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
+        implements TwoInputStreamOperator<ExpertTask, byte[], ExpertResult> {
     private static final long serialVersionUID = 1L;
 
     private final StageOpener opener;
@@ -36,9 +37,9 @@ public final class ExpertOperator extends MicroBatchOperator<Part>
     private final long releaseGraceMillis;
     private final long windowMillis;
 
-    private transient StageRuntime stage;
+    private transient ExpertRuntime stage;
     private transient int slot;
-    private transient List<Part>[] queues;
+    private transient List<ExpertTask>[] queues;
     private transient int total;
     private transient Counter[] served;
     private transient PlanTracker plans;
@@ -77,7 +78,7 @@ public final class ExpertOperator extends MicroBatchOperator<Part>
     public void open() throws Exception {
         super.open();
         slot = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        stage = opener.stage(stageIndex, slot, deviceCount);
+        stage = opener.experts(stageIndex, slot, deviceCount);
         int e = stage.expertCount();
         queues = new List[e];
         served = new Counter[e];
@@ -94,14 +95,14 @@ public final class ExpertOperator extends MicroBatchOperator<Part>
     }
 
     @Override
-    public void processElement1(StreamRecord<Part> element) throws Exception {
-        Part task = element.getValue();
-        List<Part> q = queues[task.expert];
+    public void processElement1(StreamRecord<ExpertTask> element) throws Exception {
+        ExpertTask task = element.getValue();
+        List<ExpertTask> q = queues[task.expert()];
         q.add(task);
         total++;
         afterBuffering();
         if (q.size() >= batchSize) {
-            runExpert(task.expert);
+            runExpert(task.expert());
         }
     }
 
@@ -159,7 +160,7 @@ public final class ExpertOperator extends MicroBatchOperator<Part>
     }
 
     private void runExpert(int e) {
-        List<Part> batch = queues[e];
+        List<ExpertTask> batch = queues[e];
         queues[e] = new ArrayList<>();
         total -= batch.size();
         served[e].inc(batch.size());
@@ -167,7 +168,7 @@ public final class ExpertOperator extends MicroBatchOperator<Part>
         int p = stage.expertOutputDim();
         float[] rows = new float[batch.size() * w];
         for (int i = 0; i < batch.size(); i++) {
-            System.arraycopy(batch.get(i).vector, 0, rows, i * w, w);
+            System.arraycopy(batch.get(i).row(), 0, rows, i * w, w);
         }
         float[] out;
         long t0 = System.nanoTime();
@@ -183,18 +184,17 @@ public final class ExpertOperator extends MicroBatchOperator<Part>
         for (int i = 0; i < batch.size(); i++) {
             float[] y = new float[p];
             System.arraycopy(out, i * p, y, 0, p);
-            output.collect(new StreamRecord<>(Part.result(batch.get(i), y, null)));
+            output.collect(new StreamRecord<>(batch.get(i).result(y, null)));
         }
     }
 
     /** Isolates the records an expert refuses; they reach COMBINE as errors and become dead letters. */
-    private void runOneByOne(int e, List<Part> batch) {
-        for (Part t : batch) {
+    private void runOneByOne(int e, List<ExpertTask> batch) {
+        for (ExpertTask t : batch) {
             try {
-                output.collect(new StreamRecord<>(Part.result(t, stage.runExpert(e, t.vector, 1), null)));
+                output.collect(new StreamRecord<>(t.result(stage.runExpert(e, t.row(), 1), null)));
             } catch (RuntimeException one) {
-                output.collect(new StreamRecord<>(Part.result(
-                        t,
+                output.collect(new StreamRecord<>(t.result(
                         null,
                         "Expert "
                                 + stage.spec().experts().get(e).id() + " of stage "

@@ -9,6 +9,7 @@ import io.polyroute.runtime.bundle.StageSpec;
 import io.polyroute.runtime.eval.Evaluation;
 import io.polyroute.runtime.eval.MoeEvaluator;
 import io.polyroute.runtime.routing.BiasBalancer;
+import io.polyroute.runtime.routing.Choices;
 import io.polyroute.runtime.routing.RoutingDecision;
 import java.util.ArrayList;
 import java.util.List;
@@ -188,6 +189,7 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
                 bias[s].count(ev.routing()[s]);
             }
         }
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         for (int r = 0; r < n; r++) {
             InFlight rec = batch.get(r);
             rec.choiceStage = new int[0];
@@ -201,18 +203,8 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
                 RoutingDecision dec = ev.routing()[s][r];
                 Balancing.flag(rec, dec.reroutes());
                 changed |= dec.rerouted();
-                int m = dec.groups() * dec.k();
-                int[] groups = new int[m];
-                int[] experts = new int[m];
-                int[] slots = new int[m];
-                float[] weights = new float[m];
-                for (int i = 0; i < m; i++) {
-                    groups[i] = i / dec.k();
-                    experts[i] = dec.expert(groups[i], i % dec.k());
-                    weights[i] = dec.weight(groups[i], i % dec.k());
-                    slots[i] = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-                }
-                rec.addChoices(s, groups, experts, slots, weights);
+                Choices c = Choices.of(dec);
+                rec.addChoices(s, c.groups(), c.experts(), c.slots(subtask), c.weights());
             }
             if (changed) {
                 rerouted.inc();

@@ -5,12 +5,14 @@ import io.polyroute.job.control.LoadReport;
 import io.polyroute.job.control.PlanCodec;
 import io.polyroute.job.control.PlanState;
 import io.polyroute.job.control.PlanTracker;
+import io.polyroute.job.model.ExpertTask;
 import io.polyroute.job.model.InFlight;
-import io.polyroute.job.model.Part;
+import io.polyroute.job.model.RecordHeader;
 import io.polyroute.job.model.Rejected;
-import io.polyroute.runtime.eval.StageRuntime;
+import io.polyroute.runtime.eval.GateRuntime;
 import io.polyroute.runtime.placement.Placement;
 import io.polyroute.runtime.routing.BiasBalancer;
+import io.polyroute.runtime.routing.Choices;
 import io.polyroute.runtime.routing.RoutingDecision;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +25,8 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * GATE of one stage: micro-batches records, runs the stage encoder, gate and shared expert, and
- * emits one {@link Part#TASK} per (record, visited expert) addressed to a slot of the placement
- * plan in force, plus one {@link Part#HEADER} per record to {@link #HEADERS} for COMBINE. The
+ * emits one {@link ExpertTask} per (record, visited expert) addressed to a slot of the placement
+ * plan in force, plus one {@link RecordHeader} per record to {@link #HEADERS} for COMBINE. The
  * second input carries placement plans (broadcast); a newer plan takes effect after the
  * activation delay, giving EXPERT slots time to load newly assigned sessions. Per window it
  * reports how many records it routed to each expert. A batch that fails is retried record by
@@ -34,12 +36,12 @@ import org.apache.flink.util.OutputTag;
  * of every load window from what the subtask routed in it and kept in operator state, and caps
  * every expert per micro-batch. Headers carry how balancing changed a record's routing.
  */
-public final class GateOperator extends MicroBatchOperator<Part>
-        implements TwoInputStreamOperator<InFlight, byte[], Part> {
+public final class GateOperator extends MicroBatchOperator<ExpertTask>
+        implements TwoInputStreamOperator<InFlight, byte[], ExpertTask> {
     private static final long serialVersionUID = 1L;
 
     /** Side output of the per-record headers. */
-    public static final OutputTag<Part> HEADERS = new OutputTag<>("stage-headers") {};
+    public static final OutputTag<RecordHeader> HEADERS = new OutputTag<>("stage-headers") {};
 
     private final StageOpener opener;
     private final int stageIndex;
@@ -49,7 +51,7 @@ public final class GateOperator extends MicroBatchOperator<Part>
     private final long windowMillis;
     private final Balancing balancing;
 
-    private transient StageRuntime stage;
+    private transient GateRuntime stage;
     private transient List<InFlight> buffer;
     private transient PlanTracker plans;
     private transient PlanState planState;
@@ -96,7 +98,7 @@ public final class GateOperator extends MicroBatchOperator<Part>
     @Override
     public void open() throws Exception {
         super.open();
-        stage = opener.stage(stageIndex, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), 0);
+        stage = opener.gate(stageIndex);
         buffer = new ArrayList<>(batchSize);
         rejected = getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
         rerouted = getMetricGroup().counter(JobMetrics.REROUTED);
@@ -190,8 +192,8 @@ public final class GateOperator extends MicroBatchOperator<Part>
         int w = stage.width();
         int od = stage.outputDim();
         Placement placement = plans.current().stage(stageIndex);
-        List<StreamRecord<Part>> tasksOut = new ArrayList<>();
-        List<StreamRecord<Part>> headersOut = new ArrayList<>(n);
+        List<StreamRecord<ExpertTask>> tasksOut = new ArrayList<>();
+        List<StreamRecord<RecordHeader>> headersOut = new ArrayList<>(n);
         long[] routed = new long[stage.expertCount()];
         for (int r = 0; r < n; r++) {
             InFlight rec = batch.get(r);
@@ -204,15 +206,15 @@ public final class GateOperator extends MicroBatchOperator<Part>
                 int e = dec.visitedExpert(i);
                 slotOf[e] = placement.slotFor(e, hash);
                 routed[e]++;
-                tasksOut.add(new StreamRecord<>(Part.task(rec.eventId, stageIndex, e, slotOf[e], row)));
+                tasksOut.add(new StreamRecord<>(new ExpertTask(rec.eventId, stageIndex, e, slotOf[e], row)));
             }
             headersOut.add(new StreamRecord<>(header(rec, dec, slotOf, shared, r, od)));
         }
         // Emit only after the whole batch succeeded, so a retry never duplicates parts.
-        for (StreamRecord<Part> h : headersOut) {
+        for (StreamRecord<RecordHeader> h : headersOut) {
             output.collect(HEADERS, h);
         }
-        for (StreamRecord<Part> t : tasksOut) {
+        for (StreamRecord<ExpertTask> t : tasksOut) {
             output.collect(t);
         }
         for (int e = 0; e < routed.length; e++) {
@@ -262,33 +264,25 @@ public final class GateOperator extends MicroBatchOperator<Part>
         return out;
     }
 
-    private Part header(InFlight rec, RoutingDecision dec, int[] slotOf, float[] shared, int r, int od) {
-        Part h = new Part();
-        h.kind = Part.HEADER;
-        h.eventId = rec.eventId;
-        h.stage = stageIndex;
-        h.record = rec;
-        h.groups = dec.groups();
-        h.k = dec.k();
-        int m = dec.groups() * dec.k();
-        h.selected = new int[m];
-        h.weights = new float[m];
-        h.slots = new int[m];
-        for (int o = 0; o < dec.groups(); o++) {
-            for (int j = 0; j < dec.k(); j++) {
-                int e = dec.expert(o, j);
-                h.selected[o * dec.k() + j] = e;
-                h.weights[o * dec.k() + j] = dec.weight(o, j);
-                h.slots[o * dec.k() + j] = slotOf[e];
-            }
-        }
-        h.visited = dec.visitedCount();
-        h.reroutes = dec.reroutes();
+    private RecordHeader header(InFlight rec, RoutingDecision dec, int[] slotOf, float[] shared, int r, int od) {
+        Choices c = Choices.of(dec);
+        float[] sharedRow = null;
         if (shared != null) {
-            h.shared = new float[od];
-            System.arraycopy(shared, r * od, h.shared, 0, od);
+            sharedRow = new float[od];
+            System.arraycopy(shared, r * od, sharedRow, 0, od);
         }
-        return h;
+        return new RecordHeader(
+                rec.eventId,
+                stageIndex,
+                rec,
+                dec.groups(),
+                dec.k(),
+                c.experts(),
+                c.weights(),
+                c.slots(slotOf),
+                dec.visitedCount(),
+                sharedRow,
+                dec.reroutes());
     }
 
     @Override

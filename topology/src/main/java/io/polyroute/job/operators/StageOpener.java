@@ -3,8 +3,9 @@ package io.polyroute.job.operators;
 import io.polyroute.job.bundle.BundleCache;
 import io.polyroute.runtime.bundle.BundleLoader;
 import io.polyroute.runtime.bundle.ModelBundle;
+import io.polyroute.runtime.eval.ExpertRuntime;
+import io.polyroute.runtime.eval.GateRuntime;
 import io.polyroute.runtime.eval.MoeEvaluator;
-import io.polyroute.runtime.eval.StageRuntime;
 import io.polyroute.runtime.onnx.RuntimeOptions;
 import java.io.Serializable;
 
@@ -17,7 +18,7 @@ import java.io.Serializable;
 public record StageOpener(String bundlePath, RuntimeOptions options) implements Serializable {
 
     public ModelBundle bundle() {
-        return BundleCache.loadForServing(bundlePath);
+        return BundleCache.loadForServing(bundlePath, options);
     }
 
     /** The bundle's manifest, for operators that run no model (see {@link BundleLoader#loadManifest}). */
@@ -25,8 +26,14 @@ public record StageOpener(String bundlePath, RuntimeOptions options) implements 
         return BundleCache.loadManifest(bundlePath);
     }
 
-    public StageRuntime stage(int index, int slot, int deviceCount) {
-        return new StageRuntime(bundle(), index, options.forSlot(slot, deviceCount));
+    /** Stage {@code index}'s encoder, gate and shared expert, as a GATE subtask runs them. */
+    public GateRuntime gate(int index) {
+        return GateRuntime.open(bundle(), index, options);
+    }
+
+    /** Stage {@code index}'s experts as expert slot {@code slot} runs them: on its own CUDA device, none loaded yet. */
+    public ExpertRuntime experts(int index, int slot, int deviceCount) {
+        return ExpertRuntime.open(bundle(), index, options.forSlot(slot, deviceCount));
     }
 
     public MoeEvaluator evaluator(int slot, int deviceCount) {

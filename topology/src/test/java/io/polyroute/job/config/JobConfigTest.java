@@ -3,6 +3,7 @@ package io.polyroute.job.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.polyroute.runtime.onnx.Device;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -24,8 +25,8 @@ class JobConfigTest {
         assertThat(config.get(TopicsOptions.PLANS)).isEqualTo("polyroute.plans");
         assertThat(config.get(TopicsOptions.AUTO_CREATE)).isFalse();
         assertThat(config.get(JobOptions.CHECKPOINT_INTERVAL)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(config.get(RuntimeOptions.INTRA_OP_THREADS)).isEqualTo(1);
-        assertThat(config.get(RuntimeOptions.DEVICE)).isEqualTo(Device.AUTO);
+        assertThat(config.get(ModelRuntimeOptions.INTRA_OP_THREADS)).isEqualTo(1);
+        assertThat(config.get(ModelRuntimeOptions.DEVICE)).isEqualTo(Device.AUTO);
         assertThat(config.getOptional(BundleOptions.PATH)).isEmpty();
     }
 

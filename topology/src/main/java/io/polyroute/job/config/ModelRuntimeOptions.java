@@ -1,17 +1,19 @@
 package io.polyroute.job.config;
 
+import io.polyroute.runtime.onnx.Device;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
 
 /**
- * ONNX Runtime settings for the gate and expert sessions, including the CUDA execution provider's
- * options. On a machine with GPUs, expert slot {@code i} (an EXPERT or FUSED subtask) runs on
+ * Declarations of the {@code runtime.*} options: ONNX Runtime settings for the gate and expert
+ * sessions, including the CUDA execution provider's options. {@code io.polyroute.job.RuntimeSettings}
+ * turns them into the core's {@link io.polyroute.runtime.onnx.RuntimeOptions}. On a machine with GPUs, expert slot {@code i} (an EXPERT or FUSED subtask) runs on
  * CUDA device {@code i mod runtime.cuda.device-count}; with a device count of 0 every slot uses
  * {@code runtime.cuda.device-id}.
  */
-public final class RuntimeOptions {
+public final class ModelRuntimeOptions {
 
     public static final ConfigOption<Device> DEVICE = ConfigOptions.key("runtime.device")
             .enumType(Device.class)
@@ -50,7 +52,7 @@ public final class RuntimeOptions {
             .withDescription("How the CUDA memory arena grows: next-power-of-two (fewer allocations) or "
                     + "same-as-requested (tighter memory use).");
 
-    private RuntimeOptions() {}
+    private ModelRuntimeOptions() {}
 
     /** The options and checks of this component. */
     public static OptionGroup group() {

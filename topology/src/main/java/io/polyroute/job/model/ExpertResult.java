@@ -1,0 +1,22 @@
+package io.polyroute.job.model;
+
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
+/**
+ * EXPERT → COMBINE: one expert's output row for one record, or why the expert failed on it.
+ *
+ * @param eventId the record's event id
+ * @param stage the stage
+ * @param expert the expert that ran
+ * @param slot the slot it ran on
+ * @param output its output row, or null when it failed
+ * @param error why it failed on this record, or null
+ */
+@TypeInfo(ExpertResultSerializer.Factory.class)
+public record ExpertResult(String eventId, int stage, int expert, int slot, float[] output, String error) {
+
+    /** Whether the expert failed on the record. */
+    public boolean failed() {
+        return error != null;
+    }
+}

@@ -1,0 +1,21 @@
+package io.polyroute.job.model;
+
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
+/**
+ * GATE → EXPERT: one per (record, visited expert), the encoded row an expert slot is to run.
+ *
+ * @param eventId the record's event id
+ * @param stage the stage
+ * @param expert the expert to run
+ * @param slot the slot of the placement plan in force the expert runs on
+ * @param row the encoded stage input of the record (shared by the record's tasks; never modified)
+ */
+@TypeInfo(ExpertTaskSerializer.Factory.class)
+public record ExpertTask(String eventId, int stage, int expert, int slot, float[] row) {
+
+    /** The result of running this task: {@code output}, or {@code error} when the expert failed. */
+    public ExpertResult result(float[] output, String error) {
+        return new ExpertResult(eventId, stage, expert, slot, output, error);
+    }
+}

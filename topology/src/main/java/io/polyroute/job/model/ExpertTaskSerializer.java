@@ -1,0 +1,69 @@
+package io.polyroute.job.model;
+
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/** Serializer of {@link ExpertTask}, field by field. A new layout needs a new {@link Snapshot} version. */
+public final class ExpertTaskSerializer extends RecordSerializer<ExpertTask> {
+    private static final long serialVersionUID = 1L;
+
+    public static final ExpertTaskSerializer INSTANCE = new ExpertTaskSerializer();
+
+    @Override
+    public ExpertTask createInstance() {
+        return new ExpertTask(null, 0, 0, 0, null);
+    }
+
+    @Override
+    public ExpertTask copy(ExpertTask from) {
+        return from == null
+                ? null
+                : new ExpertTask(from.eventId(), from.stage(), from.expert(), from.slot(), clone(from.row()));
+    }
+
+    @Override
+    public void serialize(ExpertTask t, DataOutputView out) throws IOException {
+        FieldIO.writeString(t.eventId(), out);
+        out.writeInt(t.stage());
+        out.writeInt(t.expert());
+        out.writeInt(t.slot());
+        FieldIO.writeFloats(t.row(), out);
+    }
+
+    @Override
+    public ExpertTask deserialize(DataInputView in) throws IOException {
+        return new ExpertTask(FieldIO.readString(in), in.readInt(), in.readInt(), in.readInt(), FieldIO.readFloats(in));
+    }
+
+    @Override
+    public TypeSerializerSnapshot<ExpertTask> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** Versions: 1, the layout above. */
+    public static final class Snapshot extends VersionedSnapshot<ExpertTask> {
+        public Snapshot() {
+            super("ExpertTask", 1, 1);
+        }
+
+        @Override
+        protected TypeSerializer<ExpertTask> serializerFor(int version) {
+            return INSTANCE;
+        }
+    }
+
+    /** Makes Flink use this serializer wherever {@link ExpertTask} appears. */
+    public static final class Factory extends TypeInfoFactory<ExpertTask> {
+        @Override
+        public TypeInformation<ExpertTask> createTypeInfo(Type t, Map<String, TypeInformation<?>> params) {
+            return new DirectTypeInfo<>(ExpertTask.class, INSTANCE);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.polyroute.job.model;
+
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
+/**
+ * GATE → COMBINE: one per record and stage, what COMBINE needs besides the expert results: the
+ * record, its routing decision, the slots its experts run on and the shared expert's row.
+ *
+ * @param eventId the record's event id
+ * @param stage the stage
+ * @param record the record
+ * @param groups routing groups of the decision
+ * @param k experts selected per group
+ * @param selected selected experts, {@code [groups·k]} row-major over (group, rank)
+ * @param weights their weights
+ * @param slots the slot of each entry of {@code selected}
+ * @param visited how many distinct experts the record visits (results to wait for)
+ * @param shared the shared expert's output row, or null
+ * @param reroutes how optional balancing changed the selection ({@code RoutingDecision} reroute bits)
+ */
+@TypeInfo(RecordHeaderSerializer.Factory.class)
+public record RecordHeader(
+        String eventId,
+        int stage,
+        InFlight record,
+        int groups,
+        int k,
+        int[] selected,
+        float[] weights,
+        int[] slots,
+        int visited,
+        float[] shared,
+        int reroutes) {}

@@ -1,0 +1,120 @@
+package io.polyroute.job.model;
+
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * Serializer of {@link RecordHeader}, field by field; COMBINE keeps headers in keyed state, so a
+ * new layout needs a new {@link Snapshot} version and a reader of the old one.
+ */
+public final class RecordHeaderSerializer extends RecordSerializer<RecordHeader> {
+    private static final long serialVersionUID = 1L;
+
+    public static final RecordHeaderSerializer INSTANCE = new RecordHeaderSerializer();
+
+    @Override
+    public RecordHeader createInstance() {
+        return new RecordHeader(null, 0, null, 0, 0, null, null, null, 0, null, 0);
+    }
+
+    @Override
+    public RecordHeader copy(RecordHeader from) {
+        if (from == null) {
+            return null;
+        }
+        return new RecordHeader(
+                from.eventId(),
+                from.stage(),
+                InFlightSerializer.INSTANCE.copy(from.record()),
+                from.groups(),
+                from.k(),
+                clone(from.selected()),
+                clone(from.weights()),
+                clone(from.slots()),
+                from.visited(),
+                clone(from.shared()),
+                from.reroutes());
+    }
+
+    @Override
+    public void serialize(RecordHeader h, DataOutputView out) throws IOException {
+        FieldIO.writeString(h.eventId(), out);
+        out.writeInt(h.stage());
+        out.writeBoolean(h.record() != null);
+        if (h.record() != null) {
+            InFlightSerializer.INSTANCE.serialize(h.record(), out);
+        }
+        out.writeInt(h.groups());
+        out.writeInt(h.k());
+        FieldIO.writeInts(h.selected(), out);
+        FieldIO.writeFloats(h.weights(), out);
+        FieldIO.writeInts(h.slots(), out);
+        out.writeInt(h.visited());
+        FieldIO.writeFloats(h.shared(), out);
+        out.writeInt(h.reroutes());
+    }
+
+    @Override
+    public RecordHeader deserialize(DataInputView in) throws IOException {
+        String eventId = FieldIO.readString(in);
+        int stage = in.readInt();
+        InFlight record = in.readBoolean() ? InFlightSerializer.INSTANCE.deserialize(in) : null;
+        return new RecordHeader(
+                eventId,
+                stage,
+                record,
+                in.readInt(),
+                in.readInt(),
+                FieldIO.readInts(in),
+                FieldIO.readFloats(in),
+                FieldIO.readInts(in),
+                in.readInt(),
+                FieldIO.readFloats(in),
+                in.readInt());
+    }
+
+    @Override
+    public TypeSerializerSnapshot<RecordHeader> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /**
+     * Versions: 1, the layout above. State written before headers had a type of their own (a
+     * {@link PartSerializer.Snapshot}) migrates: its headers are read with the old layout.
+     */
+    public static final class Snapshot extends VersionedSnapshot<RecordHeader> {
+        public Snapshot() {
+            super("RecordHeader", 1, 1);
+        }
+
+        @Override
+        protected TypeSerializer<RecordHeader> serializerFor(int version) {
+            return INSTANCE;
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<RecordHeader> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<RecordHeader> old) {
+            if (old instanceof PartSerializer.Snapshot) {
+                return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+            }
+            return super.resolveSchemaCompatibility(old);
+        }
+    }
+
+    /** Makes Flink use this serializer wherever {@link RecordHeader} appears. */
+    public static final class Factory extends TypeInfoFactory<RecordHeader> {
+        @Override
+        public TypeInformation<RecordHeader> createTypeInfo(Type t, Map<String, TypeInformation<?>> params) {
+            return new DirectTypeInfo<>(RecordHeader.class, INSTANCE);
+        }
+    }
+}
