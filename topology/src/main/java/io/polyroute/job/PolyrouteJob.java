@@ -10,6 +10,9 @@ import io.polyroute.job.config.KafkaOptions;
 import io.polyroute.job.config.RebalanceOptions;
 import io.polyroute.job.config.TopicsOptions;
 import io.polyroute.job.control.LoadReport;
+import io.polyroute.job.control.PlanFilter;
+import io.polyroute.job.control.PlanFilterFunction;
+import io.polyroute.job.control.PlanOrigin;
 import io.polyroute.job.control.RebalanceFunction;
 import io.polyroute.job.control.RebalanceSettings;
 import io.polyroute.job.io.DeadLetterSerializer;
@@ -182,9 +185,17 @@ public final class PolyrouteJob {
         long window = config.get(RebalanceOptions.WINDOW).toMillis();
         Balancing balancing = Balancing.of(config);
         // Plans (published by the rebalancer or pinned by hand) reach every GATE and EXPERT subtask.
+        // Only plans for this job and bundle that fit its stages, experts and slots pass (PlanFilter).
+        PlanFilter planFilter = planFilter(config, bundle);
         DataStream<byte[]> plans = env.fromSource(planSource(config), WatermarkStrategy.noWatermarks(), "kafka-plans")
                 .setParallelism(1)
-                .uid("kafka-plans");
+                .uid("kafka-plans")
+                .process(
+                        new PlanFilterFunction(planFilter, TopicsOptions.plans(config)),
+                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                .setParallelism(1)
+                .name("plan-filter")
+                .uid("plan-filter");
         List<DataStream<LoadReport>> loads = new ArrayList<>();
         DataStream<InFlight> stream = in;
         for (int s = 0; s < bundle.stageCount(); s++) {
@@ -242,7 +253,7 @@ public final class PolyrouteJob {
                         .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
                         .setKafkaProducerConfig(config.kafkaClientProperties())
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                        .setRecordSerializer(new LoadReportSerializer(config.get(TopicsOptions.LOAD), encoding))
+                        .setRecordSerializer(new LoadReportSerializer(TopicsOptions.load(config), encoding))
                         .build())
                 .name("kafka-load")
                 .uid("kafka-load");
@@ -260,7 +271,9 @@ public final class PolyrouteJob {
                     config.get(RebalanceOptions.SLOT_CAPACITY));
             load.keyBy(r -> 0)
                     .connect(plans.keyBy(p -> 0))
-                    .process(new RebalanceFunction(settings), PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                    .process(
+                            new RebalanceFunction(settings, planFilter.origin()),
+                            PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
                     .setParallelism(1)
                     .name("rebalancer")
                     .uid("rebalancer")
@@ -269,7 +282,7 @@ public final class PolyrouteJob {
                             .setKafkaProducerConfig(producerProperties(config))
                             .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                             .setTransactionalIdPrefix(config.get(JobOptions.NAME) + "-plans")
-                            .setRecordSerializer(new PlanSerializer(config.get(TopicsOptions.PLANS)))
+                            .setRecordSerializer(new PlanSerializer(TopicsOptions.plans(config)))
                             .build())
                     .setParallelism(1)
                     .name("kafka-plans-out")
@@ -278,10 +291,20 @@ public final class PolyrouteJob {
         return stream;
     }
 
+    /** The one check of which plans this job follows: its name, its bundle, its stages, experts and slots. */
+    public static PlanFilter planFilter(JobConfig config, ModelBundle bundle) {
+        List<Integer> experts = new ArrayList<>();
+        bundle.stages().forEach(st -> experts.add(st.expertCount()));
+        return new PlanFilter(
+                new PlanOrigin(config.get(JobOptions.NAME), bundle.name(), bundle.version()),
+                experts,
+                config.get(JobOptions.SLOTS));
+    }
+
     private static KafkaSource<byte[]> planSource(JobConfig config) {
         var builder = KafkaSource.<byte[]>builder()
                 .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
-                .setTopics(config.get(TopicsOptions.PLANS))
+                .setTopics(TopicsOptions.plans(config))
                 .setGroupId(config.get(JobOptions.NAME) + "-plans")
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(KafkaRecordDeserializationSchema.valueOnly(ByteArrayDeserializer.class))

@@ -106,7 +106,7 @@ class RebalancingITCase {
                 Map.entry("rebalance.cooldown-windows", "1"),
                 Map.entry("rebalance.activation-delay", "300 ms"),
                 Map.entry("bundle.path", bundle.root().toString()))));
-        String plansTopic = config.get(io.polyroute.job.config.TopicsOptions.PLANS);
+        String plansTopic = io.polyroute.job.config.TopicsOptions.plans(config);
 
         List<SensorReading> sent = new ArrayList<>();
         JobClient job = JobLauncher.start(StreamExecutionEnvironment.getExecutionEnvironment(), config, bundle);

@@ -63,11 +63,11 @@ class TopicsITCase {
                 .isEmpty();
 
         Map<String, TopicDescription> described = admin.describeTopics(
-                        List.of(config.get(TopicsOptions.INPUT), config.get(TopicsOptions.PLANS)))
+                        List.of(config.get(TopicsOptions.INPUT), TopicsOptions.plans(config)))
                 .allTopicNames()
                 .get();
         assertThat(described.get(config.get(TopicsOptions.INPUT)).partitions()).hasSize(3);
-        assertThat(described.get(config.get(TopicsOptions.PLANS)).partitions()).hasSize(1);
+        assertThat(described.get(TopicsOptions.plans(config)).partitions()).hasSize(1);
     }
 
     @Test

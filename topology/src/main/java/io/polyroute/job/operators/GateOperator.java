@@ -53,6 +53,9 @@ public final class GateOperator extends MicroBatchOperator<Part>
     private transient List<InFlight> buffer;
     private transient PlanTracker plans;
     private transient PlanState planState;
+    /** When the pending plan activates (processing time). */
+    private transient long pendingActivation;
+
     private transient LoadReport window;
     private transient Counter rejected;
     private transient Counter rerouted;
@@ -103,6 +106,7 @@ public final class GateOperator extends MicroBatchOperator<Part>
         getMetricGroup().gauge(JobMetrics.MAX_ABS_BIAS, () -> bias[0] == null ? 0f : bias[0].maxAbsBias());
         getMetricGroup().gauge(JobMetrics.PLAN_VERSION, () -> plans.current().version());
         startWindow(getProcessingTimeService().getCurrentProcessingTime());
+        planState.restoredActivation().ifPresent(this::armActivation);
     }
 
     @Override
@@ -116,11 +120,17 @@ public final class GateOperator extends MicroBatchOperator<Part>
 
     @Override
     public void processElement2(StreamRecord<byte[]> element) throws Exception {
+        // Plans reach here through PlanFilterFunction, so they decode and fit the job.
         plans.offer(
                 PlanCodec.decode(element.getValue()),
                 activationDelayMillis,
-                delay -> getProcessingTimeService()
-                        .registerTimer(getProcessingTimeService().getCurrentProcessingTime() + delay, t -> activate()));
+                delay -> armActivation(getProcessingTimeService().getCurrentProcessingTime() + delay));
+    }
+
+    /** Activates the pending plan at {@code time}; kept in state so a restore re-arms it. */
+    private void armActivation(long time) {
+        pendingActivation = time;
+        getProcessingTimeService().registerTimer(time, t -> activate());
     }
 
     private void activate() throws Exception {
@@ -132,7 +142,7 @@ public final class GateOperator extends MicroBatchOperator<Part>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        planState.store(plans.current());
+        planState.store(plans.current(), plans.pending(), pendingActivation);
         biasState.store(bias);
     }
 
