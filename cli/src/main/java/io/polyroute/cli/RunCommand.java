@@ -52,7 +52,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         JobConfig cfg = JobConfigLoader.load(config, sets);
         ModelBundle bundle = JobLauncher.loadBundle(cfg);
+        JobLauncher.checkPlacement(cfg, bundle);
         JobLauncher.ensureTopics(cfg);
+        JobLauncher.checkPublishedPlan(cfg, bundle);
         System.out.println("polyroute: starting job '" + cfg.get(JobOptions.NAME) + "' with bundle " + bundle + " in "
                 + cfg.get(JobOptions.MODE).name().toLowerCase().replace('_', '-') + " mode");
         System.out.println("polyroute: configuration " + cfg.redacted());

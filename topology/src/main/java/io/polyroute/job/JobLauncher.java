@@ -3,13 +3,22 @@ package io.polyroute.job;
 import io.polyroute.job.config.BundleOptions;
 import io.polyroute.job.config.ConfigException;
 import io.polyroute.job.config.JobConfig;
+import io.polyroute.job.config.JobMode;
 import io.polyroute.job.config.JobOptions;
+import io.polyroute.job.config.RebalanceOptions;
+import io.polyroute.job.config.TopicsOptions;
+import io.polyroute.job.control.PlanFilter;
+import io.polyroute.job.control.RebalanceSettings;
+import io.polyroute.kafka.ControlTopics;
 import io.polyroute.kafka.Topics;
 import io.polyroute.runtime.bundle.BundleLoader;
 import io.polyroute.runtime.bundle.BundleValidationException;
 import io.polyroute.runtime.bundle.ModelBundle;
+import io.polyroute.runtime.placement.PlanVersion;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -35,6 +44,68 @@ public final class JobLauncher {
                     BundleOptions.PATH.key(),
                     "The bundle at " + BundleOptions.PATH.key() + "=" + path + " was refused: " + e.getMessage());
         }
+    }
+
+    /**
+     * The placement checks that need no broker: in expert-parallel mode with rebalancing on, every
+     * stage's experts must fit {@code job.slots × rebalance.slot-capacity} sessions. The rebalancer
+     * would otherwise fail on its first window and the job restart for ever.
+     *
+     * @throws ConfigException naming {@code rebalance.slot-capacity}
+     */
+    public static void checkPlacement(JobConfig config, ModelBundle bundle) {
+        if (!rebalancing(config)) {
+            return;
+        }
+        RebalanceSettings settings = PolyrouteJob.rebalanceSettings(config, bundle);
+        try {
+            settings.requireFeasible(PlanVersion.initial(settings.expertsPerStage(), settings.slots()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(
+                    RebalanceOptions.SLOT_CAPACITY.key(),
+                    "The bundle does not fit " + RebalanceOptions.SLOT_CAPACITY.key() + "="
+                            + config.get(RebalanceOptions.SLOT_CAPACITY) + " on " + JobOptions.SLOTS.key() + "="
+                            + settings.slots() + ": " + e.getMessage()
+                            + " Raise rebalance.slot-capacity or job.slots, or set it to -1 (no limit).");
+        }
+    }
+
+    /**
+     * The newest plan for this job on its plans topic must be one the rebalancer can plan from: a
+     * plan pinned by hand ({@code polyroute plan pin}) that puts more sessions on a slot than
+     * {@code rebalance.slot-capacity} fails the start, naming the key and the plan. Plans that do
+     * not fit the job at all are ignored, as the job ignores them.
+     *
+     * @throws ConfigException naming {@code rebalance.slot-capacity}
+     */
+    public static void checkPublishedPlan(JobConfig config, ModelBundle bundle) {
+        if (!rebalancing(config)) {
+            return;
+        }
+        String topic = TopicsOptions.plans(config);
+        PlanFilter filter = PolyrouteJob.planFilter(config, bundle);
+        Optional<ControlTopics.PublishedPlan> newest =
+                ControlTopics.readPublishedPlans(config.kafkaClientProperties(), topic, ADMIN_TIMEOUT).stream()
+                        .filter(p -> filter.origin().mismatch(p.origin()) == null && filter.misfit(p.plan()) == null)
+                        .max(Comparator.comparingLong(p -> p.plan().version()));
+        if (newest.isEmpty()) {
+            return;
+        }
+        PlanVersion plan = newest.get().plan();
+        try {
+            PolyrouteJob.rebalanceSettings(config, bundle).requireFeasible(plan);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(
+                    RebalanceOptions.SLOT_CAPACITY.key(),
+                    "Plan " + plan.version() + " on " + topic + " (" + plan.reason() + ") does not fit "
+                            + RebalanceOptions.SLOT_CAPACITY.key() + "=" + config.get(RebalanceOptions.SLOT_CAPACITY)
+                            + ": " + e.getMessage() + " Unpin it with 'polyroute plan unpin --topic " + topic
+                            + "', or raise rebalance.slot-capacity.");
+        }
+    }
+
+    private static boolean rebalancing(JobConfig config) {
+        return config.get(JobOptions.MODE) != JobMode.FUSED && config.get(RebalanceOptions.ENABLED);
     }
 
     /** Checks (or, with topics.auto-create, creates) every topic the job uses. */

@@ -258,17 +258,7 @@ public final class PolyrouteJob {
                 .name("kafka-load")
                 .uid("kafka-load");
         if (config.get(RebalanceOptions.ENABLED)) {
-            RebalanceSettings settings = new RebalanceSettings(
-                    experts,
-                    slots,
-                    config.get(JobOptions.PARALLELISM),
-                    window,
-                    config.get(RebalanceOptions.SMOOTHING),
-                    config.get(RebalanceOptions.HYSTERESIS),
-                    config.get(RebalanceOptions.STICKINESS),
-                    config.get(RebalanceOptions.COOLDOWN_WINDOWS),
-                    config.get(RebalanceOptions.REPLICA_BUDGET),
-                    config.get(RebalanceOptions.SLOT_CAPACITY));
+            RebalanceSettings settings = rebalanceSettings(config, bundle);
             load.keyBy(r -> 0)
                     .connect(plans.keyBy(p -> 0))
                     .process(
@@ -289,6 +279,23 @@ public final class PolyrouteJob {
                     .uid("kafka-plans-out");
         }
         return stream;
+    }
+
+    /** What the rebalancer of this job and bundle plans with. */
+    public static RebalanceSettings rebalanceSettings(JobConfig config, ModelBundle bundle) {
+        List<Integer> experts = new ArrayList<>();
+        bundle.stages().forEach(st -> experts.add(st.expertCount()));
+        return new RebalanceSettings(
+                experts,
+                config.get(JobOptions.SLOTS),
+                config.get(JobOptions.PARALLELISM),
+                config.get(RebalanceOptions.WINDOW).toMillis(),
+                config.get(RebalanceOptions.SMOOTHING),
+                config.get(RebalanceOptions.HYSTERESIS),
+                config.get(RebalanceOptions.STICKINESS),
+                config.get(RebalanceOptions.COOLDOWN_WINDOWS),
+                config.get(RebalanceOptions.REPLICA_BUDGET),
+                config.get(RebalanceOptions.SLOT_CAPACITY));
     }
 
     /** The one check of which plans this job follows: its name, its bundle, its stages, experts and slots. */
