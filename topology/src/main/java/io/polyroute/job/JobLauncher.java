@@ -121,6 +121,13 @@ public final class JobLauncher {
      * enough task slots for the expert operator.
      */
     public static StreamExecutionEnvironment environment(JobConfig config, String jobManager) {
+        return environment(config, jobManager, JobRestore.NONE);
+    }
+
+    /** Like {@link #environment(JobConfig, String)}, with the job's state restored as {@code restore} says. */
+    public static StreamExecutionEnvironment environment(JobConfig config, String jobManager, JobRestore restore) {
+        Configuration restoreSettings = new Configuration();
+        restore.applyTo(restoreSettings);
         if (jobManager != null) {
             int colon = jobManager.lastIndexOf(':');
             if (colon < 1) {
@@ -129,7 +136,7 @@ public final class JobLauncher {
             }
             String host = jobManager.substring(0, colon);
             int port = Integer.parseInt(jobManager.substring(colon + 1));
-            return StreamExecutionEnvironment.createRemoteEnvironment(host, port, thisJar());
+            return StreamExecutionEnvironment.createRemoteEnvironment(host, port, restoreSettings, thisJar());
         }
         Configuration local = new Configuration();
         local.set(
@@ -140,7 +147,13 @@ public final class JobLauncher {
             // restarts for ever; the dedupe state alone passes that at a few hundred thousand ids.
             local.addAll(PolyrouteJob.checkpointStorage(localCheckpointDir(config)));
         }
+        local.addAll(restoreSettings);
         return StreamExecutionEnvironment.getExecutionEnvironment(local);
+    }
+
+    /** Where this job's checkpoints go: {@code job.checkpoint-dir}, else the local default folder. */
+    public static String checkpointDir(JobConfig config) {
+        return config.getOptional(JobOptions.CHECKPOINT_DIR).orElseGet(() -> localCheckpointDir(config));
     }
 
     /** A folder for the checkpoints of a local run: {@code <tmp>/polyroute-checkpoints/<job.name>}. */

@@ -49,6 +49,7 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -100,6 +101,13 @@ public final class PolyrouteJob {
         Objects.requireNonNull(hooks, "hooks");
         env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
         config.getOptional(JobOptions.CHECKPOINT_DIR).ifPresent(dir -> env.configure(checkpointStorage(dir)));
+        // Keep the last checkpoint when the job is cancelled, so `polyroute run --from-latest-checkpoint`
+        // can resume from it.
+        Configuration retention = new Configuration();
+        retention.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        env.configure(retention);
         env.setParallelism(config.get(JobOptions.PARALLELISM));
         env.setBufferTimeout(config.get(JobOptions.BUFFER_TIMEOUT).toMillis());
         // Chained operators hand records over without a deep copy. Safe here: every operator either

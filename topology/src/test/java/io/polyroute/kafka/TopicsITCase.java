@@ -7,6 +7,7 @@ import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.config.TopicsOptions;
 import io.polyroute.testing.KafkaBrokerExtension;
 import io.polyroute.testing.KafkaTestUtils;
+import io.polyroute.testing.LeakCheckExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +18,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(60)
+@ExtendWith(LeakCheckExtension.class)
 class TopicsITCase {
 
     @RegisterExtension
