@@ -21,18 +21,34 @@ final class ControlTopicOptions {
     String bootstrapServers;
 
     @Option(
+            names = "--job",
+            paramLabel = "NAME",
+            defaultValue = "polyroute",
+            description = "The job's job.name: the control topics default to NAME.plans and NAME.load, and"
+                    + " published plans name this job (default: ${DEFAULT-VALUE}).")
+    String job;
+
+    @Option(
             names = "--topic",
             paramLabel = "TOPIC",
-            defaultValue = "polyroute.plans",
-            description = "The plans topic, the job's topics.plans (default: ${DEFAULT-VALUE}).")
+            description = "The plans topic, the job's topics.plans (default: <--job>.plans).")
     String topic;
 
     @Option(
             names = "--load-topic",
             paramLabel = "TOPIC",
-            defaultValue = "polyroute.load",
-            description = "The load topic, the job's topics.load (default: ${DEFAULT-VALUE}).")
+            description = "The load topic, the job's topics.load (default: <--job>.load).")
     String loadTopic;
+
+    /** The plans topic: --topic, else {@code <job>.plans} as the job derives it. */
+    String plansTopic() {
+        return topic != null ? topic : job + ".plans";
+    }
+
+    /** The load topic: --load-topic, else {@code <job>.load} as the job derives it. */
+    String loadTopic() {
+        return loadTopic != null ? loadTopic : job + ".load";
+    }
 
     @Option(
             names = {"-s", "--set"},

@@ -2,6 +2,7 @@ package io.polyroute.cli;
 
 import io.polyroute.job.control.LoadSummary;
 import io.polyroute.job.control.ManualPlans;
+import io.polyroute.job.control.PlanOrigin;
 import io.polyroute.kafka.ControlTopics;
 import io.polyroute.runtime.placement.PlanVersion;
 import java.io.PrintWriter;
@@ -78,9 +79,14 @@ final class PlanPinCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         var client = topics.clientProperties();
-        var loads = ControlTopics.readLoads(client, topics.loadTopic, PlanShowCommand.LOAD_TAIL, topics.timeout());
-        PlanVersion current =
-                ControlTopics.latestPlan(client, topics.topic, topics.timeout()).orElseGet(() -> initial(loads));
+        var loads = ControlTopics.readLoads(client, topics.loadTopic(), PlanShowCommand.LOAD_TAIL, topics.timeout());
+        Optional<ControlTopics.PublishedPlan> newest =
+                ControlTopics.latestPlan(client, topics.plansTopic(), topics.job, topics.timeout());
+        PlanVersion current = newest.map(ControlTopics.PublishedPlan::plan).orElseGet(() -> initial(loads));
+        // The bundle the pinned plan is for is the one of the plan it changes (unknown without one).
+        PlanOrigin origin = newest.map(ControlTopics.PublishedPlan::origin)
+                .orElse(PlanOrigin.UNKNOWN)
+                .withJob(topics.job);
         Optional<LoadSummary> latest =
                 LoadSummary.latestComplete(loads, current.stage(0).slots());
         PlanVersion pinned = ManualPlans.pin(
@@ -91,8 +97,8 @@ final class PlanPinCommand implements Callable<Integer> {
                 shares,
                 System.currentTimeMillis(),
                 latest.map(l -> stageLoads(l, current.stageCount())));
-        ControlTopics.publish(client, topics.topic, pinned, topics.timeout());
-        out.printf("published plan %d to %s%n", pinned.version(), topics.topic);
+        ControlTopics.publish(client, topics.plansTopic(), pinned, origin, topics.timeout());
+        out.printf("published plan %d to %s%n", pinned.version(), topics.plansTopic());
         PlanReport.plan(out, pinned, latest);
         out.flush();
         return 0;
@@ -117,8 +123,8 @@ final class PlanPinCommand implements Callable<Integer> {
                     .orElse(0);
         }
         if (experts.isEmpty() || experts.contains(0) || n <= 0) {
-            throw new IllegalStateException("There is no plan on " + topics.topic + " and no load report on "
-                    + topics.loadTopic + " to tell the experts and slots from; pass --experts and --job-slots.");
+            throw new IllegalStateException("There is no plan on " + topics.plansTopic() + " and no load report on "
+                    + topics.loadTopic() + " to tell the experts and slots from; pass --experts and --job-slots.");
         }
         return PlanVersion.initial(Collections.unmodifiableList(experts), n);
     }

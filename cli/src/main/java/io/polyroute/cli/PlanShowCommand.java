@@ -35,9 +35,10 @@ final class PlanShowCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Optional<PlanVersion> plan =
-                ControlTopics.latestPlan(topics.clientProperties(), topics.topic, topics.timeout());
-        var loads = ControlTopics.readLoads(topics.clientProperties(), topics.loadTopic, LOAD_TAIL, topics.timeout());
+        Optional<PlanVersion> plan = ControlTopics.latestPlan(
+                        topics.clientProperties(), topics.plansTopic(), topics.job, topics.timeout())
+                .map(ControlTopics.PublishedPlan::plan);
+        var loads = ControlTopics.readLoads(topics.clientProperties(), topics.loadTopic(), LOAD_TAIL, topics.timeout());
         int slots = plan.map(p -> p.stage(0).slots())
                 .orElseGet(() -> LoadSummary.windows(loads).stream()
                         .mapToInt(LoadSummary::expertSlotsReporting)
@@ -47,9 +48,11 @@ final class PlanShowCommand implements Callable<Integer> {
         if (plan.isPresent()) {
             PlanReport.plan(out, plan.get(), latest);
         } else {
-            out.printf("no plan on %s yet: the static round-robin placement (version 0) is in force%n", topics.topic);
+            out.printf(
+                    "no plan on %s yet: the static round-robin placement (version 0) is in force%n",
+                    topics.plansTopic());
         }
-        PlanReport.load(out, latest, slots, topics.loadTopic);
+        PlanReport.load(out, latest, slots, topics.loadTopic());
         out.flush();
         return 0;
     }

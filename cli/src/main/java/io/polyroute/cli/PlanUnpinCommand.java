@@ -40,10 +40,12 @@ final class PlanUnpinCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         var client = topics.clientProperties();
-        PlanVersion current = ControlTopics.latestPlan(client, topics.topic, topics.timeout())
-                .orElseThrow(() ->
-                        new IllegalStateException("There is no plan on " + topics.topic + ", so nothing is pinned."));
-        var loads = ControlTopics.readLoads(client, topics.loadTopic, PlanShowCommand.LOAD_TAIL, topics.timeout());
+        ControlTopics.PublishedPlan newest = ControlTopics.latestPlan(
+                        client, topics.plansTopic(), topics.job, topics.timeout())
+                .orElseThrow(() -> new IllegalStateException("There is no plan for job '" + topics.job + "' on "
+                        + topics.plansTopic() + ", so nothing is pinned."));
+        PlanVersion current = newest.plan();
+        var loads = ControlTopics.readLoads(client, topics.loadTopic(), PlanShowCommand.LOAD_TAIL, topics.timeout());
         Optional<LoadSummary> latest =
                 LoadSummary.latestComplete(loads, current.stage(0).slots());
         Optional<Integer> oneStage = Optional.ofNullable(stage);
@@ -57,8 +59,9 @@ final class PlanUnpinCommand implements Callable<Integer> {
                 oneExpert,
                 System.currentTimeMillis(),
                 latest.map(l -> PlanPinCommand.stageLoads(l, current.stageCount())));
-        ControlTopics.publish(client, topics.topic, unpinned, topics.timeout());
-        out.printf("published plan %d to %s%n", unpinned.version(), topics.topic);
+        ControlTopics.publish(
+                client, topics.plansTopic(), unpinned, newest.origin().withJob(topics.job), topics.timeout());
+        out.printf("published plan %d to %s%n", unpinned.version(), topics.plansTopic());
         PlanReport.plan(out, unpinned, latest);
         out.flush();
         return 0;

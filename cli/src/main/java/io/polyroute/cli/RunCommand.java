@@ -1,6 +1,7 @@
 package io.polyroute.cli;
 
 import io.polyroute.job.JobLauncher;
+import io.polyroute.job.JobRestore;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.config.JobConfigLoader;
 import io.polyroute.job.config.JobOptions;
@@ -23,7 +24,9 @@ import picocli.CommandLine.Option;
             "Without --jobmanager it runs on a local Flink MiniCluster; with it, the same job is",
             "submitted to that Flink cluster. The jar also runs under 'flink run <jar> run --config ...'.",
             "Start-up fails with a message naming the key for a bad option, a missing or invalid",
-            "bundle, or a missing topic (unless topics.auto-create=true)."
+            "bundle, or a missing topic (unless topics.auto-create=true).",
+            "Stop with a savepoint ('flink stop --savepointPath DIR <job-id>' or the REST API) and resume",
+            "with --from-savepoint DIR; after a crash, --from-latest-checkpoint resumes exactly once."
         },
         footerHeading = "%nJob options (keys of the YAML job file, or --set key=value):%n")
 final class RunCommand implements Callable<Integer> {
@@ -48,15 +51,51 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--detached", description = "Return after submission instead of waiting for the job to end.")
     boolean detached;
 
+    @Option(
+            names = "--from-savepoint",
+            paramLabel = "PATH",
+            description = "Resume from this savepoint (or retained checkpoint) folder: Kafka offsets, dedupe"
+                    + " state, pending COMBINE records, plans and balancing bias, exactly once.")
+    String fromSavepoint;
+
+    @Option(
+            names = "--from-latest-checkpoint",
+            description = "Resume from the newest completed checkpoint under job.checkpoint-dir (locally, by"
+                    + " default <tmp>/polyroute-checkpoints/<job.name>); fails naming the folder when there is none.")
+    boolean fromLatestCheckpoint;
+
+    @Option(
+            names = "--allow-non-restored-state",
+            description = "With --from-savepoint or --from-latest-checkpoint: skip state that no operator of"
+                    + " this job claims (after removing an operator) instead of failing.")
+    boolean allowNonRestoredState;
+
     @Override
     public Integer call() throws Exception {
+        if (fromSavepoint != null && fromLatestCheckpoint) {
+            throw new IllegalArgumentException("Give --from-savepoint or --from-latest-checkpoint, not both.");
+        }
+        if (allowNonRestoredState && fromSavepoint == null && !fromLatestCheckpoint) {
+            throw new IllegalArgumentException(
+                    "--allow-non-restored-state needs --from-savepoint or --from-latest-checkpoint.");
+        }
         JobConfig cfg = JobConfigLoader.load(config, sets);
+        JobRestore restore = fromLatestCheckpoint
+                ? JobRestore.latestCheckpoint(cfg, allowNonRestoredState)
+                : fromSavepoint != null
+                        ? JobRestore.fromSavepoint(fromSavepoint, allowNonRestoredState)
+                        : JobRestore.NONE;
         ModelBundle bundle = JobLauncher.loadBundle(cfg);
+        JobLauncher.checkPlacement(cfg, bundle);
         JobLauncher.ensureTopics(cfg);
+        JobLauncher.checkPublishedPlan(cfg, bundle);
         System.out.println("polyroute: starting job '" + cfg.get(JobOptions.NAME) + "' with bundle " + bundle + " in "
                 + cfg.get(JobOptions.MODE).name().toLowerCase().replace('_', '-') + " mode");
         System.out.println("polyroute: configuration " + cfg.redacted());
-        StreamExecutionEnvironment env = JobLauncher.environment(cfg, jobManager);
+        if (restore.path() != null) {
+            System.out.println("polyroute: resuming from " + restore.path());
+        }
+        StreamExecutionEnvironment env = JobLauncher.environment(cfg, jobManager, restore);
         JobClient client = JobLauncher.start(env, cfg, bundle);
         System.out.println("polyroute: job " + client.getJobID() + " submitted");
         if (!detached) {

@@ -5,6 +5,7 @@ import io.polyroute.embedded.EmbeddedKafka;
 import io.polyroute.job.JobLauncher;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.config.JobConfigLoader;
+import io.polyroute.job.config.TopicsOptions;
 import io.polyroute.job.verify.PredictionCheck;
 import io.polyroute.kit.factory.FactoryModelKit;
 import io.polyroute.kit.factory.FactorySimulator;
@@ -38,8 +39,6 @@ public final class EmbeddedDemo {
     static final String SENSORS = "sensors";
     static final String PREDICTIONS = "predictions";
     static final String DLQ = "polyroute.dlq";
-    static final String LOAD = "polyroute.load";
-    static final String PLANS = "polyroute.plans";
     private static final long DRAIN_TIMEOUT_MS = 120_000;
 
     private final DemoSettings settings;
@@ -64,11 +63,13 @@ public final class EmbeddedDemo {
             kafka.createTopic(SENSORS, Math.max(2, settings.parallelism()));
             kafka.createTopic(PREDICTIONS, Math.max(2, settings.parallelism()));
             kafka.createTopic(DLQ, 1);
-            kafka.createTopic(LOAD, 1);
-            kafka.createTopic(PLANS, 1);
             JobConfig config = jobConfig(kafka, bundle);
+            // The control topics follow job.name (<job.name>.load, <job.name>.plans) unless overridden.
+            kafka.createTopic(TopicsOptions.load(config), 1);
+            kafka.createTopic(TopicsOptions.plans(config), 1);
             out.println("polyroute demo: broker at " + kafka.bootstrapServers() + "; job " + settings.mode() + " with "
-                    + settings.slots() + " expert slots; bundle " + bundle);
+                    + settings.slots() + " expert slots; bundle " + bundle + "; plans on "
+                    + TopicsOptions.plans(config));
             JobClient job = JobLauncher.start(JobLauncher.environment(config, null), config, bundle);
             awaitRunning(job);
             Monitor monitor = startMonitor(config);
@@ -165,8 +166,6 @@ public final class EmbeddedDemo {
         values.put("topics.input", SENSORS);
         values.put("topics.output", PREDICTIONS);
         values.put("topics.dlq", DLQ);
-        values.put("topics.load", LOAD);
-        values.put("topics.plans", PLANS);
         values.put("job.name", "polyroute-demo");
         values.put("job.mode", settings.mode());
         values.put("job.slots", Integer.toString(settings.slots()));

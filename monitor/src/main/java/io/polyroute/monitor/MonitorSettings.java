@@ -120,12 +120,12 @@ public final class MonitorSettings {
 
     /** Topic of the load reports ({@link TopicsOptions#LOAD}). */
     public String loadTopic() {
-        return config.get(TopicsOptions.LOAD);
+        return TopicsOptions.load(config);
     }
 
     /** Topic of the placement plans ({@link TopicsOptions#PLANS}). */
     public String plansTopic() {
-        return config.get(TopicsOptions.PLANS);
+        return TopicsOptions.plans(config);
     }
 
     /** Topic of the dead letters ({@link TopicsOptions#DLQ}). */

@@ -1,6 +1,7 @@
 package io.polyroute.monitor;
 
 import io.polyroute.avro.PlacementPlan;
+import io.polyroute.job.control.PlanCodec;
 import io.polyroute.monitor.processor.DeadLetterProcessor;
 import io.polyroute.monitor.processor.LatencyProcessor;
 import io.polyroute.monitor.processor.LoadReportProcessor;
@@ -131,7 +132,9 @@ public final class MonitorTopology {
                 PLANS_SOURCE,
                 RecordTimes.placementPlan(),
                 keys,
-                AvroSerdes.placementPlan(encoding).deserializer(),
+                // Plans are plain binary whatever topics.encoding says: the job, `polyroute plan` and
+                // the monitor read and write them through PlanCodec, which also reads older plans.
+                (Deserializer<PlacementPlan>) (topic, data) -> PlanCodec.decodeAvro(data),
                 options.plansTopic());
         ProcessorSupplier<byte[], PlacementPlan, Void, Void> planHistory =
                 () -> new PlanHistoryProcessor(options.planHistory());

@@ -7,6 +7,7 @@ import io.polyroute.avro.Prediction;
 import io.polyroute.job.config.MonitorOptions;
 import io.polyroute.monitor.query.MonitorQueries;
 import io.polyroute.monitor.query.StoreAccess;
+import io.polyroute.schemas.AvroEncoding;
 import io.polyroute.schemas.AvroSerdes;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,6 +38,7 @@ final class MonitorTestDriver implements AutoCloseable {
     final TestInputTopic<byte[], PlacementPlan> plans;
     final TestInputTopic<byte[], DeadLetter> deadLetters;
     final TestInputTopic<byte[], byte[]> rawPredictions;
+    final TestInputTopic<byte[], byte[]> rawPlans;
 
     /** A driver for the default options plus {@code overrides}, keeping state under {@code stateDir}. */
     MonitorTestDriver(Path stateDir, Map<String, String> overrides) {
@@ -50,8 +52,12 @@ final class MonitorTestDriver implements AutoCloseable {
                 options.predictionsTopic(), keys, AvroSerdes.prediction(enc).serializer());
         loads = driver.createInputTopic(
                 options.loadTopic(), keys, AvroSerdes.expertLoad(enc).serializer());
+        // The job writes plans in plain binary whatever topics.encoding says (PlanCodec).
         plans = driver.createInputTopic(
-                options.plansTopic(), keys, AvroSerdes.placementPlan(enc).serializer());
+                options.plansTopic(),
+                keys,
+                AvroSerdes.placementPlan(AvroEncoding.BINARY).serializer());
+        rawPlans = driver.createInputTopic(options.plansTopic(), keys, keys);
         deadLetters = driver.createInputTopic(
                 options.deadLetterTopic(), keys, AvroSerdes.deadLetter(enc).serializer());
         rawPredictions = driver.createInputTopic(options.predictionsTopic(), keys, keys);

@@ -12,10 +12,16 @@ import static org.assertj.core.api.Assertions.within;
 import io.polyroute.avro.DeadLetterReason;
 import io.polyroute.avro.LoadSource;
 import io.polyroute.job.config.MonitorOptions;
+import io.polyroute.job.config.TopicsOptions;
+import io.polyroute.job.control.PlanCodec;
+import io.polyroute.job.control.PlanOrigin;
 import io.polyroute.monitor.aggregate.ExpertKey;
 import io.polyroute.monitor.aggregate.LatencySketch;
 import io.polyroute.monitor.aggregate.LoadMatrix;
 import io.polyroute.monitor.aggregate.SourceStats;
+import io.polyroute.runtime.placement.Placement;
+import io.polyroute.runtime.placement.PlanVersion;
+import io.polyroute.schemas.AvroEncoding;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,6 +29,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Each aggregation of {@link MonitorTopology}, driven through a {@code TopologyTestDriver}. */
 class MonitorTopologyTest {
@@ -172,6 +180,29 @@ class MonitorTopologyTest {
 
         assertThat(monitor.planHistory()).containsOnlyKeys(3L, 4L, 5L);
         assertThat(monitor.planHistory().get(4L).getReason()).isEqualTo("plan 4, published again");
+    }
+
+    @ParameterizedTest
+    @EnumSource(AvroEncoding.class)
+    void shouldKeepThePlansTheJobWritesInEveryEncoding(AvroEncoding encoding) {
+        monitor.close();
+        monitor = new MonitorTestDriver(
+                stateDir,
+                Map.of(
+                        TopicsOptions.ENCODING.key(),
+                        encoding.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
+        PlanVersion plan = PlanVersion.builder()
+                .version(7)
+                .timestampMillis(T0)
+                .reason("rebalanced")
+                .stage(Placement.roundRobin(4, 2))
+                .build();
+
+        monitor.rawPlans.pipeInput(new byte[] {1, 2, 3}); // garbage on the topic is skipped
+        monitor.rawPlans.pipeInput(PlanCodec.encode(plan, new PlanOrigin("polyroute", "b", "1")));
+
+        assertThat(monitor.planHistory()).containsOnlyKeys(7L);
+        assertThat(monitor.planHistory().get(7L).getJobName()).isEqualTo("polyroute");
     }
 
     @Test

@@ -35,12 +35,12 @@ public final class AvroSerdes {
         return AvroSerde.of(DeadLetter.class, encoding);
     }
 
-    /** Returns a serde for {@link ExpertLoad}, the records of the {@code polyroute.load} topic. */
+    /** Returns a serde for {@link ExpertLoad}, the records of the load topic ({@code topics.load}). */
     public static AvroSerde<ExpertLoad> expertLoad(AvroEncoding encoding) {
         return AvroSerde.of(ExpertLoad.class, encoding);
     }
 
-    /** Returns a serde for {@link PlacementPlan}, the records of the {@code polyroute.plans} topic. */
+    /** Returns a serde for {@link PlacementPlan}, the records of the plans topic ({@code topics.plans}), written in plain binary whatever {@code topics.encoding} says. */
     public static AvroSerde<PlacementPlan> placementPlan(AvroEncoding encoding) {
         return AvroSerde.of(PlacementPlan.class, encoding);
     }

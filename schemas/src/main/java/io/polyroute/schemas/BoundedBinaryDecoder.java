@@ -3,7 +3,6 @@ package io.polyroute.schemas;
 import io.polyroute.schemas.RecordDecodeException.Reason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.util.Utf8;
@@ -76,9 +75,11 @@ final class BoundedBinaryDecoder extends Decoder {
     @Override
     public Utf8 readString(Utf8 old) throws IOException {
         int length = readLength("string");
+        int start = cursor.position();
         Utf8 result = old != null ? old : new Utf8();
         result.setByteLength(length);
         in.readFixed(result.getBytes(), 0, length);
+        checkUtf8(result.getBytes(), length, start);
         return result;
     }
 
@@ -88,9 +89,23 @@ final class BoundedBinaryDecoder extends Decoder {
         if (length == 0) {
             return "";
         }
+        int start = cursor.position();
         byte[] utf8 = new byte[length];
         in.readFixed(utf8, 0, length);
-        return new String(utf8, StandardCharsets.UTF_8);
+        return checkUtf8(utf8, length, start);
+    }
+
+    /** Strings must be valid UTF-8: a lenient decode would turn distinct ids into one (see {@link StrictUtf8}). */
+    private static String checkUtf8(byte[] bytes, int length, int position) throws DecodeFailure {
+        try {
+            return StrictUtf8.decode(bytes, 0, length);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new DecodeFailure(
+                    Reason.MALFORMED,
+                    String.format(
+                            "the string of %s at byte %d is not valid UTF-8", DecodeFailure.bytes(length), position),
+                    e);
+        }
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.polyroute.schemas;
 
 import io.polyroute.avro.SensorReading;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -146,14 +145,20 @@ public final class SensorReadingReader {
 
         private String string() throws Unexpected {
             int n = length();
-            String s = new String(b, at, n, StandardCharsets.UTF_8);
+            String s;
+            try {
+                // Invalid UTF-8 is left to AvroCodec, which refuses it with a reason.
+                s = StrictUtf8.decode(b, at, n);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw Unexpected.INSTANCE;
+            }
             at += n;
             return s;
         }
 
+        /** Skips a string the job does not keep, still checking it is UTF-8 as the codec does. */
         private void skipString() throws Unexpected {
-            int n = length();
-            at += n;
+            string();
         }
 
         private float[] floats() throws Unexpected {

@@ -35,7 +35,7 @@ class SchemaContractTest {
             Prediction.class, "B129FC59350EDF23",
             DeadLetter.class, "7CAD3DDA9E003314",
             ExpertLoad.class, "02C0141D59E14D54",
-            PlacementPlan.class, "FBE6342C47A8034B");
+            PlacementPlan.class, "1AC876A1D2E9E715");
 
     static Iterable<Class<? extends SpecificRecord>> publishedRecords() {
         return SchemaFiles.publishedRecords();

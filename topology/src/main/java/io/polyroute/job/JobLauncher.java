@@ -4,12 +4,21 @@ import io.polyroute.job.bundle.BundleCache;
 import io.polyroute.job.config.BundleOptions;
 import io.polyroute.job.config.ConfigException;
 import io.polyroute.job.config.JobConfig;
+import io.polyroute.job.config.JobMode;
 import io.polyroute.job.config.JobOptions;
+import io.polyroute.job.config.RebalanceOptions;
+import io.polyroute.job.config.TopicsOptions;
+import io.polyroute.job.control.PlanFilter;
+import io.polyroute.job.control.RebalanceSettings;
+import io.polyroute.kafka.ControlTopics;
 import io.polyroute.kafka.Topics;
 import io.polyroute.runtime.bundle.BundleValidationException;
 import io.polyroute.runtime.bundle.ModelBundle;
+import io.polyroute.runtime.placement.PlanVersion;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -40,6 +49,68 @@ public final class JobLauncher {
         }
     }
 
+    /**
+     * The placement checks that need no broker: in expert-parallel mode with rebalancing on, every
+     * stage's experts must fit {@code job.slots × rebalance.slot-capacity} sessions. The rebalancer
+     * would otherwise fail on its first window and the job restart for ever.
+     *
+     * @throws ConfigException naming {@code rebalance.slot-capacity}
+     */
+    public static void checkPlacement(JobConfig config, ModelBundle bundle) {
+        if (!rebalancing(config)) {
+            return;
+        }
+        RebalanceSettings settings = PolyrouteJob.rebalanceSettings(config, bundle);
+        try {
+            settings.requireFeasible(PlanVersion.initial(settings.expertsPerStage(), settings.slots()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(
+                    RebalanceOptions.SLOT_CAPACITY.key(),
+                    "The bundle does not fit " + RebalanceOptions.SLOT_CAPACITY.key() + "="
+                            + config.get(RebalanceOptions.SLOT_CAPACITY) + " on " + JobOptions.SLOTS.key() + "="
+                            + settings.slots() + ": " + e.getMessage()
+                            + " Raise rebalance.slot-capacity or job.slots, or set it to -1 (no limit).");
+        }
+    }
+
+    /**
+     * The newest plan for this job on its plans topic must be one the rebalancer can plan from: a
+     * plan pinned by hand ({@code polyroute plan pin}) that puts more sessions on a slot than
+     * {@code rebalance.slot-capacity} fails the start, naming the key and the plan. Plans that do
+     * not fit the job at all are ignored, as the job ignores them.
+     *
+     * @throws ConfigException naming {@code rebalance.slot-capacity}
+     */
+    public static void checkPublishedPlan(JobConfig config, ModelBundle bundle) {
+        if (!rebalancing(config)) {
+            return;
+        }
+        String topic = TopicsOptions.plans(config);
+        PlanFilter filter = PolyrouteJob.planFilter(config, bundle);
+        Optional<ControlTopics.PublishedPlan> newest =
+                ControlTopics.readPublishedPlans(config.kafkaClientProperties(), topic, ADMIN_TIMEOUT).stream()
+                        .filter(p -> filter.origin().mismatch(p.origin()) == null && filter.misfit(p.plan()) == null)
+                        .max(Comparator.comparingLong(p -> p.plan().version()));
+        if (newest.isEmpty()) {
+            return;
+        }
+        PlanVersion plan = newest.get().plan();
+        try {
+            PolyrouteJob.rebalanceSettings(config, bundle).requireFeasible(plan);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(
+                    RebalanceOptions.SLOT_CAPACITY.key(),
+                    "Plan " + plan.version() + " on " + topic + " (" + plan.reason() + ") does not fit "
+                            + RebalanceOptions.SLOT_CAPACITY.key() + "=" + config.get(RebalanceOptions.SLOT_CAPACITY)
+                            + ": " + e.getMessage() + " Unpin it with 'polyroute plan unpin --topic " + topic
+                            + "', or raise rebalance.slot-capacity.");
+        }
+    }
+
+    private static boolean rebalancing(JobConfig config) {
+        return config.get(JobOptions.MODE) != JobMode.FUSED && config.get(RebalanceOptions.ENABLED);
+    }
+
     /** Checks (or, with topics.auto-create, creates) every topic the job uses. */
     public static void ensureTopics(JobConfig config) {
         try (Admin admin = Admin.create(config.kafkaClientProperties())) {
@@ -53,6 +124,13 @@ public final class JobLauncher {
      * enough task slots for the expert operator.
      */
     public static StreamExecutionEnvironment environment(JobConfig config, String jobManager) {
+        return environment(config, jobManager, JobRestore.NONE);
+    }
+
+    /** Like {@link #environment(JobConfig, String)}, with the job's state restored as {@code restore} says. */
+    public static StreamExecutionEnvironment environment(JobConfig config, String jobManager, JobRestore restore) {
+        Configuration restoreSettings = new Configuration();
+        restore.applyTo(restoreSettings);
         if (jobManager != null) {
             int colon = jobManager.lastIndexOf(':');
             if (colon < 1) {
@@ -61,7 +139,7 @@ public final class JobLauncher {
             }
             String host = jobManager.substring(0, colon);
             int port = Integer.parseInt(jobManager.substring(colon + 1));
-            return StreamExecutionEnvironment.createRemoteEnvironment(host, port, thisJar());
+            return StreamExecutionEnvironment.createRemoteEnvironment(host, port, restoreSettings, thisJar());
         }
         Configuration local = new Configuration();
         local.set(
@@ -72,7 +150,13 @@ public final class JobLauncher {
             // restarts for ever; the dedupe state alone passes that at a few hundred thousand ids.
             local.addAll(PolyrouteJob.checkpointStorage(localCheckpointDir(config)));
         }
+        local.addAll(restoreSettings);
         return StreamExecutionEnvironment.getExecutionEnvironment(local);
+    }
+
+    /** Where this job's checkpoints go: {@code job.checkpoint-dir}, else the local default folder. */
+    public static String checkpointDir(JobConfig config) {
+        return config.getOptional(JobOptions.CHECKPOINT_DIR).orElseGet(() -> localCheckpointDir(config));
     }
 
     /** A folder for the checkpoints of a local run: {@code <tmp>/polyroute-checkpoints/<job.name>}. */

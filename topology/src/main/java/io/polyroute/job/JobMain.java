@@ -24,7 +24,9 @@ public final class JobMain {
         Arguments parsed = Arguments.parse(args);
         JobConfig config = JobConfigLoader.load(parsed.config(), parsed.sets());
         ModelBundle bundle = JobLauncher.loadBundle(config);
+        JobLauncher.checkPlacement(config, bundle);
         JobLauncher.ensureTopics(config);
+        JobLauncher.checkPublishedPlan(config, bundle);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         PolyrouteJob.build(env, config, bundle);
         env.execute(config.get(JobOptions.NAME));

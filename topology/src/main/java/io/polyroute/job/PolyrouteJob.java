@@ -14,6 +14,9 @@ import io.polyroute.job.config.OutputOptions;
 import io.polyroute.job.config.RebalanceOptions;
 import io.polyroute.job.config.TopicsOptions;
 import io.polyroute.job.control.LoadReport;
+import io.polyroute.job.control.PlanFilter;
+import io.polyroute.job.control.PlanFilterFunction;
+import io.polyroute.job.control.PlanOrigin;
 import io.polyroute.job.control.RebalanceFunction;
 import io.polyroute.job.control.RebalanceSettings;
 import io.polyroute.job.io.DeadLetterSerializer;
@@ -53,6 +56,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -100,6 +104,13 @@ public final class PolyrouteJob {
         Objects.requireNonNull(hooks, "hooks");
         env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
         config.getOptional(JobOptions.CHECKPOINT_DIR).ifPresent(dir -> env.configure(checkpointStorage(dir)));
+        // Keep the last checkpoint when the job is cancelled, so `polyroute run --from-latest-checkpoint`
+        // can resume from it.
+        Configuration retention = new Configuration();
+        retention.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        env.configure(retention);
         env.setParallelism(config.get(JobOptions.PARALLELISM));
         env.setBufferTimeout(config.get(JobOptions.BUFFER_TIMEOUT).toMillis());
         // Chained operators hand records over without a deep copy. Safe here: every operator either
@@ -190,9 +201,17 @@ public final class PolyrouteJob {
         long window = config.get(RebalanceOptions.WINDOW).toMillis();
         Balancing balancing = Balancing.of(config);
         // Plans (published by the rebalancer or pinned by hand) reach every GATE and EXPERT subtask.
+        // Only plans for this job and bundle that fit its stages, experts and slots pass (PlanFilter).
+        PlanFilter planFilter = planFilter(config, bundle);
         DataStream<byte[]> plans = env.fromSource(planSource(config), WatermarkStrategy.noWatermarks(), "kafka-plans")
                 .setParallelism(1)
-                .uid("kafka-plans");
+                .uid("kafka-plans")
+                .process(
+                        new PlanFilterFunction(planFilter, TopicsOptions.plans(config)),
+                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                .setParallelism(1)
+                .name("plan-filter")
+                .uid("plan-filter");
         List<DataStream<LoadReport>> loads = new ArrayList<>();
         DataStream<InFlight> stream = in;
         for (int s = 0; s < bundle.stageCount(); s++) {
@@ -247,32 +266,24 @@ public final class PolyrouteJob {
             load = load.union(loads.get(i));
         }
         AvroEncoding encoding = config.get(TopicsOptions.ENCODING);
-        load.sinkTo(KafkaSinks.atLeastOnce(config, new LoadReportSerializer(config.get(TopicsOptions.LOAD), encoding)))
+        load.sinkTo(KafkaSinks.atLeastOnce(config, new LoadReportSerializer(TopicsOptions.load(config), encoding)))
                 .name("kafka-load")
                 .uid("kafka-load");
         if (config.get(RebalanceOptions.ENABLED)) {
-            RebalanceSettings settings = new RebalanceSettings(
-                    experts,
-                    slots,
-                    config.get(JobOptions.PARALLELISM),
-                    window,
-                    config.get(RebalanceOptions.SMOOTHING),
-                    config.get(RebalanceOptions.HYSTERESIS),
-                    config.get(RebalanceOptions.STICKINESS),
-                    config.get(RebalanceOptions.COOLDOWN_WINDOWS),
-                    config.get(RebalanceOptions.REPLICA_BUDGET),
-                    config.get(RebalanceOptions.SLOT_CAPACITY));
+            RebalanceSettings settings = rebalanceSettings(config, bundle);
             load.keyBy(r -> 0)
                     .connect(plans.keyBy(p -> 0))
-                    .process(new RebalanceFunction(settings), PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                    .process(
+                            new RebalanceFunction(settings, planFilter.origin()),
+                            PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
                     .setParallelism(1)
                     .name("rebalancer")
                     .uid("rebalancer")
                     .sinkTo(KafkaSinks.exactlyOnce(
                             config,
                             "plans",
-                            config.get(TopicsOptions.PLANS),
-                            new PlanSerializer(config.get(TopicsOptions.PLANS))))
+                            TopicsOptions.plans(config),
+                            new PlanSerializer(TopicsOptions.plans(config))))
                     .setParallelism(1)
                     .name("kafka-plans-out")
                     .uid("kafka-plans-out");
@@ -280,10 +291,37 @@ public final class PolyrouteJob {
         return stream;
     }
 
+    /** What the rebalancer of this job and bundle plans with. */
+    public static RebalanceSettings rebalanceSettings(JobConfig config, ModelBundle bundle) {
+        List<Integer> experts = new ArrayList<>();
+        bundle.stages().forEach(st -> experts.add(st.expertCount()));
+        return new RebalanceSettings(
+                experts,
+                config.get(JobOptions.SLOTS),
+                config.get(JobOptions.PARALLELISM),
+                config.get(RebalanceOptions.WINDOW).toMillis(),
+                config.get(RebalanceOptions.SMOOTHING),
+                config.get(RebalanceOptions.HYSTERESIS),
+                config.get(RebalanceOptions.STICKINESS),
+                config.get(RebalanceOptions.COOLDOWN_WINDOWS),
+                config.get(RebalanceOptions.REPLICA_BUDGET),
+                config.get(RebalanceOptions.SLOT_CAPACITY));
+    }
+
+    /** The one check of which plans this job follows: its name, its bundle, its stages, experts and slots. */
+    public static PlanFilter planFilter(JobConfig config, ModelBundle bundle) {
+        List<Integer> experts = new ArrayList<>();
+        bundle.stages().forEach(st -> experts.add(st.expertCount()));
+        return new PlanFilter(
+                new PlanOrigin(config.get(JobOptions.NAME), bundle.name(), bundle.version()),
+                experts,
+                config.get(JobOptions.SLOTS));
+    }
+
     private static KafkaSource<byte[]> planSource(JobConfig config) {
         var builder = KafkaSource.<byte[]>builder()
                 .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
-                .setTopics(config.get(TopicsOptions.PLANS))
+                .setTopics(TopicsOptions.plans(config))
                 .setGroupId(config.get(JobOptions.NAME) + "-plans")
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(KafkaRecordDeserializationSchema.valueOnly(ByteArrayDeserializer.class))

@@ -1,7 +1,9 @@
 package io.polyroute.kafka;
 
 import io.polyroute.avro.ExpertLoad;
+import io.polyroute.avro.PlacementPlan;
 import io.polyroute.job.control.PlanCodec;
+import io.polyroute.job.control.PlanOrigin;
 import io.polyroute.runtime.placement.PlanVersion;
 import io.polyroute.schemas.AvroCodec;
 import io.polyroute.schemas.AvroEncoding;
@@ -26,6 +28,8 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads and writes the control loop's topics from outside the job (the {@code plan} commands, the
@@ -33,6 +37,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Reads are {@code read_committed}, so a plan the rebalancer has not committed yet is not seen.
  */
 public final class ControlTopics {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlTopics.class);
     /** Key of every plan record; the rebalancer's sink writes the same one. */
     private static final byte[] PLAN_KEY = "plan".getBytes(StandardCharsets.UTF_8);
     /** The two marker bytes of Avro single-object encoding. */
@@ -42,25 +47,51 @@ public final class ControlTopics {
 
     private ControlTopics() {}
 
-    /** Every committed plan on {@code topic}, in topic order. */
-    public static List<PlanVersion> readPlans(Properties client, String topic, Duration timeout) {
-        List<PlanVersion> plans = new ArrayList<>();
+    /** A plan read from the plans topic and whom it is for. */
+    public record PublishedPlan(PlanVersion plan, PlanOrigin origin) {}
+
+    /**
+     * Every committed plan on {@code topic}, in topic order. Records that are no valid plan (garbage
+     * written to the topic) are skipped with a WARN line, as the job skips them.
+     */
+    public static List<PublishedPlan> readPublishedPlans(Properties client, String topic, Duration timeout) {
+        List<PublishedPlan> plans = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : read(client, topic, -1, timeout)) {
             try {
-                plans.add(PlanCodec.decode(r.value()));
+                PlacementPlan avro = PlanCodec.decodeAvro(r.value());
+                plans.add(new PublishedPlan(PlanCodec.fromAvro(avro), PlanOrigin.of(avro)));
             } catch (RuntimeException e) {
-                throw new IllegalStateException(
-                        "The record at " + topic + "-" + r.partition() + "@" + r.offset()
-                                + " is not a valid PlacementPlan: " + e.getMessage(),
-                        e);
+                LOG.warn(
+                        "Skipped the record at {}-{}@{}: it is not a valid PlacementPlan: {}",
+                        topic,
+                        r.partition(),
+                        r.offset(),
+                        e.getMessage());
             }
         }
         return plans;
     }
 
+    /** Every committed plan on {@code topic}, in topic order, skipping records that are no valid plan. */
+    public static List<PlanVersion> readPlans(Properties client, String topic, Duration timeout) {
+        return readPublishedPlans(client, topic, timeout).stream()
+                .map(PublishedPlan::plan)
+                .toList();
+    }
+
     /** The committed plan with the highest version on {@code topic}, if any. */
     public static Optional<PlanVersion> latestPlan(Properties client, String topic, Duration timeout) {
         return readPlans(client, topic, timeout).stream().max(Comparator.comparingLong(PlanVersion::version));
+    }
+
+    /**
+     * The committed plan with the highest version on {@code topic} among those for job {@code job}
+     * (or naming no job), if any.
+     */
+    public static Optional<PublishedPlan> latestPlan(Properties client, String topic, String job, Duration timeout) {
+        return readPublishedPlans(client, topic, timeout).stream()
+                .filter(p -> p.origin().job().isEmpty() || p.origin().job().equals(job))
+                .max(Comparator.comparingLong(p -> p.plan().version()));
     }
 
     /**
@@ -87,8 +118,13 @@ public final class ControlTopics {
         return out;
     }
 
-    /** Publishes {@code plan} to partition 0 of {@code topic} and waits for the broker's acknowledgement. */
+    /** Publishes {@code plan}, naming no job or bundle, to partition 0 of {@code topic}; waits for the acknowledgement. */
     public static void publish(Properties client, String topic, PlanVersion plan, Duration timeout) {
+        publish(client, topic, plan, PlanOrigin.UNKNOWN, timeout);
+    }
+
+    /** Publishes {@code plan} for {@code origin} to partition 0 of {@code topic}; waits for the acknowledgement. */
+    public static void publish(Properties client, String topic, PlanVersion plan, PlanOrigin origin, Duration timeout) {
         Properties p = new Properties();
         p.putAll(client);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -97,7 +133,8 @@ public final class ControlTopics {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout.toMillis()));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            producer.send(new ProducerRecord<>(topic, 0, plan.timestampMillis(), PLAN_KEY, PlanCodec.encode(plan)))
+            producer.send(new ProducerRecord<>(
+                            topic, 0, plan.timestampMillis(), PLAN_KEY, PlanCodec.encode(plan, origin)))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException(

@@ -51,7 +51,7 @@ public final class Topics {
             Admin admin, JobConfig config, Collection<ConfigOption<String>> topicOptions, Duration timeout) {
         Map<String, String> keyByTopic = new LinkedHashMap<>();
         for (ConfigOption<String> option : topicOptions) {
-            keyByTopic.put(config.get(option), option.key());
+            keyByTopic.put(TopicsOptions.topic(config, option), option.key());
         }
         if (!config.get(TopicsOptions.AUTO_CREATE)) {
             Set<String> missing = missing(admin, keyByTopic.keySet(), timeout);

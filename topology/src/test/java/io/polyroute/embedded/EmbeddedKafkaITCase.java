@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.polyroute.testing.KafkaBrokerExtension;
 import io.polyroute.testing.KafkaTestUtils;
+import io.polyroute.testing.LeakCheckExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +21,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(60)
+@ExtendWith(LeakCheckExtension.class)
 class EmbeddedKafkaITCase {
 
     @RegisterExtension

@@ -12,6 +12,7 @@ import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.ReferenceModel;
 import io.polyroute.testing.JobHarness;
 import io.polyroute.testing.KafkaBrokerExtension;
+import io.polyroute.testing.LeakCheckExtension;
 import io.polyroute.testing.SqrtExpertBundle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,6 +53,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * predictions plus dead letters, as does the job's count of refused records.
  */
 @Timeout(300)
+@ExtendWith(LeakCheckExtension.class)
 class DeadLetterITCase {
     private static final List<String> TASKS = List.of("press", "lathe", "mill");
     private static final int GOOD = 600;

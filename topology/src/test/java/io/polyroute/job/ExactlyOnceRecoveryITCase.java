@@ -14,6 +14,7 @@ import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.ReferenceModel;
 import io.polyroute.testing.JobHarness;
 import io.polyroute.testing.KafkaBrokerExtension;
+import io.polyroute.testing.LeakCheckExtension;
 import io.polyroute.testing.Poll;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +44,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,6 +60,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * undecodable records and replays of earlier readings: each is exactly one dead letter.
  */
 @Timeout(300)
+@ExtendWith(LeakCheckExtension.class)
 class ExactlyOnceRecoveryITCase {
     private static final int RECORDS = 20_000;
     /** After every this many readings the input holds an undecodable record and a replay of the last reading. */

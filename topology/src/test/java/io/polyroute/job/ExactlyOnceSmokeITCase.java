@@ -7,6 +7,7 @@ import io.polyroute.job.config.JobOptions;
 import io.polyroute.job.config.TopicsOptions;
 import io.polyroute.testing.KafkaBrokerExtension;
 import io.polyroute.testing.KafkaTestUtils;
+import io.polyroute.testing.LeakCheckExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +36,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -43,6 +45,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * exactly once.
  */
 @Timeout(120)
+@ExtendWith(LeakCheckExtension.class)
 class ExactlyOnceSmokeITCase {
 
     @RegisterExtension

@@ -10,6 +10,7 @@ import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.ReferenceModel;
 import io.polyroute.testing.JobHarness;
 import io.polyroute.testing.KafkaBrokerExtension;
+import io.polyroute.testing.LeakCheckExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,6 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and equal to reference.onnx, well within the deadline.
  */
 @Timeout(180)
+@ExtendWith(LeakCheckExtension.class)
 class FlushBeforeBarrierITCase {
     private static final int RECORDS = 3_000;
     private static final Duration DEADLINE = Duration.ofSeconds(60);

@@ -15,6 +15,7 @@ import io.polyroute.runtime.placement.Placement;
 import io.polyroute.runtime.placement.PlanVersion;
 import io.polyroute.testing.JobHarness;
 import io.polyroute.testing.KafkaBrokerExtension;
+import io.polyroute.testing.LeakCheckExtension;
 import io.polyroute.testing.PlanWatcher;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * routed by a plan at least that new.
  */
 @Timeout(900)
+@ExtendWith(LeakCheckExtension.class)
 class RebalancingITCase {
     private static final int EXPERTS = 12;
     private static final int SLOTS = 3;
@@ -106,7 +109,7 @@ class RebalancingITCase {
                 Map.entry("rebalance.cooldown-windows", "1"),
                 Map.entry("rebalance.activation-delay", "300 ms"),
                 Map.entry("bundle.path", bundle.root().toString()))));
-        String plansTopic = config.get(io.polyroute.job.config.TopicsOptions.PLANS);
+        String plansTopic = io.polyroute.job.config.TopicsOptions.plans(config);
 
         List<SensorReading> sent = new ArrayList<>();
         JobClient job = JobLauncher.start(StreamExecutionEnvironment.getExecutionEnvironment(), config, bundle);

@@ -19,6 +19,7 @@ import io.polyroute.runtime.onnx.RuntimeOptions;
 import io.polyroute.runtime.routing.RoutingDecision;
 import io.polyroute.testing.JobHarness;
 import io.polyroute.testing.KafkaBrokerExtension;
+import io.polyroute.testing.LeakCheckExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +43,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * per expert over the run measurably more even than the plain gate's.
  */
 @Timeout(300)
+@ExtendWith(LeakCheckExtension.class)
 class RoutingBalancingITCase {
     private static final int RECORDS = 3000;
     private static final int EXPERTS = 8;

@@ -7,6 +7,7 @@ import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.config.TopicsOptions;
 import io.polyroute.testing.KafkaBrokerExtension;
 import io.polyroute.testing.KafkaTestUtils;
+import io.polyroute.testing.LeakCheckExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +18,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(60)
+@ExtendWith(LeakCheckExtension.class)
 class TopicsITCase {
 
     @RegisterExtension
@@ -63,11 +66,11 @@ class TopicsITCase {
                 .isEmpty();
 
         Map<String, TopicDescription> described = admin.describeTopics(
-                        List.of(config.get(TopicsOptions.INPUT), config.get(TopicsOptions.PLANS)))
+                        List.of(config.get(TopicsOptions.INPUT), TopicsOptions.plans(config)))
                 .allTopicNames()
                 .get();
         assertThat(described.get(config.get(TopicsOptions.INPUT)).partitions()).hasSize(3);
-        assertThat(described.get(config.get(TopicsOptions.PLANS)).partitions()).hasSize(1);
+        assertThat(described.get(TopicsOptions.plans(config)).partitions()).hasSize(1);
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.testing.JobHarness;
 import io.polyroute.testing.KafkaBrokerExtension;
+import io.polyroute.testing.LeakCheckExtension;
 import io.polyroute.testing.LogCapture;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exactly once, and its password never reaches the logs; a client with a wrong password is refused.
  */
 @Timeout(300)
+@ExtendWith(LeakCheckExtension.class)
 class ScramJobITCase {
     private static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
     private static final String JOB_PASSWORD = "job-" + UUID.randomUUID();

@@ -12,6 +12,7 @@ import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.ReferenceModel;
 import io.polyroute.testing.JobHarness;
 import io.polyroute.testing.KafkaBrokerExtension;
+import io.polyroute.testing.LeakCheckExtension;
 import io.polyroute.testing.LogCapture;
 import io.polyroute.testing.TestCertificates;
 import java.io.IOException;
@@ -35,6 +36,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * trust the certificate are refused.
  */
 @Timeout(300)
+@ExtendWith(LeakCheckExtension.class)
 class SslJobITCase {
     private static final Path TLS_DIR = tempDir();
     private static final TestCertificates TLS = TestCertificates.create(TLS_DIR);

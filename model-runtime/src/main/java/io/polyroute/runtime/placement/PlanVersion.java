@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * are ordered by {@link #version()}.
  *
  * <p>Stages are planned independently because each stage has its own expert operator and so its own
- * slots. On the wire ({@code PlacementPlan} on {@code polyroute.plans}) a plan is the metadata plus
+ * slots. On the wire ({@code PlacementPlan} on the job's plans topic) a plan is the metadata plus
  * one row per (stage, expert): {@code stage}, {@code expert}, {@code slots[]}, {@code shares[]} (from
  * {@link ExpertReplicas#slots()} / {@link ExpertReplicas#shares()}) and {@code pinned}; reading the
  * rows back grouped by stage and ordered by expert rebuilds the sections.

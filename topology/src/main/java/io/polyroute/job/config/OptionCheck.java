@@ -70,7 +70,7 @@ public interface OptionCheck {
     static OptionCheck topicName(ConfigOption<String> option) {
         Pattern legal = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
         return config -> {
-            String value = config.get(option);
+            String value = TopicsOptions.topic(config, option);
             if (!legal.matcher(value).matches() || value.equals(".") || value.equals("..")) {
                 throw new ConfigException(
                         option.key(),

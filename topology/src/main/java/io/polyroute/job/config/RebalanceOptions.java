@@ -53,7 +53,8 @@ public final class RebalanceOptions {
     public static final ConfigOption<Integer> SLOT_CAPACITY = ConfigOptions.key("rebalance.slot-capacity")
             .intType()
             .defaultValue(-1)
-            .withDescription("Most expert sessions a slot may hold resident; -1 means no limit.");
+            .withDescription("Most expert sessions a slot may hold resident; -1 means no limit. Otherwise at "
+                    + "least 1, and job.slots × this must hold every expert of each stage.");
 
     public static final ConfigOption<Duration> ACTIVATION_DELAY = ConfigOptions.key("rebalance.activation-delay")
             .durationType()
@@ -68,6 +69,17 @@ public final class RebalanceOptions {
                     "How long a slot keeps a session the plan no longer assigns to it before " + "releasing it.");
 
     private RebalanceOptions() {}
+
+    /** -1 (no limit) or at least 1: a capacity of 0 leaves no room for any expert. */
+    private static void checkSlotCapacity(org.apache.flink.configuration.ReadableConfig config) {
+        int value = config.get(SLOT_CAPACITY);
+        if (value == 0 || value < -1) {
+            throw new ConfigException(
+                    SLOT_CAPACITY.key(),
+                    "Invalid value " + value + " for '" + SLOT_CAPACITY.key()
+                            + "': it must be -1 (no limit) or at least 1.");
+        }
+    }
 
     /** The options and checks of this component. */
     public static OptionGroup group() {
@@ -86,7 +98,7 @@ public final class RebalanceOptions {
                         RELEASE_GRACE),
                 List.of(
                         OptionCheck.positive(WINDOW), OptionCheck.atLeast(COOLDOWN_WINDOWS, 0),
-                        OptionCheck.atLeast(REPLICA_BUDGET, -1), OptionCheck.atLeast(SLOT_CAPACITY, -1),
+                        OptionCheck.atLeast(REPLICA_BUDGET, -1), RebalanceOptions::checkSlotCapacity,
                         OptionCheck.notNegative(ACTIVATION_DELAY), OptionCheck.notNegative(RELEASE_GRACE)));
     }
 }

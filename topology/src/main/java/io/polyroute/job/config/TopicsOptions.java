@@ -26,16 +26,21 @@ public final class TopicsOptions {
             .defaultValue("polyroute.dlq")
             .withDescription("Dead-letter topic for input records that cannot be served, each with a reason.");
 
+    /** Read through {@link #load(ReadableConfig)}: unset, it is {@code <job.name>.load}. */
     public static final ConfigOption<String> LOAD = ConfigOptions.key("topics.load")
             .stringType()
-            .defaultValue("polyroute.load")
-            .withDescription("Topic of the per-expert load statistics that drive rebalancing.");
+            .noDefaultValue()
+            .withDescription("Topic of the per-expert load statistics that drive rebalancing. Default: "
+                    + "<job.name>.load (polyroute.load for the default job name), so jobs with different "
+                    + "names on one Kafka cluster keep their control loops apart.");
 
+    /** Read through {@link #plans(ReadableConfig)}: unset, it is {@code <job.name>.plans}. */
     public static final ConfigOption<String> PLANS = ConfigOptions.key("topics.plans")
             .stringType()
-            .defaultValue("polyroute.plans")
+            .noDefaultValue()
             .withDescription("Topic of the expert placement plans; always created with one partition so "
-                    + "plans stay in order.");
+                    + "plans stay in order. Default: <job.name>.plans (polyroute.plans for the default job "
+                    + "name). A job ignores plans for another job or bundle.");
 
     public static final ConfigOption<io.polyroute.schemas.AvroEncoding> ENCODING = ConfigOptions.key("topics.encoding")
             .enumType(io.polyroute.schemas.AvroEncoding.class)
@@ -62,6 +67,48 @@ public final class TopicsOptions {
 
     private TopicsOptions() {}
 
+    /** The load topic: {@code topics.load}, else {@code <job.name>.load}. */
+    public static String load(ReadableConfig config) {
+        return config.getOptional(LOAD).orElseGet(() -> config.get(JobOptions.NAME) + ".load");
+    }
+
+    /** The plans topic: {@code topics.plans}, else {@code <job.name>.plans}. */
+    public static String plans(ReadableConfig config) {
+        return config.getOptional(PLANS).orElseGet(() -> config.get(JobOptions.NAME) + ".plans");
+    }
+
+    /** The load topic of a job configuration: {@code topics.load}, else {@code <job.name>.load}. */
+    public static String load(JobConfig config) {
+        return config.getOptional(LOAD).orElseGet(() -> config.get(JobOptions.NAME) + ".load");
+    }
+
+    /** The plans topic of a job configuration: {@code topics.plans}, else {@code <job.name>.plans}. */
+    public static String plans(JobConfig config) {
+        return config.getOptional(PLANS).orElseGet(() -> config.get(JobOptions.NAME) + ".plans");
+    }
+
+    /** The topic {@code option} names in a job configuration, with the derived defaults. */
+    public static String topic(JobConfig config, ConfigOption<String> option) {
+        if (option.equals(LOAD)) {
+            return load(config);
+        }
+        if (option.equals(PLANS)) {
+            return plans(config);
+        }
+        return config.get(option);
+    }
+
+    /** The topic {@code option} names, with the derived defaults of {@link #LOAD} and {@link #PLANS}. */
+    public static String topic(ReadableConfig config, ConfigOption<String> option) {
+        if (option.equals(LOAD)) {
+            return load(config);
+        }
+        if (option.equals(PLANS)) {
+            return plans(config);
+        }
+        return config.get(option);
+    }
+
     /** The options that name a topic, in data-path order. */
     public static List<ConfigOption<String>> topicOptions() {
         return List.of(INPUT, OUTPUT, DLQ, LOAD, PLANS);
@@ -84,7 +131,7 @@ public final class TopicsOptions {
     private static void requireDistinctTopics(ReadableConfig config) {
         Map<String, String> keyByTopic = new HashMap<>();
         for (ConfigOption<String> option : topicOptions()) {
-            String topic = config.get(option);
+            String topic = topic(config, option);
             String previous = keyByTopic.putIfAbsent(topic, option.key());
             if (previous != null) {
                 throw new ConfigException(

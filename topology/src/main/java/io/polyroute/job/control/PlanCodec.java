@@ -7,18 +7,37 @@ import io.polyroute.runtime.placement.Placement;
 import io.polyroute.runtime.placement.PlanVersion;
 import io.polyroute.schemas.AvroCodec;
 import io.polyroute.schemas.AvroEncoding;
+import io.polyroute.schemas.RecordDecodeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.avro.Schema;
 
-/** Maps the core's {@link PlanVersion} to and from the Avro {@code PlacementPlan} of the plans topic. */
+/**
+ * Maps the core's {@link PlanVersion} to and from the Avro {@code PlacementPlan} of the plans topic.
+ *
+ * <p>Plans are always plain Avro binary, whatever {@code topics.encoding} says: the job, the
+ * {@code polyroute plan} commands and the monitor all write and read them that way. Plans written
+ * before {@code job_name}, {@code bundle_name} and {@code bundle_version} existed still decode, with
+ * those fields empty ({@link PlanOrigin#UNKNOWN}).
+ */
 public final class PlanCodec {
+    private static final AvroCodec<PlacementPlan> CURRENT = AvroCodec.of(PlacementPlan.class, AvroEncoding.BINARY);
+    /** The schema before the origin fields: plain binary names no writer, so it is tried when the current one fails. */
+    private static final AvroCodec<PlacementPlan> WITHOUT_ORIGIN = CURRENT.withWriterSchema(withoutOrigin());
+
     private PlanCodec() {}
 
+    /** {@code plan} as a record that names no job or bundle. */
     public static PlacementPlan toAvro(PlanVersion plan) {
+        return toAvro(plan, PlanOrigin.UNKNOWN);
+    }
+
+    /** {@code plan} as a record for {@code origin}. */
+    public static PlacementPlan toAvro(PlanVersion plan, PlanOrigin origin) {
         List<ExpertPlacement> replicas = new ArrayList<>();
         int slots = 0;
         for (int s = 0; s < plan.stageCount(); s++) {
@@ -51,6 +70,9 @@ public final class PlanCodec {
                 .setPredictedImbalance(plan.predictedImbalance())
                 .setSessionsMoved(plan.sessionsMoved())
                 .setReplicas(replicas)
+                .setJobName(origin.job())
+                .setBundleName(origin.bundleName())
+                .setBundleVersion(origin.bundleVersion())
                 .build();
     }
 
@@ -84,11 +106,52 @@ public final class PlanCodec {
         return b.build();
     }
 
+    /** {@code plan} in the plans topic's encoding, naming no job or bundle. */
     public static byte[] encode(PlanVersion plan) {
-        return AvroCodec.of(PlacementPlan.class, AvroEncoding.BINARY).encode(toAvro(plan));
+        return encode(plan, PlanOrigin.UNKNOWN);
     }
 
+    /** {@code plan} for {@code origin} in the plans topic's encoding. */
+    public static byte[] encode(PlanVersion plan, PlanOrigin origin) {
+        return CURRENT.encode(toAvro(plan, origin));
+    }
+
+    /**
+     * The plan record in {@code bytes}, written with the current schema or the one before the origin
+     * fields.
+     *
+     * @throws RecordDecodeException when the bytes are neither
+     */
+    public static PlacementPlan decodeAvro(byte[] bytes) {
+        try {
+            return CURRENT.decode(bytes);
+        } catch (RecordDecodeException current) {
+            try {
+                return WITHOUT_ORIGIN.decode(bytes);
+            } catch (RecordDecodeException old) {
+                throw current;
+            }
+        }
+    }
+
+    /**
+     * The plan in {@code bytes}.
+     *
+     * @throws RecordDecodeException when the bytes are no plan record
+     * @throws IllegalArgumentException when the record does not place every expert exactly once
+     */
     public static PlanVersion decode(byte[] bytes) {
-        return fromAvro(AvroCodec.of(PlacementPlan.class, AvroEncoding.BINARY).decode(bytes));
+        return fromAvro(decodeAvro(bytes));
+    }
+
+    private static Schema withoutOrigin() {
+        Schema current = PlacementPlan.getClassSchema();
+        List<Schema.Field> fields = new ArrayList<>();
+        for (Schema.Field f : current.getFields()) {
+            if (!List.of("job_name", "bundle_name", "bundle_version").contains(f.name())) {
+                fields.add(new Schema.Field(f, f.schema()));
+            }
+        }
+        return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
     }
 }

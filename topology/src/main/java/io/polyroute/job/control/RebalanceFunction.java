@@ -1,5 +1,6 @@
 package io.polyroute.job.control;
 
+import io.polyroute.job.operators.JobMetrics;
 import io.polyroute.runtime.placement.LoadSmoother;
 import io.polyroute.runtime.placement.LoadSnapshot;
 import io.polyroute.runtime.placement.PlanDecision;
@@ -14,6 +15,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -34,7 +36,11 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
     private static final Logger LOG = LoggerFactory.getLogger(RebalanceFunction.class);
 
     private final RebalanceSettings settings;
+    /** Written into every plan this function publishes. */
+    private final PlanOrigin origin;
+
     private transient Planner planner;
+    private transient Counter failures;
     private transient ValueState<byte[]> current;
     private transient ValueState<Integer> sinceLastPublish;
     /** The last plan this function published, to tell its own plans from others of the same version. */
@@ -45,8 +51,15 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
     private transient LoadWindows windows;
     private transient LoadSmoother[] smoothers;
 
+    /** A rebalancer whose plans name no job or bundle. */
     public RebalanceFunction(RebalanceSettings settings) {
+        this(settings, PlanOrigin.UNKNOWN);
+    }
+
+    /** A rebalancer whose plans name {@code origin}. */
+    public RebalanceFunction(RebalanceSettings settings, PlanOrigin origin) {
         this.settings = settings;
+        this.origin = origin;
     }
 
     @Override
@@ -66,6 +79,7 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
                 .getState(new ValueStateDescriptor<>(
                         "last-published", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         reissue = getRuntimeContext().getState(new ValueStateDescriptor<>("reissue", Types.BOOLEAN));
+        failures = getRuntimeContext().getMetricGroup().counter(JobMetrics.REBALANCE_FAILURES);
         windows = new LoadWindows(settings);
         smoothers = new LoadSmoother[settings.expertsPerStage().size()];
         for (int s = 0; s < smoothers.length; s++) {
@@ -105,7 +119,7 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
             // uncommitted transaction. GATE and EXPERT keep whichever of the two they read first, so
             // adopt theirs and publish it again under the next version: everyone converges on its pins.
             current.update(
-                    PlanCodec.encode(seen.toBuilder().version(mine.version()).build()));
+                    PlanCodec.encode(seen.toBuilder().version(mine.version()).build(), origin));
             reissue.update(true);
             LOG.warn(
                     "Plan {} on the plans topic is not the one this rebalancer published under that version ({});"
@@ -123,7 +137,20 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
 
     private void planReady(long now, Collector<byte[]> out) throws Exception {
         for (LoadWindows.Window w : windows.ready(now)) {
-            planWindow(w, out);
+            try {
+                planWindow(w, out);
+            } catch (RuntimeException e) {
+                // A window that cannot be planned keeps the plan in force; throwing would restart the
+                // job, replay the same reports and fail again for ever.
+                failures.inc();
+                LOG.error(
+                        "Could not plan load window {} ({} failed so far); keeping plan {}: {}",
+                        w.start(),
+                        failures.getCount(),
+                        currentPlan().version(),
+                        e.toString(),
+                        e);
+            }
         }
     }
 
@@ -194,7 +221,7 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
                 .predictedImbalance(imbalance)
                 .sessionsMoved(moved)
                 .build();
-        byte[] bytes = PlanCodec.encode(published);
+        byte[] bytes = PlanCodec.encode(published, origin);
         current.update(bytes);
         lastPublished.update(bytes);
         reissue.clear();
@@ -211,8 +238,31 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
         return r;
     }
 
+    /** The plan in force; a stored plan that no longer fits the job (a savepoint of another bundle) is dropped. */
     private PlanVersion currentPlan() throws Exception {
         byte[] b = current.value();
-        return b == null ? PlanVersion.initial(settings.expertsPerStage(), settings.slots()) : PlanCodec.decode(b);
+        PlanVersion initial = PlanVersion.initial(settings.expertsPerStage(), settings.slots());
+        if (b == null) {
+            return initial;
+        }
+        String misfit;
+        PlanVersion stored = null;
+        try {
+            stored = PlanCodec.decode(b);
+            misfit = PlanFilter.misfit(stored, settings.expertsPerStage(), settings.slots());
+        } catch (RuntimeException e) {
+            misfit = "it does not decode: " + e.getMessage();
+        }
+        if (misfit == null) {
+            return stored;
+        }
+        LOG.warn("Dropped the restored plan: {}; planning from the round-robin placement.", misfit);
+        // Keep the version climbing so GATE and EXPERT, which ignore older versions, follow the next plan.
+        PlanVersion fresh = stored == null
+                ? initial
+                : initial.toBuilder().version(stored.version()).build();
+        current.update(PlanCodec.encode(fresh, origin));
+        lastPublished.clear();
+        return fresh;
     }
 }

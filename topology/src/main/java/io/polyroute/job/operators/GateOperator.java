@@ -55,6 +55,9 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
     private transient List<InFlight> buffer;
     private transient PlanTracker plans;
     private transient PlanState planState;
+    /** When the pending plan activates (processing time). */
+    private transient long pendingActivation;
+
     private transient LoadReport window;
     private transient Counter rejected;
     private transient Counter rerouted;
@@ -105,6 +108,7 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
         getMetricGroup().gauge(JobMetrics.MAX_ABS_BIAS, () -> bias[0] == null ? 0f : bias[0].maxAbsBias());
         getMetricGroup().gauge(JobMetrics.PLAN_VERSION, () -> plans.current().version());
         startWindow(getProcessingTimeService().getCurrentProcessingTime());
+        planState.restoredActivation().ifPresent(this::armActivation);
     }
 
     @Override
@@ -118,11 +122,17 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
 
     @Override
     public void processElement2(StreamRecord<byte[]> element) throws Exception {
+        // Plans reach here through PlanFilterFunction, so they decode and fit the job.
         plans.offer(
                 PlanCodec.decode(element.getValue()),
                 activationDelayMillis,
-                delay -> getProcessingTimeService()
-                        .registerTimer(getProcessingTimeService().getCurrentProcessingTime() + delay, t -> activate()));
+                delay -> armActivation(getProcessingTimeService().getCurrentProcessingTime() + delay));
+    }
+
+    /** Activates the pending plan at {@code time}; kept in state so a restore re-arms it. */
+    private void armActivation(long time) {
+        pendingActivation = time;
+        getProcessingTimeService().registerTimer(time, t -> activate());
     }
 
     private void activate() throws Exception {
@@ -134,7 +144,7 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        planState.store(plans.current());
+        planState.store(plans.current(), plans.pending(), pendingActivation);
         biasState.store(bias);
     }
 

@@ -27,6 +27,13 @@ public final class JobMetrics {
     public static final String PREDICTIONS = "polyroutePredictions";
     /** Version of the placement plan in force. */
     public static final String PLAN_VERSION = "polyroutePlanVersion";
+    /**
+     * Records of the plans topic the job ignored: undecodable, for another job or bundle, or of
+     * another stage, expert or slot count (see {@code PlanFilter}).
+     */
+    public static final String PLANS_IGNORED = "polyroutePlansIgnored";
+    /** Load windows the rebalancer could not plan (it logs each and keeps the plan in force). */
+    public static final String REBALANCE_FAILURES = "polyrouteRebalanceFailures";
 
     /** Records whose routing optional balancing (bias or capacity) changed. */
     public static final String REROUTED = "polyrouteRerouted";

@@ -15,14 +15,33 @@ import org.junit.jupiter.api.Test;
 class JobConfigTest {
 
     @Test
+    void shouldDeriveTheControlTopicsFromTheJobNameUnlessSet() {
+        JobConfig named = JobConfig.of(Map.of("job.name", "line-2"));
+        JobConfig explicit = JobConfig.of(
+                Map.of("job.name", "line-2", "topics.plans", "shared.plans", "topics.load", "shared.load"));
+
+        assertThat(TopicsOptions.plans(named)).isEqualTo("line-2.plans");
+        assertThat(TopicsOptions.load(named)).isEqualTo("line-2.load");
+        assertThat(TopicsOptions.plans(explicit)).isEqualTo("shared.plans");
+        assertThat(TopicsOptions.load(explicit)).isEqualTo("shared.load");
+    }
+
+    @Test
+    void shouldNameTheDerivedTopicKeyWhenTheJobNameMakesNoTopicName() {
+        assertThatThrownBy(() -> JobConfig.of(Map.of("job.name", "line 2")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("topics.load");
+    }
+
+    @Test
     void shouldUseTheDocumentedDefaults() {
         JobConfig config = JobConfig.defaults();
 
         assertThat(config.get(TopicsOptions.INPUT)).isEqualTo("sensors");
         assertThat(config.get(TopicsOptions.OUTPUT)).isEqualTo("predictions");
         assertThat(config.get(TopicsOptions.DLQ)).isEqualTo("polyroute.dlq");
-        assertThat(config.get(TopicsOptions.LOAD)).isEqualTo("polyroute.load");
-        assertThat(config.get(TopicsOptions.PLANS)).isEqualTo("polyroute.plans");
+        assertThat(TopicsOptions.load(config)).isEqualTo("polyroute.load");
+        assertThat(TopicsOptions.plans(config)).isEqualTo("polyroute.plans");
         assertThat(config.get(TopicsOptions.AUTO_CREATE)).isFalse();
         assertThat(config.get(JobOptions.CHECKPOINT_INTERVAL)).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.get(ModelRuntimeOptions.INTRA_OP_THREADS)).isEqualTo(1);

@@ -37,8 +37,12 @@ class RebalanceFunctionTest {
     }
 
     private void open(int cooldown) throws Exception {
+        open(cooldown, -1);
+    }
+
+    private void open(int cooldown, int slotCapacity) throws Exception {
         RebalanceSettings settings =
-                new RebalanceSettings(List.of(EXPERTS), SLOTS, 1, WINDOW, 1.0, 0.05, 0.05, cooldown, -1, -1);
+                new RebalanceSettings(List.of(EXPERTS), SLOTS, 1, WINDOW, 1.0, 0.05, 0.05, cooldown, -1, slotCapacity);
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
                 new KeyedCoProcessOperator<>(new RebalanceFunction(settings)), r -> 0, p -> 0, Types.INT);
         harness.setProcessingTime(0);
@@ -86,6 +90,17 @@ class RebalanceFunctionTest {
             d[e] = 1_000;
         }
         return d;
+    }
+
+    @Test
+    void shouldNeverThrowOnAWindowItCannotPlan() throws Exception {
+        // One session per slot cannot hold the experts: the planner refuses every window.
+        open(0, 1);
+        window(0, hot(0, 2, 4));
+        window(1, hot(1, 3, 5));
+        harness.setProcessingTime(10 * WINDOW);
+
+        assertThat(published()).isEmpty();
     }
 
     @Test

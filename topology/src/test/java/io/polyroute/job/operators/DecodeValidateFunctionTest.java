@@ -114,6 +114,43 @@ class DecodeValidateFunctionTest {
         assertThat(deadLetters(harness)).isEmpty();
     }
 
+    @Test
+    void shouldDeadLetterEventIdsThatAreNotUtf8InsteadOfMergingThem() throws Exception {
+        // Two ids that differ only in invalid bytes: a lenient decoder turns both into "evt-\uFFFD",
+        // and the second would be refused as a DUPLICATE of a record it never was.
+        RawRecord first = raw("k0", withByte(encode(reading("evt-#", r -> {})), (byte) 0xFF));
+        RawRecord second = raw("k1", withByte(encode(reading("evt-#", r -> {})), (byte) 0xFE));
+        RawRecord badTask = raw("k2", withByte(encode(reading("ok", r -> r.setTask("pr#ss"))), (byte) 0xC0));
+        OneInputStreamOperatorTestHarness<RawRecord, InFlight> harness = harness(ROUTES_ON_TASK);
+
+        harness.processElement(first, 0L);
+        harness.processElement(second, 0L);
+        harness.processElement(badTask, 0L);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(deadLetters(harness))
+                .usingRecursiveFieldByFieldElementComparatorIgnoringFields("time")
+                .containsExactly(
+                        rejected(first, DeadLetterReason.UNDECODABLE, decodeError(first.value), null),
+                        rejected(second, DeadLetterReason.UNDECODABLE, decodeError(second.value), null),
+                        rejected(badTask, DeadLetterReason.UNDECODABLE, decodeError(badTask.value), null));
+        assertThat(deadLetters(harness)).allSatisfy(r -> assertThat(r.message).contains("not valid UTF-8"));
+    }
+
+    /** {@code bytes} with its one '#' replaced by {@code b}. */
+    private static byte[] withByte(byte[] bytes, byte b) {
+        int at = -1;
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '#') {
+                assertThat(at).isEqualTo(-1);
+                at = i;
+            }
+        }
+        assertThat(at).isNotNegative();
+        bytes[at] = b;
+        return bytes;
+    }
+
     private static OneInputStreamOperatorTestHarness<RawRecord, InFlight> harness(InputContract contract)
             throws Exception {
         return ProcessFunctionTestHarnesses.forProcessFunction(

@@ -1,0 +1,48 @@
+package io.polyroute.job.control;
+
+import io.polyroute.job.operators.JobMetrics;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies {@link PlanFilter} to the records of the plans topic, right after its source: plans that
+ * fit pass on unchanged to GATE, EXPERT and the rebalancer; every other record is dropped with a
+ * WARN line and counted in {@value JobMetrics#PLANS_IGNORED}.
+ */
+public final class PlanFilterFunction extends ProcessFunction<byte[], byte[]> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(PlanFilterFunction.class);
+
+    private final PlanFilter filter;
+    private final String topic;
+    private transient Counter ignored;
+
+    public PlanFilterFunction(PlanFilter filter, String topic) {
+        this.filter = filter;
+        this.topic = topic;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        ignored = getRuntimeContext().getMetricGroup().counter(JobMetrics.PLANS_IGNORED);
+    }
+
+    @Override
+    public void processElement(byte[] value, Context ctx, Collector<byte[]> out) {
+        PlanFilter.Verdict v = filter.check(value);
+        if (v.accepted()) {
+            out.collect(value);
+        } else {
+            ignored.inc();
+            LOG.warn(
+                    "Ignored a record of the plans topic '{}' ({} ignored so far): {}. The job keeps its plan.",
+                    topic,
+                    ignored.getCount(),
+                    v.refusal());
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.polyroute.job.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.polyroute.avro.PlacementPlan;
+import io.polyroute.runtime.placement.Placement;
+import io.polyroute.runtime.placement.PlanVersion;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.junit.jupiter.api.Test;
+
+/** {@link PlanFilter}: the one check of which plans a job follows; it refuses, it never throws. */
+class PlanFilterTest {
+    private static final PlanOrigin SELF = new PlanOrigin("line-1", "factory-moe", "3");
+    private static final PlanFilter FILTER = new PlanFilter(SELF, List.of(8, 4), 4);
+
+    private static PlanVersion plan(long version, int slots, int... experts) {
+        PlanVersion.Builder b =
+                PlanVersion.builder().version(version).timestampMillis(1_000).reason("test");
+        for (int e : experts) {
+            b.stage(Placement.roundRobin(e, slots));
+        }
+        return b.build();
+    }
+
+    @Test
+    void shouldAcceptAPlanForThisJobAndBundle() {
+        PlanFilter.Verdict v = FILTER.check(PlanCodec.encode(plan(3, 4, 8, 4), SELF));
+
+        assertThat(v.accepted()).isTrue();
+        assertThat(v.plan().version()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldRefuseGarbageWithoutThrowing() {
+        for (byte[] garbage :
+                List.of(new byte[0], "hello".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xFF, 1, 2, 3})) {
+            PlanFilter.Verdict v = FILTER.check(garbage);
+            assertThat(v.accepted()).isFalse();
+            assertThat(v.refusal()).contains("not a PlacementPlan");
+        }
+        assertThat(FILTER.check(null).accepted()).isFalse();
+    }
+
+    @Test
+    void shouldRefuseAPlanForAnotherJobBundleOrVersion() {
+        PlanVersion fits = plan(3, 4, 8, 4);
+
+        assertThat(FILTER.check(PlanCodec.encode(fits, SELF.withJob("line-2"))).refusal())
+                .contains("job 'line-2'");
+        assertThat(FILTER.check(PlanCodec.encode(fits, new PlanOrigin("line-1", "other", "3")))
+                        .refusal())
+                .contains("bundle 'other'");
+        assertThat(FILTER.check(PlanCodec.encode(fits, new PlanOrigin("line-1", "factory-moe", "2")))
+                        .refusal())
+                .contains("version 2");
+    }
+
+    @Test
+    void shouldRefuseAPlanOfAnotherStageExpertOrSlotCount() {
+        assertThat(FILTER.check(PlanCodec.encode(plan(3, 4, 8), SELF)).refusal())
+                .contains("1 stages, but the bundle has 2");
+        assertThat(FILTER.check(PlanCodec.encode(plan(3, 4, 8, 5), SELF)).refusal())
+                .contains("5 experts in stage 1, but the bundle has 4");
+        assertThat(FILTER.check(PlanCodec.encode(plan(3, 6, 8, 4), SELF)).refusal())
+                .contains("6 slots, but the job has job.slots = 4");
+    }
+
+    @Test
+    void shouldAcceptAPlanThatNamesNoJobWhenItFits() {
+        assertThat(FILTER.check(PlanCodec.encode(plan(3, 4, 8, 4))).accepted()).isTrue();
+    }
+
+    @Test
+    void shouldDecodePlansWrittenBeforeTheOriginFields() throws Exception {
+        PlacementPlan current = PlanCodec.toAvro(plan(5, 4, 8, 4), SELF);
+        Schema old = withoutOriginFields(PlacementPlan.getClassSchema());
+        GenericRecord asOld = new GenericData.Record(old);
+        GenericRecord full = (GenericRecord) SpecificData.get().deepCopy(current.getSchema(), current);
+        for (Schema.Field f : old.getFields()) {
+            asOld.put(f.name(), toGeneric(full.get(f.name())));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(old, GenericData.get()).write(asOld, enc);
+        enc.flush();
+
+        PlacementPlan decoded = PlanCodec.decodeAvro(out.toByteArray());
+
+        assertThat(PlanOrigin.of(decoded)).isEqualTo(PlanOrigin.UNKNOWN);
+        assertThat(decoded.getVersion()).isEqualTo(5);
+        assertThat(FILTER.check(out.toByteArray()).accepted()).isTrue();
+    }
+
+    @Test
+    void shouldDropARestoredPlanOfAnotherShapeAndRefuseOneOffered() {
+        PlanTracker tracker = new PlanTracker(List.of(8, 4), 4);
+
+        tracker.restore(plan(9, 4, 8, 5));
+        boolean offered = tracker.offer(plan(10, 2, 8, 4), 0, d -> {});
+
+        assertThat(offered).isFalse();
+        assertThat(tracker.current().version()).isZero();
+        assertThat(tracker.offer(plan(11, 4, 8, 4), 0, d -> {})).isTrue();
+        assertThat(tracker.current().version()).isEqualTo(11);
+    }
+
+    private static Object toGeneric(Object v) {
+        if (v instanceof java.time.Instant i) {
+            return i.toEpochMilli();
+        }
+        return v;
+    }
+
+    private static Schema withoutOriginFields(Schema s) {
+        List<Schema.Field> fields = new ArrayList<>();
+        for (Schema.Field f : s.getFields()) {
+            if (!f.name().endsWith("_name") && !f.name().equals("bundle_version")) {
+                fields.add(new Schema.Field(f, f.schema()));
+            }
+        }
+        return Schema.createRecord(s.getName(), s.getDoc(), s.getNamespace(), false, fields);
+    }
+}
