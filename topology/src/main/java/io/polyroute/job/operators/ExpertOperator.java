@@ -10,6 +10,7 @@ import io.polyroute.runtime.eval.ExpertRuntime;
 import io.polyroute.runtime.placement.Placement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -47,22 +48,15 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
     private transient long[] unassignedSince;
     private transient LoadReport window;
 
-    public ExpertOperator(
-            StageOpener opener,
-            int stageIndex,
-            List<Integer> expertsPerStage,
-            int deviceCount,
-            long releaseGraceMillis,
-            long windowMillis,
-            int batchSize,
-            long maxDelayMillis) {
-        super(batchSize, maxDelayMillis);
-        this.opener = opener;
-        this.stageIndex = stageIndex;
-        this.expertsPerStage = List.copyOf(expertsPerStage);
-        this.deviceCount = deviceCount;
-        this.releaseGraceMillis = releaseGraceMillis;
-        this.windowMillis = windowMillis;
+    /** An EXPERT that opens its models with {@code opener} and runs by {@code settings}. */
+    public ExpertOperator(StageOpener opener, ExpertSettings settings) {
+        super(settings.batchSize(), settings.maxDelayMillis());
+        this.opener = Objects.requireNonNull(opener, "opener");
+        this.stageIndex = settings.stageIndex();
+        this.expertsPerStage = settings.expertsPerStage();
+        this.deviceCount = settings.deviceCount();
+        this.releaseGraceMillis = settings.releaseGraceMillis();
+        this.windowMillis = settings.windowMillis();
     }
 
     @Override

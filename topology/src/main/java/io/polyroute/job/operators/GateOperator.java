@@ -16,6 +16,7 @@ import io.polyroute.runtime.routing.Choices;
 import io.polyroute.runtime.routing.RoutingDecision;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -63,27 +64,16 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
 
     private transient BiasState biasState;
 
-    public GateOperator(
-            StageOpener opener,
-            int stageIndex,
-            List<Integer> expertsPerStage,
-            int slots,
-            long activationDelayMillis,
-            long windowMillis,
-            int batchSize,
-            long maxDelayMillis,
-            Balancing balancing) {
-        super(batchSize, maxDelayMillis);
-        if (slots < 1) {
-            throw new IllegalArgumentException("job.slots must be >= 1, but is " + slots + ".");
-        }
-        this.opener = opener;
-        this.stageIndex = stageIndex;
-        this.expertsPerStage = List.copyOf(expertsPerStage);
-        this.slots = slots;
-        this.activationDelayMillis = activationDelayMillis;
-        this.windowMillis = windowMillis;
-        this.balancing = balancing;
+    /** A GATE that opens its models with {@code opener} and runs by {@code settings}. */
+    public GateOperator(StageOpener opener, GateSettings settings) {
+        super(settings.batchSize(), settings.maxDelayMillis());
+        this.opener = Objects.requireNonNull(opener, "opener");
+        this.stageIndex = settings.stageIndex();
+        this.expertsPerStage = settings.expertsPerStage();
+        this.slots = settings.slots();
+        this.activationDelayMillis = settings.activationDelayMillis();
+        this.windowMillis = settings.windowMillis();
+        this.balancing = settings.balancing();
     }
 
     @Override
