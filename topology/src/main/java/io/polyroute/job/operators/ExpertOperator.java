@@ -160,16 +160,17 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
         served[e].inc(batch.size());
         int w = stage.width();
         int p = stage.expertOutputDim();
-        float[] rows = new float[batch.size() * w];
-        for (int i = 0; i < batch.size(); i++) {
-            System.arraycopy(batch.get(i).row(), 0, rows, i * w, w);
-        }
         float[] out;
         long t0 = System.nanoTime();
         try {
+            // Packing is inside the try: a malformed row fails its own record, not the batch.
+            float[] rows = new float[batch.size() * w];
+            for (int i = 0; i < batch.size(); i++) {
+                System.arraycopy(batch.get(i).row(), 0, rows, i * w, w);
+            }
             out = stage.runExpert(e, rows, batch.size());
         } catch (RuntimeException failed) {
-            runOneByOne(e, batch);
+            runOneByOne(e, batch, failed);
             return;
         } finally {
             window.serviceNanos[e] += System.nanoTime() - t0;
@@ -182,20 +183,20 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
         }
     }
 
-    /** Isolates the records an expert refuses; they reach COMBINE as errors and become dead letters. */
-    private void runOneByOne(int e, List<ExpertTask> batch) {
-        for (ExpertTask t : batch) {
-            try {
-                output.collect(new StreamRecord<>(t.result(stage.runExpert(e, t.row(), 1), null)));
-            } catch (RuntimeException one) {
-                output.collect(new StreamRecord<>(t.result(
-                        null,
-                        "Expert "
-                                + stage.spec().experts().get(e).id() + " of stage "
-                                + stage.spec().name()
-                                + " failed on this record: " + one.getMessage())));
-            }
-        }
+    /**
+     * Isolates the records an expert refuses; they reach COMBINE as errors and become dead
+     * letters. A failure that is not the records' fails the task instead ({@link FailureClassifier}).
+     */
+    private void runOneByOne(int e, List<ExpertTask> batch, RuntimeException failed) {
+        String expert = "Expert " + stage.spec().experts().get(e).id() + " of stage "
+                + stage.spec().name();
+        FailureClassifier.retryOneByOne(
+                "EXPERT slot " + slot + " (" + expert + ")",
+                batch,
+                failed,
+                t -> output.collect(new StreamRecord<>(t.result(stage.runExpert(e, t.row(), 1), null))),
+                (t, one) -> output.collect(
+                        new StreamRecord<>(t.result(null, expert + " failed on this record: " + one.getMessage()))));
     }
 
     private void startWindow(long now) {

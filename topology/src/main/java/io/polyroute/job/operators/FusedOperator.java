@@ -137,14 +137,16 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
         try {
             done = evaluate(batch);
         } catch (RuntimeException e) {
-            done = new ArrayList<>();
-            for (InFlight rec : batch) {
-                try {
-                    done.addAll(evaluate(List.of(rec)));
-                } catch (RuntimeException one) {
-                    modelError(rec, "The model failed on this record: " + one.getMessage());
-                }
-            }
+            // Isolate the records the model refuses; a failure that is not the records' fails the
+            // task instead (FailureClassifier).
+            List<InFlight> served = new ArrayList<>();
+            FailureClassifier.retryOneByOne(
+                    "FUSED subtask " + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                    batch,
+                    e,
+                    rec -> served.addAll(evaluate(List.of(rec))),
+                    (rec, one) -> modelError(rec, "The model failed on this record: " + one.getMessage()));
+            done = served;
         }
         for (InFlight rec : done) {
             if (allFinite(rec.previous)) {

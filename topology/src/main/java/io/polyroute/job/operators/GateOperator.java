@@ -31,7 +31,8 @@ import org.apache.flink.util.OutputTag;
  * second input carries placement plans (broadcast); a newer plan takes effect after the
  * activation delay, giving EXPERT slots time to load newly assigned sessions. Per window it
  * reports how many records it routed to each expert. A batch that fails is retried record by
- * record so only the failing records become {@code MODEL_ERROR} dead letters.
+ * record so only the failing records become {@code MODEL_ERROR} dead letters; a failure that does
+ * not depend on the records fails the task instead ({@link FailureClassifier}).
  *
  * <p>With optional {@link Balancing}, each subtask keeps its own balancing bias, stepped at the end
  * of every load window from what the subtask routed in it and kept in operator state, and caps
@@ -140,21 +141,19 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
         try {
             route(batch);
         } catch (RuntimeException e) {
-            // Isolate the records the models refuse; the rest are served as usual.
-            for (InFlight rec : batch) {
-                try {
-                    route(List.of(rec));
-                } catch (RuntimeException one) {
-                    rejected.inc();
-                    output.collect(
-                            DeadLetters.TAG,
-                            new StreamRecord<>(Rejected.of(
-                                    rec,
-                                    DeadLetterReason.MODEL_ERROR.name(),
-                                    "Stage " + stage.spec().name() + " gate failed on this record: "
-                                            + one.getMessage())));
-                }
-            }
+            // Isolate the records the models refuse; the rest are served as usual. A failure that
+            // is not the records' fails the task instead (FailureClassifier).
+            FailureClassifier.retryOneByOne(
+                    "GATE of stage " + stage.spec().name(), batch, e, rec -> route(List.of(rec)), (rec, one) -> {
+                        rejected.inc();
+                        output.collect(
+                                DeadLetters.TAG,
+                                new StreamRecord<>(Rejected.of(
+                                        rec,
+                                        DeadLetterReason.MODEL_ERROR.name(),
+                                        "Stage " + stage.spec().name() + " gate failed on this record: "
+                                                + one.getMessage())));
+                    });
         }
     }
 
