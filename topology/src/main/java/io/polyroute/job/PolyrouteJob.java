@@ -2,6 +2,7 @@ package io.polyroute.job;
 
 import io.polyroute.job.bundle.BundleCache;
 import io.polyroute.job.config.BundleOptions;
+import io.polyroute.job.config.CombineOptions;
 import io.polyroute.job.config.DedupeOptions;
 import io.polyroute.job.config.InputOptions;
 import io.polyroute.job.config.InputStart;
@@ -204,7 +205,9 @@ public final class PolyrouteJob {
             DataStream<RecordHeader> headers = gate.getSideOutput(GateOperator.HEADERS);
             SingleOutputStreamOperator<InFlight> combined = results.keyBy(ExpertResult::eventId, Types.STRING)
                     .connect(headers.keyBy(RecordHeader::eventId, Types.STRING))
-                    .process(new CombineFunction(opener, s), TypeInformation.of(InFlight.class))
+                    .process(
+                            new CombineFunction(opener, s, config.get(CombineOptions.TIMEOUT)),
+                            TypeInformation.of(InFlight.class))
                     .name("combine-" + s)
                     .uid("combine-" + s);
             rejected.add(combined.getSideOutput(DeadLetters.TAG));
