@@ -33,7 +33,7 @@ class SchemaContractTest {
     private static final Map<Class<? extends SpecificRecord>, String> FINGERPRINTS = Map.of(
             SensorReading.class, "C5C7F1F3A1A3D606",
             Prediction.class, "B129FC59350EDF23",
-            DeadLetter.class, "7CAD3DDA9E003314",
+            DeadLetter.class, "B543CAB428D3DEA0",
             ExpertLoad.class, "02C0141D59E14D54",
             PlacementPlan.class, "1AC876A1D2E9E715");
 
@@ -82,7 +82,8 @@ class SchemaContractTest {
                         "OVERSIZED",
                         "UNKNOWN_TASK",
                         "MODEL_ERROR",
-                        "DUPLICATE");
+                        "DUPLICATE",
+                        "INCOMPLETE");
         assertThat(LoadSource.values()).extracting(Enum::name).containsExactly("GATE", "EXPERT");
     }
 

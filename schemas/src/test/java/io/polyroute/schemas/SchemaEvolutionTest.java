@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.polyroute.avro.DeadLetter;
+import io.polyroute.avro.DeadLetterReason;
 import io.polyroute.avro.ExpertChoice;
 import io.polyroute.avro.Prediction;
 import io.polyroute.avro.SensorReading;
@@ -192,6 +194,66 @@ class SchemaEvolutionTest {
                 .hasMessageStartingWith("The SensorReading schema cannot read data written with writer schema"
                         + " io.polyroute.avro.SensorReading:")
                 .hasMessageContaining("source_id");
+    }
+
+    @Test
+    void shouldReadDeadLettersWrittenBeforeIncompleteExisted() throws IOException {
+        Schema current = DeadLetter.getClassSchema();
+        Schema old = withReasons(current, "MODEL_ERROR", "DUPLICATE");
+        GenericRecord letter = deadLetter(old, "DUPLICATE");
+
+        DeadLetter read = AvroCodec.of(DeadLetter.class, AvroEncoding.BINARY)
+                .withWriterSchema(old)
+                .decode(binary(old, letter));
+
+        assertThat(read.getReason()).isEqualTo(DeadLetterReason.DUPLICATE);
+        assertThat(read.getEventId()).isEqualTo("evt-1");
+    }
+
+    @Test
+    void shouldReadAReasonAddedLaterAsTheDefault() throws IOException {
+        Schema current = DeadLetter.getClassSchema();
+        Schema later = withReasons(current, "MODEL_ERROR", "DUPLICATE", "INCOMPLETE", "SOMETHING_NEW");
+
+        DeadLetter read = AvroCodec.of(DeadLetter.class, AvroEncoding.BINARY)
+                .withWriterSchema(later)
+                .decode(binary(later, deadLetter(later, "SOMETHING_NEW")));
+
+        assertThat(read.getReason()).isEqualTo(DeadLetterReason.MODEL_ERROR);
+    }
+
+    /** The DeadLetter schema with the reason symbols from the first up to {@code last}, then {@code extra}. */
+    private static Schema withReasons(Schema current, String... tail) {
+        String json = current.toString();
+        String symbols = "\"symbols\":[\"UNDECODABLE\",\"NULL_VALUE\",\"WRONG_DIMENSION\",\"NON_FINITE\","
+                + "\"MISSING_ID\",\"OVERSIZED\",\"UNKNOWN_TASK\",";
+        int start = json.indexOf(symbols);
+        int end = json.indexOf(']', start);
+        assertThat(start).as("reason symbols in %s", json).isPositive();
+        String listed = java.util.Arrays.stream(tail).map(t -> "\"" + t + "\"").collect(Collectors.joining(","));
+        return new Schema.Parser().parse(json.substring(0, start) + symbols + listed + json.substring(end));
+    }
+
+    private static GenericRecord deadLetter(Schema schema, String reason) {
+        GenericRecord r = new GenericData.Record(schema);
+        r.put("key", null);
+        r.put("value", null);
+        r.put("topic", "sensors");
+        r.put("partition", 1);
+        r.put("offset", 7L);
+        r.put("reason", new GenericData.EnumSymbol(schema.getField("reason").schema(), reason));
+        r.put("message", "Refused.");
+        r.put("event_id", "evt-1");
+        r.put("time", 1_700_000_000_000L);
+        return r;
+    }
+
+    private static byte[] binary(Schema schema, GenericRecord record) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bytes, null);
+        new GenericDatumWriter<GenericRecord>(schema).write(record, enc);
+        enc.flush();
+        return bytes.toByteArray();
     }
 
     private static GenericRecord oldReading() {

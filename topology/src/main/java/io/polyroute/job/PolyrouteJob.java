@@ -1,8 +1,8 @@
 package io.polyroute.job;
 
 import io.polyroute.job.bundle.BundleCache;
-import io.polyroute.job.config.BatchingOptions;
 import io.polyroute.job.config.BundleOptions;
+import io.polyroute.job.config.CombineOptions;
 import io.polyroute.job.config.DedupeOptions;
 import io.polyroute.job.config.InputOptions;
 import io.polyroute.job.config.InputStart;
@@ -30,7 +30,6 @@ import io.polyroute.job.model.InFlight;
 import io.polyroute.job.model.RawRecord;
 import io.polyroute.job.model.RecordHeader;
 import io.polyroute.job.model.Rejected;
-import io.polyroute.job.operators.Balancing;
 import io.polyroute.job.operators.CombineFunction;
 import io.polyroute.job.operators.DeadLetters;
 import io.polyroute.job.operators.DecodeValidateFunction;
@@ -43,7 +42,6 @@ import io.polyroute.job.operators.InputContract;
 import io.polyroute.job.operators.LoadReports;
 import io.polyroute.job.operators.StageOpener;
 import io.polyroute.runtime.bundle.ModelBundle;
-import io.polyroute.runtime.bundle.RoutingMode;
 import io.polyroute.schemas.AvroEncoding;
 import java.util.ArrayList;
 import java.util.List;
@@ -176,13 +174,7 @@ public final class PolyrouteJob {
         SingleOutputStreamOperator<InFlight> out = in.transform(
                         "fused",
                         TypeInformation.of(InFlight.class),
-                        new FusedOperator(
-                                opener,
-                                RuntimeSettings.deviceCount(config),
-                                config.get(BatchingOptions.GATE_SIZE),
-                                config.get(BatchingOptions.GATE_MAX_DELAY).toMillis(),
-                                Balancing.of(config),
-                                config.get(RebalanceOptions.WINDOW).toMillis()))
+                        new FusedOperator(opener, OperatorSettings.fused(config)))
                 .uid("fused");
         rejected.add(out.getSideOutput(DeadLetters.TAG));
         return out;
@@ -196,10 +188,6 @@ public final class PolyrouteJob {
             List<DataStream<Rejected>> rejected) {
         StreamExecutionEnvironment env = in.getExecutionEnvironment();
         int slots = config.get(JobOptions.SLOTS);
-        List<Integer> experts = new ArrayList<>();
-        bundle.stages().forEach(st -> experts.add(st.expertCount()));
-        long window = config.get(RebalanceOptions.WINDOW).toMillis();
-        Balancing balancing = Balancing.of(config);
         // Plans (published by the rebalancer or pinned by hand) reach every GATE and EXPERT subtask.
         // Only plans for this job and bundle that fit its stages, experts and slots pass (PlanFilter).
         PlanFilter planFilter = planFilter(config, bundle);
@@ -219,18 +207,7 @@ public final class PolyrouteJob {
                     .transform(
                             "gate-" + s,
                             TypeInformation.of(ExpertTask.class),
-                            new GateOperator(
-                                    opener,
-                                    s,
-                                    experts,
-                                    slots,
-                                    config.get(RebalanceOptions.ACTIVATION_DELAY)
-                                            .toMillis(),
-                                    window,
-                                    config.get(BatchingOptions.GATE_SIZE),
-                                    config.get(BatchingOptions.GATE_MAX_DELAY).toMillis(),
-                                    // A stage that inherits its routing has no gate to balance.
-                                    bundle.stage(s).routingMode() == RoutingMode.GATE ? balancing : Balancing.off()))
+                            new GateOperator(opener, OperatorSettings.gate(config, bundle, s)))
                     .uid("gate-" + s);
             rejected.add(gate.getSideOutput(DeadLetters.TAG));
             loads.add(gate.getSideOutput(LoadReports.TAG));
@@ -240,22 +217,16 @@ public final class PolyrouteJob {
                     .transform(
                             "expert-" + s,
                             TypeInformation.of(ExpertResult.class),
-                            new ExpertOperator(
-                                    opener,
-                                    s,
-                                    experts,
-                                    RuntimeSettings.deviceCount(config),
-                                    config.get(RebalanceOptions.RELEASE_GRACE).toMillis(),
-                                    window,
-                                    config.get(BatchingOptions.EXPERT_SIZE),
-                                    config.get(BatchingOptions.EXPERT_MAX_DELAY).toMillis()))
+                            new ExpertOperator(opener, OperatorSettings.expert(config, bundle, s)))
                     .setParallelism(slots)
                     .uid("expert-" + s);
             loads.add(results.getSideOutput(LoadReports.TAG));
             DataStream<RecordHeader> headers = gate.getSideOutput(GateOperator.HEADERS);
             SingleOutputStreamOperator<InFlight> combined = results.keyBy(ExpertResult::eventId, Types.STRING)
                     .connect(headers.keyBy(RecordHeader::eventId, Types.STRING))
-                    .process(new CombineFunction(opener, s), TypeInformation.of(InFlight.class))
+                    .process(
+                            new CombineFunction(opener, s, config.get(CombineOptions.TIMEOUT)),
+                            TypeInformation.of(InFlight.class))
                     .name("combine-" + s)
                     .uid("combine-" + s);
             rejected.add(combined.getSideOutput(DeadLetters.TAG));
@@ -270,7 +241,7 @@ public final class PolyrouteJob {
                 .name("kafka-load")
                 .uid("kafka-load");
         if (config.get(RebalanceOptions.ENABLED)) {
-            RebalanceSettings settings = rebalanceSettings(config, bundle);
+            RebalanceSettings settings = OperatorSettings.rebalance(config, bundle);
             load.keyBy(r -> 0)
                     .connect(plans.keyBy(p -> 0))
                     .process(
@@ -293,19 +264,7 @@ public final class PolyrouteJob {
 
     /** What the rebalancer of this job and bundle plans with. */
     public static RebalanceSettings rebalanceSettings(JobConfig config, ModelBundle bundle) {
-        List<Integer> experts = new ArrayList<>();
-        bundle.stages().forEach(st -> experts.add(st.expertCount()));
-        return new RebalanceSettings(
-                experts,
-                config.get(JobOptions.SLOTS),
-                config.get(JobOptions.PARALLELISM),
-                config.get(RebalanceOptions.WINDOW).toMillis(),
-                config.get(RebalanceOptions.SMOOTHING),
-                config.get(RebalanceOptions.HYSTERESIS),
-                config.get(RebalanceOptions.STICKINESS),
-                config.get(RebalanceOptions.COOLDOWN_WINDOWS),
-                config.get(RebalanceOptions.REPLICA_BUDGET),
-                config.get(RebalanceOptions.SLOT_CAPACITY));
+        return OperatorSettings.rebalance(config, bundle);
     }
 
     /** The one check of which plans this job follows: its name, its bundle, its stages, experts and slots. */

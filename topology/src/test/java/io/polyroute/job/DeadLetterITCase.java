@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -168,10 +169,11 @@ class DeadLetterITCase {
                 .as("coordinates of the dead letters")
                 .isEqualTo(expectedDeadLetters.keySet());
         byCoordinates.forEach((at, d) -> assertDeadLetter(at, d, expectedDeadLetters.get(at)));
+        // INCOMPLETE needs an expert result that never arrives; CombineFunctionTest covers it.
         assertThat(deadLetters)
                 .extracting(DeadLetter::getReason)
-                .as("every reason is covered")
-                .containsAll(Arrays.asList(DeadLetterReason.values()));
+                .as("every reason but INCOMPLETE is covered")
+                .containsAll(EnumSet.complementOf(EnumSet.of(DeadLetterReason.INCOMPLETE)));
         assertThat(counted(job, JobMetrics.RECORDS_REJECTED))
                 .as("%s summed over the job", JobMetrics.RECORDS_REJECTED)
                 .isEqualTo(deadLetters.size());

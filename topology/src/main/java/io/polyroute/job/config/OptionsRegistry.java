@@ -25,6 +25,7 @@ public final class OptionsRegistry {
             ModelRuntimeOptions.group(),
             BatchingOptions.group(),
             DedupeOptions.group(),
+            CombineOptions.group(),
             InputOptions.group(),
             OutputOptions.group(),
             RebalanceOptions.group(),

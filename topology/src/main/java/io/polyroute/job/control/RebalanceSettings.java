@@ -1,5 +1,8 @@
 package io.polyroute.job.control;
 
+import io.polyroute.job.config.JobOptions;
+import io.polyroute.job.config.RebalanceOptions;
+import io.polyroute.job.config.SettingsChecks;
 import io.polyroute.runtime.placement.LoadSnapshot;
 import io.polyroute.runtime.placement.PlanRequest;
 import io.polyroute.runtime.placement.PlanVersion;
@@ -7,18 +10,19 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * What the rebalancer needs to know, resolved from the job options.
+ * What the rebalancer needs to know, resolved from the job options and checked when built: each
+ * value fails fast with a message naming the key that sets it.
  *
  * @param expertsPerStage expert count of every stage
- * @param slots expert slots (the EXPERT operator's parallelism)
- * @param gateSubtasks GATE parallelism: a window is complete when every GATE subtask reported it
- * @param windowMillis load window length
- * @param smoothing weight of the newest window
- * @param hysteresis planner hysteresis threshold
- * @param stickiness planner stickiness threshold
- * @param cooldownWindows planner cooldown
- * @param replicaBudget extra replicas, -1 for as many as slots
- * @param slotCapacity resident sessions per slot, -1 for no limit
+ * @param slots expert slots (the EXPERT operator's parallelism, {@code job.slots})
+ * @param gateSubtasks GATE parallelism ({@code job.parallelism}): a window is complete when every GATE subtask reported it
+ * @param windowMillis load window length ({@code rebalance.window})
+ * @param smoothing weight of the newest window, in (0, 1] ({@code rebalance.smoothing})
+ * @param hysteresis planner hysteresis threshold ({@code rebalance.hysteresis})
+ * @param stickiness planner stickiness threshold ({@code rebalance.stickiness})
+ * @param cooldownWindows planner cooldown ({@code rebalance.cooldown-windows})
+ * @param replicaBudget extra replicas, -1 for as many as slots ({@code rebalance.replica-budget})
+ * @param slotCapacity resident sessions per slot, -1 for no limit ({@code rebalance.slot-capacity})
  */
 public record RebalanceSettings(
         List<Integer> expertsPerStage,
@@ -32,6 +36,23 @@ public record RebalanceSettings(
         int replicaBudget,
         int slotCapacity)
         implements Serializable {
+
+    /** Checks every value. */
+    public RebalanceSettings {
+        expertsPerStage = SettingsChecks.expertsPerStage("expertsPerStage", expertsPerStage);
+        SettingsChecks.atLeast(JobOptions.SLOTS.key(), slots, 1);
+        SettingsChecks.atLeast(JobOptions.PARALLELISM.key(), gateSubtasks, 1);
+        SettingsChecks.atLeast(RebalanceOptions.WINDOW.key(), windowMillis, 1);
+        if (!(smoothing > 0 && smoothing <= 1)) {
+            throw new IllegalArgumentException("Invalid value " + smoothing + " for '"
+                    + RebalanceOptions.SMOOTHING.key() + "': it must be greater than 0 and at most 1.");
+        }
+        SettingsChecks.between(RebalanceOptions.HYSTERESIS.key(), hysteresis, 0, Double.MAX_VALUE);
+        SettingsChecks.between(RebalanceOptions.STICKINESS.key(), stickiness, 0, Double.MAX_VALUE);
+        SettingsChecks.atLeast(RebalanceOptions.COOLDOWN_WINDOWS.key(), cooldownWindows, 0);
+        SettingsChecks.atLeast(RebalanceOptions.REPLICA_BUDGET.key(), replicaBudget, -1);
+        SettingsChecks.atLeast(RebalanceOptions.SLOT_CAPACITY.key(), slotCapacity, -1);
+    }
 
     /**
      * Checks that the planner can plan {@code plan} under these settings: every stage's experts fit
@@ -61,6 +82,96 @@ public record RebalanceSettings(
                                 + e.getMessage(),
                         e);
             }
+        }
+    }
+
+    /** A builder with the options' defaults for the planner thresholds and nothing else set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Names every value of a {@link RebalanceSettings}; {@link #build()} checks them. */
+    public static final class Builder {
+        private List<Integer> expertsPerStage;
+        private int slots;
+        private int gateSubtasks;
+        private long windowMillis = RebalanceOptions.WINDOW.defaultValue().toMillis();
+        private double smoothing = RebalanceOptions.SMOOTHING.defaultValue();
+        private double hysteresis = RebalanceOptions.HYSTERESIS.defaultValue();
+        private double stickiness = RebalanceOptions.STICKINESS.defaultValue();
+        private int cooldownWindows = RebalanceOptions.COOLDOWN_WINDOWS.defaultValue();
+        private int replicaBudget = RebalanceOptions.REPLICA_BUDGET.defaultValue();
+        private int slotCapacity = RebalanceOptions.SLOT_CAPACITY.defaultValue();
+
+        private Builder() {}
+
+        public Builder expertsPerStage(List<Integer> expertsPerStage) {
+            this.expertsPerStage = expertsPerStage;
+            return this;
+        }
+
+        public Builder slots(int slots) {
+            this.slots = slots;
+            return this;
+        }
+
+        public Builder gateSubtasks(int gateSubtasks) {
+            this.gateSubtasks = gateSubtasks;
+            return this;
+        }
+
+        public Builder windowMillis(long windowMillis) {
+            this.windowMillis = windowMillis;
+            return this;
+        }
+
+        public Builder smoothing(double smoothing) {
+            this.smoothing = smoothing;
+            return this;
+        }
+
+        public Builder hysteresis(double hysteresis) {
+            this.hysteresis = hysteresis;
+            return this;
+        }
+
+        public Builder stickiness(double stickiness) {
+            this.stickiness = stickiness;
+            return this;
+        }
+
+        public Builder cooldownWindows(int cooldownWindows) {
+            this.cooldownWindows = cooldownWindows;
+            return this;
+        }
+
+        public Builder replicaBudget(int replicaBudget) {
+            this.replicaBudget = replicaBudget;
+            return this;
+        }
+
+        public Builder slotCapacity(int slotCapacity) {
+            this.slotCapacity = slotCapacity;
+            return this;
+        }
+
+        /**
+         * The checked settings.
+         *
+         * @throws IllegalArgumentException naming the key of the first value that is missing or out of range
+         */
+        public RebalanceSettings build() {
+            return new RebalanceSettings(
+                    expertsPerStage,
+                    slots,
+                    gateSubtasks,
+                    windowMillis,
+                    smoothing,
+                    hysteresis,
+                    stickiness,
+                    cooldownWindows,
+                    replicaBudget,
+                    slotCapacity);
         }
     }
 }

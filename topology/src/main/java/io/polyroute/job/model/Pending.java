@@ -17,6 +17,11 @@ public class Pending {
     public int received;
     /** The first expert failure of this record, or null. */
     public String failure;
+    /**
+     * Processing time at which COMBINE gives up on the record (its timer); 0 when none is set yet,
+     * e.g. in state restored from a build without timers.
+     */
+    public long deadline;
 
     public Pending() {}
 

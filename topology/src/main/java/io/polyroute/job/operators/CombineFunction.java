@@ -10,6 +10,7 @@ import io.polyroute.runtime.bundle.StageSpec;
 import io.polyroute.runtime.eval.StageCombiner;
 import io.polyroute.runtime.routing.Choices;
 import io.polyroute.runtime.routing.RoutingDecision;
+import java.time.Duration;
 import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -24,12 +25,19 @@ import org.apache.flink.util.Collector;
  * headers from GATE on the second. Waits for the record's header and one result per visited expert (held in one keyed-state entry per record, so they survive failures), then
  * combines them and sends the record on to the next stage or the sink. A failed expert or a
  * non-finite output makes the record a {@code MODEL_ERROR} dead letter instead.
+ *
+ * <p>A record still incomplete {@code combine.timeout} after the source read it (a processing-time
+ * timer per pending record) becomes an {@code INCOMPLETE} dead letter and its state is dropped. A
+ * part that arrives for an entry past its deadline expires that entry first, so a record never
+ * meets an earlier one with the same event id; the job refuses to start unless {@code
+ * dedupe.horizon} is longer than the timeout ({@link io.polyroute.job.config.CombineOptions}).
  */
 public final class CombineFunction extends KeyedCoProcessFunction<String, ExpertResult, RecordHeader, InFlight> {
     private static final long serialVersionUID = 1L;
 
     private final StageOpener opener;
     private final int stageIndex;
+    private final long timeoutMillis;
 
     private transient StageCombiner combiner;
     private transient int experts;
@@ -39,9 +47,15 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
     private transient Counter completed;
     private transient Counter rejected;
 
-    public CombineFunction(StageOpener opener, int stageIndex) {
+    /** COMBINE of stage {@code stageIndex}; a record incomplete {@code timeout} after it was read is dropped. */
+    public CombineFunction(StageOpener opener, int stageIndex, Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException(
+                    "Invalid value " + timeout.toMillis() + " ms for 'combine.timeout': it must be greater than zero.");
+        }
         this.opener = opener;
         this.stageIndex = stageIndex;
+        this.timeoutMillis = timeout.toMillis();
     }
 
     @Override
@@ -57,7 +71,7 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
 
     @Override
     public void processElement1(ExpertResult result, Context ctx, Collector<InFlight> out) throws Exception {
-        Pending p = pendingOrNew();
+        Pending p = pendingOrNew(ctx);
         if (result.failed()) {
             if (p.failure == null) {
                 p.failure = result.error();
@@ -71,14 +85,72 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
 
     @Override
     public void processElement2(RecordHeader header, Context ctx, Collector<InFlight> out) throws Exception {
-        Pending p = pendingOrNew();
+        Pending p = pendingOrNew(ctx);
         p.header = header;
+        long byRead = header.record().readTime + timeoutMillis;
+        if (header.record().readTime > 0 && byRead < p.deadline) {
+            // The timeout counts from when the source read the record.
+            ctx.timerService().deleteProcessingTimeTimer(p.deadline);
+            p.deadline = byRead;
+            ctx.timerService().registerProcessingTimeTimer(byRead);
+        }
         completeOrKeep(p, ctx, out);
     }
 
-    private Pending pendingOrNew() throws Exception {
+    private Pending pendingOrNew(Context ctx) throws Exception {
+        long now = ctx.timerService().currentProcessingTime();
         Pending p = pending.value();
-        return p == null ? new Pending() : p;
+        if (p != null && p.deadline > 0 && now >= p.deadline) {
+            // Past its deadline, its timer not run yet: never let a newer record of the id join it.
+            expire(p, ctx);
+            p = null;
+        }
+        if (p == null) {
+            p = new Pending();
+        }
+        if (p.deadline == 0) {
+            p.deadline = now + timeoutMillis;
+            ctx.timerService().registerProcessingTimeTimer(p.deadline);
+        }
+        return p;
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<InFlight> out) throws Exception {
+        Pending p = pending.value();
+        if (p != null && p.deadline > 0 && p.deadline <= timestamp) {
+            expire(p, ctx);
+        }
+    }
+
+    /** Drops {@code p} and sends its record to the dead-letter topic. */
+    private void expire(Pending p, Context ctx) {
+        pending.clear();
+        ctx.timerService().deleteProcessingTimeTimer(p.deadline);
+        rejected.inc();
+        String eventId = ctx.getCurrentKey();
+        if (p.failure != null && p.header != null) {
+            ctx.output(DeadLetters.TAG, Rejected.of(p.header.record(), DeadLetterReason.MODEL_ERROR.name(), p.failure));
+            return;
+        }
+        String message = "Stage " + stageIndex + " received " + p.received + " of "
+                + (p.header == null ? "?" : Integer.toString(p.header.visited()))
+                + " expert results" + (p.header == null ? " and no header" : "") + " for event id " + eventId
+                + " within combine.timeout (" + timeoutMillis + " ms); the record was dropped.";
+        Rejected r;
+        if (p.header != null) {
+            r = Rejected.of(p.header.record(), DeadLetterReason.INCOMPLETE.name(), message);
+        } else {
+            // Without its header COMBINE does not hold the record's bytes: the letter names the id only.
+            r = new Rejected();
+            r.reason = DeadLetterReason.INCOMPLETE.name();
+            r.message = message;
+            r.eventId = eventId;
+            r.partition = -1;
+            r.offset = -1;
+            r.time = System.currentTimeMillis();
+        }
+        ctx.output(DeadLetters.TAG, r);
     }
 
     private void completeOrKeep(Pending p, Context ctx, Collector<InFlight> out) throws Exception {
@@ -87,6 +159,7 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
             return;
         }
         pending.clear();
+        ctx.timerService().deleteProcessingTimeTimer(p.deadline);
         RecordHeader h = p.header;
         if (p.failure != null) {
             rejected.inc();

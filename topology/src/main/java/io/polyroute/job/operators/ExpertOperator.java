@@ -10,6 +10,7 @@ import io.polyroute.runtime.eval.ExpertRuntime;
 import io.polyroute.runtime.placement.Placement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -47,22 +48,15 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
     private transient long[] unassignedSince;
     private transient LoadReport window;
 
-    public ExpertOperator(
-            StageOpener opener,
-            int stageIndex,
-            List<Integer> expertsPerStage,
-            int deviceCount,
-            long releaseGraceMillis,
-            long windowMillis,
-            int batchSize,
-            long maxDelayMillis) {
-        super(batchSize, maxDelayMillis);
-        this.opener = opener;
-        this.stageIndex = stageIndex;
-        this.expertsPerStage = List.copyOf(expertsPerStage);
-        this.deviceCount = deviceCount;
-        this.releaseGraceMillis = releaseGraceMillis;
-        this.windowMillis = windowMillis;
+    /** An EXPERT that opens its models with {@code opener} and runs by {@code settings}. */
+    public ExpertOperator(StageOpener opener, ExpertSettings settings) {
+        super(settings.batchSize(), settings.maxDelayMillis());
+        this.opener = Objects.requireNonNull(opener, "opener");
+        this.stageIndex = settings.stageIndex();
+        this.expertsPerStage = settings.expertsPerStage();
+        this.deviceCount = settings.deviceCount();
+        this.releaseGraceMillis = settings.releaseGraceMillis();
+        this.windowMillis = settings.windowMillis();
     }
 
     @Override
@@ -166,16 +160,17 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
         served[e].inc(batch.size());
         int w = stage.width();
         int p = stage.expertOutputDim();
-        float[] rows = new float[batch.size() * w];
-        for (int i = 0; i < batch.size(); i++) {
-            System.arraycopy(batch.get(i).row(), 0, rows, i * w, w);
-        }
         float[] out;
         long t0 = System.nanoTime();
         try {
+            // Packing is inside the try: a malformed row fails its own record, not the batch.
+            float[] rows = new float[batch.size() * w];
+            for (int i = 0; i < batch.size(); i++) {
+                System.arraycopy(batch.get(i).row(), 0, rows, i * w, w);
+            }
             out = stage.runExpert(e, rows, batch.size());
         } catch (RuntimeException failed) {
-            runOneByOne(e, batch);
+            runOneByOne(e, batch, failed);
             return;
         } finally {
             window.serviceNanos[e] += System.nanoTime() - t0;
@@ -188,20 +183,20 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
         }
     }
 
-    /** Isolates the records an expert refuses; they reach COMBINE as errors and become dead letters. */
-    private void runOneByOne(int e, List<ExpertTask> batch) {
-        for (ExpertTask t : batch) {
-            try {
-                output.collect(new StreamRecord<>(t.result(stage.runExpert(e, t.row(), 1), null)));
-            } catch (RuntimeException one) {
-                output.collect(new StreamRecord<>(t.result(
-                        null,
-                        "Expert "
-                                + stage.spec().experts().get(e).id() + " of stage "
-                                + stage.spec().name()
-                                + " failed on this record: " + one.getMessage())));
-            }
-        }
+    /**
+     * Isolates the records an expert refuses; they reach COMBINE as errors and become dead
+     * letters. A failure that is not the records' fails the task instead ({@link FailureClassifier}).
+     */
+    private void runOneByOne(int e, List<ExpertTask> batch, RuntimeException failed) {
+        String expert = "Expert " + stage.spec().experts().get(e).id() + " of stage "
+                + stage.spec().name();
+        FailureClassifier.retryOneByOne(
+                "EXPERT slot " + slot + " (" + expert + ")",
+                batch,
+                failed,
+                t -> output.collect(new StreamRecord<>(t.result(stage.runExpert(e, t.row(), 1), null))),
+                (t, one) -> output.collect(
+                        new StreamRecord<>(t.result(null, expert + " failed on this record: " + one.getMessage()))));
     }
 
     private void startWindow(long now) {

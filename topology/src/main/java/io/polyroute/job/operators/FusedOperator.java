@@ -13,6 +13,7 @@ import io.polyroute.runtime.routing.Choices;
 import io.polyroute.runtime.routing.RoutingDecision;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -49,22 +50,13 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
 
     private transient BiasState biasState;
 
-    public FusedOperator(
-            StageOpener opener,
-            int deviceCount,
-            int batchSize,
-            long maxDelayMillis,
-            Balancing balancing,
-            long windowMillis) {
-        super(batchSize, maxDelayMillis);
-        if (windowMillis < 1) {
-            throw new IllegalArgumentException(
-                    "rebalance.window must be at least 1 ms, but is " + windowMillis + " ms.");
-        }
-        this.opener = opener;
-        this.deviceCount = deviceCount;
-        this.balancing = balancing;
-        this.windowMillis = windowMillis;
+    /** A FUSED operator that opens its models with {@code opener} and runs by {@code settings}. */
+    public FusedOperator(StageOpener opener, FusedSettings settings) {
+        super(settings.batchSize(), settings.maxDelayMillis());
+        this.opener = Objects.requireNonNull(opener, "opener");
+        this.deviceCount = settings.deviceCount();
+        this.balancing = settings.balancing();
+        this.windowMillis = settings.windowMillis();
     }
 
     @Override
@@ -145,14 +137,16 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
         try {
             done = evaluate(batch);
         } catch (RuntimeException e) {
-            done = new ArrayList<>();
-            for (InFlight rec : batch) {
-                try {
-                    done.addAll(evaluate(List.of(rec)));
-                } catch (RuntimeException one) {
-                    modelError(rec, "The model failed on this record: " + one.getMessage());
-                }
-            }
+            // Isolate the records the model refuses; a failure that is not the records' fails the
+            // task instead (FailureClassifier).
+            List<InFlight> served = new ArrayList<>();
+            FailureClassifier.retryOneByOne(
+                    "FUSED subtask " + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                    batch,
+                    e,
+                    rec -> served.addAll(evaluate(List.of(rec))),
+                    (rec, one) -> modelError(rec, "The model failed on this record: " + one.getMessage()));
+            done = served;
         }
         for (InFlight rec : done) {
             if (allFinite(rec.previous)) {

@@ -16,6 +16,7 @@ import io.polyroute.runtime.routing.Choices;
 import io.polyroute.runtime.routing.RoutingDecision;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -30,7 +31,8 @@ import org.apache.flink.util.OutputTag;
  * second input carries placement plans (broadcast); a newer plan takes effect after the
  * activation delay, giving EXPERT slots time to load newly assigned sessions. Per window it
  * reports how many records it routed to each expert. A batch that fails is retried record by
- * record so only the failing records become {@code MODEL_ERROR} dead letters.
+ * record so only the failing records become {@code MODEL_ERROR} dead letters; a failure that does
+ * not depend on the records fails the task instead ({@link FailureClassifier}).
  *
  * <p>With optional {@link Balancing}, each subtask keeps its own balancing bias, stepped at the end
  * of every load window from what the subtask routed in it and kept in operator state, and caps
@@ -66,27 +68,16 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
 
     private transient BiasState biasState;
 
-    public GateOperator(
-            StageOpener opener,
-            int stageIndex,
-            List<Integer> expertsPerStage,
-            int slots,
-            long activationDelayMillis,
-            long windowMillis,
-            int batchSize,
-            long maxDelayMillis,
-            Balancing balancing) {
-        super(batchSize, maxDelayMillis);
-        if (slots < 1) {
-            throw new IllegalArgumentException("job.slots must be >= 1, but is " + slots + ".");
-        }
-        this.opener = opener;
-        this.stageIndex = stageIndex;
-        this.expertsPerStage = List.copyOf(expertsPerStage);
-        this.slots = slots;
-        this.activationDelayMillis = activationDelayMillis;
-        this.windowMillis = windowMillis;
-        this.balancing = balancing;
+    /** A GATE that opens its models with {@code opener} and runs by {@code settings}. */
+    public GateOperator(StageOpener opener, GateSettings settings) {
+        super(settings.batchSize(), settings.maxDelayMillis());
+        this.opener = Objects.requireNonNull(opener, "opener");
+        this.stageIndex = settings.stageIndex();
+        this.expertsPerStage = settings.expertsPerStage();
+        this.slots = settings.slots();
+        this.activationDelayMillis = settings.activationDelayMillis();
+        this.windowMillis = settings.windowMillis();
+        this.balancing = settings.balancing();
     }
 
     @Override
@@ -160,21 +151,19 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
         try {
             route(batch);
         } catch (RuntimeException e) {
-            // Isolate the records the models refuse; the rest are served as usual.
-            for (InFlight rec : batch) {
-                try {
-                    route(List.of(rec));
-                } catch (RuntimeException one) {
-                    rejected.inc();
-                    output.collect(
-                            DeadLetters.TAG,
-                            new StreamRecord<>(Rejected.of(
-                                    rec,
-                                    DeadLetterReason.MODEL_ERROR.name(),
-                                    "Stage " + stage.spec().name() + " gate failed on this record: "
-                                            + one.getMessage())));
-                }
-            }
+            // Isolate the records the models refuse; the rest are served as usual. A failure that
+            // is not the records' fails the task instead (FailureClassifier).
+            FailureClassifier.retryOneByOne(
+                    "GATE of stage " + stage.spec().name(), batch, e, rec -> route(List.of(rec)), (rec, one) -> {
+                        rejected.inc();
+                        output.collect(
+                                DeadLetters.TAG,
+                                new StreamRecord<>(Rejected.of(
+                                        rec,
+                                        DeadLetterReason.MODEL_ERROR.name(),
+                                        "Stage " + stage.spec().name() + " gate failed on this record: "
+                                                + one.getMessage())));
+                    });
         }
     }
 

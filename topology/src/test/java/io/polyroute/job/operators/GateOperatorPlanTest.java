@@ -106,14 +106,16 @@ class GateOperatorPlanTest {
     private static TwoInputStreamOperatorTestHarness<InFlight, byte[], ExpertTask> harness() throws Exception {
         GateOperator gate = new GateOperator(
                 opener,
-                0,
-                List.of(SqrtExpertBundle.EXPERTS),
-                SLOTS,
-                ACTIVATION_DELAY,
-                3_600_000,
-                1,
-                3_600_000,
-                Balancing.off());
+                GateSettings.builder()
+                        .stageIndex(0)
+                        .expertsPerStage(List.of(SqrtExpertBundle.EXPERTS))
+                        .slots(SLOTS)
+                        .activationDelayMillis(ACTIVATION_DELAY)
+                        .windowMillis(3_600_000)
+                        .batchSize(1)
+                        .maxDelayMillis(3_600_000)
+                        .balancing(Balancing.off())
+                        .build());
         return new TwoInputStreamOperatorTestHarness<>(gate);
     }
 

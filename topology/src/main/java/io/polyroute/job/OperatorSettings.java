@@ -1,0 +1,82 @@
+package io.polyroute.job;
+
+import io.polyroute.job.config.BatchingOptions;
+import io.polyroute.job.config.JobConfig;
+import io.polyroute.job.config.JobOptions;
+import io.polyroute.job.config.RebalanceOptions;
+import io.polyroute.job.control.RebalanceSettings;
+import io.polyroute.job.operators.Balancing;
+import io.polyroute.job.operators.ExpertSettings;
+import io.polyroute.job.operators.FusedSettings;
+import io.polyroute.job.operators.GateSettings;
+import io.polyroute.runtime.bundle.ModelBundle;
+import io.polyroute.runtime.bundle.RoutingMode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one place where {@link PolyrouteJob} turns a {@link JobConfig} and a bundle into the checked
+ * settings of its operators.
+ */
+final class OperatorSettings {
+    private OperatorSettings() {}
+
+    static FusedSettings fused(JobConfig config) {
+        return FusedSettings.builder()
+                .deviceCount(RuntimeSettings.deviceCount(config))
+                .batchSize(config.get(BatchingOptions.GATE_SIZE))
+                .maxDelayMillis(config.get(BatchingOptions.GATE_MAX_DELAY).toMillis())
+                .balancing(Balancing.of(config))
+                .windowMillis(config.get(RebalanceOptions.WINDOW).toMillis())
+                .build();
+    }
+
+    static GateSettings gate(JobConfig config, ModelBundle bundle, int stage) {
+        return GateSettings.builder()
+                .stageIndex(stage)
+                .expertsPerStage(expertsPerStage(bundle))
+                .slots(config.get(JobOptions.SLOTS))
+                .activationDelayMillis(
+                        config.get(RebalanceOptions.ACTIVATION_DELAY).toMillis())
+                .windowMillis(config.get(RebalanceOptions.WINDOW).toMillis())
+                .batchSize(config.get(BatchingOptions.GATE_SIZE))
+                .maxDelayMillis(config.get(BatchingOptions.GATE_MAX_DELAY).toMillis())
+                // A stage that inherits its routing has no gate to balance.
+                .balancing(
+                        bundle.stage(stage).routingMode() == RoutingMode.GATE ? Balancing.of(config) : Balancing.off())
+                .build();
+    }
+
+    static ExpertSettings expert(JobConfig config, ModelBundle bundle, int stage) {
+        return ExpertSettings.builder()
+                .stageIndex(stage)
+                .expertsPerStage(expertsPerStage(bundle))
+                .deviceCount(RuntimeSettings.deviceCount(config))
+                .releaseGraceMillis(config.get(RebalanceOptions.RELEASE_GRACE).toMillis())
+                .windowMillis(config.get(RebalanceOptions.WINDOW).toMillis())
+                .batchSize(config.get(BatchingOptions.EXPERT_SIZE))
+                .maxDelayMillis(config.get(BatchingOptions.EXPERT_MAX_DELAY).toMillis())
+                .build();
+    }
+
+    static RebalanceSettings rebalance(JobConfig config, ModelBundle bundle) {
+        return RebalanceSettings.builder()
+                .expertsPerStage(expertsPerStage(bundle))
+                .slots(config.get(JobOptions.SLOTS))
+                .gateSubtasks(config.get(JobOptions.PARALLELISM))
+                .windowMillis(config.get(RebalanceOptions.WINDOW).toMillis())
+                .smoothing(config.get(RebalanceOptions.SMOOTHING))
+                .hysteresis(config.get(RebalanceOptions.HYSTERESIS))
+                .stickiness(config.get(RebalanceOptions.STICKINESS))
+                .cooldownWindows(config.get(RebalanceOptions.COOLDOWN_WINDOWS))
+                .replicaBudget(config.get(RebalanceOptions.REPLICA_BUDGET))
+                .slotCapacity(config.get(RebalanceOptions.SLOT_CAPACITY))
+                .build();
+    }
+
+    private static List<Integer> expertsPerStage(ModelBundle bundle) {
+        List<Integer> experts = new ArrayList<>();
+        bundle.stages().forEach(st -> experts.add(st.expertCount()));
+        return experts;
+    }
+}

@@ -1,0 +1,111 @@
+package io.polyroute.job.operators;
+
+import io.polyroute.job.config.BatchingOptions;
+import io.polyroute.job.config.ModelRuntimeOptions;
+import io.polyroute.job.config.RebalanceOptions;
+import io.polyroute.job.config.SettingsChecks;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What an {@link ExpertOperator} needs besides its models, checked when built: each value fails
+ * fast with a message naming the key that sets it.
+ *
+ * @param stageIndex the stage this EXPERT serves, from 0
+ * @param expertsPerStage expert count of every stage of the bundle
+ * @param deviceCount GPUs per TaskManager, 0 for every slot on one device ({@code runtime.cuda.device-count})
+ * @param releaseGraceMillis how long an unassigned session stays loaded ({@code rebalance.release-grace})
+ * @param windowMillis load window length ({@code rebalance.window})
+ * @param batchSize records per expert batch ({@code batching.expert.size})
+ * @param maxDelayMillis longest a record waits in a batch ({@code batching.expert.max-delay})
+ */
+public record ExpertSettings(
+        int stageIndex,
+        List<Integer> expertsPerStage,
+        int deviceCount,
+        long releaseGraceMillis,
+        long windowMillis,
+        int batchSize,
+        long maxDelayMillis)
+        implements Serializable {
+
+    /** Checks every value. */
+    public ExpertSettings {
+        expertsPerStage = SettingsChecks.expertsPerStage(GateSettings.EXPERTS_PER_STAGE, expertsPerStage);
+        SettingsChecks.stageIndex(GateSettings.STAGE, stageIndex, expertsPerStage);
+        SettingsChecks.atLeast(ModelRuntimeOptions.CUDA_DEVICE_COUNT.key(), deviceCount, 0);
+        SettingsChecks.atLeast(RebalanceOptions.RELEASE_GRACE.key(), releaseGraceMillis, 0);
+        SettingsChecks.atLeast(RebalanceOptions.WINDOW.key(), windowMillis, 1);
+        SettingsChecks.atLeast(BatchingOptions.EXPERT_SIZE.key(), batchSize, 1);
+        SettingsChecks.atLeast(BatchingOptions.EXPERT_MAX_DELAY.key(), maxDelayMillis, 0);
+    }
+
+    /** A builder with no value set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Names every value of an {@link ExpertSettings}; {@link #build()} checks them. */
+    public static final class Builder {
+        private int stageIndex;
+        private List<Integer> expertsPerStage;
+        private int deviceCount;
+        private long releaseGraceMillis;
+        private long windowMillis;
+        private int batchSize;
+        private long maxDelayMillis;
+
+        private Builder() {}
+
+        public Builder stageIndex(int stageIndex) {
+            this.stageIndex = stageIndex;
+            return this;
+        }
+
+        public Builder expertsPerStage(List<Integer> expertsPerStage) {
+            this.expertsPerStage = expertsPerStage;
+            return this;
+        }
+
+        public Builder deviceCount(int deviceCount) {
+            this.deviceCount = deviceCount;
+            return this;
+        }
+
+        public Builder releaseGraceMillis(long releaseGraceMillis) {
+            this.releaseGraceMillis = releaseGraceMillis;
+            return this;
+        }
+
+        public Builder windowMillis(long windowMillis) {
+            this.windowMillis = windowMillis;
+            return this;
+        }
+
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public Builder maxDelayMillis(long maxDelayMillis) {
+            this.maxDelayMillis = maxDelayMillis;
+            return this;
+        }
+
+        /**
+         * The checked settings.
+         *
+         * @throws IllegalArgumentException naming the key of the first value that is missing or out of range
+         */
+        public ExpertSettings build() {
+            return new ExpertSettings(
+                    stageIndex,
+                    expertsPerStage,
+                    deviceCount,
+                    releaseGraceMillis,
+                    windowMillis,
+                    batchSize,
+                    maxDelayMillis);
+        }
+    }
+}

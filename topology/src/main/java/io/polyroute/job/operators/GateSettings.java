@@ -1,0 +1,127 @@
+package io.polyroute.job.operators;
+
+import io.polyroute.job.config.BatchingOptions;
+import io.polyroute.job.config.JobOptions;
+import io.polyroute.job.config.RebalanceOptions;
+import io.polyroute.job.config.SettingsChecks;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What a {@link GateOperator} needs besides its models, checked when built: each value fails fast
+ * with a message naming the key that sets it.
+ *
+ * @param stageIndex the stage this GATE serves, from 0
+ * @param expertsPerStage expert count of every stage of the bundle
+ * @param slots expert slots ({@code job.slots})
+ * @param activationDelayMillis wait before a received plan is routed by ({@code rebalance.activation-delay})
+ * @param windowMillis load window length ({@code rebalance.window})
+ * @param batchSize records per micro-batch ({@code batching.gate.size})
+ * @param maxDelayMillis longest a record waits in a batch ({@code batching.gate.max-delay})
+ * @param balancing the stage's balancing ({@code balancing.*}); {@link Balancing#off()} for none
+ */
+public record GateSettings(
+        int stageIndex,
+        List<Integer> expertsPerStage,
+        int slots,
+        long activationDelayMillis,
+        long windowMillis,
+        int batchSize,
+        long maxDelayMillis,
+        Balancing balancing)
+        implements Serializable {
+    /** Name of the stage index in messages; it comes from the bundle, not from an option. */
+    public static final String STAGE = "stage";
+    /** Name of the expert counts in messages; they come from the bundle, not from an option. */
+    public static final String EXPERTS_PER_STAGE = "expertsPerStage";
+    /** Name of the balancing in messages. */
+    public static final String BALANCING = "balancing";
+
+    /** Checks every value. */
+    public GateSettings {
+        expertsPerStage = SettingsChecks.expertsPerStage(EXPERTS_PER_STAGE, expertsPerStage);
+        SettingsChecks.stageIndex(STAGE, stageIndex, expertsPerStage);
+        SettingsChecks.atLeast(JobOptions.SLOTS.key(), slots, 1);
+        SettingsChecks.atLeast(RebalanceOptions.ACTIVATION_DELAY.key(), activationDelayMillis, 0);
+        SettingsChecks.atLeast(RebalanceOptions.WINDOW.key(), windowMillis, 1);
+        SettingsChecks.atLeast(BatchingOptions.GATE_SIZE.key(), batchSize, 1);
+        SettingsChecks.atLeast(BatchingOptions.GATE_MAX_DELAY.key(), maxDelayMillis, 0);
+        SettingsChecks.notNull(BALANCING, balancing);
+    }
+
+    /** A builder with no value set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Names every value of a {@link GateSettings}; {@link #build()} checks them. */
+    public static final class Builder {
+        private int stageIndex;
+        private List<Integer> expertsPerStage;
+        private int slots;
+        private long activationDelayMillis;
+        private long windowMillis;
+        private int batchSize;
+        private long maxDelayMillis;
+        private Balancing balancing = Balancing.off();
+
+        private Builder() {}
+
+        public Builder stageIndex(int stageIndex) {
+            this.stageIndex = stageIndex;
+            return this;
+        }
+
+        public Builder expertsPerStage(List<Integer> expertsPerStage) {
+            this.expertsPerStage = expertsPerStage;
+            return this;
+        }
+
+        public Builder slots(int slots) {
+            this.slots = slots;
+            return this;
+        }
+
+        public Builder activationDelayMillis(long activationDelayMillis) {
+            this.activationDelayMillis = activationDelayMillis;
+            return this;
+        }
+
+        public Builder windowMillis(long windowMillis) {
+            this.windowMillis = windowMillis;
+            return this;
+        }
+
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public Builder maxDelayMillis(long maxDelayMillis) {
+            this.maxDelayMillis = maxDelayMillis;
+            return this;
+        }
+
+        public Builder balancing(Balancing balancing) {
+            this.balancing = balancing;
+            return this;
+        }
+
+        /**
+         * The checked settings.
+         *
+         * @throws IllegalArgumentException naming the key of the first value that is missing or out of range
+         */
+        public GateSettings build() {
+            return new GateSettings(
+                    stageIndex,
+                    expertsPerStage,
+                    slots,
+                    activationDelayMillis,
+                    windowMillis,
+                    batchSize,
+                    maxDelayMillis,
+                    balancing);
+        }
+    }
+}
