@@ -84,6 +84,14 @@ final class DemoCommand implements Callable<Integer> {
     int port;
 
     @Option(
+            names = "--engine",
+            defaultValue = "datastream",
+            description = "datastream (the Polyroute job) or sql (INSERT ... SELECT ... FROM ML_PREDICT(TABLE sensors,"
+                    + " MODEL factory_moe, ...) with the polyroute model provider; see docs/sql.md)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(
             names = {"-s", "--set"},
             paramLabel = "KEY=VALUE",
             description = "Override a job option (see 'polyroute run --help').")
@@ -92,7 +100,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EmbeddedDemo demo = new EmbeddedDemo(
-                new DemoSettings(duration, verify, rate, badShare, mode, slots, parallelism, models, seed, sets, port),
+                new DemoSettings(
+                        duration, verify, rate, badShare, mode, slots, parallelism, models, seed, sets, port, engine),
                 System.out);
         Thread main = Thread.currentThread();
         Thread hook = new Thread(

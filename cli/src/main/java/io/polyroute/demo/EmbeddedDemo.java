@@ -67,9 +67,16 @@ public final class EmbeddedDemo {
             kafka.createTopic(LOAD, 1);
             kafka.createTopic(PLANS, 1);
             JobConfig config = jobConfig(kafka, bundle);
-            out.println("polyroute demo: broker at " + kafka.bootstrapServers() + "; job " + settings.mode() + " with "
-                    + settings.slots() + " expert slots; bundle " + bundle);
-            JobClient job = JobLauncher.start(JobLauncher.environment(config, null), config, bundle);
+            JobClient job;
+            if (settings.engine().equals(DemoSettings.SQL)) {
+                out.println("polyroute demo: broker at " + kafka.bootstrapServers() + "; SQL pipeline (ML_PREDICT) with"
+                        + " parallelism " + settings.parallelism() + "; bundle " + bundle);
+                job = SqlDemoJob.start(kafka.bootstrapServers(), SENSORS, PREDICTIONS, DLQ, bundle, settings, out);
+            } else {
+                out.println("polyroute demo: broker at " + kafka.bootstrapServers() + "; job " + settings.mode()
+                        + " with " + settings.slots() + " expert slots; bundle " + bundle);
+                job = JobLauncher.start(JobLauncher.environment(config, null), config, bundle);
+            }
             awaitRunning(job);
             Monitor monitor = startMonitor(config);
             FactorySimulator factory = FactorySimulator.builder()
