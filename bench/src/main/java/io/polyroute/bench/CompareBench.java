@@ -81,7 +81,8 @@ public final class CompareBench {
                 Baselines.naive(),
                 Baselines.denseBatched(),
                 new PolyrouteSystem(JobMode.FUSED),
-                new PolyrouteSystem(JobMode.EXPERT_PARALLEL));
+                new PolyrouteSystem(JobMode.EXPERT_PARALLEL),
+                new SqlSystem());
     }
 
     /** Runs the comparison, prints progress, the table and the summary line to {@code out}, writes the files. */
@@ -127,7 +128,9 @@ public final class CompareBench {
                     .toList();
             List<SystemResult> results = new ArrayList<>();
             for (BenchSystem s : systems) {
-                Duration budget = s instanceof PolyrouteSystem ? Duration.ofMinutes(30) : o.baselineBudget();
+                Duration budget = s instanceof PolyrouteSystem || s instanceof SqlSystem
+                        ? Duration.ofMinutes(30)
+                        : o.baselineBudget();
                 runner.warmUp(s, warm, warmInput, budget);
                 results.add(runner.throughput(s, in, input, budget));
             }

@@ -84,6 +84,14 @@ final class DemoCommand implements Callable<Integer> {
     int port;
 
     @Option(
+            names = "--engine",
+            defaultValue = "datastream",
+            description = "datastream (the Polyroute job) or sql (INSERT ... SELECT ... FROM ML_PREDICT(TABLE sensors,"
+                    + " MODEL factory_moe, ...) with the polyroute model provider; see docs/sql.md)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(
             names = {"-s", "--set"},
             paramLabel = "KEY=VALUE",
             description = "Override a job option (see 'polyroute run --help'); repeatable.")
@@ -99,7 +107,18 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EmbeddedDemo demo = new EmbeddedDemo(
                 new DemoSettings(
-                        duration, verify, rate, badShare, mode, slots, parallelism, models, seed, withJobFile(), port),
+                        duration,
+                        verify,
+                        rate,
+                        badShare,
+                        mode,
+                        slots,
+                        parallelism,
+                        models,
+                        seed,
+                        withJobFile(),
+                        port,
+                        engine),
                 System.out);
         Thread main = Thread.currentThread();
         Thread hook = new Thread(

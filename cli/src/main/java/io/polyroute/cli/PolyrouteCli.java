@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             DemoCommand.class,
             RunCommand.class,
+            SqlCommand.class,
             MonitorCommand.class,
             BundleCommand.class,
             ScoreCommand.class,

@@ -17,6 +17,7 @@ import java.util.List;
  * @param seed simulator seed
  * @param overrides extra job options, {@code key=value}
  * @param monitorPort HTTP port of the dashboard; 0 picks a free one, -1 disables it
+ * @param engine {@value #DATASTREAM} (the Polyroute job) or {@value #SQL} (the SQL pipeline, ML_PREDICT)
  */
 public record DemoSettings(
         long durationSeconds,
@@ -29,7 +30,12 @@ public record DemoSettings(
         Path modelsDir,
         long seed,
         List<String> overrides,
-        int monitorPort) {
+        int monitorPort,
+        String engine) {
+    /** The Polyroute DataStream job. */
+    public static final String DATASTREAM = "datastream";
+    /** The SQL pipeline: ML_PREDICT with the polyroute model provider. */
+    public static final String SQL = "sql";
 
     public DemoSettings {
         if (durationSeconds < 0) {
@@ -48,5 +54,36 @@ public record DemoSettings(
             throw new IllegalArgumentException("--parallelism must be >= 1, but is " + parallelism + ".");
         }
         overrides = List.copyOf(overrides);
+        if (!engine.equals(DATASTREAM) && !engine.equals(SQL)) {
+            throw new IllegalArgumentException("--engine must be datastream or sql, but is '" + engine + "'.");
+        }
+    }
+
+    /** Settings for the DataStream job. */
+    public DemoSettings(
+            long durationSeconds,
+            boolean verify,
+            double ratePerSecond,
+            double badShare,
+            String mode,
+            int slots,
+            int parallelism,
+            Path modelsDir,
+            long seed,
+            List<String> overrides,
+            int monitorPort) {
+        this(
+                durationSeconds,
+                verify,
+                ratePerSecond,
+                badShare,
+                mode,
+                slots,
+                parallelism,
+                modelsDir,
+                seed,
+                overrides,
+                monitorPort,
+                DATASTREAM);
     }
 }

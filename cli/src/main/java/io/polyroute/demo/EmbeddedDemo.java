@@ -67,10 +67,18 @@ public final class EmbeddedDemo {
             // The control topics follow job.name (<job.name>.load, <job.name>.plans) unless overridden.
             kafka.createTopic(TopicsOptions.load(config), 1);
             kafka.createTopic(TopicsOptions.plans(config), 1);
-            out.println("polyroute demo: broker at " + kafka.bootstrapServers() + "; job " + settings.mode() + " with "
-                    + settings.slots() + " expert slots; bundle " + bundle + "; plans on "
-                    + TopicsOptions.plans(config));
-            JobClient job = JobLauncher.start(JobLauncher.environment(config, null), config, bundle);
+            JobClient job;
+            if (settings.engine().equals(DemoSettings.SQL)) {
+                out.println("polyroute demo: broker at " + kafka.bootstrapServers() + "; SQL pipeline (ML_PREDICT) with"
+                        + " parallelism " + settings.parallelism() + "; bundle " + bundle);
+                job = SqlDemoJob.start(kafka.bootstrapServers(), SENSORS, PREDICTIONS, DLQ, bundle, settings, out);
+            } else {
+                out.println(
+                        "polyroute demo: broker at " + kafka.bootstrapServers() + "; job " + settings.mode() + " with "
+                                + settings.slots() + " expert slots; bundle " + bundle + "; plans on "
+                                + TopicsOptions.plans(config));
+                job = JobLauncher.start(JobLauncher.environment(config, null), config, bundle);
+            }
             awaitRunning(job);
             Monitor monitor = startMonitor(config);
             FactorySimulator factory = FactorySimulator.builder()

@@ -1,0 +1,106 @@
+package io.polyroute.bench;
+
+import io.polyroute.sql.pipeline.SqlPipeline;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.StatementSet;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * The SQL pipeline on a local Flink MiniCluster: a Kafka table of SensorReadings,
+ * {@code ML_PREDICT} with the {@code polyroute} model provider (fused evaluator, async
+ * micro-batches), a transactional Kafka sink of Predictions and one of dead letters, exactly once,
+ * with the same parallelism and checkpoint interval as the Polyroute job.
+ */
+final class SqlSystem implements BenchSystem {
+    static final String NAME = "polyroute-sql";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public OutputScan.Kind outputKind() {
+        return OutputScan.Kind.PREDICTION;
+    }
+
+    @Override
+    public Running start(BenchContext ctx, String inTopic, String outTopic, long records) throws Exception {
+        String dlq = outTopic + ".dlq";
+        try (Admin admin = Admin.create(ctx.clientProperties())) {
+            admin.createTopics(List.of(new NewTopic(dlq, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        SqlPipeline pipeline = SqlPipeline.builder()
+                .bootstrapServers(ctx.bootstrapServers())
+                .bundlePath(ctx.bundle().root().toString())
+                .topics(inTopic, outTopic, dlq)
+                .name("bench-" + outTopic)
+                .bounded(records > 0)
+                .build();
+        Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, ctx.workers());
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                Files.createTempDirectory("polyroute-bench-sql").toUri().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(ctx.workers());
+        env.enableCheckpointing(1000);
+        StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+        pipeline.ddl().forEach(tEnv::executeSql);
+        StatementSet set = tEnv.createStatementSet();
+        pipeline.inserts().forEach(set::addInsertSql);
+        return new Job(set.execute().getJobClient().orElseThrow());
+    }
+
+    /** A submitted SQL job. */
+    private static final class Job implements Running {
+        private final JobClient client;
+        private boolean finished;
+
+        Job(JobClient client) {
+            this.client = client;
+        }
+
+        @Override
+        public boolean awaitDone(Duration budget) throws Exception {
+            try {
+                client.getJobExecutionResult().get(budget.toMillis(), TimeUnit.MILLISECONDS);
+                finished = true;
+                return true;
+            } catch (TimeoutException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public void stop() throws Exception {
+            if (finished) {
+                return;
+            }
+            try {
+                client.cancel().get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // The job ended on its own in the meantime.
+            }
+            try {
+                client.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException cancelled) {
+                // Expected: a cancelled job's result is a JobCancellationException.
+            }
+            finished = true;
+        }
+    }
+}
