@@ -89,11 +89,29 @@ final class DemoCommand implements Callable<Integer> {
             description = "Override a job option (see 'polyroute run --help').")
     List<String> sets = new ArrayList<>();
 
+    @Option(
+            names = "--drift-at",
+            paramLabel = "S",
+            defaultValue = "-1",
+            description = "Move some machines to another operating regime S seconds in; the dashboard raises a "
+                    + "drift alert for each (default: no drift).")
+    long driftAt;
+
+    @Option(
+            names = "--drift-sources",
+            paramLabel = "N",
+            defaultValue = "3",
+            description = "Machines that --drift-at moves (default: ${DEFAULT-VALUE}).")
+    int driftSources;
+
     @Override
     public Integer call() throws Exception {
         EmbeddedDemo demo = new EmbeddedDemo(
                 new DemoSettings(duration, verify, rate, badShare, mode, slots, parallelism, models, seed, sets, port),
                 System.out);
+        if (driftAt >= 0) {
+            demo.drift(driftAt, driftSources);
+        }
         Thread main = Thread.currentThread();
         Thread hook = new Thread(
                 () -> {

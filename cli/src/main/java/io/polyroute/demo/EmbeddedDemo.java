@@ -40,15 +40,36 @@ public final class EmbeddedDemo {
     static final String DLQ = "polyroute.dlq";
     static final String LOAD = "polyroute.load";
     static final String PLANS = "polyroute.plans";
+    static final String ALERTS = "polyroute.alerts";
     private static final long DRAIN_TIMEOUT_MS = 120_000;
 
     private final DemoSettings settings;
     private final PrintStream out;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private long driftAtSeconds = -1;
+    private int driftSources;
 
     public EmbeddedDemo(DemoSettings settings, PrintStream out) {
         this.settings = settings;
         this.out = out;
+    }
+
+    /**
+     * Moves {@code sources} machines to another operating regime {@code atSeconds} after the
+     * simulator starts, so the dashboard's drift detection has something to find.
+     *
+     * @return this demo
+     */
+    public EmbeddedDemo drift(long atSeconds, int sources) {
+        if (atSeconds < 1) {
+            throw new IllegalArgumentException("--drift-at must be >= 1 second, but is " + atSeconds + ".");
+        }
+        if (sources < 1) {
+            throw new IllegalArgumentException("--drift-sources must be >= 1, but is " + sources + ".");
+        }
+        this.driftAtSeconds = atSeconds;
+        this.driftSources = sources;
+        return this;
     }
 
     /** Asks a running demo to wind down (Ctrl-C). */
@@ -66,6 +87,7 @@ public final class EmbeddedDemo {
             kafka.createTopic(DLQ, 1);
             kafka.createTopic(LOAD, 1);
             kafka.createTopic(PLANS, 1);
+            kafka.createTopic(ALERTS, 1);
             JobConfig config = jobConfig(kafka, bundle);
             out.println("polyroute demo: broker at " + kafka.bootstrapServers() + "; job " + settings.mode() + " with "
                     + settings.slots() + " expert slots; bundle " + bundle);
@@ -76,6 +98,11 @@ public final class EmbeddedDemo {
                     .seed(settings.seed())
                     .mix(RegimeMix.rotating(System.currentTimeMillis(), 120_000, 0.8))
                     .build();
+            long driftAtMillis = System.currentTimeMillis() + driftAtSeconds * 1000;
+            if (driftAtSeconds > 0) {
+                out.println("polyroute demo: machines " + factory.moveMachines(driftSources, driftAtMillis)
+                        + " move to another operating regime " + driftAtSeconds + " s in");
+            }
             SensorSimulator simulator = new SensorSimulator(
                     kafka.clientProperties(),
                     SENSORS,
@@ -111,6 +138,7 @@ public final class EmbeddedDemo {
             trackThread.join(5_000);
             job.cancel().get(30, TimeUnit.SECONDS);
             if (monitor != null) {
+                DemoAlerts.print(monitor.url(), driftAtSeconds > 0 ? driftAtMillis : -1, out);
                 monitor.close();
             }
             return summary(simulator, tracker, check);
@@ -173,6 +201,15 @@ public final class EmbeddedDemo {
         values.put("job.parallelism", Integer.toString(settings.parallelism()));
         values.put("job.checkpoint-interval", "1 s");
         values.put("bundle.path", bundle.root().toString());
+        // Short routing windows so drift shows within a demo: a reference of the first 30 s of each
+        // machine (half the time to the drift, if sooner), compared with the last 15 s.
+        long reference = driftAtSeconds > 0 ? Math.max(5, Math.min(30, driftAtSeconds / 2)) : 30;
+        values.put("monitor.drift.reference-window", reference + " s");
+        values.put("monitor.drift.current-window", "15 s");
+        values.put("monitor.drift.buckets", "5");
+        values.put("monitor.drift.evaluate-interval", "2 s");
+        values.put("monitor.drift.min-samples", "50");
+        values.put("monitor.alerts.silence-after", "30 s");
         values.putAll(JobConfigLoader.parseOverrides(settings.overrides()));
         return JobConfig.of(values);
     }
