@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The factory simulator's drift through the monitor topology, in simulated time: 64 machines at
- * 1,000 readings per second with the demo's rotating regime mix and the demo's drift settings;
+ * The factory simulator's drift through the monitor topology, in simulated time: 8 machines at
+ * 200 readings per second with the demo's rotating regime mix and the demo's drift settings;
  * each reading routed to the expert of the regime it was generated from, except for 8% sent to
  * another expert (the gate's confusion). A long quiet run raises no alert; after three machines
  * move to another regime, each is alerted within a bounded delay and no other machine is.
@@ -31,9 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 class DriftSimulationTest {
 
     static final long START = FactorySimulator.DEFAULT_START_MILLIS;
-    static final int RATE = 1000;
-    static final int QUIET_SECONDS = 900;
-    static final int DRIFT_SECONDS = 120;
+    static final int RATE = 200;
+    static final int QUIET_SECONDS = 240;
+    static final int DRIFT_SECONDS = 60;
     static final long MAX_DELAY_MS = 20_000;
 
     @TempDir
@@ -53,6 +53,7 @@ class DriftSimulationTest {
         FactorySimulator sim = FactorySimulator.builder()
                 .seed(7)
                 .mix(RegimeMix.rotating(START, 120_000, 0.8))
+                .machinesPerType(1)
                 .build();
         long driftAt = START + QUIET_SECONDS * 1000L;
         List<String> moved = sim.moveMachines(3, driftAt);
