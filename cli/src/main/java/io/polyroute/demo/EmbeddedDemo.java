@@ -204,6 +204,7 @@ public final class EmbeddedDemo {
         // Short routing windows so drift shows within a demo: a reference of the first 30 s of each
         // machine (half the time to the drift, if sooner), compared with the last 15 s.
         long reference = driftAtSeconds > 0 ? Math.max(5, Math.min(30, driftAtSeconds / 2)) : 30;
+        values.put("monitor.drift.enabled", "true");
         values.put("monitor.drift.reference-window", reference + " s");
         values.put("monitor.drift.current-window", "15 s");
         values.put("monitor.drift.buckets", "5");

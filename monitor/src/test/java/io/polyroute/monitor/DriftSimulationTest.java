@@ -43,6 +43,7 @@ class DriftSimulationTest {
     @Timeout(600)
     void shouldAlertEveryMovedMachineWithinTheBoundAndNoOtherOverALongQuietRun() {
         Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("monitor.drift.enabled", "true");
         settings.put("monitor.drift.reference-window", "30 s");
         settings.put("monitor.drift.current-window", "15 s");
         settings.put("monitor.drift.buckets", "5");

@@ -46,6 +46,7 @@ class DriftTopologyTest {
 
     static Map<String, String> settings() {
         Map<String, String> values = new LinkedHashMap<>();
+        values.put("monitor.drift.enabled", "true");
         values.put("monitor.drift.reference-window", "60 s");
         values.put("monitor.drift.current-window", "30 s");
         values.put("monitor.drift.buckets", "6");

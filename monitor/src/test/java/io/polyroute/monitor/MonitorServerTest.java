@@ -48,7 +48,8 @@ class MonitorServerTest {
 
     @BeforeEach
     void start() {
-        monitor = new MonitorTestDriver(stateDir, Map.of(MonitorOptions.HTTP_PORT.key(), "0"));
+        monitor = new MonitorTestDriver(
+                stateDir, Map.of(MonitorOptions.HTTP_PORT.key(), "0", MonitorOptions.DRIFT_ENABLED.key(), "true"));
         monitor.plans.pipeInput(plan(1, T0, 2, 2, "initial placement"));
         var first = prediction("press-1", T0 + 1_000, 12, 0.9f, choice(0, 0));
         eventId = first.getEventId();

@@ -94,9 +94,9 @@ public final class MonitorOptions {
 
     public static final ConfigOption<Boolean> DRIFT_ENABLED = ConfigOptions.key("monitor.drift.enabled")
             .booleanType()
-            .defaultValue(true)
+            .defaultValue(false)
             .withDescription("Keep a routing profile per source and raise drift, silence and dead-letter "
-                    + "share alerts. Turning it off also removes the alerts topic from the monitor's needs.");
+                    + "share alerts on monitor.alerts.topic (which must then exist, or topics.auto-create be on).");
 
     public static final ConfigOption<Duration> DRIFT_REFERENCE_WINDOW = ConfigOptions.key(
                     "monitor.drift.reference-window")
