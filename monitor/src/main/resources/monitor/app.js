@@ -134,6 +134,23 @@
     });
   }
 
+  function initRoutingCharts() {
+    state.charts.routing = new Chart(document.getElementById('chart-routing'), {
+      type: 'bar',
+      data: { labels: [], datasets: [
+        { label: 'reference', data: [], backgroundColor: '#98a2b3', borderRadius: 3 },
+        { label: 'current', data: [], backgroundColor: '#1f77b4', borderRadius: 3 }] },
+      options: {
+        animation: false, maintainAspectRatio: false,
+        scales: { y: { beginAtZero: true, max: 1, title: { display: true, text: 'share of selections', color: '#667085' },
+          ticks: { color: '#667085' }, grid: { color: '#eef1f5' } }, x: { ticks: { color: '#1c2430' }, grid: { display: false } } },
+        plugins: { legend: { labels: { boxWidth: 12, boxHeight: 12 } } }
+      }
+    });
+    state.charts.score = lineChart('chart-score', 'JS divergence (bits)');
+    state.charts.score.options.scales.y.max = 1;
+  }
+
   function setRange(chart, from, to) {
     chart.options.scales.x.min = from;
     chart.options.scales.x.max = to;
@@ -298,6 +315,89 @@
     markHasData('panel-sources', s.sources.some(r => r.count > 0));
   }
 
+  function renderAlerts(a) {
+    const rows = a.open.concat(a.recent);
+    const panel = document.getElementById('panel-alerts');
+    panel.dataset.openAlerts = String(a.openCount);
+    panel.dataset.alerts = String(rows.length);
+    document.getElementById('alerts-note').textContent = a.openCount + ' open · ' + a.recent.length +
+      ' recently cleared · click a row for the source\'s routing';
+    const shift = list => (list || []).map(x => 'e' + x.expert + ' ' + percent(x.referenceShare) + '→' +
+      percent(x.currentShare)).join(', ');
+    const body = document.querySelector('#alerts tbody');
+    body.innerHTML = rows.length === 0 ? '<tr><td colspan="8" class="empty">no alerts</td></tr>' : rows.map(r =>
+      '<tr class="alert ' + r.state.toLowerCase() + '" data-source="' + text(r.sourceId) + '" data-kind="' + r.kind + '">' +
+      '<td><span class="badge ' + r.state.toLowerCase() + '">' + r.state.toLowerCase() + '</span></td><td>' +
+      r.kind.toLowerCase().replace('_', ' ') + '</td><td class="source">' + text(r.sourceId) + '</td><td class="num">' +
+      (r.stage === null ? '–' : r.stage) + '</td><td class="num">' + (r.score === null ? '–' : r.score.toFixed(3)) +
+      '</td><td>' + clock(r.raisedAt, true) + '</td><td>' + (r.clearedAt ? clock(r.clearedAt, true) : '–') +
+      '</td><td class="reason" title="' + text(r.message) + '">' +
+      (r.kind === 'DRIFT' ? text('gained ' + (shift(r.gained) || '–') + '; lost ' + (shift(r.lost) || '–')) : text(r.message)) +
+      '</td></tr>').join('');
+    body.querySelectorAll('tr[data-source]').forEach(tr => tr.addEventListener('click', () => selectSource(tr.dataset.source)));
+    if (!state.source && a.open.length > 0) state.source = a.open[0].sourceId;
+  }
+
+  function renderDrift(d) {
+    document.getElementById('drift-note').textContent = 'JS divergence from the reference · threshold ' +
+      d.threshold + ' · ' + d.sources + ' source' + (d.sources === 1 ? '' : 's');
+    const body = document.querySelector('#drift tbody');
+    body.innerHTML = d.top.slice(0, 10).map(r =>
+      '<tr data-source="' + text(r.sourceId) + '"' + (r.driftOpen ? ' class="drifting"' : '') + '><td class="source">' +
+      text(r.sourceId) + '</td><td><div class="rate"><div class="bar"><span style="width:' +
+      ((r.score || 0) * 100).toFixed(1) + '%"></span></div><span class="pct">' +
+      (r.score === null ? '–' : r.score.toFixed(3)) + '</span></div></td><td class="num">' +
+      r.records.toLocaleString() + '</td></tr>').join('');
+    body.querySelectorAll('tr[data-source]').forEach(tr => tr.addEventListener('click', () => selectSource(tr.dataset.source)));
+    markHasData('panel-drift', d.top.length > 0);
+    if (!state.source && d.top.length > 0) state.source = d.top[0].sourceId;
+  }
+
+  function selectSource(id) {
+    state.source = id;
+    refreshRouting();
+  }
+
+  function renderRouting(r) {
+    const panel = document.getElementById('panel-routing');
+    panel.dataset.source = r.sourceId;
+    document.getElementById('routing-source').textContent = r.sourceId;
+    const stage = r.stages[0];
+    document.getElementById('routing-note').textContent = stage
+      ? 'stage 0 · reference ' + clock(r.referenceStart, true) + '–' + clock(r.referenceEnd, true) + ' (' +
+        stage.referenceRecords.toLocaleString() + ' records) vs current ' + clock(r.currentStart, true) + '–' +
+        clock(r.currentEnd, true) + ' (' + stage.currentRecords.toLocaleString() + ') · score ' +
+        (stage.score === null ? '–' : stage.score.toFixed(3)) + (stage.driftOpen ? ' · DRIFT' : '')
+      : 'no routed records yet';
+    const c = state.charts.routing;
+    const experts = stage ? stage.experts : [];
+    c.data.labels = experts.map(e => 'expert ' + e.expert);
+    c.data.datasets[0].data = experts.map(e => e.referenceShare);
+    c.data.datasets[1].data = experts.map(e => e.currentShare);
+    c.update('none');
+    const s = state.charts.score;
+    const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd'];
+    s.data.datasets = r.stages.map((st, i) =>
+      series('stage ' + st.stage, colors[i % colors.length], r.history.map(h => ({ x: h.t, y: h.scores[i] }))));
+    if (r.history.length > 0) {
+      const from = r.history[0].t, to = r.history[r.history.length - 1].t;
+      s.data.datasets.push(Object.assign(series('threshold', '#d9480f',
+        [{ x: from, y: r.threshold }, { x: to, y: r.threshold }]), { borderDash: [5, 4], borderWidth: 1.2 }));
+      setRange(s, from, Math.max(to, from + 1000));
+    }
+    s.update('none');
+    markHasData('panel-routing', experts.some(e => e.referenceShare > 0 || e.currentShare > 0));
+  }
+
+  async function refreshRouting() {
+    if (!state.source) return;
+    try {
+      renderRouting(await getJson('api/sources/' + encodeURIComponent(state.source) + '/routing'));
+    } catch (e) {
+      document.getElementById('routing-note').textContent = 'no routing profile for ' + state.source;
+    }
+  }
+
   function renderPlans(p) {
     const body = document.querySelector('#plans tbody');
     body.innerHTML = p.plans.slice(0, 8).map(plan =>
@@ -347,6 +447,10 @@
       renderPlans(plans);
       renderDlq(dlq);
       renderSources(sources);
+      const [alerts, drift] = await Promise.all([getJson('api/alerts?limit=20'), getJson('api/drift?top=10')]);
+      renderAlerts(alerts);
+      renderDrift(drift);
+      await refreshRouting();
     } catch (e) {
       document.getElementById('state').dataset.state = 'UNREACHABLE';
       document.getElementById('state').textContent = 'unreachable';
@@ -375,6 +479,7 @@
 
   async function start() {
     initCharts();
+    initRoutingCharts();
     initRange();
     try {
       const config = await getJson('api/config');

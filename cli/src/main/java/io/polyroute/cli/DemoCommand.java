@@ -103,6 +103,21 @@ final class DemoCommand implements Callable<Integer> {
             description = "YAML job file whose options apply before --set (see 'polyroute run --help').")
     Path config;
 
+    @Option(
+            names = "--drift-at",
+            paramLabel = "S",
+            defaultValue = "-1",
+            description = "Move some machines to another operating regime S seconds in; the dashboard raises a "
+                    + "drift alert for each (default: no drift).")
+    long driftAt;
+
+    @Option(
+            names = "--drift-sources",
+            paramLabel = "N",
+            defaultValue = "3",
+            description = "Machines that --drift-at moves (default: ${DEFAULT-VALUE}).")
+    int driftSources;
+
     @Override
     public Integer call() throws Exception {
         EmbeddedDemo demo = new EmbeddedDemo(
@@ -120,6 +135,9 @@ final class DemoCommand implements Callable<Integer> {
                         port,
                         engine),
                 System.out);
+        if (driftAt >= 0) {
+            demo.drift(driftAt, driftSources);
+        }
         Thread main = Thread.currentThread();
         Thread hook = new Thread(
                 () -> {

@@ -39,15 +39,36 @@ public final class EmbeddedDemo {
     static final String SENSORS = "sensors";
     static final String PREDICTIONS = "predictions";
     static final String DLQ = "polyroute.dlq";
+    static final String ALERTS = "polyroute.alerts";
     private static final long DRAIN_TIMEOUT_MS = 120_000;
 
     private final DemoSettings settings;
     private final PrintStream out;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private long driftAtSeconds = -1;
+    private int driftSources;
 
     public EmbeddedDemo(DemoSettings settings, PrintStream out) {
         this.settings = settings;
         this.out = out;
+    }
+
+    /**
+     * Moves {@code sources} machines to another operating regime {@code atSeconds} after the
+     * simulator starts, so the dashboard's drift detection has something to find.
+     *
+     * @return this demo
+     */
+    public EmbeddedDemo drift(long atSeconds, int sources) {
+        if (atSeconds < 1) {
+            throw new IllegalArgumentException("--drift-at must be >= 1 second, but is " + atSeconds + ".");
+        }
+        if (sources < 1) {
+            throw new IllegalArgumentException("--drift-sources must be >= 1, but is " + sources + ".");
+        }
+        this.driftAtSeconds = atSeconds;
+        this.driftSources = sources;
+        return this;
     }
 
     /** Asks a running demo to wind down (Ctrl-C). */
@@ -63,6 +84,7 @@ public final class EmbeddedDemo {
             kafka.createTopic(SENSORS, Math.max(2, settings.parallelism()));
             kafka.createTopic(PREDICTIONS, Math.max(2, settings.parallelism()));
             kafka.createTopic(DLQ, 1);
+            kafka.createTopic(ALERTS, 1);
             JobConfig config = jobConfig(kafka, bundle);
             // The control topics follow job.name (<job.name>.load, <job.name>.plans) unless overridden.
             kafka.createTopic(TopicsOptions.load(config), 1);
@@ -85,6 +107,11 @@ public final class EmbeddedDemo {
                     .seed(settings.seed())
                     .mix(RegimeMix.rotating(System.currentTimeMillis(), 120_000, 0.8))
                     .build();
+            long driftAtMillis = System.currentTimeMillis() + driftAtSeconds * 1000;
+            if (driftAtSeconds > 0) {
+                out.println("polyroute demo: machines " + factory.moveMachines(driftSources, driftAtMillis)
+                        + " move to another operating regime " + driftAtSeconds + " s in");
+            }
             SensorSimulator simulator = new SensorSimulator(
                     kafka.clientProperties(),
                     SENSORS,
@@ -120,6 +147,7 @@ public final class EmbeddedDemo {
             trackThread.join(5_000);
             job.cancel().get(30, TimeUnit.SECONDS);
             if (monitor != null) {
+                DemoAlerts.print(monitor.url(), driftAtSeconds > 0 ? driftAtMillis : -1, out);
                 monitor.close();
             }
             return summary(simulator, tracker, check);
@@ -180,6 +208,16 @@ public final class EmbeddedDemo {
         values.put("job.parallelism", Integer.toString(settings.parallelism()));
         values.put("job.checkpoint-interval", "1 s");
         values.put("bundle.path", bundle.root().toString());
+        // Short routing windows so drift shows within a demo: a reference of the first 30 s of each
+        // machine (half the time to the drift, if sooner), compared with the last 15 s.
+        long reference = driftAtSeconds > 0 ? Math.max(5, Math.min(30, driftAtSeconds / 2)) : 30;
+        values.put("monitor.drift.enabled", "true");
+        values.put("monitor.drift.reference-window", reference + " s");
+        values.put("monitor.drift.current-window", "15 s");
+        values.put("monitor.drift.buckets", "5");
+        values.put("monitor.drift.evaluate-interval", "2 s");
+        values.put("monitor.drift.min-samples", "50");
+        values.put("monitor.alerts.silence-after", "30 s");
         values.putAll(JobConfigLoader.parseOverrides(settings.overrides()));
         return JobConfig.of(values);
     }

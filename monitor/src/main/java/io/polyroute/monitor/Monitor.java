@@ -1,5 +1,6 @@
 package io.polyroute.monitor;
 
+import io.polyroute.job.config.MonitorOptions;
 import io.polyroute.job.config.TopicsOptions;
 import io.polyroute.kafka.MissingTopicException;
 import io.polyroute.kafka.Topics;
@@ -8,10 +9,12 @@ import io.polyroute.monitor.query.StoreAccess;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -30,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>{@link #start()} checks that the four topics the monitor reads exist, creating the missing
- * ones when {@code topics.auto-create} is on (the plans topic with one partition).
+ * <p>{@link #start()} checks that the four topics the monitor reads and the alerts topic it writes
+ * ({@code monitor.alerts.topic}, unless {@code monitor.drift.enabled} is off) exist, creating the
+ * missing ones when {@code topics.auto-create} is on (the plans topic with one partition).
  */
 public final class Monitor implements AutoCloseable {
 
@@ -174,11 +178,12 @@ public final class Monitor implements AutoCloseable {
 
     private void ensureTopics() {
         try (Admin admin = Admin.create(options.config().kafkaClientProperties())) {
-            Set<String> created = Topics.ensure(
-                    admin,
-                    options.config(),
-                    List.of(TopicsOptions.OUTPUT, TopicsOptions.LOAD, TopicsOptions.PLANS, TopicsOptions.DLQ),
-                    ADMIN_TIMEOUT);
+            List<ConfigOption<String>> topics = new ArrayList<>(
+                    List.of(TopicsOptions.OUTPUT, TopicsOptions.LOAD, TopicsOptions.PLANS, TopicsOptions.DLQ));
+            if (options.driftEnabled()) {
+                topics.add(MonitorOptions.ALERTS_TOPIC);
+            }
+            Set<String> created = Topics.ensure(admin, options.config(), topics, ADMIN_TIMEOUT);
             if (!created.isEmpty()) {
                 LOG.info("Created the topics {} for the monitor.", created);
             }

@@ -3,6 +3,7 @@ package io.polyroute.monitor;
 import com.sun.net.httpserver.HttpServer;
 import io.polyroute.job.config.MonitorOptions;
 import io.polyroute.monitor.http.ApiHandler;
+import io.polyroute.monitor.http.MetricsHandler;
 import io.polyroute.monitor.http.StaticFiles;
 import io.polyroute.monitor.query.MonitorQueries;
 import java.io.IOException;
@@ -62,6 +63,7 @@ public final class MonitorServer implements AutoCloseable {
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
         server.setExecutor(executor);
         server.createContext(ApiHandler.PREFIX, new ApiHandler(queries, options));
+        server.createContext(MetricsHandler.PATH, new MetricsHandler(queries, options));
         server.createContext("/", new StaticFiles());
         server.start();
         String host = options.httpHost().equals("0.0.0.0") ? "localhost" : options.httpHost();

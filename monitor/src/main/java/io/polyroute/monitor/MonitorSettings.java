@@ -7,6 +7,7 @@ import io.polyroute.job.config.StartFrom;
 import io.polyroute.job.config.TopicsOptions;
 import io.polyroute.schemas.AvroEncoding;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -111,6 +112,84 @@ public final class MonitorSettings {
 
     public Optional<String> stateDir() {
         return config.getOptional(MonitorOptions.STATE_DIR);
+    }
+
+    /** Whether routing profiles and alerts are on ({@link MonitorOptions#DRIFT_ENABLED}). */
+    public boolean driftEnabled() {
+        return config.get(MonitorOptions.DRIFT_ENABLED);
+    }
+
+    /** The reference window from a source's first record ({@link MonitorOptions#DRIFT_REFERENCE_WINDOW}). */
+    public Duration driftReferenceWindow() {
+        return config.get(MonitorOptions.DRIFT_REFERENCE_WINDOW);
+    }
+
+    /** The pinned reference interval [start, end), if {@link MonitorOptions#DRIFT_REFERENCE_INTERVAL} is set. */
+    public Optional<Instant[]> driftReferenceInterval() {
+        return Optional.ofNullable(MonitorOptions.referenceInterval(config.toConfiguration()));
+    }
+
+    public Duration driftCurrentWindow() {
+        return config.get(MonitorOptions.DRIFT_CURRENT_WINDOW);
+    }
+
+    public int driftBuckets() {
+        return config.get(MonitorOptions.DRIFT_BUCKETS);
+    }
+
+    public double driftThreshold() {
+        return config.get(MonitorOptions.DRIFT_THRESHOLD);
+    }
+
+    public double driftClearThreshold() {
+        return config.get(MonitorOptions.DRIFT_CLEAR_THRESHOLD);
+    }
+
+    public int driftMinSamples() {
+        return config.get(MonitorOptions.DRIFT_MIN_SAMPLES);
+    }
+
+    public Duration driftEvaluateInterval() {
+        return config.get(MonitorOptions.DRIFT_EVALUATE_INTERVAL);
+    }
+
+    public int driftHistory() {
+        return config.get(MonitorOptions.DRIFT_HISTORY);
+    }
+
+    public int driftMaxSources() {
+        return config.get(MonitorOptions.DRIFT_MAX_SOURCES);
+    }
+
+    public Duration driftForgetAfter() {
+        return config.get(MonitorOptions.DRIFT_FORGET_AFTER);
+    }
+
+    /** Topic of the alerts ({@link MonitorOptions#ALERTS_TOPIC}). */
+    public String alertsTopic() {
+        return config.get(MonitorOptions.ALERTS_TOPIC);
+    }
+
+    /** Silence before an alert; zero when silence alerts are off. */
+    public Duration silenceAfter() {
+        return config.get(MonitorOptions.ALERTS_SILENCE_AFTER);
+    }
+
+    public double deadLetterShareThreshold() {
+        return config.get(MonitorOptions.ALERTS_DLQ_SHARE);
+    }
+
+    public int alertHistory() {
+        return config.get(MonitorOptions.ALERTS_HISTORY);
+    }
+
+    /** How long each prediction's routing record is kept; zero keeps none. */
+    public Duration recentPredictions() {
+        return config.get(MonitorOptions.RECENT_PREDICTIONS);
+    }
+
+    public int metricsTopSources() {
+        return config.get(MonitorOptions.METRICS_TOP_SOURCES);
     }
 
     /** Topic of the job's predictions ({@link TopicsOptions#OUTPUT}). */

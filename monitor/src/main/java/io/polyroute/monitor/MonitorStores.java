@@ -44,6 +44,21 @@ public final class MonitorStores {
     public static final WindowedAggregate<String, SourceStats> SOURCES =
             new WindowedAggregate<>("sources", Serdes.String(), SourceStats.serde(), SourceStats::add);
 
+    /** Key-value store of the routing profile of every source ({@code RoutingProfile}), by source id. */
+    public static final String PROFILES = "routing-profiles";
+
+    /** Key-value store of the open and recent alerts ({@code Alert}), by alert id. */
+    public static final String ALERTS = "alerts";
+
+    /** Key-value store of alert counters: {@code raised.<KIND>}, {@code cleared.<KIND>}, {@code untracked}. */
+    public static final String ALERT_COUNTERS = "alert-counters";
+
+    /**
+     * Window store of the recent predictions by event id, for the routing record of one
+     * prediction; not backed by a changelog (after a restart it fills again).
+     */
+    public static final String RECENT_PREDICTIONS = "recent-predictions";
+
     /** Key-value store of the latest placement plans, by version. */
     public static final String PLANS = "plans";
 

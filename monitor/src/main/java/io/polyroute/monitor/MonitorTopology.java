@@ -1,11 +1,20 @@
 package io.polyroute.monitor;
 
+import io.polyroute.avro.DeadLetter;
+import io.polyroute.avro.ExpertLoad;
 import io.polyroute.avro.PlacementPlan;
+import io.polyroute.avro.Prediction;
 import io.polyroute.job.control.PlanCodec;
+import io.polyroute.monitor.drift.Alert;
+import io.polyroute.monitor.drift.DeadLetterSources;
+import io.polyroute.monitor.drift.DriftProcessor;
+import io.polyroute.monitor.drift.RoutingEvent;
+import io.polyroute.monitor.drift.RoutingProfile;
 import io.polyroute.monitor.processor.DeadLetterProcessor;
 import io.polyroute.monitor.processor.LatencyProcessor;
 import io.polyroute.monitor.processor.LoadReportProcessor;
 import io.polyroute.monitor.processor.PlanHistoryProcessor;
+import io.polyroute.monitor.processor.RecentPredictionsProcessor;
 import io.polyroute.monitor.processor.RecordTimes;
 import io.polyroute.monitor.processor.RoutedLoadProcessor;
 import io.polyroute.monitor.processor.SourceStatsProcessor;
@@ -13,10 +22,20 @@ import io.polyroute.monitor.processor.ThroughputProcessor;
 import io.polyroute.schemas.AvroEncoding;
 import io.polyroute.schemas.AvroSerdes;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.AutoOffsetReset;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -32,6 +51,9 @@ import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
  * polyroute.load  -> reported-load                              (window stores, 1 s and 1 min)
  * polyroute.dlq   -> dead-letters                               (window stores, 1 s and 1 min)
  * polyroute.plans -> plans                                      (key-value store, latest N)
+ * predictions + polyroute.dlq -> by source id (repartition) -> drift -> polyroute.alerts
+ *                                (routing-profiles, alerts, alert-counters: key-value stores)
+ * predictions     -> recent-predictions                         (window store by event id)
  * </pre>
  *
  * <p>Records are windowed by the time they describe (see {@link RecordTimes}). Nothing is
@@ -51,109 +73,175 @@ public final class MonitorTopology {
     static final String DEAD_LETTER_SOURCE = "dead-letter-source";
     static final String PLANS_SOURCE = "plans-source";
 
+    /** Name of the repartition topic of the routing events (prefixed with the application id). */
+    public static final String ROUTING_REPARTITION = "routing-by-source";
+
     private MonitorTopology() {}
 
     /** Builds the topology for the topics, windows and rules of {@code options}. */
     public static Topology build(MonitorSettings options) {
-        Topology topology = new Topology();
+        StreamsBuilder builder = new StreamsBuilder();
         AvroEncoding encoding = options.encoding();
         AutoOffsetReset reset = offsetReset(options);
-        Deserializer<byte[]> keys = Serdes.ByteArray().deserializer();
+        Serde<byte[]> keys = Serdes.ByteArray();
         Duration retention = options.retention();
 
-        topology.addSource(
-                reset,
-                PREDICTIONS_SOURCE,
-                RecordTimes.prediction(),
-                keys,
-                AvroSerdes.prediction(encoding).deserializer(),
-                options.predictionsTopic());
+        KStream<byte[], Prediction> predictions = builder.stream(
+                options.predictionsTopic(),
+                Consumed.with(keys, AvroSerdes.prediction(encoding))
+                        .withTimestampExtractor(RecordTimes.prediction())
+                        .withOffsetResetPolicy(reset)
+                        .withName(PREDICTIONS_SOURCE));
         addWindowed(
-                topology,
+                builder,
+                predictions,
                 options,
                 "throughput",
                 MonitorStores.THROUGHPUT,
-                PREDICTIONS_SOURCE,
                 () -> new ThroughputProcessor(retention));
         addWindowed(
-                topology,
-                options,
-                "latency",
-                MonitorStores.LATENCY,
-                PREDICTIONS_SOURCE,
-                () -> new LatencyProcessor(retention));
+                builder, predictions, options, "latency", MonitorStores.LATENCY, () -> new LatencyProcessor(retention));
         addWindowed(
-                topology,
+                builder,
+                predictions,
                 options,
                 "routed-load",
                 MonitorStores.ROUTED_LOAD,
-                PREDICTIONS_SOURCE,
                 () -> new RoutedLoadProcessor(retention));
         addWindowed(
-                topology,
+                builder,
+                predictions,
                 options,
                 "sources",
                 MonitorStores.SOURCES,
-                PREDICTIONS_SOURCE,
                 () -> new SourceStatsProcessor(retention, options.anomalyOutputIndex(), options.anomalyThreshold()));
+        if (!options.recentPredictions().isZero()) {
+            long windowMs = Math.max(1, options.recentPredictions().toMillis() / 10);
+            builder.addStateStore(recentPredictionsStore(options, windowMs));
+            predictions.process(
+                    () -> new RecentPredictionsProcessor(windowMs),
+                    Named.as("recent-predictions"),
+                    MonitorStores.RECENT_PREDICTIONS);
+        }
 
-        topology.addSource(
-                reset,
-                LOAD_SOURCE,
-                RecordTimes.expertLoad(),
-                keys,
-                AvroSerdes.expertLoad(encoding).deserializer(),
-                options.loadTopic());
+        KStream<byte[], ExpertLoad> loads = builder.stream(
+                options.loadTopic(),
+                Consumed.with(keys, AvroSerdes.expertLoad(encoding))
+                        .withTimestampExtractor(RecordTimes.expertLoad())
+                        .withOffsetResetPolicy(reset)
+                        .withName(LOAD_SOURCE));
         addWindowed(
-                topology,
+                builder,
+                loads,
                 options,
                 "load-reports",
                 MonitorStores.REPORTED_LOAD,
-                LOAD_SOURCE,
                 () -> new LoadReportProcessor(retention));
 
-        topology.addSource(
-                reset,
-                DEAD_LETTER_SOURCE,
-                RecordTimes.deadLetter(),
-                keys,
-                AvroSerdes.deadLetter(encoding).deserializer(),
-                options.deadLetterTopic());
+        KStream<byte[], DeadLetter> deadLetters = builder.stream(
+                options.deadLetterTopic(),
+                Consumed.with(keys, AvroSerdes.deadLetter(encoding))
+                        .withTimestampExtractor(RecordTimes.deadLetter())
+                        .withOffsetResetPolicy(reset)
+                        .withName(DEAD_LETTER_SOURCE));
         addWindowed(
-                topology,
+                builder,
+                deadLetters,
                 options,
                 "dead-letters",
                 MonitorStores.DEAD_LETTERS,
-                DEAD_LETTER_SOURCE,
                 () -> new DeadLetterProcessor(retention));
 
-        topology.addSource(
-                reset,
-                PLANS_SOURCE,
-                RecordTimes.placementPlan(),
-                keys,
+        KStream<byte[], PlacementPlan> plans = builder.stream(
+                options.plansTopic(),
                 // Plans are plain binary whatever topics.encoding says: the job, `polyroute plan` and
                 // the monitor read and write them through PlanCodec, which also reads older plans.
-                (Deserializer<PlacementPlan>) (topic, data) -> PlanCodec.decodeAvro(data),
-                options.plansTopic());
-        ProcessorSupplier<byte[], PlacementPlan, Void, Void> planHistory =
-                () -> new PlanHistoryProcessor(options.planHistory());
-        topology.addProcessor("plan-history", planHistory, PLANS_SOURCE);
-        topology.addStateStore(planStore(options), "plan-history");
-        return topology;
+                Consumed.with(
+                                keys,
+                                Serdes.serdeFrom(
+                                        (Serializer<PlacementPlan>)
+                                                (topic, plan) -> PlanCodec.encode(PlanCodec.fromAvro(plan)),
+                                        (Deserializer<PlacementPlan>) (topic, data) -> PlanCodec.decodeAvro(data)))
+                        .withTimestampExtractor(RecordTimes.placementPlan())
+                        .withOffsetResetPolicy(reset)
+                        .withName(PLANS_SOURCE));
+        builder.addStateStore(planStore(options));
+        plans.process(
+                () -> new PlanHistoryProcessor(options.planHistory()), Named.as("plan-history"), MonitorStores.PLANS);
+
+        if (options.driftEnabled()) {
+            addDrift(builder, options, predictions, deadLetters);
+        }
+        return builder.build();
+    }
+
+    /**
+     * Routing profiles and alerts: predictions and dead letters re-keyed by source id through one
+     * repartition topic, so every record of a source reaches the same task, then the
+     * {@link DriftProcessor}, whose alerts go to the alerts topic.
+     */
+    private static void addDrift(
+            StreamsBuilder builder,
+            MonitorSettings options,
+            KStream<byte[], Prediction> predictions,
+            KStream<byte[], DeadLetter> deadLetters) {
+        KStream<String, RoutingEvent> routed = predictions
+                .filter((k, p) -> p != null && p.getSourceId() != null, Named.as("routing-of-predictions"))
+                .map((k, p) -> KeyValue.pair(p.getSourceId(), RoutingEvent.of(p)), Named.as("routing-by-source-key"));
+        DeadLetterSources sources = new DeadLetterSources(options.encoding());
+        KStream<String, RoutingEvent> rejected = deadLetters.flatMap(
+                (k, d) -> {
+                    String source = sources.sourceOf(d);
+                    return source == null ? List.of() : List.of(KeyValue.pair(source, RoutingEvent.deadLetterEvent()));
+                },
+                Named.as("dead-letters-by-source-key"));
+        builder.addStateStore(keyValueStore(options, MonitorStores.PROFILES, RoutingProfile.serde()));
+        builder.addStateStore(keyValueStore(options, MonitorStores.ALERTS, Alert.serde()));
+        builder.addStateStore(keyValueStore(options, MonitorStores.ALERT_COUNTERS, Serdes.Long()));
+        routed.merge(rejected, Named.as("routing-events"))
+                .repartition(Repartitioned.with(Serdes.String(), RoutingEvent.serde())
+                        .withName(ROUTING_REPARTITION))
+                .process(
+                        () -> new DriftProcessor(options),
+                        Named.as("drift"),
+                        MonitorStores.PROFILES,
+                        MonitorStores.ALERTS,
+                        MonitorStores.ALERT_COUNTERS)
+                .to(
+                        options.alertsTopic(),
+                        Produced.with(Serdes.String(), Serdes.String()).withName("alerts-sink"));
     }
 
     private static <V, T> void addWindowed(
-            Topology topology,
+            StreamsBuilder builder,
+            KStream<byte[], T> stream,
             MonitorSettings options,
             String processorName,
             WindowedAggregate<String, V> aggregate,
-            String source,
             ProcessorSupplier<byte[], T, Void, Void> supplier) {
-        topology.addProcessor(processorName, supplier, source);
+        String[] names = new String[Resolution.values().length];
         for (Resolution resolution : Resolution.values()) {
-            topology.addStateStore(windowStore(options, aggregate, resolution), processorName);
+            builder.addStateStore(windowStore(options, aggregate, resolution));
+            names[resolution.ordinal()] = aggregate.storeName(resolution);
         }
+        stream.process(supplier, Named.as(processorName), names);
+    }
+
+    private static <V> StoreBuilder<?> keyValueStore(MonitorSettings options, String name, Serde<V> serde) {
+        KeyValueBytesStoreSupplier bytes =
+                options.persistentState() ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
+        return Stores.keyValueStoreBuilder(bytes, Serdes.String(), serde).withCachingEnabled();
+    }
+
+    private static StoreBuilder<?> recentPredictionsStore(MonitorSettings options, long windowMs) {
+        Duration retention = options.recentPredictions();
+        WindowBytesStoreSupplier bytes = options.persistentState()
+                ? Stores.persistentWindowStore(
+                        MonitorStores.RECENT_PREDICTIONS, retention, Duration.ofMillis(windowMs), false)
+                : Stores.inMemoryWindowStore(
+                        MonitorStores.RECENT_PREDICTIONS, retention, Duration.ofMillis(windowMs), false);
+        return Stores.windowStoreBuilder(bytes, Serdes.String(), AvroSerdes.prediction(AvroEncoding.BINARY))
+                .withLoggingDisabled();
     }
 
     private static <V> StoreBuilder<?> windowStore(

@@ -224,7 +224,8 @@ class MonitorBrowserITCase {
     @SuppressWarnings("unchecked")
     private static List<String> emptyCharts(ChromeDriver browser) {
         return (List<String>) browser.executeScript("const charts = window.polyrouteMonitor.state.charts;"
-                + "return Object.keys(charts).filter(name => !charts[name].data.datasets.some(d =>"
+                + "return Object.keys(charts).filter(name => name !== 'routing' && name !== 'score')"
+                + "  .filter(name => !charts[name].data.datasets.some(d =>"
                 + "  d.data.some(p => (p !== null && typeof p === 'object' ? p.y : p) > 0)));");
     }
 

@@ -44,14 +44,16 @@ class MonitorServerTest {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private MonitorTestDriver monitor;
     private MonitorServer server;
+    private String eventId;
 
     @BeforeEach
     void start() {
-        monitor = new MonitorTestDriver(stateDir, Map.of(MonitorOptions.HTTP_PORT.key(), "0"));
+        monitor = new MonitorTestDriver(
+                stateDir, Map.of(MonitorOptions.HTTP_PORT.key(), "0", MonitorOptions.DRIFT_ENABLED.key(), "true"));
         monitor.plans.pipeInput(plan(1, T0, 2, 2, "initial placement"));
-        monitor.pipe(
-                prediction("press-1", T0 + 1_000, 12, 0.9f, choice(0, 0)),
-                prediction("press-2", T0 + 1_500, 20, 0.1f, choice(1, 1)));
+        var first = prediction("press-1", T0 + 1_000, 12, 0.9f, choice(0, 0));
+        eventId = first.getEventId();
+        monitor.pipe(first, prediction("press-2", T0 + 1_500, 20, 0.1f, choice(1, 1)));
         server = MonitorServer.start(monitor.queries(T0 + 10_000), monitor.options);
     }
 
@@ -86,7 +88,12 @@ class MonitorServerTest {
             "plans?limit=5",
             "dlq",
             "sources?top=3",
-            "config"
+            "config",
+            "alerts",
+            "alerts?limit=0",
+            "drift?top=5",
+            "sources/press-1/routing",
+            "predictions/" + eventId
         }) {
             HttpResponse<String> response = get("api/" + route);
             assertThat(response.statusCode()).as(route).isEqualTo(200);
@@ -105,6 +112,55 @@ class MonitorServerTest {
         assertThat(JSON.readTree(get("api/throughput?window=1m&minutes=60").body())
                         .get("points"))
                 .hasSize(60);
+    }
+
+    @Test
+    void shouldServeTheRoutingRecordOfOnePredictionAndTheRoutingProfileOfOneSource() throws Exception {
+        JsonNode record = JSON.readTree(get("api/predictions/" + eventId).body());
+        JsonNode routing = JSON.readTree(get("api/sources/press-1/routing").body());
+
+        assertThat(record.get("sourceId").asText()).isEqualTo("press-1");
+        assertThat(record.get("version").asText()).isEqualTo("1");
+        assertThat(record.get("latencyMs").asDouble()).isEqualTo(12.0);
+        assertThat(record.get("experts").get(0).get("expert").asInt()).isZero();
+        assertThat(record.get("experts").get(0).get("slot").asInt()).isZero();
+        assertThat(record.get("experts").get(0).get("weight").asDouble()).isEqualTo(1.0);
+        assertThat(routing.get("records").asLong()).isEqualTo(1);
+        assertThat(routing.get("stages")
+                        .get(0)
+                        .get("experts")
+                        .get(0)
+                        .get("referenceShare")
+                        .asDouble())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldAnswerAnUnknownSourceOrEventWith404AndASentence() throws Exception {
+        HttpResponse<String> source = get("api/sources/nobody/routing");
+        HttpResponse<String> event = get("api/predictions/no-such-event");
+
+        assertThat(source.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(source.body()).get("error").asText()).contains("'nobody'", "monitor.drift.enabled");
+        assertThat(event.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(event.body()).get("error").asText())
+                .contains("'no-such-event'", "monitor.predictions.retention");
+    }
+
+    @Test
+    void shouldExportAlertCountsScoresImbalanceAndLatencyForPrometheus() throws Exception {
+        HttpResponse<String> metrics = get("metrics");
+
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(metrics.body())
+                .contains(
+                        "# TYPE polyroute_monitor_alerts_raised_total counter",
+                        "polyroute_monitor_alerts_raised_total{kind=\"DRIFT\"} 0",
+                        "polyroute_monitor_alerts_open{kind=\"SILENCE\"} 0",
+                        "polyroute_monitor_drift_sources 2",
+                        "polyroute_monitor_predictions_last_minute 2",
+                        "polyroute_monitor_latency_seconds{quantile=\"0.99\"} 0.0");
     }
 
     @Test

@@ -42,10 +42,15 @@ final class MonitorTestDriver implements AutoCloseable {
 
     /** A driver for the default options plus {@code overrides}, keeping state under {@code stateDir}. */
     MonitorTestDriver(Path stateDir, Map<String, String> overrides) {
+        this(stateDir, overrides, Instant.EPOCH);
+    }
+
+    /** Like {@link #MonitorTestDriver(Path, Map)}, with the driver's wall clock starting at {@code wallClock}. */
+    MonitorTestDriver(Path stateDir, Map<String, String> overrides, Instant wallClock) {
         Map<String, String> values = new HashMap<>(overrides);
         values.put(MonitorOptions.STATE_DIR.key(), stateDir.toString());
         options = MonitorSettings.of(values);
-        driver = new TopologyTestDriver(MonitorTopology.build(options), options.streamsProperties(), Instant.EPOCH);
+        driver = new TopologyTestDriver(MonitorTopology.build(options), options.streamsProperties(), wallClock);
         ByteArraySerializer keys = new ByteArraySerializer();
         var enc = options.encoding();
         predictions = driver.createInputTopic(
@@ -92,6 +97,10 @@ final class MonitorTestDriver implements AutoCloseable {
 
     /** The queries over this driver's stores, with the wall clock at {@code nowMs}. */
     MonitorQueries queries(long nowMs) {
+        return queriesAt(nowMs);
+    }
+
+    private MonitorQueries queriesAt(long nowMs) {
         return new MonitorQueries(
                 stores(), Clock.fixed(Instant.ofEpochMilli(nowMs), ZoneOffset.UTC), options, () -> "RUNNING");
     }

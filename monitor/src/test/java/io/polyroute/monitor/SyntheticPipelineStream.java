@@ -18,12 +18,15 @@ import java.util.Random;
  * What a running pipeline writes, made up but plausible, for the browser test: 8 experts on 4
  * slots with skewed demand, an initial plan that leaves two slots hot, and a rebalanced plan that
  * replicates the two hottest experts, after which both imbalance and latency drop. Twelve sources,
- * two of them prone to anomalies; load reports every 5 s; a trickle of dead letters.
+ * two of them prone to anomalies, one ({@code press-03}) routed to experts 6 and 7 only from the
+ * plan change on (a routing drift); load reports every 5 s; a trickle of dead letters.
  */
 final class SyntheticPipelineStream {
 
     static final int SLOTS = 4;
     static final int EXPERTS = 8;
+    /** Index of the source whose routing drifts at the plan change ({@code press-03}). */
+    static final int DRIFTING_SOURCE = 2;
 
     private static final double[] POPULARITY = {0.30, 0.22, 0.12, 0.10, 0.08, 0.07, 0.06, 0.05};
     private static final ModelRef MODEL =
@@ -82,10 +85,15 @@ final class SyntheticPipelineStream {
 
     private void prediction(long t) {
         boolean balanced = t >= rebalanceAt;
+        int source = random.nextInt(12);
         int first = pickExpert(-1);
         int second = pickExpert(first);
+        if (source == DRIFTING_SOURCE && balanced) {
+            // press-03 moves to another operating regime: its records go to experts 6 and 7.
+            first = 6;
+            second = 7;
+        }
         List<ExpertChoice> choices = List.of(choice(first, balanced), choice(second, balanced));
-        int source = random.nextInt(12);
         boolean prone = source == 6 || source == 10;
         float output = (float) Math.max(0, (prone ? 0.46 : 0.18) + random.nextGaussian() * (prone ? 0.12 : 0.08));
         double latency = 9

@@ -51,6 +51,7 @@ public final class FactorySimulator {
     private final Machine[][] machines;
     private long clock;
     private long sequence;
+    private long driftAtMillis = Long.MAX_VALUE;
 
     private FactorySimulator(Builder b) {
         this.random = new SplittableRandom(b.seed);
@@ -79,15 +80,43 @@ public final class FactorySimulator {
 
     /** The next reading, stamped {@code eventTimeMillis}; the mix is taken at that time. */
     public FactoryReading next(long eventTimeMillis) {
-        int regime = pick(mixAt(eventTimeMillis));
-        Machine machine = machines[regime][random.nextInt(machinesPerType)];
+        int type = pick(mixAt(eventTimeMillis));
+        Machine machine = machines[type][random.nextInt(machinesPerType)];
         machine.step(random);
         double[] z = machine.state();
+        int regime = machine.movedTo >= 0 && eventTimeMillis >= driftAtMillis ? machine.movedTo : type;
         float[] features = new float[FEATURE_COUNT];
         physics.features(regime, z, random, features);
         double score = physics.healthScore(regime, z);
         GroundTruth truth = new GroundTruth(regime, z[0], z[1], z[2], score, score >= ANOMALY_THRESHOLD);
-        return new FactoryReading(machine.id, MACHINE_TYPES.get(regime), features, eventTimeMillis, truth, sequence++);
+        return new FactoryReading(machine.id, MACHINE_TYPES.get(type), features, eventTimeMillis, truth, sequence++);
+    }
+
+    /**
+     * Moves {@code count} machines to another operating regime from event time {@code atMillis} on:
+     * their readings then follow the physics of the machine type four places on (so a gate routes
+     * them elsewhere), while their id and {@code task} stay those of their own type, as when a
+     * machine is set up for another product or its tooling wears. The machines are the first of
+     * each type in turn: {@code press-01, lathe-01, …, press-02, …}.
+     *
+     * @return the ids of the moved machines
+     * @throws IllegalArgumentException if {@code count} is negative or above the number of machines
+     */
+    public List<String> moveMachines(int count, long atMillis) {
+        int types = MACHINE_TYPES.size();
+        if (count < 0 || count > types * machinesPerType) {
+            throw new IllegalArgumentException("Between 0 and " + (types * machinesPerType)
+                    + " machines can move to another regime, not " + count + ".");
+        }
+        driftAtMillis = atMillis;
+        List<String> moved = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int type = i % types;
+            Machine m = machines[type][i / types];
+            m.movedTo = (type + types / 2) % types;
+            moved.add(m.id);
+        }
+        return moved;
     }
 
     /** The share of readings of each machine type at {@code tMillis}, summing to 1. */
@@ -157,6 +186,8 @@ public final class FactorySimulator {
         private double load;
         private double speed;
         private double wear;
+        /** Regime the machine's readings follow after the drift time, or -1. */
+        private int movedTo = -1;
 
         Machine(String id, SplittableRandom random) {
             this.id = id;

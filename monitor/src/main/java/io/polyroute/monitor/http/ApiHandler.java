@@ -2,6 +2,7 @@ package io.polyroute.monitor.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.polyroute.job.config.MonitorOptions;
 import io.polyroute.monitor.MonitorSettings;
 import io.polyroute.monitor.Resolution;
 import io.polyroute.monitor.query.MonitorQueries;
@@ -59,6 +60,60 @@ public final class ApiHandler implements HttpHandler {
                 "sources",
                 p -> queries.sources(p.intParam("top", 10, 1, 1000), p.intParam("minutes", 10, 1, maxMinutes)));
         routes.put("config", p -> pageConfig(options));
+        routes.put("alerts", p -> queries.drift().alerts(p.intParam("limit", 50, 0, options.alertHistory())));
+        routes.put("drift", p -> queries.drift().ranking(p.intParam("top", 20, 1, 1000)));
+        routes.put(
+                "sources/{id}/routing",
+                p -> queries.drift()
+                        .routing(p.path("id"))
+                        .orElseThrow(() -> new NotFoundException("No routing profile for source '" + p.path("id")
+                                + "': the monitor has seen no prediction of it (or it was forgotten), or drift detection "
+                                + "is off (" + MonitorOptions.DRIFT_ENABLED.key() + ").")));
+        routes.put(
+                "predictions/{id}",
+                p -> queries.drift()
+                        .prediction(p.path("id"))
+                        .orElseThrow(() -> new NotFoundException("No recent prediction with event id '" + p.path("id")
+                                + "': the monitor keeps the predictions of the last "
+                                + options.recentPredictions().toSeconds() + " s ("
+                                + MonitorOptions.RECENT_PREDICTIONS.key()
+                                + ").")));
+    }
+
+    /** A route whose resource does not exist: answered with 404 and the message. */
+    static final class NotFoundException extends RuntimeException {
+        NotFoundException(String message) {
+            super(message);
+        }
+    }
+
+    /** The route for {@code path} (below the prefix) and its path parameters, or null. */
+    private Map.Entry<Function<QueryParams, Object>, Map<String, String>> match(String path) {
+        Function<QueryParams, Object> exact = routes.get(path);
+        if (exact != null) {
+            return Map.entry(exact, Map.of());
+        }
+        String[] parts = path.split("/", -1);
+        for (Map.Entry<String, Function<QueryParams, Object>> route : routes.entrySet()) {
+            String[] pattern = route.getKey().split("/", -1);
+            if (pattern.length != parts.length || !route.getKey().contains("{")) {
+                continue;
+            }
+            Map<String, String> params = new LinkedHashMap<>();
+            boolean ok = true;
+            for (int i = 0; i < pattern.length && ok; i++) {
+                if (pattern[i].startsWith("{") && pattern[i].endsWith("}")) {
+                    ok = !parts[i].isEmpty();
+                    params.put(pattern[i].substring(1, pattern[i].length() - 1), parts[i]);
+                } else {
+                    ok = pattern[i].equals(parts[i]);
+                }
+            }
+            if (ok) {
+                return Map.entry(route.getValue(), params);
+            }
+        }
+        return null;
     }
 
     /** The route names, e.g. {@code summary}, in the order they were declared. */
@@ -74,9 +129,9 @@ public final class ApiHandler implements HttpHandler {
             Responses.sendError(exchange, 405, "The monitor API only answers GET requests, not " + method + ".");
             return;
         }
-        String path = exchange.getRequestURI().getPath();
-        Function<QueryParams, Object> route =
-                path.startsWith(PREFIX) ? routes.get(path.substring(PREFIX.length())) : null;
+        String path = exchange.getRequestURI().getRawPath();
+        Map.Entry<Function<QueryParams, Object>, Map<String, String>> route =
+                path.startsWith(PREFIX) ? match(path.substring(PREFIX.length())) : null;
         if (route == null) {
             Responses.sendError(
                     exchange,
@@ -86,8 +141,10 @@ public final class ApiHandler implements HttpHandler {
             return;
         }
         try {
-            Object body = route.apply(QueryParams.of(exchange.getRequestURI()));
+            Object body = route.getKey().apply(QueryParams.of(exchange.getRequestURI(), route.getValue()));
             Responses.sendJson(exchange, 200, body);
+        } catch (NotFoundException e) {
+            Responses.sendError(exchange, 404, e.getMessage());
         } catch (QueryParams.BadRequestException e) {
             Responses.sendError(exchange, 400, e.getMessage());
         } catch (InvalidStateStoreException e) {

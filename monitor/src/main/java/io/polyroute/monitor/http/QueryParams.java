@@ -11,9 +11,27 @@ import java.util.Map;
 final class QueryParams {
 
     private final Map<String, String> values;
+    private final Map<String, String> path;
 
-    private QueryParams(Map<String, String> values) {
+    private QueryParams(Map<String, String> values, Map<String, String> path) {
         this.values = values;
+        this.path = path;
+    }
+
+    /** The query string of {@code uri} and the path parameters of its route (raw, decoded here). */
+    static QueryParams of(URI uri, Map<String, String> rawPathParams) {
+        Map<String, String> path = new LinkedHashMap<>();
+        rawPathParams.forEach((k, v) -> path.put(k, decode(v)));
+        return new QueryParams(of(uri).values, path);
+    }
+
+    /** The path parameter {@code name}, e.g. the source id of {@code /api/sources/{id}/routing}. */
+    String path(String name) {
+        String value = path.get(name);
+        if (value == null) {
+            throw new BadRequestException("The route has no path parameter '" + name + "'.");
+        }
+        return value;
     }
 
     /** Parses the query string of {@code uri}; a repeated parameter keeps its last value. */
@@ -28,7 +46,7 @@ final class QueryParams {
                 values.put(decode(key), decode(value));
             }
         }
-        return new QueryParams(values);
+        return new QueryParams(values, Map.of());
     }
 
     /**

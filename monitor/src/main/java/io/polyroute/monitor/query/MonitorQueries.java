@@ -40,6 +40,7 @@ public final class MonitorQueries {
     private final Clock clock;
     private final MonitorSettings options;
     private final Supplier<String> state;
+    private final DriftQueries drift;
 
     /**
      * @param stores the state stores
@@ -55,6 +56,12 @@ public final class MonitorQueries {
         this.clock = clock;
         this.options = options;
         this.state = state;
+        this.drift = new DriftQueries(stores, clock, options);
+    }
+
+    /** The routing figures: alerts, routing profiles, one prediction's routing. */
+    public DriftQueries drift() {
+        return drift;
     }
 
     /** The end of every span and series: now minus the display delay, in whole seconds. */

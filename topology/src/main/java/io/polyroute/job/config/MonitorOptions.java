@@ -1,6 +1,8 @@
 package io.polyroute.job.config;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -90,6 +92,115 @@ public final class MonitorOptions {
             .defaultValue(1)
             .withDescription("Kafka Streams threads of the monitor.");
 
+    public static final ConfigOption<Boolean> DRIFT_ENABLED = ConfigOptions.key("monitor.drift.enabled")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Keep a routing profile per source and raise drift, silence and dead-letter "
+                    + "share alerts on monitor.alerts.topic (which must then exist, or topics.auto-create be on).");
+
+    public static final ConfigOption<Duration> DRIFT_REFERENCE_WINDOW = ConfigOptions.key(
+                    "monitor.drift.reference-window")
+            .durationType()
+            .defaultValue(Duration.ofHours(1))
+            .withDescription("The reference routing of a source is that of its records during this long from "
+                    + "the first record seen (by processed time); ignored when "
+                    + "monitor.drift.reference-interval pins an interval.");
+
+    public static final ConfigOption<String> DRIFT_REFERENCE_INTERVAL = ConfigOptions.key(
+                    "monitor.drift.reference-interval")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("A pinned reference interval for every source, as two ISO-8601 instants "
+                    + "START/END, e.g. 2026-01-01T00:00:00Z/2026-01-01T01:00:00Z; records processed in it form "
+                    + "the reference.");
+
+    public static final ConfigOption<Duration> DRIFT_CURRENT_WINDOW = ConfigOptions.key("monitor.drift.current-window")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(5))
+            .withDescription(
+                    "Length of the sliding window of current routing that is compared with the " + "reference.");
+
+    public static final ConfigOption<Integer> DRIFT_BUCKETS = ConfigOptions.key("monitor.drift.buckets")
+            .intType()
+            .defaultValue(10)
+            .withDescription("The current window slides in this many steps (buckets of current-window / buckets); "
+                    + "more buckets slide more smoothly and cost more state per source.");
+
+    public static final ConfigOption<Double> DRIFT_THRESHOLD = ConfigOptions.key("monitor.drift.threshold")
+            .doubleType()
+            .defaultValue(0.25)
+            .withDescription("A source drifts when the Jensen-Shannon divergence (base 2, between 0 and 1) of "
+                    + "its current expert distribution from its reference reaches this value at some stage.");
+
+    public static final ConfigOption<Double> DRIFT_CLEAR_THRESHOLD = ConfigOptions.key("monitor.drift.clear-threshold")
+            .doubleType()
+            .defaultValue(0.1)
+            .withDescription("An open drift alert clears when the divergence falls below this value "
+                    + "(hysteresis: below monitor.drift.threshold).");
+
+    public static final ConfigOption<Integer> DRIFT_MIN_SAMPLES = ConfigOptions.key("monitor.drift.min-samples")
+            .intType()
+            .defaultValue(100)
+            .withDescription("Records a source needs in its reference and in its current window before it is "
+                    + "scored (and before its dead-letter share is judged), so quiet sources do not alarm.");
+
+    public static final ConfigOption<Duration> DRIFT_EVALUATE_INTERVAL = ConfigOptions.key(
+                    "monitor.drift.evaluate-interval")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(10))
+            .withDescription("How often (wall clock) every source is scored and its alerts raised or cleared.");
+
+    public static final ConfigOption<Integer> DRIFT_HISTORY = ConfigOptions.key("monitor.drift.history")
+            .intType()
+            .defaultValue(60)
+            .withDescription("Scores kept per source for the score-over-time chart, one per evaluation.");
+
+    public static final ConfigOption<Integer> DRIFT_MAX_SOURCES = ConfigOptions.key("monitor.drift.max-sources")
+            .intType()
+            .defaultValue(50_000)
+            .withDescription("Most sources profiled per stream task; records of further new sources are "
+                    + "counted as untracked until forgotten sources make room. Bounds the state.");
+
+    public static final ConfigOption<Duration> DRIFT_FORGET_AFTER = ConfigOptions.key("monitor.drift.forget-after")
+            .durationType()
+            .defaultValue(Duration.ofHours(24))
+            .withDescription("A source without records for this long is dropped with its reference; if it "
+                    + "comes back it starts a new reference.");
+
+    public static final ConfigOption<String> ALERTS_TOPIC = ConfigOptions.key("monitor.alerts.topic")
+            .stringType()
+            .defaultValue("polyroute.alerts")
+            .withDescription("Topic the monitor writes its alerts to (JSON, keyed by source id), exactly once.");
+
+    public static final ConfigOption<Duration> ALERTS_SILENCE_AFTER = ConfigOptions.key("monitor.alerts.silence-after")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(5))
+            .withDescription("A source that had records (at least monitor.drift.min-samples) and then none for "
+                    + "this long raises a silence alert; 0 turns silence alerts off.");
+
+    public static final ConfigOption<Double> ALERTS_DLQ_SHARE = ConfigOptions.key("monitor.alerts.dlq-share")
+            .doubleType()
+            .defaultValue(0.05)
+            .withDescription("A source whose share of dead letters in its current window (dead letters over "
+                    + "dead letters plus predictions) reaches this raises an alert; it clears below half of it.");
+
+    public static final ConfigOption<Integer> ALERTS_HISTORY = ConfigOptions.key("monitor.alerts.history")
+            .intType()
+            .defaultValue(500)
+            .withDescription("Cleared alerts kept for the API and the page (open alerts are always kept).");
+
+    public static final ConfigOption<Duration> RECENT_PREDICTIONS = ConfigOptions.key("monitor.predictions.retention")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(1))
+            .withDescription("How long the routing record of each prediction is kept for /api/predictions/{id}; "
+                    + "0 keeps none. The store holds rate x retention records.");
+
+    public static final ConfigOption<Integer> METRICS_TOP_SOURCES = ConfigOptions.key("monitor.metrics.top-sources")
+            .intType()
+            .defaultValue(100)
+            .withDescription("Sources with the highest drift scores exported per stage on /metrics; bounds the "
+                    + "number of Prometheus series.");
+
     private MonitorOptions() {}
 
     /** The options and checks of this component, for the option registry. */
@@ -109,7 +220,25 @@ public final class MonitorOptions {
                         START_FROM,
                         PERSISTENT_STATE,
                         STATE_DIR,
-                        THREADS),
+                        THREADS,
+                        DRIFT_ENABLED,
+                        DRIFT_REFERENCE_WINDOW,
+                        DRIFT_REFERENCE_INTERVAL,
+                        DRIFT_CURRENT_WINDOW,
+                        DRIFT_BUCKETS,
+                        DRIFT_THRESHOLD,
+                        DRIFT_CLEAR_THRESHOLD,
+                        DRIFT_MIN_SAMPLES,
+                        DRIFT_EVALUATE_INTERVAL,
+                        DRIFT_HISTORY,
+                        DRIFT_MAX_SOURCES,
+                        DRIFT_FORGET_AFTER,
+                        ALERTS_TOPIC,
+                        ALERTS_SILENCE_AFTER,
+                        ALERTS_DLQ_SHARE,
+                        ALERTS_HISTORY,
+                        RECENT_PREDICTIONS,
+                        METRICS_TOP_SOURCES),
                 List.of(
                         OptionCheck.notBlank(APPLICATION_ID),
                         OptionCheck.notBlank(HTTP_HOST),
@@ -122,7 +251,24 @@ public final class MonitorOptions {
                         MonitorOptions::checkThreshold,
                         OptionCheck.atLeast(ANOMALY_OUTPUT_INDEX, 0),
                         OptionCheck.notBlank(STATE_DIR),
-                        OptionCheck.atLeast(THREADS, 1)));
+                        OptionCheck.atLeast(THREADS, 1),
+                        OptionCheck.positive(DRIFT_REFERENCE_WINDOW),
+                        MonitorOptions::checkReferenceInterval,
+                        OptionCheck.positive(DRIFT_CURRENT_WINDOW),
+                        OptionCheck.atLeast(DRIFT_BUCKETS, 1),
+                        MonitorOptions::checkBuckets,
+                        MonitorOptions::checkDriftThresholds,
+                        OptionCheck.atLeast(DRIFT_MIN_SAMPLES, 1),
+                        OptionCheck.positive(DRIFT_EVALUATE_INTERVAL),
+                        OptionCheck.atLeast(DRIFT_HISTORY, 1),
+                        OptionCheck.atLeast(DRIFT_MAX_SOURCES, 1),
+                        OptionCheck.positive(DRIFT_FORGET_AFTER),
+                        OptionCheck.topicName(ALERTS_TOPIC),
+                        OptionCheck.notNegative(ALERTS_SILENCE_AFTER),
+                        MonitorOptions::checkDlqShare,
+                        OptionCheck.atLeast(ALERTS_HISTORY, 1),
+                        OptionCheck.notNegative(RECENT_PREDICTIONS),
+                        OptionCheck.atLeast(METRICS_TOP_SOURCES, 0)));
     }
 
     private static void checkPortRange(ReadableConfig config) {
@@ -153,6 +299,76 @@ public final class MonitorOptions {
                     ANOMALY_THRESHOLD.key(),
                     "Invalid value " + threshold + " for '" + ANOMALY_THRESHOLD.key()
                             + "': it must be a finite number.");
+        }
+    }
+
+    /**
+     * The pinned reference interval of {@link #DRIFT_REFERENCE_INTERVAL}, or null when none is set.
+     *
+     * @throws ConfigException if the value is not {@code START/END} with START before END
+     */
+    public static Instant[] referenceInterval(ReadableConfig config) {
+        String text = config.getOptional(DRIFT_REFERENCE_INTERVAL).orElse(null);
+        if (text == null) {
+            return null;
+        }
+        String key = DRIFT_REFERENCE_INTERVAL.key();
+        String[] parts = text.trim().split("/", -1);
+        try {
+            if (parts.length == 2) {
+                Instant start = Instant.parse(parts[0].trim());
+                Instant end = Instant.parse(parts[1].trim());
+                if (start.isBefore(end)) {
+                    return new Instant[] {start, end};
+                }
+            }
+        } catch (DateTimeParseException e) {
+            // reported below
+        }
+        throw new ConfigException(
+                key,
+                "Invalid value '" + text + "' for '" + key + "': write two ISO-8601 instants START/END with START "
+                        + "before END, e.g. 2026-01-01T00:00:00Z/2026-01-01T01:00:00Z.");
+    }
+
+    private static void checkReferenceInterval(ReadableConfig config) {
+        referenceInterval(config);
+    }
+
+    private static void checkBuckets(ReadableConfig config) {
+        int buckets = config.get(DRIFT_BUCKETS);
+        Duration window = config.get(DRIFT_CURRENT_WINDOW);
+        if (buckets > 120 || window.toMillis() < buckets) {
+            throw new ConfigException(
+                    DRIFT_BUCKETS.key(),
+                    "Invalid value " + buckets + " for '" + DRIFT_BUCKETS.key() + "': it must be at most 120 and "
+                            + "at most the current window in milliseconds (" + window.toMillis() + ").");
+        }
+    }
+
+    private static void checkDriftThresholds(ReadableConfig config) {
+        double threshold = config.get(DRIFT_THRESHOLD);
+        double clear = config.get(DRIFT_CLEAR_THRESHOLD);
+        if (!(threshold > 0 && threshold <= 1)) {
+            throw new ConfigException(
+                    DRIFT_THRESHOLD.key(),
+                    "Invalid value " + threshold + " for '" + DRIFT_THRESHOLD.key()
+                            + "': a Jensen-Shannon divergence threshold must be in (0, 1].");
+        }
+        if (!(clear >= 0 && clear < threshold)) {
+            throw new ConfigException(
+                    DRIFT_CLEAR_THRESHOLD.key(),
+                    "Invalid value " + clear + " for '" + DRIFT_CLEAR_THRESHOLD.key() + "': it must be at least 0 "
+                            + "and below '" + DRIFT_THRESHOLD.key() + "' (" + threshold + ").");
+        }
+    }
+
+    private static void checkDlqShare(ReadableConfig config) {
+        double share = config.get(ALERTS_DLQ_SHARE);
+        if (!(share > 0 && share <= 1)) {
+            throw new ConfigException(
+                    ALERTS_DLQ_SHARE.key(),
+                    "Invalid value " + share + " for '" + ALERTS_DLQ_SHARE.key() + "': a share must be in (0, 1].");
         }
     }
 }

@@ -1,0 +1,63 @@
+package io.polyroute.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Prints the alerts the demo's dashboard raised, as {@code /api/alerts} lists them. */
+final class DemoAlerts {
+
+    private DemoAlerts() {}
+
+    /**
+     * One line per alert the monitor raised (open or cleared), with its delay after {@code driftAtMillis}
+     * when the demo moved machines (else -1).
+     */
+    static void print(URI dashboard, long driftAtMillis, PrintStream out) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(dashboard.resolve("api/alerts?limit=500"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                out.println("polyroute demo: could not read the alerts (" + response.statusCode() + ")");
+                return;
+            }
+            JsonNode body = new ObjectMapper().readTree(response.body());
+            List<JsonNode> alerts = new ArrayList<>();
+            body.path("open").forEach(alerts::add);
+            body.path("recent").forEach(alerts::add);
+            out.println("polyroute demo: alerts raised: " + alerts.size());
+            for (JsonNode a : alerts) {
+                long raisedAt = a.path("raisedAt").asLong();
+                out.printf(
+                        Locale.ROOT,
+                        "polyroute demo: alert %s %s %s stage=%s score=%.3f%s: %s%n",
+                        a.path("state").asText(),
+                        a.path("kind").asText(),
+                        a.path("sourceId").asText(),
+                        a.path("stage").isNull() ? "-" : a.path("stage").asText(),
+                        a.path("score").asDouble(),
+                        driftAtMillis > 0
+                                ? String.format(
+                                        Locale.ROOT,
+                                        " raised %.1f s after the drift",
+                                        (raisedAt - driftAtMillis) / 1000.0)
+                                : "",
+                        a.path("message").asText());
+            }
+        } catch (Exception e) {
+            out.println("polyroute demo: could not read the alerts: " + e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.polyroute.monitor.drift;
+
+import io.polyroute.avro.DeadLetter;
+import io.polyroute.avro.SensorReading;
+import io.polyroute.schemas.AvroCodec;
+import io.polyroute.schemas.AvroEncoding;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The source of a dead letter: the {@code source_id} of its original record when that still
+ * decodes as a sensor reading, else its original Kafka key as UTF-8 (sensor topics are usually
+ * keyed by source id), else unknown.
+ */
+public final class DeadLetterSources {
+
+    private final AvroCodec<SensorReading> readings;
+
+    public DeadLetterSources(AvroEncoding encoding) {
+        this.readings = AvroCodec.of(SensorReading.class, encoding);
+    }
+
+    /** The source id, or null when neither the value nor the key names one. */
+    public String sourceOf(DeadLetter letter) {
+        if (letter == null) {
+            return null;
+        }
+        byte[] value = bytes(letter.getValue());
+        if (value != null) {
+            try {
+                String id = readings.decode(value).getSourceId();
+                if (id != null && !id.isEmpty()) {
+                    return id;
+                }
+            } catch (RuntimeException e) {
+                // not a reading: fall back to the key
+            }
+        }
+        byte[] key = bytes(letter.getKey());
+        return key == null || key.length == 0 ? null : new String(key, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
+        ByteBuffer b = buffer.duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+}
