@@ -28,7 +28,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Reads the committed ({@code read_committed}) predictions and dead letters of a run from the
  * beginning, feeds them to a {@link PredictionTally}, takes a {@link Sample} twice a second,
- * picks up the kill and mark events the scripts append to the events file, and rewrites the
+ * picks up the kill, fault, heal and mark events the scripts append to the events file, and rewrites the
  * progress file the scripts poll.
  */
 final class RunObserver implements AutoCloseable {
@@ -40,6 +40,7 @@ final class RunObserver implements AutoCloseable {
     private final Path events;
     private final Path progress;
     private final List<RecoveryTimes.Kill> kills = new ArrayList<>();
+    private final List<Long> heals = new ArrayList<>();
     private final Map<String, Long> marks = new HashMap<>();
     private int eventLinesRead;
     private long deadLetters;
@@ -128,6 +129,12 @@ final class RunObserver implements AutoCloseable {
         return List.copyOf(kills);
     }
 
+    /** The times network faults ended ({@code heal} events), in order: the n-th heals the n-th fault. */
+    List<Long> heals() {
+        readEvents();
+        return List.copyOf(heals);
+    }
+
     /** The time of the named mark event, -1 when the scripts did not record it. */
     long mark(String name) {
         readEvents();
@@ -154,8 +161,10 @@ final class RunObserver implements AutoCloseable {
                 continue;
             }
             long millis = Long.parseLong(f[0]);
-            if (f[1].equals("kill")) {
-                kills.add(new RecoveryTimes.Kill(millis, f[2]));
+            if (f[1].equals("kill") || f[1].equals("fault")) {
+                kills.add(new RecoveryTimes.Kill(millis, f[2], f[1].equals("fault")));
+            } else if (f[1].equals("heal")) {
+                heals.add(millis);
             } else if (f[1].equals("mark")) {
                 marks.put(f[2], millis);
             }

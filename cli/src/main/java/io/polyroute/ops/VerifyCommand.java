@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code verify}: follows a running job's committed output until every expected prediction has
  * arrived (or a timeout), while sampling restarts, heap and lag; then counts lost, duplicated and
- * mismatched predictions and the recovery time of every kill the scripts recorded. Its last line
+ * mismatched predictions and the recovery time of every kill and network fault the scripts
+ * recorded (for a fault: from its end until the input lag is back to steady). Its last line
  * is the verdict, and the exit code is 0 only when the verdict is clean.
  */
 @Command(
@@ -75,13 +76,22 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--bundle", description = "Bundle folder: compare every prediction with the in-process evaluator.")
     Path bundle;
 
-    @Option(names = "--events", description = "File the scripts append '<epoch-ms> kill <what>' lines to.")
+    @Option(
+            names = "--events",
+            description = "File the scripts append '<epoch-ms> kill|fault|heal|mark <what>' lines to.")
     Path events;
 
     @Option(
             names = "--progress",
             description = "File rewritten every sample with '<distinct> <total> <restarts> <lag>'.")
     Path progress;
+
+    @Option(
+            names = "--steady-lag",
+            defaultValue = "0",
+            description = "Input lag at or below which the job has caught up after a network fault healed "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long steadyLag;
 
     @Option(names = "--log-dir", description = "Folder of the cluster's logs, searched for OutOfMemoryError.")
     Path logDir;
@@ -173,18 +183,43 @@ final class VerifyCommand implements Callable<Integer> {
         }
         double maxRecovery = 0;
         List<RecoveryTimes.Recovery> recoveries = RecoveryTimes.compute(samples, observer.kills());
-        for (int i = 0; i < recoveries.size(); i++) {
-            RecoveryTimes.Recovery r = recoveries.get(i);
+        List<Long> heals = observer.heals();
+        int kills = 0;
+        int faults = 0;
+        for (RecoveryTimes.Recovery r : recoveries) {
+            String restart = r.restartedMillis() < 0
+                    ? "no job restart"
+                    : String.format(Locale.ROOT, "job restarted after %.1f s", r.restartSeconds());
+            String moving = r.recovered() ? String.format(Locale.ROOT, "%.1f s", r.seconds()) : "never";
+            if (!r.kill().fault()) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "recovery: kill %d (%s): %s, committed output moving again after %s%n",
+                        ++kills,
+                        r.kill().what(),
+                        restart,
+                        moving);
+                maxRecovery = Math.max(maxRecovery, r.recovered() ? r.seconds() : Double.POSITIVE_INFINITY);
+                continue;
+            }
+            // A network fault: the recovery is from its end until the job has caught up again.
+            long heal = faults < heals.size() ? heals.get(faults) : -1;
+            double caughtUp = heal < 0 ? Double.NaN : RecoveryTimes.caughtUpSeconds(samples, heal, steadyLag);
             System.out.printf(
                     Locale.ROOT,
-                    "recovery: kill %d (%s): %s, committed output moving again after %s%n",
-                    i + 1,
+                    "recovery: fault %d (%s): lasted %s, %s, committed output moving again after %s; "
+                            + "caught up (input lag <= %d) %s after it ended%n",
+                    ++faults,
                     r.kill().what(),
-                    r.restartedMillis() < 0
-                            ? "no job restart"
-                            : String.format(Locale.ROOT, "job restarted after %.1f s", r.restartSeconds()),
-                    r.recovered() ? String.format(Locale.ROOT, "%.1f s", r.seconds()) : "never");
-            maxRecovery = Math.max(maxRecovery, r.recovered() ? r.seconds() : Double.POSITIVE_INFINITY);
+                    heal < 0
+                            ? "until the end"
+                            : String.format(
+                                    Locale.ROOT, "%.1f s", (heal - r.kill().millis()) / 1000.0),
+                    restart,
+                    moving,
+                    steadyLag,
+                    Double.isNaN(caughtUp) ? "never" : String.format(Locale.ROOT, "%.1f s", caughtUp));
+            maxRecovery = Math.max(maxRecovery, Double.isNaN(caughtUp) ? Double.POSITIVE_INFINITY : caughtUp);
         }
         System.out.printf(
                 Locale.ROOT,
