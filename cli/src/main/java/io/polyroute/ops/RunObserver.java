@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +33,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * progress file the scripts poll.
  */
 final class RunObserver implements AutoCloseable {
-    private static final long SAMPLE_EVERY_MS = 500;
+    static final long SAMPLE_EVERY_MS = 500;
     private static final long REPORT_EVERY_MS = 5000;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -41,6 +42,8 @@ final class RunObserver implements AutoCloseable {
     private final Path progress;
     private final List<RecoveryTimes.Kill> kills = new ArrayList<>();
     private final List<Long> heals = new ArrayList<>();
+    private final List<Long> window = new ArrayList<>();
+    private final List<long[]> latencies = new ArrayList<>();
     private final Map<String, Long> marks = new HashMap<>();
     private int eventLinesRead;
     private long deadLetters;
@@ -87,7 +90,10 @@ final class RunObserver implements AutoCloseable {
                     continue;
                 }
                 try {
-                    tally.add(codec.decode(r.value()));
+                    Prediction p = codec.decode(r.value());
+                    tally.add(p);
+                    window.add(p.getProcessedTime().toEpochMilli()
+                            - p.getEventTime().toEpochMilli());
                 } catch (RecordDecodeException e) {
                     tally.addUndecodable();
                 }
@@ -96,6 +102,11 @@ final class RunObserver implements AutoCloseable {
             if (now >= nextSample) {
                 nextSample = now + SAMPLE_EVERY_MS;
                 Sample s = sampler.get();
+                if (!window.isEmpty()) {
+                    Collections.sort(window);
+                    latencies.add(new long[] {now, window.get(window.size() / 2)});
+                    window.clear();
+                }
                 readEvents();
                 writeProgress(tally, s);
                 if (now >= nextReport) {
@@ -127,6 +138,14 @@ final class RunObserver implements AutoCloseable {
     List<RecoveryTimes.Kill> kills() {
         readEvents();
         return List.copyOf(kills);
+    }
+
+    /**
+     * End-to-end latency (processed_time - event_time) over the run: one {@code {millis, median
+     * ms}} pair per sample interval in which predictions arrived, in time order.
+     */
+    List<long[]> latencies() {
+        return List.copyOf(latencies);
     }
 
     /** The times network faults ended ({@code heal} events), in order: the n-th heals the n-th fault. */

@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
             "Follow the committed predictions of a run and check them. Last line (chaos):",
             "  records=<n> lost=<n> duplicated=<n> mismatched=<n> max_recovery_s=<x>",
             "or (burst):",
-            "  records=<n> lost=<n> duplicated=<n> peak_heap_mb=<x> heap_max_mb=<x> max_lag=<n> drain_s=<x> restarts=<n> oom=<n>"
+            "  records=<n> lost=<n> duplicated=<n> peak_heap_mb=<x> heap_max_mb=<x> max_lag=<n> drain_s=<x> restarts=<n> oom=<n>",
+            "  latency_steady_ms=<x> latency_back_s=<x>"
         })
 final class VerifyCommand implements Callable<Integer> {
     enum Summary {
@@ -89,7 +90,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(
             names = "--steady-lag",
             defaultValue = "0",
-            description = "Input lag at or below which the job has caught up after a network fault healed "
+            description = "Input lag at or below which the job has caught up (after a network fault, or a backlog) "
                     + "(default: ${DEFAULT-VALUE}).")
     long steadyLag;
 
@@ -239,16 +240,39 @@ final class VerifyCommand implements Callable<Integer> {
         long burstEnd = observer.mark("burst-end");
         double drain = Double.NaN;
         for (Sample s : samples) {
-            if (burstEnd >= 0 && s.millis() >= burstEnd && s.lag() == 0) {
+            if (burstEnd >= 0 && s.millis() >= burstEnd && s.lag() >= 0 && s.lag() <= steadyLag) {
                 drain = (s.millis() - burstEnd) / 1000.0;
                 break;
             }
         }
         long oom = logDir == null ? 0 : LogSearch.count(logDir, "java.lang.OutOfMemoryError");
+        // Steady latency: the median of the last 30 s of the run. Latency is back to steady from the
+        // first interval after which no interval's median exceeds twice that plus 500 ms.
+        List<long[]> lat = observer.latencies();
+        long steadyLatency = -1;
+        double latencyBack = Double.NaN;
+        if (!lat.isEmpty()) {
+            long end = lat.get(lat.size() - 1)[0];
+            long[] tail = lat.stream()
+                    .filter(w -> w[0] >= end - 30_000)
+                    .mapToLong(w -> w[1])
+                    .sorted()
+                    .toArray();
+            steadyLatency = tail[tail.length / 2];
+            long bound = 2 * steadyLatency + 500;
+            long backAt = lat.get(0)[0];
+            for (long[] w : lat) {
+                if (w[1] > bound) {
+                    backAt = w[0] + RunObserver.SAMPLE_EVERY_MS;
+                }
+            }
+            long from = observer.mark("job-start") >= 0 ? observer.mark("job-start") : burstEnd;
+            latencyBack = from < 0 ? Double.NaN : Math.max(0, backAt - from) / 1000.0;
+        }
         System.out.printf(
                 Locale.ROOT,
                 "records=%d lost=%d duplicated=%d peak_heap_mb=%d heap_max_mb=%d max_lag=%d "
-                        + "drain_s=%.1f restarts=%d oom=%d%n",
+                        + "drain_s=%.1f restarts=%d oom=%d latency_steady_ms=%d latency_back_s=%.1f%n",
                 records,
                 tally.lost(),
                 tally.duplicated(),
@@ -257,7 +281,9 @@ final class VerifyCommand implements Callable<Integer> {
                 maxLag,
                 drain,
                 restarts,
-                oom);
+                oom,
+                steadyLatency,
+                latencyBack);
         boolean ok = tally.lost() == 0 && tally.duplicated() == 0 && oom == 0 && !Double.isNaN(drain);
         return ok ? 0 : 1;
     }
