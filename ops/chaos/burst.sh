@@ -114,9 +114,9 @@ THROUGHPUT=$(((END_COUNT - START_COUNT) * 1000 / (T_HIGH - T_LOW > 0 ? T_HIGH - 
 ((THROUGHPUT > 0)) || die "could not measure the throughput"
 BACKLOG=$((THROUGHPUT * FACTOR * SECONDS_BURST))
 # Steady input at a tenth of the throughput, long enough to outlast the drain (the backlog drains at
-# about 0.9 T) by a minute, so that the latency has time to settle at its steady value.
+# about 0.9 T or faster) by 90 s, so that the latency has time to settle at its steady value.
 STEADY_RATE=$(((THROUGHPUT + 9) / 10))
-STEADY_SECONDS=$((BACKLOG * 10 / (THROUGHPUT * 9) * 3 / 2 + 60))
+STEADY_SECONDS=$((BACKLOG * 10 / (THROUGHPUT * 9) + 90))
 STEADY_RECORDS=$((STEADY_RATE * STEADY_SECONDS))
 STEADY_LAG=$((STEADY_RATE * 5))
 TOTAL_RECORDS=$((BACKLOG + STEADY_RECORDS))

@@ -61,9 +61,10 @@ require_fault_tools
 
 # The fault plan: duration of each fault, and how long the script allows for recovering from it.
 FAULT_SECONDS=(30 30 60 20)
-RECOVERY_ALLOWANCE=45
+RECOVERY_ALLOWANCE=$((GAP == QUICK_GAP ? 25 : 45))
 STEADY_LAG=$((RATE * 5))
-PLANNED=$((GAP))
+# The job's start (deployment, first checkpoint) takes about a minute before the first steady gap.
+PLANNED=$((60 + GAP))
 for d in "${FAULT_SECONDS[@]}"; do PLANNED=$((PLANNED + d + RECOVERY_ALLOWANCE + GAP)); done
 RECORDS=$((RATE * PLANNED))
 
