@@ -24,6 +24,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -206,7 +207,12 @@ final class RunObserver implements AutoCloseable {
     private List<TopicPartition> partitions(String topic) {
         long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            List<PartitionInfo> infos;
+            try {
+                infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            } catch (TimeoutException e) {
+                continue; // brokers still electing leaders, or briefly unreachable: ask again
+            }
             if (infos != null && !infos.isEmpty()) {
                 return infos.stream()
                         .map(i -> new TopicPartition(topic, i.partition()))
