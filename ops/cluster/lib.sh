@@ -134,7 +134,8 @@ netns_destroy() {
   done < <(ns_nodes)
   ip link del "$NS_BRIDGE" 2>/dev/null || true
   if command -v "$IPTABLES" >/dev/null 2>&1; then
-    "$IPTABLES" -S INPUT 2>/dev/null | grep -- "-s $NS_SUBNET\." | sed 's/^-A /-D /' | while read -r rule; do
+    # (usually no rule is left: grep finding nothing must not fail the caller under pipefail)
+    "$IPTABLES" -S INPUT 2>/dev/null | { grep -- "-s $NS_SUBNET\." || true; } | sed 's/^-A /-D /' | while read -r rule; do
       # shellcheck disable=SC2086
       "$IPTABLES" $rule 2>/dev/null || true
     done
