@@ -75,7 +75,7 @@ YAML
 submit_job() {
   local run="$1" out
   out="$(POLYROUTE_SKIP_BUILD=1 POLYROUTE_JAVA_OPTS=-Xmx1g "$ROOT_DIR/polyroute" run --config "$RUN_DIR/$run.yaml" \
-    --jobmanager "$HOST:$REST_PORT" --detached 2>&1)" || die "submitting the job failed: $out"
+    --jobmanager "$(addr_of jobmanager):$REST_PORT" --detached 2>&1)" || die "submitting the job failed: $out"
   echo "$out" >"$LOG_DIR/$run-submit.out"
   echo "$out" | sed -n 's/^polyroute: job \([0-9a-f]*\) submitted$/\1/p' | tail -n 1
 }

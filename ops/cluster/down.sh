@@ -6,12 +6,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
   cat <<USAGE
-Usage: ops/cluster/down.sh [--purge]
+Usage: ops/cluster/down.sh [--purge] [--netns]
 
 Stops the Flink TaskManagers and JobManager, then the Kafka brokers (SIGTERM, SIGKILL after 20 s).
 
 Options:
   --purge     also delete the run folder (topics, checkpoints, logs): $RUN_DIR
+  --netns     stop the namespaced cluster of up.sh --netns and delete its namespaces and bridge
   -h, --help  show this help
 USAGE
 }
@@ -20,6 +21,7 @@ PURGE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --purge) PURGE=1 ;;
+    --netns) use_netns ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
   esac
@@ -44,6 +46,10 @@ for group in "taskmanager-1 taskmanager-2" "jobmanager" "broker-1 broker-2 broke
   for pid in "${pids[@]}"; do wait "$pid"; done
 done
 say "stopped $stopped processes"
+if [ "$NETNS" = 1 ]; then
+  netns_destroy
+  say "deleted the namespaces $NS_PREFIX-* and the bridge $NS_BRIDGE"
+fi
 if [ "$PURGE" = 1 ]; then
   say "deleting $RUN_DIR"
   rm -rf "$RUN_DIR"

@@ -14,6 +14,14 @@
 #   brokers         BASE+11 .. BASE+13     controllers   BASE+21 .. BASE+23
 #   JobManager RPC  BASE+30                REST / web UI BASE+31    blob server BASE+32
 #   TaskManager i   RPC BASE+40+i          Prometheus metrics BASE+50 .. BASE+59
+#
+# Namespaced mode (up.sh --netns, or POLYROUTE_CLUSTER_NETNS=1 before sourcing): every broker, the
+# JobManager and every TaskManager runs in its own network namespace with its own address on a
+# bridge, so that cutting a link cuts real TCP connections. The run folder is target/netrun, the
+# same ports are used inside every namespace, and the names derive from the port base (tag
+# T = (BASE / 100) mod 256), so two checkouts with different bases never collide:
+#   bridge prbrT 10.77.T.1/24 (the root namespace: scripts, producer, verifier)
+#   namespaces prT-broker-i 10.77.T.(10+i), prT-jobmanager 10.77.T.30, prT-taskmanager-i 10.77.T.(40+i)
 
 CLUSTER_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT_DIR="$(cd "$CLUSTER_DIR/../.." && pwd)"
@@ -34,21 +42,120 @@ REST_PORT=$((PORT_BASE + 31))
 BLOB_PORT=$((PORT_BASE + 32))
 REST_URL="http://$HOST:$REST_PORT"
 BROKER_HEAP="${POLYROUTE_BROKER_HEAP:-512m}"
+NETNS=0
+NS_TAG=$(((PORT_BASE / 100) % 256))
+NS_PREFIX="pr$NS_TAG"
+NS_BRIDGE="prbr$NS_TAG"
+NS_SUBNET="10.77.$NS_TAG"
 JM_PROCESS_SIZE="${POLYROUTE_JM_PROCESS_SIZE:-1024m}"
 TM_PROCESS_SIZE="${POLYROUTE_TM_PROCESS_SIZE:-2048m}"
+
+# Switches the variables above to the namespaced cluster (see the header).
+use_netns() {
+  NETNS=1
+  RUN_DIR="$TARGET_DIR/netrun"
+  CONF_DIR="$RUN_DIR/conf"
+  LOG_DIR="$RUN_DIR/logs"
+  PID_DIR="$RUN_DIR/pids"
+  DATA_DIR="$RUN_DIR/data"
+  HOST="$NS_SUBNET.1"
+  REST_URL="http://$(addr_of jobmanager):$REST_PORT"
+}
+
+# The address a process listens on: loopback, or its namespace's address.
+addr_of() {
+  if [ "$NETNS" = 0 ]; then
+    echo "$HOST"
+    return
+  fi
+  case "$1" in
+    broker-*) echo "$NS_SUBNET.$((10 + ${1#broker-}))" ;;
+    jobmanager) echo "$NS_SUBNET.30" ;;
+    taskmanager-*) echo "$NS_SUBNET.$((40 + ${1#taskmanager-}))" ;;
+    root) echo "$NS_SUBNET.1" ;;
+    *) die "no address for '$1'" ;;
+  esac
+}
+
+ns_name() { echo "$NS_PREFIX-$1"; }
+
+# The veth end in the root namespace of a process's namespace (at most 15 characters).
+ns_veth() {
+  case "$1" in
+    broker-*) echo "${NS_PREFIX}b${1#broker-}" ;;
+    jobmanager) echo "${NS_PREFIX}jm" ;;
+    taskmanager-*) echo "${NS_PREFIX}t${1#taskmanager-}" ;;
+  esac
+}
+
+# The command prefix that runs a process in its namespace (nothing on loopback).
+ns_exec() { [ "$NETNS" = 1 ] && echo "ip netns exec $(ns_name "$1")" || true; }
+
+ns_nodes() {
+  local i
+  for ((i = 1; i <= BROKERS; i++)); do echo "broker-$i"; done
+  echo jobmanager
+  for ((i = 1; i <= TASKMANAGERS; i++)); do echo "taskmanager-$i"; done
+}
+
+# True when the bridge or a namespace of this port base exists already.
+netns_exists() { ip link show "$NS_BRIDGE" >/dev/null 2>&1 || ip netns list | grep -q "^$NS_PREFIX-"; }
+
+# Creates the bridge and one namespace per process, each with a veth pair and its address.
+netns_create() {
+  local node ns veth
+  command -v ip >/dev/null || die "the ip command (iproute2) is needed for --netns"
+  netns_exists && die "a namespaced cluster with port base $PORT_BASE exists (bridge $NS_BRIDGE); stop it with ops/cluster/down.sh --netns or set POLYROUTE_CLUSTER_PORT_BASE"
+  ip link add "$NS_BRIDGE" type bridge || die "cannot create the bridge $NS_BRIDGE (root is needed for --netns)"
+  ip addr add "$NS_SUBNET.1/24" dev "$NS_BRIDGE"
+  ip link set "$NS_BRIDGE" up
+  while read -r node; do
+    ns="$(ns_name "$node")"
+    veth="$(ns_veth "$node")"
+    ip netns add "$ns"
+    ip link add "$veth" type veth peer name eth0 netns "$ns"
+    ip link set "$veth" master "$NS_BRIDGE" up
+    ip netns exec "$ns" ip addr add "$(addr_of "$node")/24" dev eth0
+    ip netns exec "$ns" ip link set eth0 up
+    ip netns exec "$ns" ip link set lo up
+  done < <(ns_nodes)
+}
+
+# Kills whatever still runs in the namespaces, then deletes them, the bridge and any rule the
+# chaos scripts left in the root namespace for this subnet.
+netns_destroy() {
+  local node ns pids rule
+  while read -r node; do
+    ns="$(ns_name "$node")"
+    ip netns list | grep -q "^$ns\b" || continue
+    pids="$(ip netns pids "$ns" 2>/dev/null || true)"
+    [ -n "$pids" ] && kill -9 $pids 2>/dev/null || true
+    ip netns del "$ns" 2>/dev/null || true
+  done < <(ns_nodes)
+  ip link del "$NS_BRIDGE" 2>/dev/null || true
+  if command -v "$IPTABLES" >/dev/null 2>&1; then
+    # (usually no rule is left: grep finding nothing must not fail the caller under pipefail)
+    "$IPTABLES" -S INPUT 2>/dev/null | { grep -- "-s $NS_SUBNET\." || true; } | sed 's/^-A /-D /' | while read -r rule; do
+      # shellcheck disable=SC2086
+      "$IPTABLES" $rule 2>/dev/null || true
+    done
+  fi
+}
+
+IPTABLES="$(command -v iptables-legacy || command -v iptables || echo iptables-legacy)"
 
 broker_port() { echo $((PORT_BASE + 10 + $1)); }
 controller_port() { echo $((PORT_BASE + 20 + $1)); }
 
 bootstrap_servers() {
   local i out=""
-  for ((i = 1; i <= BROKERS; i++)); do out+="${out:+,}$HOST:$(broker_port "$i")"; done
+  for ((i = 1; i <= BROKERS; i++)); do out+="${out:+,}$(addr_of "broker-$i"):$(broker_port "$i")"; done
   echo "$out"
 }
 
 quorum_voters() {
   local i out=""
-  for ((i = 1; i <= BROKERS; i++)); do out+="${out:+,}$i@$HOST:$(controller_port "$i")"; done
+  for ((i = 1; i <= BROKERS; i++)); do out+="${out:+,}$i@$(addr_of "broker-$i"):$(controller_port "$i")"; done
   echo "$out"
 }
 
@@ -110,7 +217,7 @@ launch() {
     wait "$pid"
     status=$?
     echo "[$(date '+%F %T')] $name (pid $pid) exited with status $status" >>"$LOG_DIR/$name.out"
-  ) &
+  ) </dev/null >/dev/null 2>&1 &   # the watcher must not hold the caller's stdout open
   for ((i = 0; i < 100; i++)); do
     [ -s "$PID_DIR/$name.pid" ] && return 0
     sleep 0.05
@@ -145,10 +252,11 @@ crash_process() {
   while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
 }
 
-# Waits until a TCP port on loopback accepts connections, or the process has died.
+# Waits until the TCP port of a process accepts connections, or the process has died.
 await_port() {
-  local name="$1" port="$2" timeout="${3:-60}" start=$SECONDS
-  while ! (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null; do
+  local name="$1" port="$2" timeout="${3:-60}" start=$SECONDS host
+  host="$(addr_of "$name")"
+  while ! (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; do
     is_running "$name" || die "$name exited during start; see $LOG_DIR/$name.out and $LOG_DIR/$name.log"
     ((SECONDS - start < timeout)) || die "$name did not open port $port within ${timeout}s; see $LOG_DIR/$name.log"
     sleep 0.2
@@ -160,13 +268,14 @@ port_in_use() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 # --- Kafka ----------------------------------------------------------------------------------------
 
 write_broker_config() {
-  local i="$1" file="$CONF_DIR/broker-$i.properties"
+  local i="$1" file="$CONF_DIR/broker-$i.properties" host
+  host="$(addr_of "broker-$i")"
   cat >"$file" <<EOF
 # Broker $i of the local three-node KRaft cluster (combined broker and controller).
 node.id=$i
 process.roles=broker,controller
-listeners=BROKER://$HOST:$(broker_port "$i"),CONTROLLER://$HOST:$(controller_port "$i")
-advertised.listeners=BROKER://$HOST:$(broker_port "$i")
+listeners=BROKER://$host:$(broker_port "$i"),CONTROLLER://$host:$(controller_port "$i")
+advertised.listeners=BROKER://$host:$(broker_port "$i")
 listener.security.protocol.map=BROKER:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=BROKER
 controller.listener.names=CONTROLLER
@@ -213,7 +322,8 @@ format_broker() {
 
 start_broker() {
   local i="$1"
-  launch "broker-$i" java -Xms"$BROKER_HEAP" -Xmx"$BROKER_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+  # shellcheck disable=SC2046 # ns_exec is a word list
+  launch "broker-$i" $(ns_exec "broker-$i") java -Xms"$BROKER_HEAP" -Xmx"$BROKER_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$CLUSTER_DIR/conf/log4j2.properties" -Dlog.file="$LOG_DIR/broker-$i.log" \
     -cp "$(classpath kafka)" kafka.Kafka "$CONF_DIR/broker-$i.properties"
@@ -222,15 +332,20 @@ start_broker() {
 # --- Flink ----------------------------------------------------------------------------------------
 
 write_flink_config() {
+  local jm bind
+  jm="$(addr_of jobmanager)"
+  bind="$HOST"
+  [ "$NETNS" = 1 ] && bind=0.0.0.0
   cat >"$CONF_DIR/config.yaml" <<EOF
-# Standalone Flink session cluster on loopback: one JobManager, $TASKMANAGERS TaskManagers.
-jobmanager.rpc.address: $HOST
+# Standalone Flink session cluster: one JobManager, $TASKMANAGERS TaskManagers (each TaskManager's
+# own address is passed to it as taskmanager.host).
+jobmanager.rpc.address: $jm
 jobmanager.rpc.port: $JM_RPC_PORT
-jobmanager.bind-host: $HOST
-taskmanager.bind-host: $HOST
+jobmanager.bind-host: $bind
+taskmanager.bind-host: $bind
 taskmanager.host: $HOST
-rest.address: $HOST
-rest.bind-address: $HOST
+rest.address: $jm
+rest.bind-address: $bind
 rest.port: $REST_PORT
 blob.server.port: $BLOB_PORT
 taskmanager.data.port: 0
@@ -298,7 +413,7 @@ start_jobmanager() {
   dyn="$(echo "$params" | sed -n 2p)"
   args="$(flink_argfile jobmanager "$jvm")"
   # shellcheck disable=SC2086 # the computed options are word lists
-  launch jobmanager java @"$args" -XX:ErrorFile="$LOG_DIR/hs_err_jobmanager_%p.log" \
+  launch jobmanager $(ns_exec jobmanager) java @"$args" -XX:ErrorFile="$LOG_DIR/hs_err_jobmanager_%p.log" \
     -Dlog4j2.configurationFile="$CLUSTER_DIR/conf/log4j2.properties" -Dlog.file="$LOG_DIR/jobmanager.log" \
     org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$CONF_DIR" $dyn
 }
@@ -310,10 +425,11 @@ start_taskmanager() {
   dyn="$(echo "$params" | sed -n 2p)"
   args="$(flink_argfile "taskmanager-$i" "$jvm")"
   # shellcheck disable=SC2086
-  launch "taskmanager-$i" java @"$args" -XX:ErrorFile="$LOG_DIR/hs_err_taskmanager-${i}_%p.log" \
+  launch "taskmanager-$i" $(ns_exec "taskmanager-$i") java @"$args" -XX:ErrorFile="$LOG_DIR/hs_err_taskmanager-${i}_%p.log" \
     -Dlog4j2.configurationFile="$CLUSTER_DIR/conf/log4j2.properties" -Dlog.file="$LOG_DIR/taskmanager-$i.log" \
     org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF_DIR" $dyn \
-    -D taskmanager.resource-id="tm-$i" -D taskmanager.rpc.port=$((PORT_BASE + 40 + i))
+    -D taskmanager.resource-id="tm-$i" -D taskmanager.rpc.port=$((PORT_BASE + 40 + i)) \
+    -D taskmanager.host="$(addr_of "taskmanager-$i")"
 }
 
 # Number of TaskManagers registered with the JobManager (0 when the REST API does not answer).
@@ -346,3 +462,6 @@ await_kafka() {
     await_port "broker-$i" "$(broker_port "$i")" "$timeout"
   done
 }
+
+[ "${POLYROUTE_CLUSTER_NETNS:-0}" = 1 ] && use_netns
+true

@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
   cat <<USAGE
-Usage: ops/cluster/up.sh [--fresh] [--kafka-only]
+Usage: ops/cluster/up.sh [--fresh] [--kafka-only] [--netns]
 
 Starts 3 Kafka brokers (KRaft, RF 3, min ISR 2) and a Flink JobManager with 2 TaskManagers, each
 in its own JVM, from the Maven artifacts listed in ops/cluster/deps/*/pom.xml. Idempotent: what
@@ -16,6 +16,11 @@ already runs is left alone. Stop everything with ops/cluster/down.sh.
 Options:
   --fresh        delete the previous run's data (topics, checkpoints, logs) before starting
   --kafka-only   start only the Kafka brokers
+  --netns        start every broker, the JobManager and every TaskManager in its own network
+                 namespace with its own address on a bridge ($NS_BRIDGE, $NS_SUBNET.0/24; needs
+                 root and iproute2), run folder target/netrun; implies --fresh. Stop it with
+                 ops/cluster/down.sh --netns. If the start fails or is interrupted, everything
+                 it created is removed again.
   -h, --help     show this help
 
 Environment:
@@ -34,6 +39,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --fresh) FRESH=1 ;;
     --kafka-only) WITH_FLINK=0 ;;
+    --netns) use_netns; FRESH=1 ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
   esac
@@ -44,6 +50,24 @@ command -v java >/dev/null || die "java is not on the PATH (Java 17 or later is 
 command -v mvn >/dev/null || die "mvn is not on the PATH (needed once to resolve the classpaths)"
 command -v curl >/dev/null || die "curl is not on the PATH"
 
+if [ "$NETNS" = 1 ]; then
+  command -v ip >/dev/null || die "the ip command (iproute2) is needed for --netns"
+  netns_exists && die "a namespaced cluster with port base $PORT_BASE exists (bridge $NS_BRIDGE); stop it with ops/cluster/down.sh --netns or set POLYROUTE_CLUSTER_PORT_BASE"
+  # A half-started namespaced cluster is removed again, on failure and on Ctrl-C alike.
+  STARTED_OK=0
+  netns_cleanup_on_failure() {
+    local rc=$?
+    if [ "$STARTED_OK" = 0 ]; then
+      say "start failed or interrupted; removing the namespaced cluster"
+      for name in $(ns_nodes); do stop_process "$name" 5 >/dev/null 2>&1 || true; done
+      netns_destroy
+    fi
+    exit "$rc"
+  }
+  trap netns_cleanup_on_failure EXIT
+  trap 'exit 130' INT TERM
+fi
+
 if [ "$FRESH" = 1 ]; then
   for name in jobmanager taskmanager-1 taskmanager-2 broker-1 broker-2 broker-3; do
     is_running "$name" && die "$name is still running; run ops/cluster/down.sh before --fresh"
@@ -52,6 +76,10 @@ if [ "$FRESH" = 1 ]; then
   rm -rf "$RUN_DIR"
 fi
 mkdir -p "$CONF_DIR" "$LOG_DIR" "$PID_DIR" "$DATA_DIR"
+if [ "$NETNS" = 1 ]; then
+  say "creating network namespaces $NS_PREFIX-* on bridge $NS_BRIDGE ($NS_SUBNET.0/24)"
+  netns_create
+fi
 
 ensure_classpath kafka
 [ "$WITH_FLINK" = 1 ] && ensure_classpath flink
@@ -73,7 +101,7 @@ for ((i = 1; i <= BROKERS; i++)); do
     continue
   fi
   for port in "$(broker_port "$i")" "$(controller_port "$i")"; do
-    port_in_use "$port" && die "port $port is taken by another process; set POLYROUTE_CLUSTER_PORT_BASE"
+    [ "$NETNS" = 0 ] && port_in_use "$port" && die "port $port is taken by another process; set POLYROUTE_CLUSTER_PORT_BASE"
   done
   write_broker_config "$i"
   to_start+=("$i")
@@ -90,7 +118,7 @@ for pid in "${format_pids[@]}"; do
   wait "$pid" || die "formatting a broker's storage failed; see $LOG_DIR/broker-*-format.out"
 done
 for i in "${to_start[@]}"; do
-  say "starting Kafka broker $i on $HOST:$(broker_port "$i") (controller $(controller_port "$i"))"
+  say "starting Kafka broker $i on $(addr_of "broker-$i"):$(broker_port "$i") (controller $(controller_port "$i"))"
   start_broker "$i"
 done
 await_kafka 240
@@ -103,7 +131,7 @@ if [ "$WITH_FLINK" = 1 ]; then
     say "JobManager already runs (pid $(pid_of jobmanager))"
   else
     for port in "$JM_RPC_PORT" "$REST_PORT" "$BLOB_PORT"; do
-      port_in_use "$port" && die "port $port is taken by another process; set POLYROUTE_CLUSTER_PORT_BASE"
+      [ "$NETNS" = 0 ] && port_in_use "$port" && die "port $port is taken by another process; set POLYROUTE_CLUSTER_PORT_BASE"
     done
     say "starting the Flink JobManager (REST and web UI on $REST_URL)"
     start_jobmanager
@@ -121,7 +149,8 @@ if [ "$WITH_FLINK" = 1 ]; then
   say "Flink cluster ready: $TASKMANAGERS TaskManagers registered at $REST_URL"
 fi
 
-say "cluster up; logs in $LOG_DIR; stop it with ops/cluster/down.sh"
+STARTED_OK=1
+say "cluster up; logs in $LOG_DIR; stop it with ops/cluster/down.sh$([ "$NETNS" = 1 ] && echo " --netns")"
 echo "kafka.bootstrap-servers=$(bootstrap_servers)"
-[ "$WITH_FLINK" = 1 ] && echo "flink.rest=$HOST:$REST_PORT"
+[ "$WITH_FLINK" = 1 ] && echo "flink.rest=$(addr_of jobmanager):$REST_PORT"
 exit 0

@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 
 /**
  * Command line of the cluster scripts in {@code ops/} and of the Docker and Kubernetes recipes:
- * {@code topics}, {@code produce}, {@code verify} and {@code simulate}. The job itself is submitted with {@code polyroute run --jobmanager}. Runs from
+ * {@code topics}, {@code produce}, {@code verify}, {@code leader} and {@code simulate}. The job itself is submitted with {@code polyroute run --jobmanager}. Runs from
  * the shaded jar:
  *
  * <pre>{@code
@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
             TopicsCommand.class,
             ProduceCommand.class,
             VerifyCommand.class,
+            LeaderCommand.class,
             SimulateCommand.class
         })
 public final class OpsTool implements Runnable {

@@ -26,8 +26,14 @@ import java.util.List;
 final class RecoveryTimes {
     private RecoveryTimes() {}
 
-    /** A process killed at {@code millis}. */
-    record Kill(long millis, String what) {}
+    /**
+     * A process killed at {@code millis}, or a network fault ({@code fault}) that began then.
+     */
+    record Kill(long millis, String what, boolean fault) {
+        Kill(long millis, String what) {
+            this(millis, what, false);
+        }
+    }
 
     /**
      * The recovery of one kill.
@@ -88,5 +94,19 @@ final class RecoveryTimes {
             }
         }
         return new Recovery(kill, restarted, -1);
+    }
+
+    /**
+     * Seconds from {@code healMillis} (a network fault ended) until the first sample at or after it
+     * whose input lag is known and at most {@code steadyLag}: the job has caught up. NaN if it
+     * never did.
+     */
+    static double caughtUpSeconds(List<Sample> samples, long healMillis, long steadyLag) {
+        for (Sample s : samples) {
+            if (s.millis() >= healMillis && s.lag() >= 0 && s.lag() <= steadyLag) {
+                return (s.millis() - healMillis) / 1000.0;
+            }
+        }
+        return Double.NaN;
     }
 }

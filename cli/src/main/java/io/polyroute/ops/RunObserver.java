@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,16 +39,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads the committed ({@code read_committed}) predictions and dead letters of a run from the
  * beginning, feeds them to a {@link PredictionTally}, takes a {@link Sample} twice a second,
- * picks up the kill and mark events the scripts append to the events file, and rewrites the
+ * picks up the kill, fault, heal and mark events the scripts append to the events file, and rewrites the
  * progress file the scripts poll.
  */
 final class RunObserver implements AutoCloseable {
-    private static final long SAMPLE_EVERY_MS = 500;
+    static final long SAMPLE_EVERY_MS = 500;
     private static final long REPORT_EVERY_MS = 5000;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -55,6 +57,9 @@ final class RunObserver implements AutoCloseable {
     private final Path events;
     private final Path progress;
     private final List<RecoveryTimes.Kill> kills = new ArrayList<>();
+    private final List<Long> heals = new ArrayList<>();
+    private final List<Long> window = new ArrayList<>();
+    private final List<long[]> latencies = new ArrayList<>();
     private final Map<String, Long> marks = new HashMap<>();
     private int eventLinesRead;
     private long deadLetters;
@@ -101,7 +106,10 @@ final class RunObserver implements AutoCloseable {
                     continue;
                 }
                 try {
-                    tally.add(codec.decode(r.value()));
+                    Prediction p = codec.decode(r.value());
+                    tally.add(p);
+                    window.add(p.getProcessedTime().toEpochMilli()
+                            - p.getEventTime().toEpochMilli());
                 } catch (RecordDecodeException e) {
                     tally.addUndecodable();
                 }
@@ -110,6 +118,11 @@ final class RunObserver implements AutoCloseable {
             if (now >= nextSample) {
                 nextSample = now + SAMPLE_EVERY_MS;
                 Sample s = sampler.get();
+                if (!window.isEmpty()) {
+                    Collections.sort(window);
+                    latencies.add(new long[] {now, window.get(window.size() / 2)});
+                    window.clear();
+                }
                 readEvents();
                 writeProgress(tally, s);
                 if (now >= nextReport) {
@@ -143,6 +156,20 @@ final class RunObserver implements AutoCloseable {
         return List.copyOf(kills);
     }
 
+    /**
+     * End-to-end latency (processed_time - event_time) over the run: one {@code {millis, median
+     * ms}} pair per sample interval in which predictions arrived, in time order.
+     */
+    List<long[]> latencies() {
+        return List.copyOf(latencies);
+    }
+
+    /** The times network faults ended ({@code heal} events), in order: the n-th heals the n-th fault. */
+    List<Long> heals() {
+        readEvents();
+        return List.copyOf(heals);
+    }
+
     /** The time of the named mark event, -1 when the scripts did not record it. */
     long mark(String name) {
         readEvents();
@@ -169,8 +196,10 @@ final class RunObserver implements AutoCloseable {
                 continue;
             }
             long millis = Long.parseLong(f[0]);
-            if (f[1].equals("kill")) {
-                kills.add(new RecoveryTimes.Kill(millis, f[2]));
+            if (f[1].equals("kill") || f[1].equals("fault")) {
+                kills.add(new RecoveryTimes.Kill(millis, f[2], f[1].equals("fault")));
+            } else if (f[1].equals("heal")) {
+                heals.add(millis);
             } else if (f[1].equals("mark")) {
                 marks.put(f[2], millis);
             }
@@ -193,7 +222,12 @@ final class RunObserver implements AutoCloseable {
     private List<TopicPartition> partitions(String topic) {
         long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            List<PartitionInfo> infos;
+            try {
+                infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            } catch (TimeoutException e) {
+                continue; // brokers still electing leaders, or briefly unreachable: ask again
+            }
             if (infos != null && !infos.isEmpty()) {
                 return infos.stream()
                         .map(i -> new TopicPartition(topic, i.partition()))

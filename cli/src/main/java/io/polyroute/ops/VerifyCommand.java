@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code verify}: follows a running job's committed output until every expected prediction has
  * arrived (or a timeout), while sampling restarts, heap and lag; then counts lost, duplicated and
- * mismatched predictions and the recovery time of every kill the scripts recorded. Its last line
+ * mismatched predictions and the recovery time of every kill and network fault the scripts
+ * recorded (for a fault: from its end until the input lag is back to steady). Its last line
  * is the verdict, and the exit code is 0 only when the verdict is clean.
  */
 @Command(
@@ -46,7 +47,8 @@ import picocli.CommandLine.Option;
             "Follow the committed predictions of a run and check them. Last line (chaos):",
             "  records=<n> lost=<n> duplicated=<n> mismatched=<n> max_recovery_s=<x>",
             "or (burst):",
-            "  records=<n> lost=<n> duplicated=<n> peak_heap_mb=<x> heap_max_mb=<x> max_lag=<n> drain_s=<x> restarts=<n> oom=<n>"
+            "  records=<n> lost=<n> duplicated=<n> peak_heap_mb=<x> heap_max_mb=<x> max_lag=<n> drain_s=<x> restarts=<n> oom=<n>",
+            "  latency_steady_ms=<x> latency_back_s=<x>"
         })
 final class VerifyCommand implements Callable<Integer> {
     enum Summary {
@@ -90,13 +92,22 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--bundle", description = "Bundle folder: compare every prediction with the in-process evaluator.")
     Path bundle;
 
-    @Option(names = "--events", description = "File the scripts append '<epoch-ms> kill <what>' lines to.")
+    @Option(
+            names = "--events",
+            description = "File the scripts append '<epoch-ms> kill|fault|heal|mark <what>' lines to.")
     Path events;
 
     @Option(
             names = "--progress",
             description = "File rewritten every sample with '<distinct> <total> <restarts> <lag>'.")
     Path progress;
+
+    @Option(
+            names = "--steady-lag",
+            defaultValue = "0",
+            description = "Input lag at or below which the job has caught up (after a network fault, or a backlog) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long steadyLag;
 
     @Option(names = "--log-dir", description = "Folder of the cluster's logs, searched for OutOfMemoryError.")
     Path logDir;
@@ -188,18 +199,43 @@ final class VerifyCommand implements Callable<Integer> {
         }
         double maxRecovery = 0;
         List<RecoveryTimes.Recovery> recoveries = RecoveryTimes.compute(samples, observer.kills());
-        for (int i = 0; i < recoveries.size(); i++) {
-            RecoveryTimes.Recovery r = recoveries.get(i);
+        List<Long> heals = observer.heals();
+        int kills = 0;
+        int faults = 0;
+        for (RecoveryTimes.Recovery r : recoveries) {
+            String restart = r.restartedMillis() < 0
+                    ? "no job restart"
+                    : String.format(Locale.ROOT, "job restarted after %.1f s", r.restartSeconds());
+            String moving = r.recovered() ? String.format(Locale.ROOT, "%.1f s", r.seconds()) : "never";
+            if (!r.kill().fault()) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "recovery: kill %d (%s): %s, committed output moving again after %s%n",
+                        ++kills,
+                        r.kill().what(),
+                        restart,
+                        moving);
+                maxRecovery = Math.max(maxRecovery, r.recovered() ? r.seconds() : Double.POSITIVE_INFINITY);
+                continue;
+            }
+            // A network fault: the recovery is from its end until the job has caught up again.
+            long heal = faults < heals.size() ? heals.get(faults) : -1;
+            double caughtUp = heal < 0 ? Double.NaN : RecoveryTimes.caughtUpSeconds(samples, heal, steadyLag);
             System.out.printf(
                     Locale.ROOT,
-                    "recovery: kill %d (%s): %s, committed output moving again after %s%n",
-                    i + 1,
+                    "recovery: fault %d (%s): lasted %s, %s, committed output moving again after %s; "
+                            + "caught up (input lag <= %d) %s after it ended%n",
+                    ++faults,
                     r.kill().what(),
-                    r.restartedMillis() < 0
-                            ? "no job restart"
-                            : String.format(Locale.ROOT, "job restarted after %.1f s", r.restartSeconds()),
-                    r.recovered() ? String.format(Locale.ROOT, "%.1f s", r.seconds()) : "never");
-            maxRecovery = Math.max(maxRecovery, r.recovered() ? r.seconds() : Double.POSITIVE_INFINITY);
+                    heal < 0
+                            ? "until the end"
+                            : String.format(
+                                    Locale.ROOT, "%.1f s", (heal - r.kill().millis()) / 1000.0),
+                    restart,
+                    moving,
+                    steadyLag,
+                    Double.isNaN(caughtUp) ? "never" : String.format(Locale.ROOT, "%.1f s", caughtUp));
+            maxRecovery = Math.max(maxRecovery, Double.isNaN(caughtUp) ? Double.POSITIVE_INFINITY : caughtUp);
         }
         System.out.printf(
                 Locale.ROOT,
@@ -219,16 +255,39 @@ final class VerifyCommand implements Callable<Integer> {
         long burstEnd = observer.mark("burst-end");
         double drain = Double.NaN;
         for (Sample s : samples) {
-            if (burstEnd >= 0 && s.millis() >= burstEnd && s.lag() == 0) {
+            if (burstEnd >= 0 && s.millis() >= burstEnd && s.lag() >= 0 && s.lag() <= steadyLag) {
                 drain = (s.millis() - burstEnd) / 1000.0;
                 break;
             }
         }
         long oom = logDir == null ? 0 : LogSearch.count(logDir, "java.lang.OutOfMemoryError");
+        // Steady latency: the median of the last 30 s of the run. Latency is back to steady from the
+        // first interval after which no interval's median exceeds twice that plus 500 ms.
+        List<long[]> lat = observer.latencies();
+        long steadyLatency = -1;
+        double latencyBack = Double.NaN;
+        if (!lat.isEmpty()) {
+            long end = lat.get(lat.size() - 1)[0];
+            long[] tail = lat.stream()
+                    .filter(w -> w[0] >= end - 30_000)
+                    .mapToLong(w -> w[1])
+                    .sorted()
+                    .toArray();
+            steadyLatency = tail[tail.length / 2];
+            long bound = 2 * steadyLatency + 500;
+            long backAt = lat.get(0)[0];
+            for (long[] w : lat) {
+                if (w[1] > bound) {
+                    backAt = w[0] + RunObserver.SAMPLE_EVERY_MS;
+                }
+            }
+            long from = observer.mark("job-start") >= 0 ? observer.mark("job-start") : burstEnd;
+            latencyBack = from < 0 ? Double.NaN : Math.max(0, backAt - from) / 1000.0;
+        }
         System.out.printf(
                 Locale.ROOT,
                 "records=%d lost=%d duplicated=%d peak_heap_mb=%d heap_max_mb=%d max_lag=%d "
-                        + "drain_s=%.1f restarts=%d oom=%d%n",
+                        + "drain_s=%.1f restarts=%d oom=%d latency_steady_ms=%d latency_back_s=%.1f%n",
                 records,
                 tally.lost(),
                 tally.duplicated(),
@@ -237,7 +296,9 @@ final class VerifyCommand implements Callable<Integer> {
                 maxLag,
                 drain,
                 restarts,
-                oom);
+                oom,
+                steadyLatency,
+                latencyBack);
         boolean ok = tally.lost() == 0 && tally.duplicated() == 0 && oom == 0 && !Double.isNaN(drain);
         return ok ? 0 : 1;
     }

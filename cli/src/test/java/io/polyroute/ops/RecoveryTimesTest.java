@@ -76,4 +76,17 @@ class RecoveryTimesTest {
 
         assertThat(r).extracting(RecoveryTimes.Recovery::seconds).containsExactly(1.5, 2.5);
     }
+
+    @Test
+    void shouldMeasureCatchingUpFromTheEndOfANetworkFault() {
+        List<Sample> samples = List.of(
+                new Sample(0, 10, 0, -1, 500),
+                new Sample(1000, 10, 0, -1, 9000),
+                new Sample(2000, 10, 0, -1, -1),
+                new Sample(3000, 20, 0, -1, 4000),
+                new Sample(4000, 30, 0, -1, 800));
+
+        assertThat(RecoveryTimes.caughtUpSeconds(samples, 1500, 1000)).isEqualTo(2.5);
+        assertThat(RecoveryTimes.caughtUpSeconds(samples, 1500, 100)).isNaN();
+    }
 }
