@@ -19,13 +19,9 @@ import io.polyroute.job.JobLauncher;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.config.JobConfigLoader;
 import io.polyroute.job.config.JobMode;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.flink.core.execution.JobClient;
 
 /**
@@ -62,7 +58,7 @@ final class PolyrouteSystem implements BenchSystem {
         JobConfig config = config(ctx, inTopic, outTopic, records > 0);
         JobLauncher.ensureTopics(config);
         JobClient client = JobLauncher.start(JobLauncher.environment(config, null), config, ctx.bundle());
-        return new Job(client);
+        return new FlinkJobRun(client);
     }
 
     /** The job options of one run; {@code ctx.jobOverrides()} come last and win. */
@@ -90,44 +86,5 @@ final class PolyrouteSystem implements BenchSystem {
         List<String> sets =
                 v.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         return JobConfigLoader.load(null, sets);
-    }
-
-    /** A submitted job. */
-    private static final class Job implements Running {
-        private final JobClient client;
-        private boolean finished;
-
-        Job(JobClient client) {
-            this.client = client;
-        }
-
-        @Override
-        public boolean awaitDone(Duration budget) throws Exception {
-            try {
-                client.getJobExecutionResult().get(budget.toMillis(), TimeUnit.MILLISECONDS);
-                finished = true;
-                return true;
-            } catch (TimeoutException e) {
-                return false;
-            }
-        }
-
-        @Override
-        public void stop() throws Exception {
-            if (finished) {
-                return;
-            }
-            try {
-                client.cancel().get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                // The job ended on its own in the meantime; waiting for its result below is enough.
-            }
-            try {
-                client.getJobExecutionResult().get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException cancelled) {
-                // Expected: a cancelled job's result is a JobCancellationException.
-            }
-            finished = true;
-        }
     }
 }

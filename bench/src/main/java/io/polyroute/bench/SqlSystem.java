@@ -17,15 +17,11 @@ package io.polyroute.bench;
 
 import io.polyroute.sql.pipeline.SqlPipeline;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
@@ -77,45 +73,6 @@ final class SqlSystem implements BenchSystem {
         pipeline.ddl().forEach(tEnv::executeSql);
         StatementSet set = tEnv.createStatementSet();
         pipeline.inserts().forEach(set::addInsertSql);
-        return new Job(set.execute().getJobClient().orElseThrow());
-    }
-
-    /** A submitted SQL job. */
-    private static final class Job implements Running {
-        private final JobClient client;
-        private boolean finished;
-
-        Job(JobClient client) {
-            this.client = client;
-        }
-
-        @Override
-        public boolean awaitDone(Duration budget) throws Exception {
-            try {
-                client.getJobExecutionResult().get(budget.toMillis(), TimeUnit.MILLISECONDS);
-                finished = true;
-                return true;
-            } catch (TimeoutException e) {
-                return false;
-            }
-        }
-
-        @Override
-        public void stop() throws Exception {
-            if (finished) {
-                return;
-            }
-            try {
-                client.cancel().get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                // The job ended on its own in the meantime.
-            }
-            try {
-                client.getJobExecutionResult().get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException cancelled) {
-                // Expected: a cancelled job's result is a JobCancellationException.
-            }
-            finished = true;
-        }
+        return new FlinkJobRun(set.execute().getJobClient().orElseThrow());
     }
 }
