@@ -95,6 +95,7 @@ public final class CompareBench {
                 Baselines.ioCeiling(),
                 Baselines.naive(),
                 Baselines.denseBatched(),
+                new FlinkPassthroughSystem(),
                 new PolyrouteSystem(JobMode.FUSED),
                 new PolyrouteSystem(JobMode.EXPERT_PARALLEL),
                 new SqlSystem());
@@ -143,9 +144,10 @@ public final class CompareBench {
                     .toList();
             List<SystemResult> results = new ArrayList<>();
             for (BenchSystem s : systems) {
-                Duration budget = s instanceof PolyrouteSystem || s instanceof SqlSystem
-                        ? Duration.ofMinutes(30)
-                        : o.baselineBudget();
+                Duration budget =
+                        s instanceof PolyrouteSystem || s instanceof SqlSystem || s instanceof FlinkPassthroughSystem
+                                ? Duration.ofMinutes(30)
+                                : o.baselineBudget();
                 runner.warmUp(s, warm, warmInput, budget);
                 results.add(runner.throughput(s, in, input, budget));
             }

@@ -36,6 +36,7 @@ import java.util.Map;
  * @param best the Polyroute mode with the higher throughput
  * @param speedupVsNaive best / naive
  * @param speedupVsDense best / dense-batched
+ * @param fractionOfPassthrough best / flink-eos-passthrough (what Flink's exactly-once path alone reaches)
  * @param limit min(io-ceiling, compute-roofline)
  * @param fractionOfLimit best / limit
  * @param p99Ms the best mode's p99 latency to the sink at 50% of its throughput
@@ -56,6 +57,7 @@ record CompareReport(
         String best,
         double speedupVsNaive,
         double speedupVsDense,
+        double fractionOfPassthrough,
         double limit,
         double fractionOfLimit,
         double p99Ms,
@@ -99,6 +101,7 @@ record CompareReport(
                 best == null ? null : best.system(),
                 ratio(b, naive),
                 ratio(b, dense),
+                ratio(b, throughput(results, FlinkPassthroughSystem.NAME)),
                 limit,
                 ratio(b, limit),
                 p99,
@@ -122,9 +125,10 @@ record CompareReport(
     String summaryLine() {
         return String.format(
                 Locale.ROOT,
-                "speedup_vs_naive=%.2f speedup_vs_dense=%.2f fraction_of_limit=%.3f p99_ms=%.1f",
+                "speedup_vs_naive=%.2f speedup_vs_dense=%.2f vs_eos_passthrough=%.2f fraction_of_limit=%.3f p99_ms=%.1f",
                 speedupVsNaive,
                 speedupVsDense,
+                fractionOfPassthrough,
                 fractionOfLimit,
                 p99Ms);
     }

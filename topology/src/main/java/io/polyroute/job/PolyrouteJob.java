@@ -177,7 +177,7 @@ public final class PolyrouteJob {
     }
 
     /** File-system checkpoint storage in {@code dir}. */
-    static Configuration checkpointStorage(String dir) {
+    public static Configuration checkpointStorage(String dir) {
         Configuration c = new Configuration();
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);

@@ -34,12 +34,14 @@ import picocli.CommandLine.Option;
             "",
             "Pre-produce N records into an in-process broker, then drain the same topic with each system",
             "one after the other: io-ceiling (consumer -> producer copy), naive (reference.onnx per record),",
-            "dense-batched (reference.onnx per poll batch), polyroute-fused and polyroute-expert-parallel",
+            "dense-batched (reference.onnx per poll batch), flink-eos-passthrough (the job's Kafka source,",
+            "checkpointing and transactional sink with a byte copy in between: Flink's exactly-once cost),",
+            "polyroute-fused and polyroute-expert-parallel",
             "(the Flink job, exactly once), polyroute-sql (ML_PREDICT with the polyroute model provider,",
             "exactly once); plus compute-roofline from the MatMul peak measured in the run.",
             "Each output is checked against reference.onnx on a sample; a second pass measures latency at",
             "50%% of each system's throughput. Prints a table, writes JSON and PNG charts, and ends with",
-            "speedup_vs_naive=<x> speedup_vs_dense=<x> fraction_of_limit=<x> p99_ms=<x>"
+            "speedup_vs_naive=<x> speedup_vs_dense=<x> vs_eos_passthrough=<x> fraction_of_limit=<x> p99_ms=<x>"
         })
 final class BenchCompareCommand implements Callable<Integer> {
     @Option(

@@ -32,17 +32,19 @@ import picocli.CommandLine.Option;
         description = {
             "Run the job on the in-process broker over a skewed input whose hot set moves half-way (a Zipf",
             "popularity over 16 experts, hot experts on one slot of the static placement, then on another),",
-            "first with the static placement and then with rebalancing, on the same pre-produced records.",
+            "first with the static placement and then with rebalancing, on the same pre-produced records,",
+            "then once more in the fused mode, so the table says whether expert-parallel wins here.",
             "Each slot runs ONNX Runtime on one intra-op thread, so a slot is bound by one core; the experts",
             "are deep MLPs (64 -> 2048 x 4 -> 16) whose activations stay in cache, so that slots do not slow",
             "each other down through shared memory bandwidth. Each expert's share of the visits follows the",
             "Zipf popularity. Without --records the input is sized by a short calibration run for about",
             "--duration seconds. Ends with",
             "imbalance_static=<x> imbalance_rebalanced=<x> throughput_gain=<x> plan_changes=<n>",
-            "sessions_moved=<n> reaction_windows=<n> mismatches=<n>",
+            "sessions_moved=<n> reaction_windows=<n> ep_vs_fused=<x> mismatches=<n>",
             "(imbalance: max / mean slot service time over the converged windows after the drift, from the",
             "load topic; reaction_windows: load windows from the drift to the first plan after it, 1 when the",
-            "plan came from the drift window itself). Exits 1 if a record is missing, duplicated or differs",
+            "plan came from the drift window itself; ep_vs_fused: the rebalanced expert-parallel run's",
+            "throughput over a third run of the same input in the fused mode). Exits 1 if a record is missing, duplicated or differs",
             "from reference.onnx."
         })
 final class BenchSkewCommand implements Callable<Integer> {

@@ -70,6 +70,8 @@ public final class SkewBench {
     static final double TARGET_GAIN = 1.3;
     static final int TARGET_REACTION = 2;
     private static final int TOP_K = 2;
+    private static final String EXPERT_PARALLEL = "expert-parallel";
+    private static final String FUSED = "fused";
     private static final int CHUNK = 5_000;
     private static final long ACTIVATION_MILLIS = 500;
     /** Share of a run's predictions left out of its rate as start-up (JIT, first checkpoint, sessions). */
@@ -145,10 +147,38 @@ public final class SkewBench {
                         "input: %,d records on %s, phase 1 then phase 2 (%,d each); hot experts phase 1 %s, phase 2 %s "
                                 + "(Zipf %.1f, the experts of slot 0 resp. 1 of the static placement first)",
                         n, in, n / 2, head(rank1), head(rank2), s.zipf());
-                Run stat = run(kafka, bundle, "static", false, in, n, sample.keySet(), rank1[0], rank2[0], START_UP);
-                Run reb = run(kafka, bundle, "rebalanced", true, in, n, sample.keySet(), rank1[0], rank2[0], START_UP);
-                long mismatches = mismatches(bundle, sample, stat) + mismatches(bundle, sample, reb);
-                return report(n, stat, reb, mismatches, sample.size());
+                Run stat = run(
+                        kafka,
+                        bundle,
+                        "static",
+                        false,
+                        EXPERT_PARALLEL,
+                        in,
+                        n,
+                        sample.keySet(),
+                        rank1[0],
+                        rank2[0],
+                        START_UP);
+                Run reb = run(
+                        kafka,
+                        bundle,
+                        "rebalanced",
+                        true,
+                        EXPERT_PARALLEL,
+                        in,
+                        n,
+                        sample.keySet(),
+                        rank1[0],
+                        rank2[0],
+                        START_UP);
+                // The same input through the fused mode (every subtask holds every expert, no shuffle):
+                // the table then says whether expert-parallel, rebalanced, wins on this workload.
+                Run fused =
+                        run(kafka, bundle, "fused", false, FUSED, in, n, sample.keySet(), rank1[0], rank2[0], START_UP);
+                long mismatches = mismatches(bundle, sample, stat)
+                        + mismatches(bundle, sample, reb)
+                        + mismatches(bundle, sample, fused);
+                return report(n, stat, reb, fused, mismatches, sample.size());
             }
         } finally {
             if (s.bundleDir() == null) {
@@ -157,7 +187,7 @@ public final class SkewBench {
         }
     }
 
-    private int report(long n, Run stat, Run reb, long mismatches, int sampled) {
+    private int report(long n, Run stat, Run reb, Run fused, long mismatches, int sampled) {
         for (Run r : List.of(stat, reb)) {
             SkewFigures f = r.figures();
             line(
@@ -183,8 +213,16 @@ public final class SkewBench {
                     f.sessionsMoved(),
                     f.reactionWindows());
         }
-        long missing = (n - stat.records()) + (n - reb.records());
-        long duplicates = stat.duplicates() + reb.duplicates();
+        line(
+                "fused: %,d predictions (%d duplicates) in %.1f s, %,.0f records/s after start-up (every subtask holds "
+                        + "every expert; no expert shuffle, no placement)",
+                fused.records(), fused.duplicates(), fused.seconds(), fused.throughput());
+        double epVsFused = reb.throughput() / fused.throughput();
+        line(
+                "expert-parallel (rebalanced) / fused = %.3f: %s on this workload",
+                epVsFused, epVsFused >= 1 ? "expert-parallel wins" : "fused wins");
+        long missing = (n - stat.records()) + (n - reb.records()) + (n - fused.records());
+        long duplicates = stat.duplicates() + reb.duplicates() + fused.duplicates();
         double gain = reb.throughput() / stat.throughput();
         SkewFigures fs = stat.figures();
         SkewFigures fr = reb.figures();
@@ -205,13 +243,14 @@ public final class SkewBench {
         out.printf(
                 Locale.ROOT,
                 "imbalance_static=%.3f imbalance_rebalanced=%.3f throughput_gain=%.3f plan_changes=%d "
-                        + "sessions_moved=%d reaction_windows=%d mismatches=%d%n",
+                        + "sessions_moved=%d reaction_windows=%d ep_vs_fused=%.3f mismatches=%d%n",
                 fs.phase2Imbalance(),
                 fr.phase2Imbalance(),
                 gain,
                 fr.planChanges(),
                 fr.sessionsMoved(),
                 fr.reactionWindows(),
+                epVsFused,
                 mismatches);
         out.flush();
         return missing == 0 && duplicates == 0 && mismatches == 0 ? 0 : 1;
@@ -268,7 +307,8 @@ public final class SkewBench {
         String in = "skew-calibration-" + shortId();
         kafka.createTopic(in, parallelism);
         send(kafka, in, input, "c", 0, c, uniform, new Random(s.seed() + 1), null);
-        Run cal = run(kafka, bundle, "calibration", false, in, c, Set.of(), 0, 1, CALIBRATION_START_UP);
+        Run cal =
+                run(kafka, bundle, "calibration", false, EXPERT_PARALLEL, in, c, Set.of(), 0, 1, CALIBRATION_START_UP);
         long n = Math.max(10_000, Math.round(cal.throughput() * s.durationSeconds() / 2) * 2);
         line(
                 "calibration: %,d uniformly routed records at %,.0f records/s -> %,d records for about %d s rebalanced",
@@ -343,6 +383,7 @@ public final class SkewBench {
             ModelBundle bundle,
             String name,
             boolean rebalance,
+            String mode,
             String in,
             long n,
             Set<String> sampleIds,
@@ -366,7 +407,7 @@ public final class SkewBench {
         values.put("topics.load", load);
         values.put("topics.plans", plans);
         values.put("job.name", "skew-" + name + "-" + id);
-        values.put("job.mode", "expert-parallel");
+        values.put("job.mode", mode);
         values.put("job.slots", Integer.toString(s.slots()));
         values.put("job.parallelism", Integer.toString(parallelism));
         values.put("job.checkpoint-interval", "1 s");
