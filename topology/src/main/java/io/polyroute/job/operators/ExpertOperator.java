@@ -520,6 +520,7 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
                 loader.shutdownNow();
             }
             Load pending = loading;
+            loading = null; // a mail that still arrives finds no load to finish
             if (pending != null) {
                 pending.session.thenAccept(s -> pending.discard());
             }
