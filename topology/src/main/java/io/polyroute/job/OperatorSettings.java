@@ -68,6 +68,7 @@ final class OperatorSettings {
                 .expertsPerStage(expertsPerStage(bundle))
                 .deviceCount(RuntimeSettings.deviceCount(config))
                 .releaseGraceMillis(config.get(RebalanceOptions.RELEASE_GRACE).toMillis())
+                .slotCapacity(config.get(RebalanceOptions.SLOT_CAPACITY))
                 .windowMillis(config.get(RebalanceOptions.WINDOW).toMillis())
                 .batchSize(config.get(BatchingOptions.EXPERT_SIZE))
                 .maxDelayMillis(config.get(BatchingOptions.EXPERT_MAX_DELAY).toMillis())

@@ -102,16 +102,42 @@ public final class ExpertRuntime implements AutoCloseable {
             synchronized (experts) {
                 s = experts[e];
                 if (s == null) {
-                    ExpertSpec x = spec.experts().get(e);
-                    s = ModelSession.open(
-                            bundle.resolve(x.file()),
-                            Sessions.label(bundle.name(), spec.name(), "expert " + x.id(), x.file()),
-                            options);
+                    s = openExpert(e);
                     experts[e] = s;
                 }
             }
         }
         return s;
+    }
+
+    /**
+     * Opens a new session of expert {@code e} without making it resident: the slow part of a load,
+     * which a caller may run on a thread of its own and hand to {@link #adoptExpert} afterwards.
+     * Touches no state of this runtime, so it is safe on any thread.
+     */
+    public ModelSession openExpert(int e) {
+        ExpertSpec x = spec.experts().get(e);
+        return ModelSession.open(
+                bundle.resolve(x.file()),
+                Sessions.label(bundle.name(), spec.name(), "expert " + x.id(), x.file()),
+                options);
+    }
+
+    /**
+     * Makes {@code session}, opened by {@link #openExpert}, expert {@code e}'s resident session.
+     * When {@code e} already has one, keeps it and closes {@code session}.
+     */
+    public void adoptExpert(int e, ModelSession session) {
+        boolean kept;
+        synchronized (experts) {
+            kept = experts[e] == null;
+            if (kept) {
+                experts[e] = session;
+            }
+        }
+        if (!kept) {
+            session.close();
+        }
     }
 
     /** Loads every expert's session now instead of on first use. */

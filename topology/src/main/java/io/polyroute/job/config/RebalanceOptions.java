@@ -68,8 +68,9 @@ public final class RebalanceOptions {
     public static final ConfigOption<Integer> SLOT_CAPACITY = ConfigOptions.key("rebalance.slot-capacity")
             .intType()
             .defaultValue(-1)
-            .withDescription("Most expert sessions a slot may hold resident; -1 means no limit. Otherwise at "
-                    + "least 1, and job.slots × this must hold every expert of each stage.");
+            .withDescription("Most expert sessions a slot may hold resident, counting one being loaded; -1 means "
+                    + "no limit. Otherwise at least 1, and job.slots × this must hold every expert of each stage. "
+                    + "A slot at capacity evicts its least recently used idle session to load another.");
 
     public static final ConfigOption<Duration> ACTIVATION_DELAY = ConfigOptions.key("rebalance.activation-delay")
             .durationType()
@@ -80,8 +81,8 @@ public final class RebalanceOptions {
     public static final ConfigOption<Duration> RELEASE_GRACE = ConfigOptions.key("rebalance.release-grace")
             .durationType()
             .defaultValue(Duration.ofSeconds(30))
-            .withDescription(
-                    "How long a slot keeps a session the plan no longer assigns to it before " + "releasing it.");
+            .withDescription("How long a slot keeps a session the plan does not assign to it (one a record "
+                    + "loaded on demand, or one a new plan took away) after its last use before releasing it.");
 
     private RebalanceOptions() {}
 

@@ -29,7 +29,9 @@ import java.util.List;
  * @param stageIndex the stage this EXPERT serves, from 0
  * @param expertsPerStage expert count of every stage of the bundle
  * @param deviceCount GPUs per TaskManager, 0 for every slot on one device ({@code runtime.cuda.device-count})
- * @param releaseGraceMillis how long an unassigned session stays loaded ({@code rebalance.release-grace})
+ * @param releaseGraceMillis how long a session the plan does not assign to the slot stays loaded after its
+ *     last use ({@code rebalance.release-grace})
+ * @param slotCapacity most sessions the slot holds resident, -1 for no limit ({@code rebalance.slot-capacity})
  * @param windowMillis load window length ({@code rebalance.window})
  * @param batchSize records per expert batch ({@code batching.expert.size})
  * @param maxDelayMillis longest a record waits in a batch ({@code batching.expert.max-delay})
@@ -39,6 +41,7 @@ public record ExpertSettings(
         List<Integer> expertsPerStage,
         int deviceCount,
         long releaseGraceMillis,
+        int slotCapacity,
         long windowMillis,
         int batchSize,
         long maxDelayMillis)
@@ -50,6 +53,10 @@ public record ExpertSettings(
         SettingsChecks.stageIndex(GateSettings.STAGE, stageIndex, expertsPerStage);
         SettingsChecks.atLeast(ModelRuntimeOptions.CUDA_DEVICE_COUNT.key(), deviceCount, 0);
         SettingsChecks.atLeast(RebalanceOptions.RELEASE_GRACE.key(), releaseGraceMillis, 0);
+        if (slotCapacity == 0 || slotCapacity < -1) {
+            throw new IllegalArgumentException(RebalanceOptions.SLOT_CAPACITY.key()
+                    + " must be -1 (no limit) or at least 1, but is " + slotCapacity + ".");
+        }
         SettingsChecks.atLeast(RebalanceOptions.WINDOW.key(), windowMillis, 1);
         SettingsChecks.atLeast(BatchingOptions.EXPERT_SIZE.key(), batchSize, 1);
         SettingsChecks.atLeast(BatchingOptions.EXPERT_MAX_DELAY.key(), maxDelayMillis, 0);
@@ -66,6 +73,7 @@ public record ExpertSettings(
         private List<Integer> expertsPerStage;
         private int deviceCount;
         private long releaseGraceMillis;
+        private int slotCapacity = -1;
         private long windowMillis;
         private int batchSize;
         private long maxDelayMillis;
@@ -89,6 +97,12 @@ public record ExpertSettings(
 
         public Builder releaseGraceMillis(long releaseGraceMillis) {
             this.releaseGraceMillis = releaseGraceMillis;
+            return this;
+        }
+
+        /** Most sessions the slot holds resident; -1 (the default) for no limit. */
+        public Builder slotCapacity(int slotCapacity) {
+            this.slotCapacity = slotCapacity;
             return this;
         }
 
@@ -118,6 +132,7 @@ public record ExpertSettings(
                     expertsPerStage,
                     deviceCount,
                     releaseGraceMillis,
+                    slotCapacity,
                     windowMillis,
                     batchSize,
                     maxDelayMillis);

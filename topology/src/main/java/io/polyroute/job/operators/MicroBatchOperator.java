@@ -34,7 +34,9 @@ public abstract class MicroBatchOperator<OUT> extends AbstractStreamOperator<OUT
     protected final long maxDelayMillis;
 
     private transient boolean timerPending;
-    private transient long oldestNanos;
+    /** Processing time the oldest buffered record arrived, milliseconds. */
+    private transient long oldestMillis;
+
     protected transient Histogram batchSizes;
     protected transient Histogram batchDelays;
     protected transient Histogram batchRunMicros;
@@ -68,12 +70,12 @@ public abstract class MicroBatchOperator<OUT> extends AbstractStreamOperator<OUT
     /** Call after buffering a record: starts the delay timer for the first record of a batch. */
     protected void afterBuffering() throws Exception {
         if (buffered() == 1 || !timerPending) {
+            long now = getProcessingTimeService().getCurrentProcessingTime();
             if (buffered() == 1) {
-                oldestNanos = System.nanoTime();
+                oldestMillis = now;
             }
             if (!timerPending) {
                 timerPending = true;
-                long now = getProcessingTimeService().getCurrentProcessingTime();
                 getProcessingTimeService().registerTimer(now + maxDelayMillis, this::onDelayTimer);
             }
         }
@@ -87,12 +89,12 @@ public abstract class MicroBatchOperator<OUT> extends AbstractStreamOperator<OUT
         // The timer may belong to a batch that was already flushed because it was full; then the
         // current batch is younger than max-delay and must not be cut short: wait for its own
         // deadline. Cutting it halved batch sizes under backlog on small models.
-        long remaining = maxDelayMillis - (System.nanoTime() - oldestNanos) / 1_000_000L;
+        // Measured on the processing-time service, like the timers themselves.
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        long remaining = maxDelayMillis - (now - oldestMillis);
         if (remaining > 0) {
             timerPending = true;
-            getProcessingTimeService()
-                    .registerTimer(
-                            getProcessingTimeService().getCurrentProcessingTime() + remaining, this::onDelayTimer);
+            getProcessingTimeService().registerTimer(now + remaining, this::onDelayTimer);
             return;
         }
         flushAndRecord();
@@ -104,12 +106,12 @@ public abstract class MicroBatchOperator<OUT> extends AbstractStreamOperator<OUT
         if (n == 0) {
             return;
         }
-        batchDelays.update((System.nanoTime() - oldestNanos) / 1_000_000L);
+        batchDelays.update(getProcessingTimeService().getCurrentProcessingTime() - oldestMillis);
         long t0 = System.nanoTime();
         flushAll();
         batchRunMicros.update((System.nanoTime() - t0) / 1_000L);
         batchSizes.update(n);
-        oldestNanos = System.nanoTime();
+        oldestMillis = getProcessingTimeService().getCurrentProcessingTime();
     }
 
     @Override

@@ -41,6 +41,8 @@ class ExpertSettingsTest {
 
         assertThat(s.deviceCount()).isEqualTo(2);
         assertThat(s.expertsPerStage()).containsExactly(4);
+        assertThat(s.slotCapacity()).as("no limit unless set").isEqualTo(-1);
+        assertThat(valid().slotCapacity(3).build().slotCapacity()).isEqualTo(3);
     }
 
     @Test
@@ -48,6 +50,8 @@ class ExpertSettingsTest {
         assertThatThrownBy(() -> valid().deviceCount(-1).build()).hasMessageContaining("runtime.cuda.device-count");
         assertThatThrownBy(() -> valid().releaseGraceMillis(-1).build())
                 .hasMessageContaining("rebalance.release-grace");
+        assertThatThrownBy(() -> valid().slotCapacity(0).build()).hasMessageContaining("rebalance.slot-capacity");
+        assertThatThrownBy(() -> valid().slotCapacity(-2).build()).hasMessageContaining("rebalance.slot-capacity");
         assertThatThrownBy(() -> valid().windowMillis(0).build()).hasMessageContaining("rebalance.window");
         assertThatThrownBy(() -> valid().batchSize(0).build()).hasMessageContaining("batching.expert.size");
         assertThatThrownBy(() -> valid().maxDelayMillis(-5).build())
