@@ -30,6 +30,8 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +69,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static final String CONTROLLER_LISTENER = "CONTROLLER";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+    /** How long one {@code describeTopics} of {@link #createTopic} may take before it is asked again. */
+    private static final long LEADER_POLL_TIMEOUT_MS = 2_000;
+
+    /** Pause between two {@code describeTopics} of {@link #createTopic}. */
+    private static final long LEADER_POLL_BACKOFF_MS = 20;
 
     private final KafkaRaftServer server;
     private final Path logDir;
@@ -151,20 +159,23 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Creates a topic with replication factor 1 and waits until the broker lists it.
+     * Creates a topic with replication factor 1 and waits until every partition has a leader.
      *
-     * <p>The controller confirms a new topic before the broker's metadata cache has it, so a
-     * {@code listTopics} right after {@code createTopics} may still miss it; this method returns
-     * only once the broker lists the topic.
+     * <p>The controller confirms a new topic before the broker's metadata cache has it, and a
+     * partition without a leader (a broker fenced for a missed heartbeat, a log not yet opened)
+     * accepts no writes: a producer then holds its batches until {@code delivery.timeout.ms}
+     * expires them. This method returns only once {@code describeTopics} shows a leader for every
+     * partition, so that records written right after it are accepted at once.
      *
-     * @throws IllegalStateException if the topic exists already or the broker refuses it
+     * @throws IllegalStateException if the topic exists already, the broker refuses it, or a
+     *     partition has no leader within the admin timeout (the message names the partitions)
      */
     public void createTopic(String name, int partitions) {
         try (Admin admin = Admin.create(adminProperties())) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
                     .all()
                     .get(adminTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            awaitListed(admin, name);
+            awaitLeaders(admin, name, partitions);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(
                     "Could not create topic '" + name + "' with " + partitions + " partitions on " + bootstrapServers
@@ -315,18 +326,39 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** Waits until the broker's metadata cache lists {@code name}; the controller confirms earlier. */
-    private void awaitListed(Admin admin, String name)
-            throws ExecutionException, TimeoutException, InterruptedException {
+    /**
+     * Waits until {@code describeTopics} shows {@code name} with {@code partitions} partitions, each
+     * with a leader. Until the broker's metadata cache has the topic, it answers "unknown topic";
+     * that and any other retriable error is retried until the admin timeout.
+     */
+    private void awaitLeaders(Admin admin, String name, int partitions) throws InterruptedException {
         long deadline = System.nanoTime() + adminTimeout.toNanos();
-        while (!admin.listTopics()
-                .names()
-                .get(adminTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .contains(name)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("The broker did not list the new topic '" + name + "' within "
-                        + adminTimeout.toMillis() + " ms of creating it.");
+        String lastState = "not described yet";
+        while (true) {
+            long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (remainingMs <= 0) {
+                throw new IllegalStateException("The new topic '" + name + "' on " + bootstrapServers
+                        + " did not have a leader for each of its " + partitions + " partitions within "
+                        + adminTimeout.toMillis() + " ms of creating it (the adminTimeout); last state: " + lastState
+                        + ".");
             }
+            try {
+                TopicDescription description = admin.describeTopics(List.of(name))
+                        .allTopicNames()
+                        .get(Math.min(remainingMs, LEADER_POLL_TIMEOUT_MS), TimeUnit.MILLISECONDS)
+                        .get(name);
+                List<Integer> leaderless = description.partitions().stream()
+                        .filter(p -> p.leader() == null || p.leader().isEmpty())
+                        .map(TopicPartitionInfo::partition)
+                        .toList();
+                if (description.partitions().size() == partitions && leaderless.isEmpty()) {
+                    return;
+                }
+                lastState = description.partitions().size() + " partitions described, without a leader: " + leaderless;
+            } catch (ExecutionException | TimeoutException e) {
+                lastState = Errors.rootMessage(e);
+            }
+            Thread.sleep(LEADER_POLL_BACKOFF_MS);
         }
     }
 }

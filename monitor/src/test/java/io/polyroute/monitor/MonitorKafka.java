@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
@@ -62,6 +63,9 @@ final class MonitorKafka implements AutoCloseable {
     private final KafkaBrokerExtension kafka;
     private final KafkaProducer<byte[], byte[]> producer;
     private final boolean ownsProducer;
+    /** The first send the broker did not acknowledge, shared with the copies that share the producer. */
+    private final AtomicReference<Exception> sendFailure;
+
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -79,6 +83,7 @@ final class MonitorKafka implements AutoCloseable {
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         producer = new KafkaProducer<>(props);
         ownsProducer = true;
+        sendFailure = new AtomicReference<>();
     }
 
     private MonitorKafka(MonitorKafka other, String deadLetters) {
@@ -89,6 +94,7 @@ final class MonitorKafka implements AutoCloseable {
         this.deadLetters = deadLetters;
         producer = other.producer;
         ownsProducer = false;
+        sendFailure = other.sendFailure;
     }
 
     /** The same topics and producer, with dead letters written to {@code topic}. */
@@ -127,9 +133,22 @@ final class MonitorKafka implements AutoCloseable {
         send(deadLetters, 0, d.getTime().toEpochMilli(), d);
     }
 
-    /** Waits until every record sent so far is acknowledged. */
+    /**
+     * Waits until every record sent so far is acknowledged.
+     *
+     * @throws IllegalStateException if the broker refused or timed out a record sent so far
+     */
     void flush() {
         producer.flush();
+        checkSends();
+    }
+
+    private void checkSends() {
+        Exception failure = sendFailure.get();
+        if (failure != null) {
+            throw new IllegalStateException(
+                    "A record sent to the monitor's topics was not acknowledged: " + failure, failure);
+        }
     }
 
     /**
@@ -167,8 +186,14 @@ final class MonitorKafka implements AutoCloseable {
     }
 
     private <T extends SpecificRecord> void send(String topic, int partition, long timestamp, T value) {
+        checkSends();
         producer.send(
-                new ProducerRecord<>(topic, partition, timestamp, null, AvroCodec.encode(value, AvroEncoding.BINARY)));
+                new ProducerRecord<>(topic, partition, timestamp, null, AvroCodec.encode(value, AvroEncoding.BINARY)),
+                (metadata, e) -> {
+                    if (e != null) {
+                        sendFailure.compareAndSet(null, e);
+                    }
+                });
     }
 
     /** GETs {@code path} relative to {@code base}; the body when the status is 200, otherwise empty. */

@@ -33,6 +33,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -69,6 +70,33 @@ class EmbeddedKafkaITCase {
                 .extracting(r -> text(r.value()))
                 .containsExactlyElementsOf(
                         IntStream.range(0, 50).mapToObj(i -> "v" + i).toList());
+    }
+
+    @Test
+    void shouldReturnFromCreateTopicOnlyWhenEveryPartitionHasALeader() throws Exception {
+        String topic = KAFKA.createRandomTopic("leaders", 6);
+        try (Admin admin = Admin.create(KAFKA.broker().adminProperties())) {
+            List<TopicPartitionInfo> partitions = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions();
+            assertThat(partitions).hasSize(6);
+            assertThat(partitions)
+                    .allSatisfy(p -> assertThat(p.leader()).isNotNull().matches(n -> !n.isEmpty(), "a node"));
+        }
+    }
+
+    @Test
+    void shouldFailTheTestWhenTheBrokerDoesNotAcknowledgeAProducedValue() {
+        String missing = "never-created-" + System.nanoTime();
+        Properties props = KAFKA.clientProperties();
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "500");
+
+        assertThatThrownBy(() -> KafkaTestUtils.produceValues(props, missing, List.of(bytes("x"), bytes("y"))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'" + missing + "'")
+                .hasMessageContaining("2 of 2 records");
     }
 
     @Test

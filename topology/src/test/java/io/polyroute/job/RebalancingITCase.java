@@ -30,6 +30,7 @@ import io.polyroute.runtime.placement.Placement;
 import io.polyroute.runtime.placement.PlanVersion;
 import io.polyroute.testing.JobHarness;
 import io.polyroute.testing.KafkaBrokerExtension;
+import io.polyroute.testing.KafkaTestUtils;
 import io.polyroute.testing.LeakCheckExtension;
 import io.polyroute.testing.PlanWatcher;
 import java.nio.file.Path;
@@ -40,6 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.flink.api.common.JobStatus;
@@ -50,6 +52,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -239,10 +242,12 @@ class RebalancingITCase {
         }
 
         void send(List<SensorReading> readings) {
+            List<Future<RecordMetadata>> sends = new ArrayList<>();
             for (byte[] v : JobHarness.encode(readings)) {
-                producer.send(new ProducerRecord<>(topic, v));
+                sends.add(producer.send(new ProducerRecord<>(topic, v)));
             }
             producer.flush();
+            KafkaTestUtils.awaitAcks(sends, topic);
         }
 
         /** Sends chunks drawn from {@code popularity} until at least the minimum is sent and a plan matches. */

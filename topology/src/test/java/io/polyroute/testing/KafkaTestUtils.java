@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -58,25 +59,22 @@ public final class KafkaTestUtils {
     /**
      * Writes the values (no keys) with an idempotent producer and waits until every one is
      * acknowledged.
+     *
+     * @throws IllegalStateException if the broker does not acknowledge a record; see {@link #awaitAcks}
      */
     public static void produceValues(Properties clientProps, String topic, List<byte[]> values) {
-        Properties props = new Properties();
-        props.putAll(clientProps);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            for (byte[] value : values) {
-                producer.send(new ProducerRecord<>(topic, value));
-            }
-            producer.flush();
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(values.size());
+        for (byte[] value : values) {
+            records.add(new ProducerRecord<>(topic, value));
         }
+        produce(clientProps, records);
     }
 
     /**
      * Writes the records as given (keys, values, partitions) with an idempotent producer, one at
      * a time in order, and returns where each one landed, in the same order.
+     *
+     * @throws IllegalStateException if the broker does not acknowledge a record; see {@link #awaitAcks}
      */
     public static List<RecordMetadata> produce(Properties clientProps, List<ProducerRecord<byte[], byte[]>> records) {
         Properties props = new Properties();
@@ -91,18 +89,81 @@ public final class KafkaTestUtils {
                 sent.add(producer.send(r));
             }
             producer.flush();
-            List<RecordMetadata> out = new ArrayList<>(sent.size());
-            for (Future<RecordMetadata> f : sent) {
-                out.add(f.get());
+            return awaitAcks(sent, records.isEmpty() ? "(none)" : records.get(0).topic());
+        } catch (IllegalStateException e) {
+            if (!records.isEmpty()) {
+                e.addSuppressed(new IllegalStateException("Broker state after the failure: "
+                        + leaders(clientProps, records.get(0).topic())));
             }
-            return out;
+            throw e;
+        }
+    }
+
+    /**
+     * The leader of each partition of {@code topic} as the broker describes it now, for error
+     * messages: a partition without a leader accepts no writes.
+     */
+    static String leaders(Properties clientProps, String topic) {
+        Properties props = new Properties();
+        props.putAll(clientProps);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        try (Admin admin = Admin.create(props)) {
+            StringBuilder sb = new StringBuilder("leaders of '" + topic + "':");
+            for (TopicPartitionInfo p : admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(5, TimeUnit.SECONDS)
+                    .get(topic)
+                    .partitions()) {
+                sb.append(' ')
+                        .append(p.partition())
+                        .append('=')
+                        .append(
+                                p.leader() == null || p.leader().isEmpty()
+                                        ? "none"
+                                        : p.leader().idString());
+            }
+            return sb.toString();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while producing to Kafka.", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(
-                    "Producing to Kafka failed: " + e.getCause().getMessage(), e.getCause());
+            return "interrupted while describing '" + topic + "'";
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            return "could not describe '" + topic + "': " + e;
         }
+    }
+
+    /**
+     * Waits for the results of {@code send} calls (after a {@code flush}, they are all complete) and
+     * returns them in order. A send that failed fails the test here, with the broker's reason,
+     * instead of leaving a topic with fewer records than the test thinks it wrote.
+     *
+     * @param topic named in the error message
+     * @throws IllegalStateException naming the topic, how many records failed and the first reason
+     */
+    public static List<RecordMetadata> awaitAcks(List<Future<RecordMetadata>> sends, String topic) {
+        List<RecordMetadata> out = new ArrayList<>(sends.size());
+        int failed = 0;
+        Throwable first = null;
+        for (Future<RecordMetadata> f : sends) {
+            try {
+                out.add(f.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while producing to topic '" + topic + "'.", e);
+            } catch (ExecutionException e) {
+                failed++;
+                if (first == null) {
+                    first = e.getCause();
+                }
+            }
+        }
+        if (first != null) {
+            throw new IllegalStateException(
+                    "Producing to topic '" + topic + "' failed for " + failed + " of " + sends.size() + " records: "
+                            + first,
+                    first);
+        }
+        return out;
     }
 
     /**

@@ -17,9 +17,12 @@ package io.polyroute.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import org.apache.flink.util.FlinkUserCodeClassLoaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -50,5 +53,34 @@ class LeakCheckExtensionTest {
             producer.join();
         }
         assertThat(LeakCheckExtension.leaked(before)).isEmpty();
+    }
+
+    @Test
+    void shouldWatchATestsAdminClientButNotOneAFlinkTaskLeftOpen() throws Exception {
+        Set<Long> before = new HashSet<>();
+        Thread.getAllStackTraces().keySet().forEach(t -> before.add(t.getId()));
+        CountDownLatch stop = new CountDownLatch(1);
+        Runnable idle = () -> {
+            try {
+                stop.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        Thread ours = new Thread(idle, "kafka-admin-client-thread | adminclient-1");
+        Thread task = new Thread(idle, "kafka-admin-client-thread | adminclient-2");
+        try (URLClassLoader userCode =
+                FlinkUserCodeClassLoaders.parentFirst(new URL[0], getClass().getClassLoader(), e -> {}, false)) {
+            task.setContextClassLoader(userCode);
+            ours.start();
+            task.start();
+            try {
+                assertThat(LeakCheckExtension.leaked(before)).containsExactly(ours);
+            } finally {
+                stop.countDown();
+                ours.join();
+                task.join();
+            }
+        }
     }
 }
