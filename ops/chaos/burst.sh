@@ -8,9 +8,11 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../cluster/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
+QUICK_SECONDS=10
+QUICK_CALIBRATE=20000
 usage() {
   cat <<USAGE
-Usage: ops/chaos/burst.sh [--factor F] [--seconds S] [--calibrate N] [--mode M] [--keep-cluster]
+Usage: ops/chaos/burst.sh [--quick] [--factor F] [--seconds S] [--calibrate N] [--mode M] [--keep-cluster]
 
 1. Produces N readings (default 60000), starts the job on the local cluster (started here unless
    it already runs) and measures how fast it works through them: its throughput T. Cancels it.
@@ -29,6 +31,7 @@ Exit code 0 only when nothing was lost or duplicated, no OutOfMemoryError was lo
 backlog drained.
 
 Options:
+  --quick          a short run: S=$QUICK_SECONDS and N=$QUICK_CALIBRATE
   --factor F       backlog as a multiple of the measured throughput (default 10)
   --seconds S      seconds of that rate the backlog holds (default 60)
   --calibrate N    readings used to measure the throughput (default 60000)
@@ -41,37 +44,21 @@ USAGE
 FACTOR=10
 SECONDS_BURST=60
 CALIBRATE=60000
-MODE=expert-parallel
-KEEP=0
 while [ $# -gt 0 ]; do
   case "$1" in
+    --quick) SECONDS_BURST=$QUICK_SECONDS CALIBRATE=$QUICK_CALIBRATE ;;
     --factor) FACTOR="${2:?--factor needs a number}"; shift ;;
     --seconds) SECONDS_BURST="${2:?--seconds needs a number}"; shift ;;
     --calibrate) CALIBRATE="${2:?--calibrate needs a number}"; shift ;;
-    --mode) MODE="${2:?--mode needs a value}"; shift ;;
-    --keep-cluster) KEEP=1 ;;
-    -h | --help) usage; exit 0 ;;
-    *) usage >&2; die "unknown argument '$1'" ;;
+    --rate) unknown_option "$1" ;;
+    *) common_option "$@" || unknown_option "$1"; shift $((OPT_SHIFT - 1)) ;;
   esac
   shift
 done
 [[ "$FACTOR" =~ ^[0-9]+$ && "$SECONDS_BURST" =~ ^[0-9]+$ && "$CALIBRATE" =~ ^[0-9]+$ ]] \
   || die "--factor, --seconds and --calibrate take whole numbers"
 ((CALIBRATE >= 5000)) || die "--calibrate must be at least 5000 readings"
-
-VERIFY_PID=""
-JOB_ID=""
-cleanup() {
-  local rc=$?
-  [ -n "$VERIFY_PID" ] && kill "$VERIFY_PID" 2>/dev/null || true
-  cancel_job "$JOB_ID"
-  if [ "$STARTED_CLUSTER" = 1 ] && [ "$KEEP" = 0 ]; then
-    "$CLUSTER_DIR/down.sh" >/dev/null 2>&1 || true
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+install_cleanup
 
 T0=$SECONDS
 ensure_jar
@@ -93,7 +80,7 @@ write_job_file "$RUN" "$MODE" "2 s"
 say "submitting the job ($MODE)"
 JOB_ID="$(submit_job "$RUN")"
 [ -n "$JOB_ID" ] || die "the submission printed no job id; see $LOG_DIR/$RUN-submit.out"
-ops_tool verify "${KAFKA_ARGS[@]}" --predictions "$RUN-predictions" --job-name "$RUN" --records "$CALIBRATE" \
+ops_tool_bg verify "${KAFKA_ARGS[@]}" --predictions "$RUN-predictions" --job-name "$RUN" --records "$CALIBRATE" \
   --prefix "$RUN" --dim "$CHAOS_DIM" --progress "$PROGRESS.calibration" --settle 1s --timeout 20m \
   >"$LOG_DIR/$RUN-calibration.out" 2>&1 &
 VERIFY_PID=$!
@@ -141,7 +128,7 @@ echo "$(now_ms) mark burst-end" >>"$EVENTS"
 
 # --- 3. the job starts on the backlog while steady input keeps arriving; follow it until drained ---
 VERIFY_LOG="$LOG_DIR/$RUN-verify.out"
-ops_tool verify "${KAFKA_ARGS[@]}" --predictions "$RUN2-predictions" --dlq "$RUN2-dlq" --input "$RUN2-sensors" \
+ops_tool_bg verify "${KAFKA_ARGS[@]}" --predictions "$RUN2-predictions" --dlq "$RUN2-dlq" --input "$RUN2-sensors" \
   --job-name "$RUN2" --rest "$REST_URL" --records "$TOTAL_RECORDS" --prefix "$RUN2" --dim "$CHAOS_DIM" \
   --events "$EVENTS" --progress "$PROGRESS" --log-dir "$LOG_DIR" --summary burst --steady-lag "$STEADY_LAG" \
   --settle 10s --timeout 90m >"$VERIFY_LOG" 2>&1 &
@@ -154,20 +141,10 @@ JOB_ID="$(submit_job "$RUN2")"
 say "steady input: $STEADY_RATE readings/s for $STEADY_SECONDS s (verifier log: $VERIFY_LOG)"
 ops_tool produce "${KAFKA_ARGS[@]}" --topic "$RUN2-sensors" --records "$STEADY_RECORDS" --from "$BACKLOG" \
   --prefix "$RUN2" --dim "$CHAOS_DIM" --rate "$STEADY_RATE" >&2
-set +e
-wait "$VERIFY_PID"
-VERIFY_RC=$?
-set -e
-VERIFY_PID=""
-grep -v '^verify: +' "$VERIFY_LOG" | grep -v '^records=' >&2 || true
-LAST="$(grep '^records=' "$VERIFY_LOG" | tail -n 1)"
-[ -n "$LAST" ] || die "the verifier printed no verdict (exit $VERIFY_RC); see $VERIFY_LOG"
+await_verdict
 say "burst run $RUN took $((SECONDS - T0)) s"
 cancel_job "$JOB_ID"
 JOB_ID=""
-if [ "$STARTED_CLUSTER" = 1 ] && [ "$KEEP" = 0 ]; then
-  "$CLUSTER_DIR/down.sh" >/dev/null 2>&1 || true
-  STARTED_CLUSTER=0
-fi
-echo "$LAST"
+stop_started_cluster
+echo "$VERDICT"
 exit "$VERIFY_RC"

@@ -76,8 +76,8 @@ cleanup() {
   local rc=$? heal
   trap - EXIT INT TERM
   for heal in "${HEALS[@]}"; do $heal >/dev/null 2>&1 || true; done
-  [ -n "$VERIFY_PID" ] && kill "$VERIFY_PID" 2>/dev/null || true
-  [ -n "$PRODUCER_PID" ] && kill "$PRODUCER_PID" 2>/dev/null || true
+  stop_pid "$VERIFY_PID"
+  stop_pid "$PRODUCER_PID"
   cancel_job "$JOB_ID"
   if [ "$KEEP" = 0 ]; then
     "$CLUSTER_DIR/down.sh" --netns >/dev/null 2>&1 || netns_destroy
@@ -112,7 +112,7 @@ JOB_ID="$(submit_job "$RUN")"
 [ -n "$JOB_ID" ] || die "the submission printed no job id; see $LOG_DIR/$RUN-submit.out"
 say "job $JOB_ID running; verifier log: $VERIFY_LOG"
 
-ops_tool verify "${KAFKA_ARGS[@]}" --predictions "$RUN-predictions" --dlq "$RUN-dlq" \
+ops_tool_bg verify "${KAFKA_ARGS[@]}" --predictions "$RUN-predictions" --dlq "$RUN-dlq" \
   --input "$RUN-sensors" --job-name "$RUN" --rest "$REST_URL" --records "$RECORDS" --prefix "$RUN" \
   --dim "$CHAOS_DIM" --bundle "$BUNDLE" --events "$EVENTS" --progress "$PROGRESS" --steady-lag "$STEADY_LAG" \
   --settle 15s --timeout 60m >"$VERIFY_LOG" 2>&1 &
@@ -120,7 +120,7 @@ VERIFY_PID=$!
 
 # The producer rides out a partitioned leader: its requests are retried for up to 10 minutes.
 say "producing $RECORDS readings at $RATE per second (about $PLANNED s)"
-ops_tool produce "${KAFKA_ARGS[@]}" --kafka-property delivery.timeout.ms=600000 --topic "$RUN-sensors" \
+ops_tool_bg produce "${KAFKA_ARGS[@]}" --kafka-property delivery.timeout.ms=600000 --topic "$RUN-sensors" \
   --records "$RECORDS" --prefix "$RUN" --dim "$CHAOS_DIM" --rate "$RATE" >"$LOG_DIR/$RUN-produce.out" 2>&1 &
 PRODUCER_PID=$!
 

@@ -36,38 +36,17 @@ USAGE
 
 RECORDS=1000000
 RATE=1000
-MODE=expert-parallel
-KEEP=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --records) RECORDS="${2:?--records needs a number}"; shift ;;
     --quick) RECORDS=$QUICK_RECORDS ;;
-    --rate) RATE="${2:?--rate needs a number}"; shift ;;
-    --mode) MODE="${2:?--mode needs a value}"; shift ;;
-    --keep-cluster) KEEP=1 ;;
-    -h | --help) usage; exit 0 ;;
-    *) usage >&2; die "unknown argument '$1'" ;;
+    *) common_option "$@" || unknown_option "$1"; shift $((OPT_SHIFT - 1)) ;;
   esac
   shift
 done
 [[ "$RECORDS" =~ ^[0-9]+$ ]] && ((RECORDS >= 1000)) || die "--records must be a whole number of at least 1000"
 [[ "$RATE" =~ ^[0-9]+$ ]] && ((RATE >= 1)) || die "--rate must be a positive whole number"
-
-VERIFY_PID=""
-PRODUCER_PID=""
-JOB_ID=""
-cleanup() {
-  local rc=$?
-  [ -n "$VERIFY_PID" ] && kill "$VERIFY_PID" 2>/dev/null || true
-  [ -n "$PRODUCER_PID" ] && kill "$PRODUCER_PID" 2>/dev/null || true
-  cancel_job "$JOB_ID"
-  if [ "$STARTED_CLUSTER" = 1 ] && [ "$KEEP" = 0 ]; then
-    "$CLUSTER_DIR/down.sh" >/dev/null 2>&1 || true
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+install_cleanup
 
 T0=$SECONDS
 ensure_jar
@@ -89,14 +68,14 @@ JOB_ID="$(submit_job "$RUN")"
 [ -n "$JOB_ID" ] || die "the submission printed no job id; see $LOG_DIR/$RUN-submit.out"
 say "job $JOB_ID running; verifier log: $VERIFY_LOG"
 
-ops_tool verify --bootstrap-servers "$(bootstrap_servers)" --predictions "$RUN-predictions" --dlq "$RUN-dlq" \
+ops_tool_bg verify --bootstrap-servers "$(bootstrap_servers)" --predictions "$RUN-predictions" --dlq "$RUN-dlq" \
   --input "$RUN-sensors" --job-name "$RUN" --rest "$REST_URL" --records "$RECORDS" --prefix "$RUN" \
   --dim "$CHAOS_DIM" --bundle "$BUNDLE" --events "$EVENTS" --progress "$PROGRESS" --settle 15s --timeout 60m \
   >"$VERIFY_LOG" 2>&1 &
 VERIFY_PID=$!
 
 say "producing $RECORDS readings at $RATE per second (about $((RECORDS / RATE)) s)"
-ops_tool produce --bootstrap-servers "$(bootstrap_servers)" --topic "$RUN-sensors" --records "$RECORDS" \
+ops_tool_bg produce --bootstrap-servers "$(bootstrap_servers)" --topic "$RUN-sensors" --records "$RECORDS" \
   --prefix "$RUN" --dim "$CHAOS_DIM" --rate "$RATE" >"$LOG_DIR/$RUN-produce.out" 2>&1 &
 PRODUCER_PID=$!
 PRODUCE_START=$SECONDS
@@ -164,23 +143,11 @@ kill_broker 2 40
 kill_taskmanager 65
 
 say "all kills done; waiting for the producer and the verifier"
-wait "$PRODUCER_PID" || die "producing the readings failed; see $LOG_DIR/$RUN-produce.out"
-PRODUCER_PID=""
+await_verdict
 tail -n 1 "$LOG_DIR/$RUN-produce.out" >&2
-set +e
-wait "$VERIFY_PID"
-VERIFY_RC=$?
-set -e
-VERIFY_PID=""
-grep -v '^verify: +' "$VERIFY_LOG" | grep -v '^records=' >&2 || true
-LAST="$(grep '^records=' "$VERIFY_LOG" | tail -n 1)"
-[ -n "$LAST" ] || die "the verifier printed no verdict (exit $VERIFY_RC); see $VERIFY_LOG"
 say "chaos run $RUN took $((SECONDS - T0)) s"
 cancel_job "$JOB_ID"
 JOB_ID=""
-if [ "$STARTED_CLUSTER" = 1 ] && [ "$KEEP" = 0 ]; then
-  "$CLUSTER_DIR/down.sh" >/dev/null 2>&1 || true
-  STARTED_CLUSTER=0
-fi
-echo "$LAST"
+stop_started_cluster
+echo "$VERDICT"
 exit "$VERIFY_RC"

@@ -10,7 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 usage() {
   cat <<USAGE
-Usage: ops/chaos/soak.sh --minutes M [--rate R] [--mode M] [--keep-cluster]
+Usage: ops/chaos/soak.sh --minutes M [--rate R] [--mode M] [--rollout-every K] [--keep-cluster]
 
 Runs the job on the local cluster (started here unless it already runs) under R readings per
 second for M minutes. At the start and every minute it prints, per process (brokers, JobManager,
@@ -24,12 +24,14 @@ and by more than a floor (RSS or heap 128 MiB, 64 descriptors, 32 threads, check
 
 Last line: records=<n> lost=<n> duplicated=<n> mismatched=<n> growing=<metrics or none>
 Exit code 0 only when nothing was lost, duplicated or wrong and nothing grew.
-Rolling upgrades during the soak are not part of it.
+Every K minutes (default 10) the soak calls its rollout step; the job has no rollout mechanism
+yet, so the step only records that it was due (see rollout_step in the script).
 
 Options:
   --minutes M      length of the soak (default 10)
   --rate R         readings per second (default 500)
   --mode M         job.mode: expert-parallel (default) or fused
+  --rollout-every K  minutes between rollout steps (default 10; 0: none)
   --keep-cluster   leave a cluster this script started running afterwards
   -h, --help       show this help
 USAGE
@@ -37,38 +39,20 @@ USAGE
 
 MINUTES=10
 RATE=500
-MODE=expert-parallel
-KEEP=0
+ROLLOUT_EVERY=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --minutes) MINUTES="${2:?--minutes needs a number}"; shift ;;
-    --rate) RATE="${2:?--rate needs a number}"; shift ;;
-    --mode) MODE="${2:?--mode needs a value}"; shift ;;
-    --keep-cluster) KEEP=1 ;;
-    -h | --help) usage; exit 0 ;;
-    *) usage >&2; die "unknown argument '$1'" ;;
+    --rollout-every) ROLLOUT_EVERY="${2:?--rollout-every needs a number}"; shift ;;
+    *) common_option "$@" || unknown_option "$1"; shift $((OPT_SHIFT - 1)) ;;
   esac
   shift
 done
 [[ "$MINUTES" =~ ^[0-9]+$ ]] && ((MINUTES >= 4)) || die "--minutes must be a whole number of at least 4"
 [[ "$RATE" =~ ^[0-9]+$ ]] && ((RATE >= 1)) || die "--rate must be a positive whole number"
+[[ "$ROLLOUT_EVERY" =~ ^[0-9]+$ ]] || die "--rollout-every must be a whole number of minutes"
 command -v jstat >/dev/null || die "jstat (from the JDK) is needed to read the heap of each process"
-
-VERIFY_PID=""
-PRODUCER_PID=""
-JOB_ID=""
-cleanup() {
-  local rc=$?
-  [ -n "$VERIFY_PID" ] && kill "$VERIFY_PID" 2>/dev/null || true
-  [ -n "$PRODUCER_PID" ] && kill "$PRODUCER_PID" 2>/dev/null || true
-  cancel_job "$JOB_ID"
-  if [ "$STARTED_CLUSTER" = 1 ] && [ "$KEEP" = 0 ]; then
-    "$CLUSTER_DIR/down.sh" >/dev/null 2>&1 || true
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+install_cleanup
 
 T0=$SECONDS
 ensure_jar
@@ -89,12 +73,12 @@ write_job_file "$RUN" "$MODE" "2 s"
 JOB_ID="$(submit_job "$RUN")"
 [ -n "$JOB_ID" ] || die "the submission printed no job id; see $LOG_DIR/$RUN-submit.out"
 say "job $JOB_ID running; $RECORDS readings at $RATE per second for $MINUTES minutes"
-ops_tool verify "${KAFKA_ARGS[@]}" --predictions "$RUN-predictions" --dlq "$RUN-dlq" --input "$RUN-sensors" \
+ops_tool_bg verify "${KAFKA_ARGS[@]}" --predictions "$RUN-predictions" --dlq "$RUN-dlq" --input "$RUN-sensors" \
   --job-name "$RUN" --rest "$REST_URL" --records "$RECORDS" --prefix "$RUN" --dim "$CHAOS_DIM" \
   --bundle "$BUNDLE" --events "$EVENTS" --progress "$PROGRESS" --settle 15s --timeout $((MINUTES + 30))m \
   >"$VERIFY_LOG" 2>&1 &
 VERIFY_PID=$!
-ops_tool produce "${KAFKA_ARGS[@]}" --topic "$RUN-sensors" --records "$RECORDS" --prefix "$RUN" \
+ops_tool_bg produce "${KAFKA_ARGS[@]}" --topic "$RUN-sensors" --records "$RECORDS" --prefix "$RUN" \
   --dim "$CHAOS_DIM" --rate "$RATE" >"$LOG_DIR/$RUN-produce.out" 2>&1 &
 PRODUCER_PID=$!
 
@@ -135,6 +119,17 @@ sample() {
   echo "soak: minute $minute committed=$DISTINCT lag=$LAG checkpoint=${cp_ms}ms/${cp_bytes}B;$line" >&2
 }
 
+# The rollout step, called every ROLLOUT_EVERY minutes while the load runs. The job has no rollout
+# mechanism yet: when it has one, this is where the soak starts it (and, like upgrade.sh, appends a
+# "kill rollout ..." line to $EVENTS so the verifier reports the switch as a recovery), waiting
+# until the rollout has finished before it returns.
+ROLLOUTS_DUE=0
+rollout_step() {
+  local minute="$1"
+  ROLLOUTS_DUE=$((ROLLOUTS_DUE + 1))
+  say "soak: minute $minute: rollout due (no rollout mechanism in the job yet; skipped)"
+}
+
 START=$SECONDS
 for ((m = 0; m <= MINUTES; m++)); do
   while ((SECONDS < START + m * 60)); do
@@ -142,18 +137,12 @@ for ((m = 0; m <= MINUTES; m++)); do
     sleep 1
   done
   sample "$m"
+  if ((ROLLOUT_EVERY > 0 && m > 0 && m < MINUTES && m % ROLLOUT_EVERY == 0)); then
+    rollout_step "$m"
+  fi
 done
 
-wait "$PRODUCER_PID" || die "producing the readings failed; see $LOG_DIR/$RUN-produce.out"
-PRODUCER_PID=""
-set +e
-wait "$VERIFY_PID"
-VERIFY_RC=$?
-set -e
-VERIFY_PID=""
-grep -v '^verify: +' "$VERIFY_LOG" | grep -v '^records=' >&2 || true
-LAST="$(grep '^records=' "$VERIFY_LOG" | tail -n 1)"
-[ -n "$LAST" ] || die "the verifier printed no verdict (exit $VERIFY_RC); see $VERIFY_LOG"
+await_verdict
 
 # Growth check (see the usage): first half against last half of the samples after minute 1.
 GROWING="$(awk -F'\t' -v minutes="$MINUTES" '
@@ -177,7 +166,7 @@ GROWING="$(awk -F'\t' -v minutes="$MINUTES" '
 say "soak run $RUN took $((SECONDS - T0)) s; samples in $TSV"
 cancel_job "$JOB_ID"
 JOB_ID=""
-LAST="$(echo "$LAST" | sed 's/ max_recovery_s=[^ ]*//') growing=$GROWING"
-echo "$LAST"
+stop_started_cluster
+echo "$(echo "$VERDICT" | sed 's/ max_recovery_s=[^ ]*//') growing=$GROWING"
 [ "$GROWING" = none ] || exit 1
 exit "$VERIFY_RC"

@@ -6,12 +6,13 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../cluster/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
+QUICK_RECORDS=30000
 usage() {
   cat <<USAGE
-Usage: ops/chaos/upgrade.sh [--records N] [--rate R] [--mode M] [--keep-cluster]
+Usage: ops/chaos/upgrade.sh [--records N] [--quick] [--rate R] [--mode M] [--keep-cluster]
 
 Runs the job on the local cluster (started here unless it already runs) under R readings per
-second. At 40 % of the stream it stops the job with a savepoint (Flink REST: stop, drain=false),
+second. When 40 % of the stream is committed it stops the job with a savepoint (Flink REST: stop, drain=false),
 submits the job again with 'polyroute run --from-savepoint <savepoint>' (same job name, so the
 same consumer group and transactional ids) while the producer keeps sending, and reports how long
 the switch took (from the stop request until committed output moves again).
@@ -21,6 +22,7 @@ Exit code 0 only when lost, duplicated and mismatched are all 0.
 
 Options:
   --records N      readings to produce (default 120000)
+  --quick          $QUICK_RECORDS readings (a short run)
   --rate R         readings per second (default 500)
   --mode M         job.mode: expert-parallel (default) or fused
   --keep-cluster   leave a cluster this script started running afterwards
@@ -30,37 +32,17 @@ USAGE
 
 RECORDS=120000
 RATE=500
-MODE=expert-parallel
-KEEP=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --records) RECORDS="${2:?--records needs a number}"; shift ;;
-    --rate) RATE="${2:?--rate needs a number}"; shift ;;
-    --mode) MODE="${2:?--mode needs a value}"; shift ;;
-    --keep-cluster) KEEP=1 ;;
-    -h | --help) usage; exit 0 ;;
-    *) usage >&2; die "unknown argument '$1'" ;;
+    --quick) RECORDS=$QUICK_RECORDS ;;
+    *) common_option "$@" || unknown_option "$1"; shift $((OPT_SHIFT - 1)) ;;
   esac
   shift
 done
 [[ "$RECORDS" =~ ^[0-9]+$ ]] && ((RECORDS >= 1000)) || die "--records must be a whole number of at least 1000"
 [[ "$RATE" =~ ^[0-9]+$ ]] && ((RATE >= 1)) || die "--rate must be a positive whole number"
-
-VERIFY_PID=""
-PRODUCER_PID=""
-JOB_ID=""
-cleanup() {
-  local rc=$?
-  [ -n "$VERIFY_PID" ] && kill "$VERIFY_PID" 2>/dev/null || true
-  [ -n "$PRODUCER_PID" ] && kill "$PRODUCER_PID" 2>/dev/null || true
-  cancel_job "$JOB_ID"
-  if [ "$STARTED_CLUSTER" = 1 ] && [ "$KEEP" = 0 ]; then
-    "$CLUSTER_DIR/down.sh" >/dev/null 2>&1 || true
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+install_cleanup
 
 T0=$SECONDS
 ensure_jar
@@ -81,18 +63,23 @@ write_job_file "$RUN" "$MODE" "2 s"
 JOB_ID="$(submit_job "$RUN")"
 [ -n "$JOB_ID" ] || die "the submission printed no job id; see $LOG_DIR/$RUN-submit.out"
 say "version 1 running as job $JOB_ID"
-ops_tool verify "${KAFKA_ARGS[@]}" --predictions "$RUN-predictions" --dlq "$RUN-dlq" --input "$RUN-sensors" \
+ops_tool_bg verify "${KAFKA_ARGS[@]}" --predictions "$RUN-predictions" --dlq "$RUN-dlq" --input "$RUN-sensors" \
   --job-name "$RUN" --rest "$REST_URL" --records "$RECORDS" --prefix "$RUN" --dim "$CHAOS_DIM" \
   --bundle "$BUNDLE" --events "$EVENTS" --progress "$PROGRESS" --settle 15s --timeout 60m >"$VERIFY_LOG" 2>&1 &
 VERIFY_PID=$!
-ops_tool produce "${KAFKA_ARGS[@]}" --topic "$RUN-sensors" --records "$RECORDS" --prefix "$RUN" \
+ops_tool_bg produce "${KAFKA_ARGS[@]}" --topic "$RUN-sensors" --records "$RECORDS" --prefix "$RUN" \
   --dim "$CHAOS_DIM" --rate "$RATE" >"$LOG_DIR/$RUN-produce.out" 2>&1 &
 PRODUCER_PID=$!
 
-# 40 % into the stream.
-DUE=$((SECONDS + 40 * RECORDS / RATE / 100))
-while ((SECONDS < DUE)); do
+# 40 % into the stream, counted in committed predictions: a job that is still being deployed (slow
+# on a busy host) has no running tasks to take a savepoint of.
+SWITCH_AT=$((40 * RECORDS / 100))
+DEADLINE=$((SECONDS + 2 * RECORDS / RATE + 300))
+while true; do
   kill -0 "$VERIFY_PID" 2>/dev/null || die "the verifier stopped early; see $VERIFY_LOG"
+  read_progress "$PROGRESS"
+  ((DISTINCT >= SWITCH_AT)) && break
+  ((SECONDS < DEADLINE)) || die "version 1 committed only $DISTINCT of $SWITCH_AT predictions in time; see $LOG_DIR"
   sleep 0.5
 done
 
@@ -103,7 +90,8 @@ TRIGGER="$(curl -fsS -X POST -H 'Content-Type: application/json' \
   "$REST_URL/jobs/$JOB_ID/stop" | python3 -c 'import json,sys; print(json.load(sys.stdin)["request-id"])')" \
   || die "the stop-with-savepoint request failed"
 SAVEPOINT=""
-for ((i = 0; i < 600 && -z "$SAVEPOINT"; i++)); do
+for ((i = 0; i < 600; i++)); do
+  [ -z "$SAVEPOINT" ] || break
   sleep 0.5
   SAVEPOINT="$(curl -fsS "$REST_URL/jobs/$JOB_ID/savepoints/$TRIGGER" | python3 -c '
 import json, sys
@@ -125,16 +113,10 @@ JOB_ID="$(echo "$OUT" | sed -n 's/^polyroute: job \([0-9a-f]*\) submitted$/\1/p'
 [ -n "$JOB_ID" ] || die "the second submission printed no job id; see $LOG_DIR/$RUN-submit-2.out"
 say "version 2 running as job $JOB_ID"
 
-wait "$PRODUCER_PID" || die "producing the readings failed; see $LOG_DIR/$RUN-produce.out"
-PRODUCER_PID=""
-set +e
-wait "$VERIFY_PID"
-VERIFY_RC=$?
-set -e
-VERIFY_PID=""
-grep -v '^verify: +' "$VERIFY_LOG" | grep -v '^records=' >&2 || true
-LAST="$(grep '^records=' "$VERIFY_LOG" | tail -n 1)"
-[ -n "$LAST" ] || die "the verifier printed no verdict (exit $VERIFY_RC); see $VERIFY_LOG"
+await_verdict
 say "upgrade run $RUN took $((SECONDS - T0)) s"
-echo "$LAST"
+cancel_job "$JOB_ID"
+JOB_ID=""
+stop_started_cluster
+echo "$VERDICT"
 exit "$VERIFY_RC"

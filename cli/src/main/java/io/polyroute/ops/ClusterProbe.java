@@ -42,6 +42,7 @@ import org.apache.kafka.common.TopicPartition;
 final class ClusterProbe implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TERMINAL = "FINISHED|CANCELED|FAILED";
 
     private final String rest;
     private final String jobName;
@@ -78,6 +79,34 @@ final class ClusterProbe implements AutoCloseable {
         }
         JsonNode n = get("/jobs/" + id + "/metrics?get=numRestarts");
         return n != null && n.size() > 0 ? n.get(0).path("value").asLong(-1) : -1;
+    }
+
+    /**
+     * When the job last entered RESTARTING, in epoch milliseconds by the JobManager's clock
+     * ({@code timestamps.RESTARTING} of {@code /jobs/<id>}): 0 when it never restarted, -1 when
+     * unknown. Unlike the {@code numRestarts} metric, which the REST API can report many seconds
+     * late, this is the moment the JobManager switched the job's state.
+     */
+    long restartingAt() {
+        JsonNode job = liveJob();
+        return job == null ? -1 : job.path("timestamps").path("RESTARTING").asLong(0);
+    }
+
+    /**
+     * The details of the job with the configured name; a job that has ended (stopped with a
+     * savepoint, say) is replaced by the newest live job of that name, such as the next version
+     * started from the savepoint.
+     */
+    private JsonNode liveJob() {
+        String id = jobId();
+        JsonNode job = id == null ? null : get("/jobs/" + id);
+        if (job != null && job.path("state").asText().matches(TERMINAL)) {
+            jobId = null;
+            sourceVertex = null;
+            id = jobId();
+            job = id == null ? null : get("/jobs/" + id);
+        }
+        return job;
     }
 
     /** The state of the job (RUNNING, RESTARTING, ...), or null. */
@@ -185,7 +214,7 @@ final class ClusterProbe implements AutoCloseable {
         JsonNode jobs = get("/jobs/overview");
         long newest = -1;
         for (JsonNode j : jobs == null ? JSON.createArrayNode() : jobs.path("jobs")) {
-            boolean live = !j.path("state").asText().matches("FINISHED|CANCELED|FAILED");
+            boolean live = !j.path("state").asText().matches(TERMINAL);
             if (j.path("name").asText().equals(jobName)
                     && live
                     && j.path("start-time").asLong() > newest) {

@@ -38,7 +38,8 @@ final class RecoveryTimes {
     /**
      * The recovery of one kill.
      *
-     * @param restartedMillis when the job was first seen restarted after the kill, -1 if it was not
+     * @param restartedMillis when the job restarted after the kill (the JobManager's timestamp, or
+     *     the first sample that saw the restart count go up), -1 if it did not
      * @param resumedMillis when committed output first moved after that, -1 if it never did
      */
     record Recovery(Kill kill, long restartedMillis, long resumedMillis) {
@@ -74,11 +75,21 @@ final class RecoveryTimes {
             }
             restartsBefore = Math.max(restartsBefore, s.restarts());
         }
+        // The JobManager's own timestamp of the restart when it is known; otherwise the first sample
+        // whose restart count went up (the numRestarts metric can be reported seconds late).
         long restarted = -1;
         for (Sample s : samples) {
+            long at = s.restartingAt();
+            if (at >= kill.millis() && at < nextKill && (restarted < 0 || at < restarted)) {
+                restarted = at;
+            }
+        }
+        for (Sample s : samples) {
+            if (restarted >= 0) {
+                break;
+            }
             if (s.millis() >= kill.millis() && s.millis() < nextKill && s.restarts() > restartsBefore) {
                 restarted = s.millis();
-                break;
             }
         }
         long from = restarted >= 0 ? restarted : kill.millis();

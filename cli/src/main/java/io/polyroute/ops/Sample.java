@@ -23,5 +23,12 @@ package io.polyroute.ops;
  * @param restarts the job's restart count, or -1 when the JobManager did not answer
  * @param heapUsed the largest TaskManager heap in use, in bytes, or -1 when not sampled
  * @param lag records of the input topic not yet committed by the job's consumer group, or -1
+ * @param restartingAt when the job last entered RESTARTING by the JobManager's clock (Flink REST
+ *     {@code timestamps.RESTARTING} of {@code /jobs/<id>}), 0 when it never did, -1 when unknown
  */
-record Sample(long millis, long committed, long restarts, long heapUsed, long lag) {}
+record Sample(long millis, long committed, long restarts, long heapUsed, long lag, long restartingAt) {
+    /** An observation without the JobManager's restart timestamp. */
+    Sample(long millis, long committed, long restarts, long heapUsed, long lag) {
+        this(millis, committed, restarts, heapUsed, lag, -1);
+    }
+}

@@ -175,7 +175,8 @@ final class VerifyCommand implements Callable<Integer> {
                 tally.total(),
                 probe.restarts(),
                 burst ? probe.maxTaskManagerHeapUsed() : -1,
-                input == null ? -1 : probe.lag());
+                input == null ? -1 : probe.lag(),
+                probe.restartingAt());
         samples.add(s);
         return s;
     }

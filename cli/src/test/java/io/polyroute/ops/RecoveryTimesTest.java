@@ -45,6 +45,38 @@ class RecoveryTimesTest {
     }
 
     @Test
+    void shouldTakeTheRestartTimeFromTheJobManagerTimestampWhenTheMetricIsLate() {
+        // killed at 1000; the JobManager switched the job to RESTARTING at 9000, but the restart
+        // count only showed up in the sample at 40000
+        List<Sample> samples = List.of(
+                new Sample(0, 100, 0, -1, -1, 0),
+                new Sample(5000, 150, 0, -1, -1, 0),
+                new Sample(10000, 150, 0, -1, -1, 9000),
+                new Sample(12000, 220, 0, -1, -1, 9000),
+                new Sample(40000, 900, 1, -1, -1, 9000));
+
+        RecoveryTimes.Recovery r = RecoveryTimes.compute(samples, List.of(new RecoveryTimes.Kill(1000, "tm")))
+                .get(0);
+
+        assertThat(r.restartSeconds()).isEqualTo(8.0);
+        assertThat(r.seconds()).isEqualTo(11.0);
+    }
+
+    @Test
+    void shouldIgnoreARestartTimestampFromBeforeTheKill() {
+        List<Sample> samples = List.of(
+                new Sample(0, 100, 1, -1, -1, 300),
+                new Sample(1000, 100, 1, -1, -1, 300),
+                new Sample(2000, 180, 1, -1, -1, 300));
+
+        RecoveryTimes.Recovery r = RecoveryTimes.compute(samples, List.of(new RecoveryTimes.Kill(500, "broker")))
+                .get(0);
+
+        assertThat(r.restartedMillis()).isEqualTo(-1);
+        assertThat(r.seconds()).isEqualTo(1.5);
+    }
+
+    @Test
     void shouldMeasureToTheNextOutputWhenTheJobDidNotRestart() {
         List<Sample> samples = List.of(at(0, 100, 2), at(1000, 100, 2), at(2000, 100, 2), at(4000, 180, 2));
 
