@@ -27,6 +27,7 @@ import io.polyroute.job.config.JobOptions;
 import io.polyroute.job.config.KafkaOptions;
 import io.polyroute.job.config.OutputOptions;
 import io.polyroute.job.config.RebalanceOptions;
+import io.polyroute.job.config.TopicEncoding;
 import io.polyroute.job.config.TopicsOptions;
 import io.polyroute.job.control.LoadReport;
 import io.polyroute.job.control.PlanFilter;
@@ -39,6 +40,7 @@ import io.polyroute.job.io.LoadReportSerializer;
 import io.polyroute.job.io.PlanSerializer;
 import io.polyroute.job.io.PredictionSerializer;
 import io.polyroute.job.io.RawRecordDeserializer;
+import io.polyroute.job.io.TopicFormats;
 import io.polyroute.job.model.ExpertResult;
 import io.polyroute.job.model.ExpertTask;
 import io.polyroute.job.model.InFlight;
@@ -57,7 +59,6 @@ import io.polyroute.job.operators.InputContract;
 import io.polyroute.job.operators.LoadReports;
 import io.polyroute.job.operators.StageOpener;
 import io.polyroute.runtime.bundle.ModelBundle;
-import io.polyroute.schemas.AvroEncoding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -130,7 +131,7 @@ public final class PolyrouteJob {
         // passes on a record it received without touching it again, or owns it (buffered batches
         // mutate records only after taking them from their input, and nothing downstream keeps them).
         env.getConfig().enableObjectReuse();
-        AvroEncoding encoding = config.get(TopicsOptions.ENCODING);
+        TopicFormats formats = TopicFormats.resolve(config);
         // A bundle.path URI is fetched by every TaskManager itself; a local folder is the one validated.
         StageOpener opener = new StageOpener(
                 config.getOptional(BundleOptions.PATH)
@@ -146,7 +147,11 @@ public final class PolyrouteJob {
                 bundle.routesOnTask(),
                 config.get(InputOptions.MAX_RECORD_BYTES));
         SingleOutputStreamOperator<InFlight> decoded = raw.process(
-                        new DecodeValidateFunction(contract, encoding), TypeInformation.of(InFlight.class))
+                        formats.input() == TopicEncoding.CONFLUENT
+                                ? new DecodeValidateFunction(contract, formats.registry())
+                                : new DecodeValidateFunction(
+                                        contract, formats.input().avro(TopicsOptions.ENCODING_INPUT.key(), "the job")),
+                        TypeInformation.of(InFlight.class))
                 .name("decode-validate")
                 .uid("decode-validate");
         List<DataStream<Rejected>> rejected = new ArrayList<>();
@@ -163,17 +168,17 @@ public final class PolyrouteJob {
 
         DataStream<InFlight> done = config.get(JobOptions.MODE) == JobMode.FUSED
                 ? fused(config, opener, unique, rejected)
-                : expertParallel(config, opener, bundle, unique, rejected);
+                : expertParallel(config, formats, opener, bundle, unique, rejected);
 
         hooks.beforePredictionSink(done)
-                .sinkTo(predictionSink(config, bundle, encoding))
+                .sinkTo(predictionSink(config, bundle, formats))
                 .name("kafka-predictions")
                 .uid("kafka-predictions");
         DataStream<Rejected> dlq = rejected.get(0);
         for (int i = 1; i < rejected.size(); i++) {
             dlq = dlq.union(rejected.get(i));
         }
-        dlq.sinkTo(deadLetterSink(config, encoding)).name("kafka-dlq").uid("kafka-dlq");
+        dlq.sinkTo(deadLetterSink(config, formats)).name("kafka-dlq").uid("kafka-dlq");
     }
 
     /** File-system checkpoint storage in {@code dir}. */
@@ -197,6 +202,7 @@ public final class PolyrouteJob {
 
     private static DataStream<InFlight> expertParallel(
             JobConfig config,
+            TopicFormats formats,
             StageOpener opener,
             ModelBundle bundle,
             DataStream<InFlight> in,
@@ -251,8 +257,9 @@ public final class PolyrouteJob {
         for (int i = 1; i < loads.size(); i++) {
             load = load.union(loads.get(i));
         }
-        AvroEncoding encoding = config.get(TopicsOptions.ENCODING);
-        load.sinkTo(KafkaSinks.atLeastOnce(config, new LoadReportSerializer(TopicsOptions.load(config), encoding)))
+        load.sinkTo(KafkaSinks.atLeastOnce(
+                        config,
+                        new LoadReportSerializer(TopicsOptions.load(config), formats.control(), formats.controlId())))
                 .name("kafka-load")
                 .uid("kafka-load");
         if (config.get(RebalanceOptions.ENABLED)) {
@@ -331,21 +338,26 @@ public final class PolyrouteJob {
         };
     }
 
-    private static KafkaSink<InFlight> predictionSink(JobConfig config, ModelBundle bundle, AvroEncoding encoding) {
+    private static KafkaSink<InFlight> predictionSink(JobConfig config, ModelBundle bundle, TopicFormats formats) {
         return KafkaSinks.exactlyOnce(
                 config,
                 "predictions",
                 config.get(TopicsOptions.OUTPUT),
-                new PredictionSerializer(config.get(TopicsOptions.OUTPUT), bundle.name(), bundle.version(), encoding)
+                new PredictionSerializer(
+                                config.get(TopicsOptions.OUTPUT),
+                                bundle.name(),
+                                bundle.version(),
+                                formats.output(),
+                                formats.outputId())
                         .keyedBy(config.get(OutputOptions.KEY)));
     }
 
-    private static KafkaSink<Rejected> deadLetterSink(JobConfig config, AvroEncoding encoding) {
+    private static KafkaSink<Rejected> deadLetterSink(JobConfig config, TopicFormats formats) {
         return KafkaSinks.exactlyOnce(
                 config,
                 "dlq",
                 config.get(TopicsOptions.DLQ),
-                new DeadLetterSerializer(config.get(TopicsOptions.DLQ), encoding));
+                new DeadLetterSerializer(config.get(TopicsOptions.DLQ), formats.dlq(), formats.dlqId()));
     }
 
     private static Properties clientProperties(JobConfig config) {
