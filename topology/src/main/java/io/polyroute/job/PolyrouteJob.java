@@ -83,7 +83,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Builds Polyroute's Flink job (DESIGN §1): Kafka source → decode and validate → dedupe by event
+ * Builds Polyroute's Flink job (docs/design.md §1): Kafka source → decode and validate → dedupe by event
  * id → per stage GATE → partition by slot → EXPERT → key by event id → COMBINE (or one FUSED
  * operator) → transactional Kafka sink of predictions; every refused record goes to the
  * transactional dead-letter sink.
