@@ -114,8 +114,9 @@ public final class PolyrouteJob {
      * Adds the job to {@code env} with {@code hooks} applied; {@link JobHooks#NONE} gives the
      * production job. For tests that need to act on the finished records, e.g. to inject a failure.
      */
-    public static void build(StreamExecutionEnvironment env, JobConfig config, ModelBundle bundle, JobHooks hooks) {
+    public static void build(StreamExecutionEnvironment env, JobConfig given, ModelBundle bundle, JobHooks hooks) {
         Objects.requireNonNull(hooks, "hooks");
+        JobConfig config = withClusterSettings(env, given);
         env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
         config.getOptional(JobOptions.CHECKPOINT_DIR).ifPresent(dir -> env.configure(checkpointStorage(dir)));
         // Keep the last checkpoint when the job is cancelled, so `polyroute run --from-latest-checkpoint`
@@ -197,6 +198,32 @@ public final class PolyrouteJob {
                         new FusedOperator(opener, OperatorSettings.fused(config)))
                 .uid("fused");
         rejected.add(out.getSideOutput(DeadLetters.TAG));
+        return out;
+    }
+
+    /**
+     * One source of truth for parallelism and checkpointing: a {@code job.parallelism} or
+     * {@code job.checkpoint-interval} set in the job file or with {@code --set} wins; left unset, a
+     * job submitted into a cluster ({@code flink run}, application mode, a FlinkDeployment) takes
+     * the cluster's {@code parallelism.default} (or {@code -p}, or the FlinkDeployment's
+     * {@code job.parallelism}) and {@code execution.checkpointing.interval}. Local runs and
+     * {@code --jobmanager} submissions, which have no cluster configuration of their own here, use
+     * the options' defaults.
+     */
+    static JobConfig withClusterSettings(StreamExecutionEnvironment env, JobConfig config) {
+        if (env instanceof org.apache.flink.streaming.api.environment.LocalStreamEnvironment
+                || env instanceof org.apache.flink.streaming.api.environment.RemoteStreamEnvironment) {
+            return config;
+        }
+        JobConfig out = config;
+        java.util.Map<String, String> explicit = config.explicitValues();
+        if (!explicit.containsKey(JobOptions.PARALLELISM.key()) && env.getParallelism() > 0) {
+            out = out.with(JobOptions.PARALLELISM.key(), String.valueOf(env.getParallelism()));
+        }
+        long interval = env.getCheckpointConfig().getCheckpointInterval();
+        if (!explicit.containsKey(JobOptions.CHECKPOINT_INTERVAL.key()) && interval > 0) {
+            out = out.with(JobOptions.CHECKPOINT_INTERVAL.key(), interval + " ms");
+        }
         return out;
     }
 
