@@ -66,7 +66,8 @@ final class DlqOptions {
     }
 
     static AvroEncoding encoding(JobConfig job) {
-        return job.get(TopicsOptions.ENCODING);
+        return TopicsOptions.selfContained(
+                job.toConfiguration(), "polyroute dlq", java.util.List.of(TopicsOptions.ENCODING_DLQ));
     }
 
     /** Client properties of the job with read_committed consumers: only committed dead letters. */

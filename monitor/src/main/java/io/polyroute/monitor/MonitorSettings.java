@@ -227,9 +227,18 @@ public final class MonitorSettings {
         return config.get(TopicsOptions.DLQ);
     }
 
-    /** Avro encoding of every record on those topics ({@link TopicsOptions#ENCODING}). */
+    /**
+     * Avro encoding of every record on those topics ({@link TopicsOptions#ENCODING} and its per-topic
+     * overrides, which must agree; the monitor does not read the {@code confluent} encoding).
+     *
+     * @throws io.polyroute.job.config.ConfigException naming the key otherwise
+     */
     public AvroEncoding encoding() {
-        return config.get(TopicsOptions.ENCODING);
+        return TopicsOptions.selfContained(
+                config.toConfiguration(),
+                "the monitor",
+                java.util.List.of(
+                        TopicsOptions.ENCODING_OUTPUT, TopicsOptions.ENCODING_DLQ, TopicsOptions.ENCODING_CONTROL));
     }
 
     /**

@@ -66,6 +66,9 @@ public final class ConfluentCodec<T extends SpecificRecord> {
         Schema schemaById(int id);
     }
 
+    /** The writer id of a codec made by {@link #reader}, which does not encode. */
+    private static final int NO_WRITER = -1;
+
     private final AvroCodec<T> binary;
     private final int writerId;
     private final byte[] header;
@@ -77,7 +80,9 @@ public final class ConfluentCodec<T extends SpecificRecord> {
         this.writerId = writerId;
         this.header = header(writerId);
         this.lookup = lookup;
-        readersById.put(writerId, binary);
+        if (writerId != NO_WRITER) {
+            readersById.put(writerId, binary);
+        }
     }
 
     /**
@@ -89,6 +94,17 @@ public final class ConfluentCodec<T extends SpecificRecord> {
     public static <T extends SpecificRecord> ConfluentCodec<T> of(Class<T> type, int writerId, SchemaLookup lookup) {
         Objects.requireNonNull(lookup, "lookup must not be null");
         return new ConfluentCodec<>(AvroCodec.of(type, AvroEncoding.BINARY), writerId, lookup);
+    }
+
+    /**
+     * Creates a codec that only decodes: it looks up the writer schema of every id it meets through
+     * {@code lookup}, and {@link #encode} refuses to write. For a topic the job only reads.
+     *
+     * @throws IllegalArgumentException if {@code type} is not a generated Avro record class
+     */
+    public static <T extends SpecificRecord> ConfluentCodec<T> reader(Class<T> type, SchemaLookup lookup) {
+        Objects.requireNonNull(lookup, "lookup must not be null");
+        return new ConfluentCodec<>(AvroCodec.of(type, AvroEncoding.BINARY), NO_WRITER, lookup);
     }
 
     /** Returns the five header bytes for {@code schemaId}: {@code 00} and the id, big-endian. */
@@ -150,8 +166,13 @@ public final class ConfluentCodec<T extends SpecificRecord> {
      * Encodes one record: the header with {@link #writerId()}, then the Avro binary body.
      *
      * @throws RecordEncodeException if the record does not fit its schema
+     * @throws IllegalStateException if this codec was made by {@link #reader} and has no writer id
      */
     public byte[] encode(T record) {
+        if (writerId == NO_WRITER) {
+            throw new IllegalStateException("This " + binary.schema().getName()
+                    + " codec only decodes: it was made without a writer schema id.");
+        }
         byte[] body = binary.encode(record);
         byte[] out = Arrays.copyOf(header, HEADER_LENGTH + body.length);
         System.arraycopy(body, 0, out, HEADER_LENGTH, body.length);

@@ -32,6 +32,7 @@ import java.security.KeyStore;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -133,6 +134,25 @@ public final class SchemaRegistryClient implements ConfluentCodec.SchemaLookup {
         int id = answer.path("id").asInt();
         idsBySubjectAndSchema.put(key(subject, schema), id);
         return id;
+    }
+
+    /**
+     * Returns the latest schema registered under {@code subject}, or empty when the subject has no
+     * version.
+     *
+     * @throws SchemaRegistryException if the registry cannot be reached or answers with an error
+     */
+    public Optional<Schema> latestSchema(String subject) {
+        String what = "the latest schema of subject '" + subject + "'";
+        try {
+            return Optional.of(
+                    parse(send("GET", "/subjects/" + encode(subject) + "/versions/latest", null, what), what));
+        } catch (SchemaRegistryException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /**

@@ -27,6 +27,7 @@ import io.polyroute.job.config.JobOptions;
 import io.polyroute.job.config.KafkaOptions;
 import io.polyroute.job.config.OutputOptions;
 import io.polyroute.job.config.RebalanceOptions;
+import io.polyroute.job.config.TopicEncoding;
 import io.polyroute.job.config.TopicsOptions;
 import io.polyroute.job.control.LoadReport;
 import io.polyroute.job.control.PlanFilter;
@@ -39,6 +40,7 @@ import io.polyroute.job.io.LoadReportSerializer;
 import io.polyroute.job.io.PlanSerializer;
 import io.polyroute.job.io.PredictionSerializer;
 import io.polyroute.job.io.RawRecordDeserializer;
+import io.polyroute.job.io.TopicFormats;
 import io.polyroute.job.model.ExpertResult;
 import io.polyroute.job.model.ExpertTask;
 import io.polyroute.job.model.InFlight;
@@ -57,7 +59,6 @@ import io.polyroute.job.operators.InputContract;
 import io.polyroute.job.operators.LoadReports;
 import io.polyroute.job.operators.StageOpener;
 import io.polyroute.runtime.bundle.ModelBundle;
-import io.polyroute.schemas.AvroEncoding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Builds Polyroute's Flink job (DESIGN §1): Kafka source → decode and validate → dedupe by event
+ * Builds Polyroute's Flink job (docs/design.md §1): Kafka source → decode and validate → dedupe by event
  * id → per stage GATE → partition by slot → EXPERT → key by event id → COMBINE (or one FUSED
  * operator) → transactional Kafka sink of predictions; every refused record goes to the
  * transactional dead-letter sink.
@@ -113,8 +114,9 @@ public final class PolyrouteJob {
      * Adds the job to {@code env} with {@code hooks} applied; {@link JobHooks#NONE} gives the
      * production job. For tests that need to act on the finished records, e.g. to inject a failure.
      */
-    public static void build(StreamExecutionEnvironment env, JobConfig config, ModelBundle bundle, JobHooks hooks) {
+    public static void build(StreamExecutionEnvironment env, JobConfig given, ModelBundle bundle, JobHooks hooks) {
         Objects.requireNonNull(hooks, "hooks");
+        JobConfig config = withClusterSettings(env, given);
         env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
         config.getOptional(JobOptions.CHECKPOINT_DIR).ifPresent(dir -> env.configure(checkpointStorage(dir)));
         // Keep the last checkpoint when the job is cancelled, so `polyroute run --from-latest-checkpoint`
@@ -130,7 +132,7 @@ public final class PolyrouteJob {
         // passes on a record it received without touching it again, or owns it (buffered batches
         // mutate records only after taking them from their input, and nothing downstream keeps them).
         env.getConfig().enableObjectReuse();
-        AvroEncoding encoding = config.get(TopicsOptions.ENCODING);
+        TopicFormats formats = TopicFormats.resolve(config);
         // A bundle.path URI is fetched by every TaskManager itself; a local folder is the one validated.
         StageOpener opener = new StageOpener(
                 config.getOptional(BundleOptions.PATH)
@@ -146,7 +148,11 @@ public final class PolyrouteJob {
                 bundle.routesOnTask(),
                 config.get(InputOptions.MAX_RECORD_BYTES));
         SingleOutputStreamOperator<InFlight> decoded = raw.process(
-                        new DecodeValidateFunction(contract, encoding), TypeInformation.of(InFlight.class))
+                        formats.input() == TopicEncoding.CONFLUENT
+                                ? new DecodeValidateFunction(contract, formats.registry())
+                                : new DecodeValidateFunction(
+                                        contract, formats.input().avro(TopicsOptions.ENCODING_INPUT.key(), "the job")),
+                        TypeInformation.of(InFlight.class))
                 .name("decode-validate")
                 .uid("decode-validate");
         List<DataStream<Rejected>> rejected = new ArrayList<>();
@@ -163,17 +169,17 @@ public final class PolyrouteJob {
 
         DataStream<InFlight> done = config.get(JobOptions.MODE) == JobMode.FUSED
                 ? fused(config, opener, unique, rejected)
-                : expertParallel(config, opener, bundle, unique, rejected);
+                : expertParallel(config, formats, opener, bundle, unique, rejected);
 
         hooks.beforePredictionSink(done)
-                .sinkTo(predictionSink(config, bundle, encoding))
+                .sinkTo(predictionSink(config, bundle, formats))
                 .name("kafka-predictions")
                 .uid("kafka-predictions");
         DataStream<Rejected> dlq = rejected.get(0);
         for (int i = 1; i < rejected.size(); i++) {
             dlq = dlq.union(rejected.get(i));
         }
-        dlq.sinkTo(deadLetterSink(config, encoding)).name("kafka-dlq").uid("kafka-dlq");
+        dlq.sinkTo(deadLetterSink(config, formats)).name("kafka-dlq").uid("kafka-dlq");
     }
 
     /** File-system checkpoint storage in {@code dir}. */
@@ -195,8 +201,35 @@ public final class PolyrouteJob {
         return out;
     }
 
+    /**
+     * One source of truth for parallelism and checkpointing: a {@code job.parallelism} or
+     * {@code job.checkpoint-interval} set in the job file or with {@code --set} wins; left unset, a
+     * job submitted into a cluster ({@code flink run}, application mode, a FlinkDeployment) takes
+     * the cluster's {@code parallelism.default} (or {@code -p}, or the FlinkDeployment's
+     * {@code job.parallelism}) and {@code execution.checkpointing.interval}. Local runs and
+     * {@code --jobmanager} submissions, which have no cluster configuration of their own here, use
+     * the options' defaults.
+     */
+    static JobConfig withClusterSettings(StreamExecutionEnvironment env, JobConfig config) {
+        if (env instanceof org.apache.flink.streaming.api.environment.LocalStreamEnvironment
+                || env instanceof org.apache.flink.streaming.api.environment.RemoteStreamEnvironment) {
+            return config;
+        }
+        JobConfig out = config;
+        java.util.Map<String, String> explicit = config.explicitValues();
+        if (!explicit.containsKey(JobOptions.PARALLELISM.key()) && env.getParallelism() > 0) {
+            out = out.with(JobOptions.PARALLELISM.key(), String.valueOf(env.getParallelism()));
+        }
+        long interval = env.getCheckpointConfig().getCheckpointInterval();
+        if (!explicit.containsKey(JobOptions.CHECKPOINT_INTERVAL.key()) && interval > 0) {
+            out = out.with(JobOptions.CHECKPOINT_INTERVAL.key(), interval + " ms");
+        }
+        return out;
+    }
+
     private static DataStream<InFlight> expertParallel(
             JobConfig config,
+            TopicFormats formats,
             StageOpener opener,
             ModelBundle bundle,
             DataStream<InFlight> in,
@@ -251,8 +284,9 @@ public final class PolyrouteJob {
         for (int i = 1; i < loads.size(); i++) {
             load = load.union(loads.get(i));
         }
-        AvroEncoding encoding = config.get(TopicsOptions.ENCODING);
-        load.sinkTo(KafkaSinks.atLeastOnce(config, new LoadReportSerializer(TopicsOptions.load(config), encoding)))
+        load.sinkTo(KafkaSinks.atLeastOnce(
+                        config,
+                        new LoadReportSerializer(TopicsOptions.load(config), formats.control(), formats.controlId())))
                 .name("kafka-load")
                 .uid("kafka-load");
         if (config.get(RebalanceOptions.ENABLED)) {
@@ -331,21 +365,26 @@ public final class PolyrouteJob {
         };
     }
 
-    private static KafkaSink<InFlight> predictionSink(JobConfig config, ModelBundle bundle, AvroEncoding encoding) {
+    private static KafkaSink<InFlight> predictionSink(JobConfig config, ModelBundle bundle, TopicFormats formats) {
         return KafkaSinks.exactlyOnce(
                 config,
                 "predictions",
                 config.get(TopicsOptions.OUTPUT),
-                new PredictionSerializer(config.get(TopicsOptions.OUTPUT), bundle.name(), bundle.version(), encoding)
+                new PredictionSerializer(
+                                config.get(TopicsOptions.OUTPUT),
+                                bundle.name(),
+                                bundle.version(),
+                                formats.output(),
+                                formats.outputId())
                         .keyedBy(config.get(OutputOptions.KEY)));
     }
 
-    private static KafkaSink<Rejected> deadLetterSink(JobConfig config, AvroEncoding encoding) {
+    private static KafkaSink<Rejected> deadLetterSink(JobConfig config, TopicFormats formats) {
         return KafkaSinks.exactlyOnce(
                 config,
                 "dlq",
                 config.get(TopicsOptions.DLQ),
-                new DeadLetterSerializer(config.get(TopicsOptions.DLQ), encoding));
+                new DeadLetterSerializer(config.get(TopicsOptions.DLQ), formats.dlq(), formats.dlqId()));
     }
 
     private static Properties clientProperties(JobConfig config) {

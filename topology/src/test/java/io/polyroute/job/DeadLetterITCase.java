@@ -58,7 +58,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Bad input never stops the job and never vanishes (DESIGN §7), in both execution modes. One input
+ * Bad input never stops the job and never vanishes (docs/design.md §7), in both execution modes. One input
  * topic mixes good readings with every kind of bad record: undecodable bytes, a truncated record,
  * a tombstone, a wrong feature dimension, NaN and infinite features, an empty and a blank
  * event_id, an oversized record, an unknown and a missing task for a bundle that routes on the

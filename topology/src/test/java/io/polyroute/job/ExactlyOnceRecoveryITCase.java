@@ -66,7 +66,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Exactly once through a failure, in both execution modes (DESIGN §7). The job serves 20,000
+ * Exactly once through a failure, in both execution modes (docs/design.md §7). The job serves 20,000
  * records while, once a checkpoint has committed part of its output, either an operator after the
  * model throws once, or the only TaskManager is terminated and a fresh one started. After the job
  * has recovered and finished, the committed predictions (read_committed) hold every event id
@@ -102,7 +102,7 @@ class ExactlyOnceRecoveryITCase {
     /** Where each bad record of the input landed, and the reason it must be refused with. */
     private static Map<List<Long>, DeadLetterReason> badRecords;
     /**
-     * Predictions of one uninterrupted run in fused mode, the baseline of both modes (DESIGN §1:
+     * Predictions of one uninterrupted run in fused mode, the baseline of both modes (docs/design.md §1:
      * both produce the same predictions).
      */
     private static Map<String, Prediction> uninterrupted;

@@ -45,7 +45,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Micro-batches are flushed before every checkpoint barrier (DESIGN §7), in both execution modes.
+ * Micro-batches are flushed before every checkpoint barrier (docs/design.md §7), in both execution modes.
  * Gate and expert batches hold 10,000 records and wait up to an hour, so neither a full batch nor
  * the delay timer ever flushes the 3,000 records of this test, and the input never ends; yet with
  * checkpoints every 500 ms the running job commits a prediction for every record, exactly once

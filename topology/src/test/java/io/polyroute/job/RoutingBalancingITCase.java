@@ -52,7 +52,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Routing balancing end to end (DESIGN §6), in both execution modes, on input the plain gate sends
+ * Routing balancing end to end (docs/design.md §6), in both execution modes, on input the plain gate sends
  * mostly to one expert: every event id answered exactly once, balanced predictions flagged and
  * equal to a recompute of their recorded routing, the others equal to reference.onnx, and the load
  * per expert over the run measurably more even than the plain gate's.

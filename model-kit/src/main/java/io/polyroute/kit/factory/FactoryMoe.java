@@ -19,7 +19,7 @@ import java.util.List;
 
 /**
  * The fitted factory model evaluated in Java: encoder, gate, top-k routing and a weighted sum of
- * the selected experts' health scores (DESIGN §5, {@code weighted_sum}).
+ * the selected experts' health scores (docs/design.md §5, {@code weighted_sum}).
  */
 final class FactoryMoe {
     final AffineMap encoder;

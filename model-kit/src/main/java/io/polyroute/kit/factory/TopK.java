@@ -16,7 +16,7 @@
 package io.polyroute.kit.factory;
 
 /**
- * DESIGN §5 routing for one group: the {@code k} largest logits (ties to the lower index) and
+ * docs/design.md §5 routing for one group: the {@code k} largest logits (ties to the lower index) and
  * softmax weights over just those.
  */
 final class TopK {

@@ -22,7 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The three combines of DESIGN §5 over dense tensors: weights {@code w [N, G, E]} (zero for
+ * The three combines of docs/design.md §5 over dense tensors: weights {@code w [N, G, E]} (zero for
  * unselected experts) and stacked expert outputs {@code f [N, E, P]}. Sums run over all E experts;
  * the zero weights remove the unselected ones.
  */

@@ -29,7 +29,7 @@ import java.util.List;
 
 /**
  * Builds a bundle's {@code reference.onnx}: the whole mixture of experts as one dense graph that
- * evaluates every expert of every stage and masks out the unselected ones (DESIGN §5,
+ * evaluates every expert of every stage and masks out the unselected ones (docs/design.md §5,
  * {@code docs/architecture.md} "Stage semantics").
  *
  * <p>Inputs: {@code x [N, input.dim]} (the manifest's reference input name, {@code x} by default)

@@ -20,7 +20,7 @@ import io.polyroute.kit.onnx.Attrs;
 import io.polyroute.kit.onnx.OnnxGraph;
 
 /**
- * Dense top-k routing weights (DESIGN §5): from gate logits {@code [N, G·E]} to weights
+ * Dense top-k routing weights (docs/design.md §5): from gate logits {@code [N, G·E]} to weights
  * {@code [N, G, E]} that are the softmax over each group's k selected experts and exactly 0
  * elsewhere.
  *

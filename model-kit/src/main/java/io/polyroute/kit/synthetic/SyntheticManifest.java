@@ -28,7 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The manifest of a synthetic bundle (DESIGN §4 layout): stage 0's models at the top of the version
+ * The manifest of a synthetic bundle (docs/design.md §4 layout): stage 0's models at the top of the version
  * folder ({@code gate.onnx}, {@code encoder.onnx}, {@code shared.onnx}, {@code experts/e00.onnx}…),
  * stage {@code s > 0}'s under {@code s<s>/}; {@code reference.onnx} at the top.
  */

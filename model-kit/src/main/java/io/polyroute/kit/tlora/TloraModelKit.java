@@ -32,7 +32,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the {@code tlora} bundle: TensorPoly-I (arXiv 2405.16671) served exactly, as DESIGN §5
+ * Builds the {@code tlora} bundle: TensorPoly-I (arXiv 2405.16671) served exactly, as docs/design.md §5
  * describes, by two stages of linear experts.
  *
  * <ul>

@@ -24,7 +24,7 @@ import io.polyroute.kit.reference.TopKRouting;
  * The TLoRA bundle's {@code reference.onnx} in the paper's parameter-mixing form: the routing
  * weights first mix the factors, {@code A = Σ_s w_s A_s} and {@code B = Σ_t w_t B_t} (per record),
  * and only then are they applied: {@code y = x · W0 + (x · A) · B / r}. The served bundle computes
- * the same function by mixing expert outputs instead, so agreement checks DESIGN §5's claim that
+ * the same function by mixing expert outputs instead, so agreement checks docs/design.md §5's claim that
  * the two are equal for linear experts.
  */
 final class TloraReference {

@@ -32,7 +32,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An independent checker of {@code reference.onnx}: the routing math of DESIGN §5 written directly
+ * An independent checker of {@code reference.onnx}: the routing math of docs/design.md §5 written directly
  * in double precision over the outputs of the bundle's individual model files (each run with ONNX
  * Runtime). Shares no code with the graph builder.
  */

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The fused evaluator against each bundle's dense reference.onnx, on fresh random inputs (DESIGN §5). */
+/** The fused evaluator against each bundle's dense reference.onnx, on fresh random inputs (docs/design.md §5). */
 class EvaluatorReferenceTest {
     private static final int RECORDS = 3000;
 

@@ -19,7 +19,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** How a stage combines the outputs of its selected experts (DESIGN §5). */
+/** How a stage combines the outputs of its selected experts (docs/design.md §5). */
 public enum CombineMode {
     /** {@code y = Σ_{e in S_0} w[0,e] · f_e(x)}. */
     WEIGHTED_SUM("weighted_sum"),

@@ -22,7 +22,7 @@ import io.polyroute.runtime.onnx.RuntimeOptions;
 
 /**
  * A bundle's {@code reference.onnx}: the whole mixture as one dense graph. Every execution mode
- * must agree with it to {@link #TOLERANCE} relative error (DESIGN §5).
+ * must agree with it to {@link #TOLERANCE} relative error (docs/design.md §5).
  */
 public final class ReferenceModel implements AutoCloseable {
     /** The largest relative error a prediction may have against the reference. */

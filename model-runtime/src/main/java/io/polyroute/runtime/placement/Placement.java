@@ -21,7 +21,7 @@ import java.util.List;
 
 /**
  * Where the experts of one stage run: for each expert its replica slots and traffic shares
- * (DESIGN §6). Immutable and independent of load; the load-dependent figures take the per-expert
+ * (docs/design.md §6). Immutable and independent of load; the load-dependent figures take the per-expert
  * load as an argument.
  *
  * <p>Load is in any unit that is additive over experts; the planner uses nanoseconds of expert

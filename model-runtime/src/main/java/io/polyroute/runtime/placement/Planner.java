@@ -21,7 +21,7 @@ import java.util.Locale;
 import java.util.OptionalInt;
 
 /**
- * Plans the placement of one stage's experts over its slots (DESIGN §6). A pure function of its
+ * Plans the placement of one stage's experts over its slots (docs/design.md §6). A pure function of its
  * options and the {@link PlanRequest}: immutable, thread-safe, deterministic.
  *
  * <p>Algorithm. Candidates are built and compared by predicted imbalance (max / mean slot load):

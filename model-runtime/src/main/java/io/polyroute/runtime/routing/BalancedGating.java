@@ -16,7 +16,7 @@
 package io.polyroute.runtime.routing;
 
 /**
- * Top-k gating of a micro-batch with the optional balancing of DESIGN §6: a balancing bias that
+ * Top-k gating of a micro-batch with the optional balancing of docs/design.md §6: a balancing bias that
  * steers selection (see {@link Gating}) and a capacity per expert.
  *
  * <p>With a capacity factor {@code c > 0}, each expert takes at most

@@ -18,7 +18,7 @@ package io.polyroute.runtime.routing;
 import io.polyroute.runtime.bundle.StageSpec;
 
 /**
- * Combines the outputs of a record's selected experts into the stage output (DESIGN §5).
+ * Combines the outputs of a record's selected experts into the stage output (docs/design.md §5).
  * Implementations are stateless and thread-safe; obtain them from the static factories.
  *
  * <pre>{@code

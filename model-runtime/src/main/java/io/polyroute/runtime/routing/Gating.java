@@ -16,7 +16,7 @@
 package io.polyroute.runtime.routing;
 
 /**
- * Top-k gating of DESIGN §5. For each group {@code o}, the selected set is the {@code k} experts
+ * Top-k gating of docs/design.md §5. For each group {@code o}, the selected set is the {@code k} experts
  * with the largest {@code z[o,e] + b[e]} (ties to the lower index); weights are the softmax of the
  * selected <em>logits</em> {@code z} — the bias steers selection and never enters the weights.
  */

@@ -26,7 +26,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.assertj.core.data.Offset;
 
-/** Capacity-limited routing with overflow to the next-best expert (DESIGN §6), and bias balancing. */
+/** Capacity-limited routing with overflow to the next-best expert (docs/design.md §6), and bias balancing. */
 class BalancedGatingProperties {
 
     record Batch(int n, int groups, int experts, int k, float[] logits, float[] bias, double factor) {}

@@ -22,7 +22,7 @@ import java.util.Random;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
-/** The combines against a plain double-precision transcription of DESIGN §5. */
+/** The combines against a plain double-precision transcription of docs/design.md §5. */
 class CombinerTest {
     private final Random rnd = new Random(42);
 

@@ -21,7 +21,7 @@ import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.ReadableConfig;
 
 /**
- * Optional load balancing that changes routing (DESIGN §6), off by default. Unlike placement
+ * Optional load balancing that changes routing (docs/design.md §6), off by default. Unlike placement
  * rebalancing it alters predictions: a balanced record may visit experts the gate alone would not
  * have chosen. Every such prediction carries the flag {@code bias_balanced} or
  * {@code capacity_overflow}.

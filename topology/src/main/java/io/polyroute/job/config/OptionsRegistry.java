@@ -43,6 +43,7 @@ public final class OptionsRegistry {
             CombineOptions.group(),
             InputOptions.group(),
             OutputOptions.group(),
+            RegistryOptions.group(),
             RebalanceOptions.group(),
             BalancingOptions.group(),
             MonitorOptions.group());

@@ -21,7 +21,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
 /**
- * Online rebalancing of expert placement (DESIGN §6): load windows, the planner's thresholds and
+ * Online rebalancing of expert placement (docs/design.md §6): load windows, the planner's thresholds and
  * how plans are applied. Placement only steers traffic; predictions never depend on it.
  */
 public final class RebalanceOptions {

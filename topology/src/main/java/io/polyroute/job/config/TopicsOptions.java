@@ -57,12 +57,39 @@ public final class TopicsOptions {
                     + "plans stay in order. Default: <job.name>.plans (polyroute.plans for the default job "
                     + "name). A job ignores plans for another job or bundle.");
 
-    public static final ConfigOption<io.polyroute.schemas.AvroEncoding> ENCODING = ConfigOptions.key("topics.encoding")
-            .enumType(io.polyroute.schemas.AvroEncoding.class)
-            .defaultValue(io.polyroute.schemas.AvroEncoding.BINARY)
+    public static final ConfigOption<TopicEncoding> ENCODING = ConfigOptions.key("topics.encoding")
+            .enumType(TopicEncoding.class)
+            .defaultValue(TopicEncoding.BINARY)
             .withDescription("Avro encoding of every record the job reads and writes: binary (plain Avro "
-                    + "binary, the schema agreed out of band) or single-object (Avro single-object "
-                    + "encoding: a header with the schema fingerprint, then binary).");
+                    + "binary, the schema agreed out of band), single-object (Avro single-object "
+                    + "encoding: a header with the schema fingerprint, then binary) or confluent (Schema "
+                    + "Registry wire format: 00, the registry's 4-byte schema id, then binary; needs "
+                    + "registry.url). topics.encoding.input, .output, .dlq and .control override it per topic.");
+
+    /** Read through {@link #encoding(JobConfig, ConfigOption)}: unset, it is {@link #ENCODING}. */
+    public static final ConfigOption<String> ENCODING_INPUT = perTopic("input", "the input topic (topics.input)");
+
+    /** Read through {@link #encoding(JobConfig, ConfigOption)}: unset, it is {@link #ENCODING}. */
+    public static final ConfigOption<String> ENCODING_OUTPUT =
+            perTopic("output", "the predictions topic (topics.output)");
+
+    /** Read through {@link #encoding(JobConfig, ConfigOption)}: unset, it is {@link #ENCODING}. */
+    public static final ConfigOption<String> ENCODING_DLQ = perTopic("dlq", "the dead-letter topic (topics.dlq)");
+
+    /**
+     * Read through {@link #encoding(JobConfig, ConfigOption)}: unset, it is {@link #ENCODING}. Covers
+     * the load topic; plans are always plain Avro binary.
+     */
+    public static final ConfigOption<String> ENCODING_CONTROL =
+            perTopic("control", "the load topic (topics.load); plans (topics.plans) are always plain Avro binary");
+
+    private static ConfigOption<String> perTopic(String which, String what) {
+        return ConfigOptions.key("topics.encoding." + which)
+                .stringType()
+                .noDefaultValue()
+                .withDescription("Encoding of " + what + ": binary, single-object or confluent. Unset, it is "
+                        + "topics.encoding.");
+    }
 
     public static final ConfigOption<Boolean> AUTO_CREATE = ConfigOptions.key("topics.auto-create")
             .booleanType()
@@ -102,6 +129,63 @@ public final class TopicsOptions {
         return config.getOptional(PLANS).orElseGet(() -> config.get(JobOptions.NAME) + ".plans");
     }
 
+    /**
+     * The encoding of one topic: {@code option} ({@link #ENCODING_INPUT}, {@link #ENCODING_OUTPUT},
+     * {@link #ENCODING_DLQ} or {@link #ENCODING_CONTROL}) when set, else {@link #ENCODING}.
+     */
+    public static TopicEncoding encoding(JobConfig config, ConfigOption<String> option) {
+        return config.getOptional(option).map(v -> parseEncoding(option, v)).orElseGet(() -> config.get(ENCODING));
+    }
+
+    /** Like {@link #encoding(JobConfig, ConfigOption)}, for a Flink configuration. */
+    public static TopicEncoding encoding(ReadableConfig config, ConfigOption<String> option) {
+        return config.getOptional(option).map(v -> parseEncoding(option, v)).orElseGet(() -> config.get(ENCODING));
+    }
+
+    /** Whether any topic the job reads or writes is in {@link TopicEncoding#CONFLUENT}. */
+    public static boolean usesRegistry(ReadableConfig config) {
+        return encodingOptions().stream().anyMatch(o -> encoding(config, o) == TopicEncoding.CONFLUENT);
+    }
+
+    /**
+     * The one self-contained Avro encoding of the topics {@code options} name, for a reader
+     * ({@code who}) that decodes them without a registry.
+     *
+     * @throws ConfigException naming the key when a topic is {@code confluent} or two differ
+     */
+    public static io.polyroute.schemas.AvroEncoding selfContained(
+            ReadableConfig config, String who, List<ConfigOption<String>> options) {
+        io.polyroute.schemas.AvroEncoding common = null;
+        for (ConfigOption<String> option : options) {
+            io.polyroute.schemas.AvroEncoding e = encoding(config, option).avro(option.key(), who);
+            if (common != null && e != common) {
+                throw new ConfigException(
+                        option.key(),
+                        who + " reads its topics in one encoding, but " + option.key() + " differs from the others;"
+                                + " set topics.encoding alone.");
+            }
+            common = e;
+        }
+        return common == null ? encoding(config, ENCODING_OUTPUT).avro(ENCODING.key(), who) : common;
+    }
+
+    private static TopicEncoding parseEncoding(ConfigOption<String> option, String value) {
+        for (TopicEncoding e : TopicEncoding.values()) {
+            if (e.text().equalsIgnoreCase(value.trim())) {
+                return e;
+            }
+        }
+        throw new ConfigException(
+                option.key(),
+                "Invalid value '" + value + "' for '" + option.key() + "': it must be one of binary, single-object,"
+                        + " confluent.");
+    }
+
+    /** The per-topic encoding options, in data-path order. */
+    public static List<ConfigOption<String>> encodingOptions() {
+        return List.of(ENCODING_INPUT, ENCODING_OUTPUT, ENCODING_DLQ, ENCODING_CONTROL);
+    }
+
     /** The topic {@code option} names in a job configuration, with the derived defaults. */
     public static String topic(JobConfig config, ConfigOption<String> option) {
         if (option.equals(LOAD)) {
@@ -134,11 +218,25 @@ public final class TopicsOptions {
         List<OptionCheck> checks = new ArrayList<>();
         topicOptions().forEach(o -> checks.add(OptionCheck.topicName(o)));
         checks.add(TopicsOptions::requireDistinctTopics);
+        encodingOptions().forEach(o -> checks.add(config -> encoding(config, o)));
         checks.add(OptionCheck.atLeast(PARTITIONS, 1));
         checks.add(OptionCheck.atLeast(REPLICATION_FACTOR, 1));
         return new OptionGroup(
                 "topics",
-                List.of(INPUT, OUTPUT, DLQ, LOAD, PLANS, ENCODING, AUTO_CREATE, PARTITIONS, REPLICATION_FACTOR),
+                List.of(
+                        INPUT,
+                        OUTPUT,
+                        DLQ,
+                        LOAD,
+                        PLANS,
+                        ENCODING,
+                        ENCODING_INPUT,
+                        ENCODING_OUTPUT,
+                        ENCODING_DLQ,
+                        ENCODING_CONTROL,
+                        AUTO_CREATE,
+                        PARTITIONS,
+                        REPLICATION_FACTOR),
                 checks);
     }
 

@@ -17,12 +17,13 @@ package io.polyroute.job.io;
 
 import io.polyroute.avro.DeadLetter;
 import io.polyroute.avro.DeadLetterReason;
+import io.polyroute.job.config.TopicEncoding;
 import io.polyroute.job.model.Rejected;
-import io.polyroute.schemas.AvroCodec;
 import io.polyroute.schemas.AvroEncoding;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.function.Function;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,23 +33,34 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
     private static final long serialVersionUID = 1L;
 
     private final String topic;
-    private final AvroEncoding encoding;
-    private transient AvroCodec<DeadLetter> codec;
+    private final TopicEncoding encoding;
+    private final int schemaId;
+    private transient Function<DeadLetter, byte[]> codec;
 
+    /** Dead letters in plain binary or single-object {@code encoding}. */
     public DeadLetterSerializer(String topic, AvroEncoding encoding) {
+        this(
+                topic,
+                encoding == AvroEncoding.BINARY ? TopicEncoding.BINARY : TopicEncoding.SINGLE_OBJECT,
+                TopicFormats.NO_ID);
+    }
+
+    /** Dead letters in {@code encoding}; {@code schemaId} is the writer schema id for {@code confluent}. */
+    public DeadLetterSerializer(String topic, TopicEncoding encoding, int schemaId) {
         this.topic = topic;
         this.encoding = encoding;
+        this.schemaId = schemaId;
     }
 
     @Override
     public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-        codec = AvroCodec.of(DeadLetter.class, encoding);
+        codec = TopicFormats.encoder(DeadLetter.class, encoding, schemaId);
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(Rejected r, KafkaSinkContext context, Long timestamp) {
         if (codec == null) {
-            codec = AvroCodec.of(DeadLetter.class, encoding);
+            codec = TopicFormats.encoder(DeadLetter.class, encoding, schemaId);
         }
         DeadLetter dl = DeadLetter.newBuilder()
                 .setKey(r.key == null ? null : ByteBuffer.wrap(r.key))
@@ -62,6 +74,6 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
                 .setTime(Instant.ofEpochMilli(r.time))
                 .build();
         byte[] key = r.eventId == null ? r.key : r.eventId.getBytes(StandardCharsets.UTF_8);
-        return new ProducerRecord<>(topic, null, timestamp, key, codec.encode(dl));
+        return new ProducerRecord<>(topic, null, timestamp, key, codec.apply(dl));
     }
 }

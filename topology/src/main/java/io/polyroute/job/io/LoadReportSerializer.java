@@ -18,12 +18,13 @@ package io.polyroute.job.io;
 import io.polyroute.avro.ExpertLoad;
 import io.polyroute.avro.ExpertLoadEntry;
 import io.polyroute.avro.LoadSource;
+import io.polyroute.job.config.TopicEncoding;
 import io.polyroute.job.control.LoadReport;
-import io.polyroute.schemas.AvroCodec;
 import io.polyroute.schemas.AvroEncoding;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -32,20 +33,31 @@ public final class LoadReportSerializer implements KafkaRecordSerializationSchem
     private static final long serialVersionUID = 1L;
 
     private final String topic;
-    private final AvroEncoding encoding;
-    private transient AvroCodec<ExpertLoad> codec;
+    private final TopicEncoding encoding;
+    private final int schemaId;
+    private transient Function<ExpertLoad, byte[]> codec;
 
+    /** Load reports in plain binary or single-object {@code encoding}. */
     public LoadReportSerializer(String topic, AvroEncoding encoding) {
+        this(
+                topic,
+                encoding == AvroEncoding.BINARY ? TopicEncoding.BINARY : TopicEncoding.SINGLE_OBJECT,
+                TopicFormats.NO_ID);
+    }
+
+    /** Load reports in {@code encoding}; {@code schemaId} is the writer schema id for {@code confluent}. */
+    public LoadReportSerializer(String topic, TopicEncoding encoding, int schemaId) {
         this.topic = topic;
         this.encoding = encoding;
+        this.schemaId = schemaId;
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(LoadReport r, KafkaSinkContext context, Long timestamp) {
         if (codec == null) {
-            codec = AvroCodec.of(ExpertLoad.class, encoding);
+            codec = TopicFormats.encoder(ExpertLoad.class, encoding, schemaId);
         }
-        return new ProducerRecord<>(topic, null, timestamp, null, codec.encode(toAvro(r)));
+        return new ProducerRecord<>(topic, null, timestamp, null, codec.apply(toAvro(r)));
     }
 
     public static ExpertLoad toAvro(LoadReport r) {

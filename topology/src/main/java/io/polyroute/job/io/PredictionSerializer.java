@@ -19,9 +19,11 @@ import io.polyroute.avro.ExpertChoice;
 import io.polyroute.avro.ModelRef;
 import io.polyroute.avro.Prediction;
 import io.polyroute.job.config.OutputOptions;
+import io.polyroute.job.config.TopicEncoding;
 import io.polyroute.job.model.InFlight;
 import io.polyroute.schemas.AvroCodec;
 import io.polyroute.schemas.AvroEncoding;
+import io.polyroute.schemas.ConfluentCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,15 +44,28 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
     private final String topic;
     private final String modelName;
     private final String modelVersion;
-    private final AvroEncoding encoding;
+    private final TopicEncoding encoding;
+    private final int schemaId;
     private OutputOptions.OutputKey key = OutputOptions.OutputKey.EVENT_ID;
     private transient PredictionWriter writer;
 
+    /** Predictions in plain binary or single-object {@code encoding}. */
     public PredictionSerializer(String topic, String modelName, String modelVersion, AvroEncoding encoding) {
+        this(topic, modelName, modelVersion, topicEncoding(encoding), TopicFormats.NO_ID);
+    }
+
+    /** Predictions in {@code encoding}; {@code schemaId} is the writer schema id for {@code confluent}. */
+    public PredictionSerializer(
+            String topic, String modelName, String modelVersion, TopicEncoding encoding, int schemaId) {
         this.topic = topic;
         this.modelName = modelName;
         this.modelVersion = modelVersion;
         this.encoding = encoding;
+        this.schemaId = schemaId;
+    }
+
+    private static TopicEncoding topicEncoding(AvroEncoding encoding) {
+        return encoding == AvroEncoding.BINARY ? TopicEncoding.BINARY : TopicEncoding.SINGLE_OBJECT;
     }
 
     /** Keys every prediction by {@code key} ({@code output.key}); event id unless set. */
@@ -67,13 +82,13 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
 
     @Override
     public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-        writer = writer(encoding, modelName, modelVersion);
+        writer = writer(encoding, schemaId, modelName, modelVersion);
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(InFlight rec, KafkaSinkContext context, Long timestamp) {
         if (writer == null) {
-            writer = writer(encoding, modelName, modelVersion);
+            writer = writer(encoding, schemaId, modelName, modelVersion);
         }
         return new ProducerRecord<>(
                 topic, null, timestamp, keyOf(rec, key), writer.write(rec, System.currentTimeMillis()));
@@ -81,6 +96,18 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
 
     /** A direct writer whose bytes equal {@link AvroCodec} in {@code encoding}. */
     static PredictionWriter writer(AvroEncoding encoding, String modelName, String modelVersion) {
+        return writer(topicEncoding(encoding), TopicFormats.NO_ID, modelName, modelVersion);
+    }
+
+    /**
+     * A direct writer whose bytes equal {@link AvroCodec} in {@code encoding}, or for
+     * {@code confluent} the {@link ConfluentCodec} header with {@code schemaId} and then binary.
+     */
+    static PredictionWriter writer(TopicEncoding topicEncoding, int schemaId, String modelName, String modelVersion) {
+        if (topicEncoding == TopicEncoding.CONFLUENT) {
+            return new PredictionWriter(ConfluentCodec.header(schemaId), modelName, modelVersion);
+        }
+        AvroEncoding encoding = topicEncoding.avro("topics.encoding.output", "the prediction writer");
         byte[] prefix = new byte[0];
         if (encoding != AvroEncoding.BINARY) {
             // The single-object header is the same for every record: take it from the codec.

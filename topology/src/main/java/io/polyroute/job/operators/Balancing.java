@@ -23,7 +23,7 @@ import io.polyroute.runtime.routing.RoutingDecision;
 import java.io.Serializable;
 
 /**
- * The optional balancing a routing operator applies (DESIGN §6, {@link BalancingOptions}): a bias
+ * The optional balancing a routing operator applies (docs/design.md §6, {@link BalancingOptions}): a bias
  * per stage stepped once per window, and a capacity per expert and micro-batch.
  *
  * @param biasEnabled whether each stage with a gate keeps a balancing bias

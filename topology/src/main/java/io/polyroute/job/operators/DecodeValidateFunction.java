@@ -17,14 +17,17 @@ package io.polyroute.job.operators;
 
 import io.polyroute.avro.DeadLetterReason;
 import io.polyroute.avro.SensorReading;
+import io.polyroute.job.io.RegistryConnection;
 import io.polyroute.job.model.InFlight;
 import io.polyroute.job.model.RawRecord;
 import io.polyroute.job.model.Rejected;
 import io.polyroute.schemas.AvroCodec;
 import io.polyroute.schemas.AvroEncoding;
+import io.polyroute.schemas.ConfluentCodec;
 import io.polyroute.schemas.RecordDecodeException;
 import io.polyroute.schemas.SensorReadingReader;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -39,20 +42,42 @@ public final class DecodeValidateFunction extends ProcessFunction<RawRecord, InF
 
     private final InputContract contract;
     private final AvroEncoding encoding;
-    private transient AvroCodec<SensorReading> codec;
+    private final RegistryConnection registry;
+    private transient Function<byte[], SensorReading> codec;
     private transient SensorReadingReader reader;
     private transient Counter accepted;
     private transient Counter rejected;
 
+    /** Decodes plain binary or single-object {@code encoding}. */
     public DecodeValidateFunction(InputContract contract, AvroEncoding encoding) {
         this.contract = contract;
         this.encoding = encoding;
+        this.registry = null;
+    }
+
+    /**
+     * Decodes the Schema Registry wire format, looking up writer schemas in {@code registry} (on the
+     * TaskManager, with the secrets it finds there).
+     */
+    public DecodeValidateFunction(InputContract contract, RegistryConnection registry) {
+        this.contract = contract;
+        this.encoding = null;
+        this.registry = java.util.Objects.requireNonNull(registry, "registry");
+    }
+
+    /** The decode function for {@code encoding}: self-contained Avro, or the wire format through {@code lookup}. */
+    public static Function<byte[], SensorReading> decoder(AvroEncoding encoding, ConfluentCodec.SchemaLookup lookup) {
+        if (lookup != null) {
+            return ConfluentCodec.reader(SensorReading.class, lookup)::decode;
+        }
+        return AvroCodec.of(SensorReading.class, encoding)::decode;
     }
 
     @Override
     public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
-        codec = AvroCodec.of(SensorReading.class, encoding);
-        reader = SensorReadingReader.of(encoding);
+        codec = decoder(encoding, registry == null ? null : registry.client());
+        // The fast reader knows the self-contained encodings only; the wire format goes through the codec.
+        reader = registry == null ? SensorReadingReader.of(encoding) : null;
         accepted = getRuntimeContext().getMetricGroup().counter(JobMetrics.RECORDS_ACCEPTED);
         rejected = getRuntimeContext().getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
     }
@@ -87,10 +112,10 @@ public final class DecodeValidateFunction extends ProcessFunction<RawRecord, InF
         }
         // The fast reader handles what this build's schema writes; anything else (and every bad
         // record) goes through the codec, which decodes it or says exactly why not.
-        SensorReadingReader.Fields r = reader.read(raw.value);
+        SensorReadingReader.Fields r = reader == null ? null : reader.read(raw.value);
         if (r == null) {
             try {
-                r = fields(codec.decode(raw.value));
+                r = fields(codec.apply(raw.value));
             } catch (RecordDecodeException e) {
                 return Rejected.of(raw, DeadLetterReason.UNDECODABLE.name(), e.getMessage(), null);
             }

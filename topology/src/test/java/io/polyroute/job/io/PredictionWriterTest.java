@@ -18,9 +18,12 @@ package io.polyroute.job.io;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.polyroute.avro.Prediction;
+import io.polyroute.job.config.TopicEncoding;
 import io.polyroute.job.model.InFlight;
 import io.polyroute.schemas.AvroCodec;
 import io.polyroute.schemas.AvroEncoding;
+import io.polyroute.schemas.ConfluentCodec;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,6 +42,25 @@ class PredictionWriterTest {
             long now = rec.eventTime + rnd.nextInt(5_000) - 100;
             byte[] expected = codec.encode(PredictionSerializer.toPrediction(rec, "factory-moé", "7", now));
             assertThat(writer.write(rec, now)).as("record %d", i).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void shouldWriteTheRegistryWireFormatUnderTheResolvedSchemaId() {
+        PredictionWriter writer = PredictionSerializer.writer(TopicEncoding.CONFLUENT, 0x01020304, "factory-moé", "7");
+        AvroCodec<Prediction> binary = AvroCodec.of(Prediction.class, AvroEncoding.BINARY);
+        ConfluentCodec<Prediction> wire = ConfluentCodec.of(Prediction.class, 0x01020304, id -> {
+            throw new AssertionError("the writer's own id needs no lookup, but " + id + " was looked up");
+        });
+        Random rnd = new Random(17);
+        for (int i = 0; i < 500; i++) {
+            InFlight rec = randomRecord(rnd, i);
+            long now = rec.eventTime + rnd.nextInt(5_000);
+            Prediction expected = PredictionSerializer.toPrediction(rec, "factory-moé", "7", now);
+            byte[] bytes = writer.write(rec, now);
+            assertThat(Arrays.copyOf(bytes, 5)).containsExactly(0, 1, 2, 3, 4);
+            assertThat(Arrays.copyOfRange(bytes, 5, bytes.length)).isEqualTo(binary.encode(expected));
+            assertThat(wire.decode(bytes)).isEqualTo(expected);
         }
     }
 
