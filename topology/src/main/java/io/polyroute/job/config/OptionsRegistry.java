@@ -45,6 +45,7 @@ public final class OptionsRegistry {
             OutputOptions.group(),
             RebalanceOptions.group(),
             BalancingOptions.group(),
+            RolloutOptions.group(),
             MonitorOptions.group());
 
     private static final Map<String, ConfigOption<?>> BY_KEY = index(GROUPS);
