@@ -72,6 +72,13 @@ public final class InFlightSerializer extends RecordSerializer<InFlight> {
 
     @Override
     public void serialize(InFlight r, DataOutputView out) throws IOException {
+        writeVersion3(r, out);
+        FieldIO.writeString(r.modelName, out);
+        FieldIO.writeString(r.modelVersion, out);
+    }
+
+    /** The fields of layout 3, which every later layout starts with. */
+    static void writeVersion3(InFlight r, DataOutputView out) throws IOException {
         FieldIO.writeString(r.eventId, out);
         FieldIO.writeString(r.sourceId, out);
         FieldIO.writeString(r.task, out);
@@ -92,8 +99,6 @@ public final class InFlightSerializer extends RecordSerializer<InFlight> {
         FieldIO.writeString(r.topic, out);
         out.writeInt(r.partition);
         out.writeLong(r.offset);
-        FieldIO.writeString(r.modelName, out);
-        FieldIO.writeString(r.modelVersion, out);
     }
 
     @Override
