@@ -68,8 +68,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--mode",
-            defaultValue = "expert-parallel",
-            description = "expert-parallel or fused (default: ${DEFAULT-VALUE}).")
+            description = "expert-parallel or fused (default: expert-parallel; fused with --rollout-at, which"
+                    + " rollouts need).")
     String mode;
 
     @Option(names = "--slots", defaultValue = "4", description = "Expert slots (default: ${DEFAULT-VALUE}).")
@@ -133,8 +133,34 @@ final class DemoCommand implements Callable<Integer> {
             description = "Machines that --drift-at moves (default: ${DEFAULT-VALUE}).")
     int driftSources;
 
+    @Option(
+            names = "--rollout-at",
+            paramLabel = "S",
+            defaultValue = "-1",
+            description = "Roll out a second version of factory-moe (built on first use with another seed) S"
+                    + " seconds in; the final line gains versions= (and shadowed= for shadow). See"
+                    + " docs/rollouts.md (default: no rollout).")
+    long rolloutAt;
+
+    @Option(
+            names = "--rollout-mode",
+            paramLabel = "MODE",
+            defaultValue = "switch",
+            description = "switch, shadow or canary (default: ${DEFAULT-VALUE}).")
+    String rolloutMode;
+
+    @Option(
+            names = "--rollout-share",
+            paramLabel = "P",
+            defaultValue = "0.1",
+            description = "Share of records the canary serves (default: ${DEFAULT-VALUE}).")
+    double rolloutShare;
+
     @Override
     public Integer call() throws Exception {
+        if (mode == null) {
+            mode = rolloutAt > 0 ? "fused" : "expert-parallel";
+        }
         EmbeddedDemo demo = new EmbeddedDemo(
                 new DemoSettings(
                         duration,
@@ -150,6 +176,9 @@ final class DemoCommand implements Callable<Integer> {
                         port,
                         engine),
                 System.out);
+        if (rolloutAt >= 0) {
+            demo.rollout(rolloutAt, rolloutMode, rolloutShare);
+        }
         if (driftAt >= 0) {
             demo.drift(driftAt, driftSources);
         }

@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
             BundleCommand.class,
             ScoreCommand.class,
             PlanCommand.class,
+            RolloutCommand.class,
             DlqCommand.class
         },
         footer = {

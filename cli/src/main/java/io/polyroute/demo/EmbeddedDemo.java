@@ -62,6 +62,7 @@ public final class EmbeddedDemo {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private long driftAtSeconds = -1;
     private int driftSources;
+    private DemoRollout rollout;
 
     public EmbeddedDemo(DemoSettings settings, PrintStream out) {
         this.settings = settings;
@@ -86,6 +87,17 @@ public final class EmbeddedDemo {
         return this;
     }
 
+    /**
+     * Rolls out a second version of the factory bundle {@code atSeconds} after the simulator starts,
+     * in {@code mode} (switch, shadow or canary with {@code share}); see docs/rollouts.md.
+     *
+     * @return this demo
+     */
+    public EmbeddedDemo rollout(long atSeconds, String mode, double share) {
+        this.rollout = new DemoRollout(atSeconds, mode, share, out);
+        return this;
+    }
+
     /** Asks a running demo to wind down (Ctrl-C). */
     public void requestStop() {
         stopRequested.countDown();
@@ -94,6 +106,7 @@ public final class EmbeddedDemo {
     /** Runs the demo; returns the process exit code (0 only when nothing was lost, duplicated or wrong). */
     public int run() throws Exception {
         ModelBundle bundle = demoBundle();
+        ModelBundle second = rollout == null ? null : rollout.secondBundle(settings.modelsDir());
         out.println("polyroute demo: starting an in-process Kafka broker");
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().start()) {
             kafka.createTopic(SENSORS, Math.max(2, settings.parallelism()));
@@ -104,6 +117,9 @@ public final class EmbeddedDemo {
             // The control topics follow job.name (<job.name>.load, <job.name>.plans) unless overridden.
             kafka.createTopic(TopicsOptions.load(config), 1);
             kafka.createTopic(TopicsOptions.plans(config), 1);
+            if (rollout != null) {
+                DemoRollout.createTopics(kafka, config, Math.max(2, settings.parallelism()));
+            }
             JobClient job;
             if (settings.engine().equals(DemoSettings.SQL)) {
                 out.println("polyroute demo: broker at " + kafka.bootstrapServers() + "; SQL pipeline (ML_PREDICT) with"
@@ -137,6 +153,11 @@ public final class EmbeddedDemo {
                     factory);
             OutputTracker tracker =
                     new OutputTracker(kafka.clientProperties(), PREDICTIONS, DLQ, simulator, settings.verify());
+            if (rollout != null) {
+                tracker.withShadowTopic(io.polyroute.job.config.RolloutOptions.shadowTopic(config));
+                out.println("polyroute demo: rollout of " + second.name() + ":" + second.version() + " ("
+                        + rollout.mode().name().toLowerCase(Locale.ROOT) + ") " + rollout.atSeconds() + " s in");
+            }
             Thread simThread = new Thread(simulator, "demo-simulator");
             Thread trackThread = new Thread(tracker, "demo-tracker");
             simThread.setDaemon(true);
@@ -153,11 +174,15 @@ public final class EmbeddedDemo {
                     settings.durationSeconds() > 0
                             ? "running for " + settings.durationSeconds() + " s"
                             : "Ctrl-C stops");
-            report(simulator, tracker);
+            report(simulator, tracker, kafka, config);
             simulator.stop();
             simThread.join(10_000);
             drain(simulator, tracker);
-            PredictionCheck.Result check = settings.verify() ? verify(bundle, simulator, tracker) : null;
+            PredictionCheck.Result check = !settings.verify()
+                    ? null
+                    : rollout == null
+                            ? verify(bundle, simulator, tracker)
+                            : DemoRollout.verify(List.of(bundle, second), simulator, tracker.outputs(), out);
             tracker.stop();
             trackThread.join(5_000);
             job.cancel().get(30, TimeUnit.SECONDS);
@@ -223,6 +248,9 @@ public final class EmbeddedDemo {
         values.put("job.parallelism", Integer.toString(settings.parallelism()));
         values.put("job.checkpoint-interval", "1 s");
         values.put("bundle.path", bundle.root().toString());
+        if (rollout != null) {
+            DemoRollout.configure(values);
+        }
         // Short routing windows so drift shows within a demo: a reference of the first 30 s of each
         // machine (half the time to the drift, if sooner), compared with the last 15 s.
         long reference = driftAtSeconds > 0 ? Math.max(5, Math.min(30, driftAtSeconds / 2)) : 30;
@@ -237,7 +265,8 @@ public final class EmbeddedDemo {
         return JobConfig.of(values);
     }
 
-    private void report(SensorSimulator sim, OutputTracker tracker) throws InterruptedException {
+    private void report(SensorSimulator sim, OutputTracker tracker, EmbeddedKafka kafka, JobConfig config)
+            throws InterruptedException {
         long start = System.nanoTime();
         long lastOut = 0;
         long lastT = start;
@@ -267,6 +296,10 @@ public final class EmbeddedDemo {
                     lat[3],
                     slots(tracker),
                     tracker.deadLetters());
+            if (rollout != null) {
+                out.println("       versions " + tracker.perVersion());
+                rollout.tick(elapsed, rate, kafka, config);
+            }
             if (settings.durationSeconds() > 0 && elapsed >= settings.durationSeconds()) {
                 return;
             }
@@ -322,20 +355,24 @@ public final class EmbeddedDemo {
                 visible.getValueAtPercentile(50),
                 visible.getValueAtPercentile(99));
         long missing = tracker.missing(sim.sent());
+        if (rollout != null) {
+            rollout.printFigures(tracker);
+        }
         long mismatches = check == null ? 0 : check.mismatches();
         // rebalanced_routing: predictions whose routing balancing changed, checked against a
         // recompute of their recorded routing instead of reference.onnx (and counted in mismatches).
         out.printf(
                 Locale.ROOT,
                 "records_in=%d predictions=%d dead_letters=%d duplicates=%d missing=%d mismatches=%d"
-                        + " rebalanced_routing=%d%n",
+                        + " rebalanced_routing=%d%s%n",
                 sim.sent(),
                 tracker.predictions(),
                 tracker.deadLetters(),
                 tracker.duplicates(),
                 missing,
                 mismatches,
-                check == null ? 0 : check.replayed());
+                check == null ? 0 : check.replayed(),
+                rollout == null ? "" : rollout.summarySuffix(tracker));
         return tracker.duplicates() == 0 && missing == 0 && mismatches == 0 ? 0 : 1;
     }
 }

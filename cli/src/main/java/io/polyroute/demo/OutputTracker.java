@@ -46,6 +46,7 @@ public final class OutputTracker implements Runnable {
     private final SensorSimulator simulator;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String predictionsTopic;
+    private final String dlqTopic;
     private final boolean keepOutputs;
     private final AvroCodec<Prediction> predictions = AvroCodec.of(Prediction.class, AvroEncoding.BINARY);
     private final AvroCodec<DeadLetter> deadLetters = AvroCodec.of(DeadLetter.class, AvroEncoding.BINARY);
@@ -63,6 +64,15 @@ public final class OutputTracker implements Runnable {
     private final Map<Integer, AtomicLong> perSlot = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> byReason = new ConcurrentHashMap<>();
     private final Map<Long, Prediction> outputs = new HashMap<>();
+    /** Predictions per serving version ({@code name:version}), in order of first appearance. */
+    private final Map<String, AtomicLong> perVersion = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** Earliest processed_time per version, for the switch time of a rollout. */
+    private final Map<String, Long> firstProcessed = new ConcurrentHashMap<>();
+
+    private final java.util.Set<String> shadowIds = ConcurrentHashMap.newKeySet();
+    private final AtomicLong shadowPairs = new AtomicLong();
+    private final AtomicLong shadowAgreeing = new AtomicLong();
+    private volatile String shadowTopic;
     private volatile boolean running = true;
 
     public OutputTracker(
@@ -82,6 +92,7 @@ public final class OutputTracker implements Runnable {
         this.consumer = new KafkaConsumer<>(p);
         this.consumer.subscribe(List.of(predictionsTopic, dlqTopic));
         this.predictionsTopic = predictionsTopic;
+        this.dlqTopic = dlqTopic;
         this.simulator = simulator;
         this.keepOutputs = keepOutputs;
     }
@@ -93,6 +104,8 @@ public final class OutputTracker implements Runnable {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     if (r.topic().equals(predictionsTopic)) {
                         onPrediction(r);
+                    } else if (r.topic().equals(shadowTopic)) {
+                        onShadowPair(r);
                     } else {
                         onDeadLetter(r);
                     }
@@ -133,6 +146,9 @@ public final class OutputTracker implements Runnable {
             }
         }
         predictionCount.incrementAndGet();
+        String version = p.getModel().getName() + ":" + p.getModel().getVersion();
+        perVersion.computeIfAbsent(version, k -> new AtomicLong()).incrementAndGet();
+        firstProcessed.merge(version, p.getProcessedTime().toEpochMilli(), Math::min);
         for (ExpertChoice c : p.getExperts()) {
             perSlot.computeIfAbsent(c.getSlot(), k -> new AtomicLong()).incrementAndGet();
         }
@@ -173,6 +189,50 @@ public final class OutputTracker implements Runnable {
         String s = new String(b, java.nio.charset.StandardCharsets.UTF_8);
         int at = s.indexOf("sim-");
         return at < 0 ? -1 : simulator.sequenceOf(s.substring(at).trim());
+    }
+
+    private void onShadowPair(ConsumerRecord<byte[], byte[]> r) {
+        io.polyroute.avro.ShadowPair pair;
+        try {
+            pair = AvroCodec.of(io.polyroute.avro.ShadowPair.class, AvroEncoding.BINARY)
+                    .decode(r.value());
+        } catch (RecordDecodeException e) {
+            foreign.incrementAndGet();
+            return;
+        }
+        shadowPairs.incrementAndGet();
+        if (!shadowIds.add(pair.getEventId().toString())) {
+            duplicateShadowPairs.incrementAndGet();
+        }
+        if (pair.getSameRouting()) {
+            shadowAgreeing.incrementAndGet();
+        }
+    }
+
+    private final AtomicLong duplicateShadowPairs = new AtomicLong();
+
+    /** Also reads the shadow pairs of {@code topic} (call before {@link #run}). */
+    public OutputTracker withShadowTopic(String topic) {
+        this.shadowTopic = topic;
+        consumer.subscribe(List.of(predictionsTopic, dlqTopic, topic));
+        return this;
+    }
+
+    /** Predictions per serving version, {@code name:version} → count. */
+    public Map<String, Long> perVersion() {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        perVersion.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    /** The earliest processed_time of a prediction by {@code version}, or -1. */
+    public long firstProcessed(String version) {
+        return firstProcessed.getOrDefault(version, -1L);
+    }
+
+    /** Shadow pairs read, those whose two versions routed alike, and pairs of an event id seen before. */
+    public long[] shadow() {
+        return new long[] {shadowPairs.get(), shadowAgreeing.get(), duplicateShadowPairs.get()};
     }
 
     public void stop() {

@@ -19,7 +19,10 @@ import io.polyroute.avro.DeadLetter;
 import io.polyroute.avro.ExpertLoad;
 import io.polyroute.avro.PlacementPlan;
 import io.polyroute.avro.Prediction;
+import io.polyroute.avro.RolloutCommand;
+import io.polyroute.avro.RolloutStatus;
 import io.polyroute.avro.SensorReading;
+import io.polyroute.avro.ShadowPair;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,8 +39,15 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class SchemaFiles {
 
-    private static final List<Class<? extends SpecificRecord>> PUBLISHED_RECORDS =
-            List.of(SensorReading.class, Prediction.class, DeadLetter.class, ExpertLoad.class, PlacementPlan.class);
+    private static final List<Class<? extends SpecificRecord>> PUBLISHED_RECORDS = List.of(
+            SensorReading.class,
+            Prediction.class,
+            DeadLetter.class,
+            ExpertLoad.class,
+            PlacementPlan.class,
+            RolloutCommand.class,
+            RolloutStatus.class,
+            ShadowPair.class);
 
     private SchemaFiles() {}
 

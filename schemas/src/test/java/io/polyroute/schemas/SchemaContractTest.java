@@ -25,7 +25,10 @@ import io.polyroute.avro.LoadSource;
 import io.polyroute.avro.ModelRef;
 import io.polyroute.avro.PlacementPlan;
 import io.polyroute.avro.Prediction;
+import io.polyroute.avro.RolloutCommand;
+import io.polyroute.avro.RolloutStatus;
 import io.polyroute.avro.SensorReading;
+import io.polyroute.avro.ShadowPair;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -50,7 +53,10 @@ class SchemaContractTest {
             Prediction.class, "B129FC59350EDF23",
             DeadLetter.class, "B543CAB428D3DEA0",
             ExpertLoad.class, "02C0141D59E14D54",
-            PlacementPlan.class, "1AC876A1D2E9E715");
+            PlacementPlan.class, "1AC876A1D2E9E715",
+            RolloutCommand.class, "CE58A4BE619FE276",
+            RolloutStatus.class, "73EEC190754B38AA",
+            ShadowPair.class, "275A4A02F9DB358D");
 
     static Iterable<Class<? extends SpecificRecord>> publishedRecords() {
         return SchemaFiles.publishedRecords();
@@ -106,8 +112,9 @@ class SchemaContractTest {
     void shouldRefuseToReadTheFileOfANestedType() {
         assertThatThrownBy(() -> SchemaFiles.read(ModelRef.class))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("No schema file io/polyroute/avro/ModelRef.avsc on the classpath; files exist only for"
-                        + " SensorReading, Prediction, DeadLetter, ExpertLoad, PlacementPlan.");
+                .hasMessage(
+                        "No schema file io/polyroute/avro/ModelRef.avsc on the classpath; files exist only for"
+                                + " SensorReading, Prediction, DeadLetter, ExpertLoad, PlacementPlan, RolloutCommand, RolloutStatus, ShadowPair.");
     }
 
     private static void assertDocumented(Schema schema, Set<String> seen) {

@@ -130,6 +130,7 @@ public final class JobLauncher {
     public static void ensureTopics(JobConfig config) {
         try (Admin admin = Admin.create(config.kafkaClientProperties())) {
             Topics.ensure(admin, config, ADMIN_TIMEOUT);
+            Topics.ensureRolloutTopics(admin, config, ADMIN_TIMEOUT);
         }
     }
 

@@ -27,6 +27,7 @@ import io.polyroute.job.config.JobOptions;
 import io.polyroute.job.config.KafkaOptions;
 import io.polyroute.job.config.OutputOptions;
 import io.polyroute.job.config.RebalanceOptions;
+import io.polyroute.job.config.RolloutOptions;
 import io.polyroute.job.config.TopicEncoding;
 import io.polyroute.job.config.TopicsOptions;
 import io.polyroute.job.control.LoadReport;
@@ -58,6 +59,11 @@ import io.polyroute.job.operators.GateOperator;
 import io.polyroute.job.operators.InputContract;
 import io.polyroute.job.operators.LoadReports;
 import io.polyroute.job.operators.StageOpener;
+import io.polyroute.job.rollout.KeyedBytes;
+import io.polyroute.job.rollout.KeyedBytesSerializer;
+import io.polyroute.job.rollout.RolloutOutputs;
+import io.polyroute.job.rollout.RolloutRefuser;
+import io.polyroute.job.rollout.RolloutSettings;
 import io.polyroute.runtime.bundle.ModelBundle;
 import java.util.ArrayList;
 import java.util.List;
@@ -192,11 +198,32 @@ public final class PolyrouteJob {
 
     private static DataStream<InFlight> fused(
             JobConfig config, StageOpener opener, DataStream<InFlight> in, List<DataStream<Rejected>> rejected) {
-        SingleOutputStreamOperator<InFlight> out = in.transform(
-                        "fused",
-                        TypeInformation.of(InFlight.class),
-                        new FusedOperator(opener, OperatorSettings.fused(config)))
-                .uid("fused");
+        SingleOutputStreamOperator<InFlight> out;
+        if (!config.get(RolloutOptions.ENABLED)) {
+            out = in.transform(
+                            "fused",
+                            TypeInformation.of(InFlight.class),
+                            new FusedOperator(opener, OperatorSettings.fused(config)))
+                    .uid("fused");
+        } else {
+            // Rollout commands reach every fused subtask (docs/rollouts.md).
+            out = in.connect(rolloutCommands(in.getExecutionEnvironment(), config)
+                            .broadcast())
+                    .transform(
+                            "fused",
+                            TypeInformation.of(InFlight.class),
+                            new FusedOperator(opener, OperatorSettings.fused(config), rolloutSettings(config, null)))
+                    .uid("fused");
+            rolloutStatusSink(config, out.getSideOutput(RolloutOutputs.STATUS));
+            out.getSideOutput(RolloutOutputs.SHADOW)
+                    .sinkTo(KafkaSinks.exactlyOnce(
+                            config,
+                            "shadow",
+                            RolloutOptions.shadowTopic(config),
+                            new KeyedBytesSerializer(RolloutOptions.shadowTopic(config))))
+                    .name("kafka-shadow")
+                    .uid("kafka-shadow");
+        }
         rejected.add(out.getSideOutput(DeadLetters.TAG));
         return out;
     }
@@ -227,6 +254,61 @@ public final class PolyrouteJob {
         return out;
     }
 
+    private static RolloutSettings rolloutSettings(JobConfig config, String refusal) {
+        return new RolloutSettings(
+                config.get(JobOptions.NAME),
+                TopicsOptions.encoding(config, TopicsOptions.ENCODING_CONTROL)
+                        .avro(TopicsOptions.ENCODING_CONTROL.key(), "the rollout topics"),
+                refusal);
+    }
+
+    private static DataStream<byte[]> rolloutCommands(StreamExecutionEnvironment env, JobConfig config) {
+        return env.fromSource(rolloutSource(config), WatermarkStrategy.noWatermarks(), "kafka-rollouts")
+                .setParallelism(1)
+                .uid("kafka-rollouts");
+    }
+
+    private static void rolloutStatusSink(JobConfig config, DataStream<KeyedBytes> statuses) {
+        statuses.sinkTo(KafkaSinks.atLeastOnce(config, new KeyedBytesSerializer(RolloutOptions.statusTopic(config))))
+                .name("kafka-rollout-status")
+                .uid("kafka-rollout-status");
+    }
+
+    /** The expert-parallel job answers every rollout command with a refusal (docs/rollouts.md). */
+    private static void refuseRollouts(JobConfig config, ModelBundle bundle, StreamExecutionEnvironment env) {
+        RolloutSettings settings = rolloutSettings(
+                config,
+                "Rollouts are served in job.mode fused only; this job runs expert-parallel and keeps serving "
+                        + bundle.name() + ":" + bundle.version() + ".");
+        rolloutStatusSink(
+                config,
+                rolloutCommands(env, config)
+                        .process(
+                                new RolloutRefuser(settings, bundle.name() + ":" + bundle.version()),
+                                TypeInformation.of(KeyedBytes.class))
+                        .setParallelism(1)
+                        .name("rollout-refuser")
+                        .uid("rollout-refuser"));
+    }
+
+    /**
+     * Rollout commands from where a restore left them; a job started without a checkpoint reads the
+     * commands published since it was built, so it serves bundle.path until a new command arrives.
+     */
+    private static KafkaSource<byte[]> rolloutSource(JobConfig config) {
+        var builder = KafkaSource.<byte[]>builder()
+                .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
+                .setTopics(RolloutOptions.topic(config))
+                .setGroupId(config.get(JobOptions.NAME) + "-rollouts")
+                .setStartingOffsets(OffsetsInitializer.timestamp(System.currentTimeMillis()))
+                .setDeserializer(KafkaRecordDeserializationSchema.valueOnly(ByteArrayDeserializer.class))
+                .setProperties(clientProperties(config));
+        if (config.get(InputOptions.BOUNDED)) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
     private static DataStream<InFlight> expertParallel(
             JobConfig config,
             TopicFormats formats,
@@ -235,6 +317,9 @@ public final class PolyrouteJob {
             DataStream<InFlight> in,
             List<DataStream<Rejected>> rejected) {
         StreamExecutionEnvironment env = in.getExecutionEnvironment();
+        if (config.get(RolloutOptions.ENABLED)) {
+            refuseRollouts(config, bundle, env);
+        }
         int slots = config.get(JobOptions.SLOTS);
         // Plans (published by the rebalancer or pinned by hand) reach every GATE and EXPERT subtask.
         // Only plans for this job and bundle that fit its stages, experts and slots pass (PlanFilter).

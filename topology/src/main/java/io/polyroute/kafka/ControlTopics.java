@@ -168,8 +168,7 @@ public final class ControlTopics {
         }
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> read(
-            Properties client, String topic, int tail, Duration timeout) {
+    static List<ConsumerRecord<byte[], byte[]>> read(Properties client, String topic, int tail, Duration timeout) {
         Properties p = new Properties();
         p.putAll(client);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

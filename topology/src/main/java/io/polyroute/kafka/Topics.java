@@ -16,6 +16,7 @@
 package io.polyroute.kafka;
 
 import io.polyroute.job.config.JobConfig;
+import io.polyroute.job.config.RolloutOptions;
 import io.polyroute.job.config.TopicsOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,6 +81,37 @@ public final class Topics {
         List<NewTopic> wanted = new ArrayList<>();
         keyByTopic.forEach((topic, key) ->
                 wanted.add(new NewTopic(topic, key.equals(TopicsOptions.PLANS.key()) ? 1 : partitions, replication)));
+        return createIfMissing(admin, wanted, timeout);
+    }
+
+    /**
+     * With {@code rollout.enabled}, makes sure the rollouts topic (one partition), the status topic
+     * and the shadow topic exist, as {@link #ensure(Admin, JobConfig, Duration)} does for the others;
+     * does nothing otherwise.
+     *
+     * @return the topics this call created
+     * @throws MissingTopicException if a topic is missing and automatic creation is off
+     */
+    public static Set<String> ensureRolloutTopics(Admin admin, JobConfig config, Duration timeout) {
+        if (!config.get(RolloutOptions.ENABLED)) {
+            return Set.of();
+        }
+        Map<String, String> keyByTopic = new LinkedHashMap<>();
+        keyByTopic.put(RolloutOptions.topic(config), RolloutOptions.TOPIC.key());
+        keyByTopic.put(RolloutOptions.statusTopic(config), RolloutOptions.STATUS_TOPIC.key());
+        keyByTopic.put(RolloutOptions.shadowTopic(config), RolloutOptions.SHADOW_TOPIC.key());
+        if (!config.get(TopicsOptions.AUTO_CREATE)) {
+            Set<String> missing = missing(admin, keyByTopic.keySet(), timeout);
+            if (!missing.isEmpty()) {
+                throw new MissingTopicException(missing, keyByTopic);
+            }
+            return Set.of();
+        }
+        short replication = config.get(TopicsOptions.REPLICATION_FACTOR).shortValue();
+        int partitions = config.get(TopicsOptions.PARTITIONS);
+        List<NewTopic> wanted = new ArrayList<>();
+        keyByTopic.forEach((topic, key) ->
+                wanted.add(new NewTopic(topic, key.equals(RolloutOptions.TOPIC.key()) ? 1 : partitions, replication)));
         return createIfMissing(admin, wanted, timeout);
     }
 

@@ -78,10 +78,25 @@ public final class FactoryModelKit {
      * @throws IOException when a file cannot be written
      */
     public static FactoryBuild build(Path outDir, long seed, Consumer<String> progress) throws IOException {
-        return build(outDir, seed, FactoryFitter.Config.DEFAULT, progress);
+        return build(outDir, seed, VERSION, FactoryFitter.Config.DEFAULT, progress);
+    }
+
+    /**
+     * Like {@link #build(Path, long, Consumer)}, with the manifest version {@code version} (also the
+     * version folder): another seed and version give a second version of the same model, for rollouts.
+     */
+    public static FactoryBuild build(Path outDir, long seed, String version, Consumer<String> progress)
+            throws IOException {
+        return build(outDir, seed, version, FactoryFitter.Config.DEFAULT, progress);
     }
 
     static FactoryBuild build(Path outDir, long seed, FactoryFitter.Config config, Consumer<String> progress)
+            throws IOException {
+        return build(outDir, seed, VERSION, config, progress);
+    }
+
+    static FactoryBuild build(
+            Path outDir, long seed, String version, FactoryFitter.Config config, Consumer<String> progress)
             throws IOException {
         Objects.requireNonNull(outDir, "outDir");
         Consumer<String> out = progress == null ? line -> {} : progress;
@@ -90,7 +105,7 @@ public final class FactoryModelKit {
         FactoryMoe moe = fitted.moe();
         List<ModelFragment> experts = new ArrayList<>(moe.experts);
         StageModels models = new StageModels(moe.encoder, moe.gate, experts, null);
-        BundleManifest manifest = manifest(moe, fitted.report().toManifest());
+        BundleManifest manifest = manifest(moe, fitted.report().toManifest(), version);
         ModelBundle bundle = KitBundles.write(outDir, manifest, List.of(models), true, out);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         out.accept(fitted.report().toString());
@@ -102,7 +117,7 @@ public final class FactoryModelKit {
         return new FactoryBuild(bundle, fitted.report(), elapsed);
     }
 
-    private static BundleManifest manifest(FactoryMoe moe, Map<String, Object> quality) {
+    private static BundleManifest manifest(FactoryMoe moe, Map<String, Object> quality, String version) {
         List<ExpertSpec> experts = new ArrayList<>();
         for (String type : FactorySimulator.MACHINE_TYPES) {
             experts.add(ExpertSpec.of(type, "experts/" + type + ".onnx"));
@@ -132,7 +147,7 @@ public final class FactoryModelKit {
         return new BundleManifest(
                 BundleManifest.FORMAT,
                 BUNDLE_NAME,
-                VERSION,
+                version,
                 description,
                 input,
                 1,

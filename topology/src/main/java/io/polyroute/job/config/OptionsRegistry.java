@@ -46,6 +46,7 @@ public final class OptionsRegistry {
             RegistryOptions.group(),
             RebalanceOptions.group(),
             BalancingOptions.group(),
+            RolloutOptions.group(),
             MonitorOptions.group());
 
     private static final Map<String, ConfigOption<?>> BY_KEY = index(GROUPS);

@@ -123,7 +123,10 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
         return new PredictionWriter(prefix, modelName, modelVersion);
     }
 
-    /** The Avro prediction of a finished record. */
+    /**
+     * The Avro prediction of a finished record; its model is the record's serving version when a
+     * rollout set one, else {@code modelName} and {@code modelVersion}.
+     */
     public static Prediction toPrediction(InFlight rec, String modelName, String modelVersion, long now) {
         List<Float> output = new ArrayList<>(rec.previous.length);
         for (float v : rec.previous) {
@@ -145,8 +148,8 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
                 .setEventTime(Instant.ofEpochMilli(rec.eventTime))
                 .setProcessedTime(Instant.ofEpochMilli(now))
                 .setModel(ModelRef.newBuilder()
-                        .setName(modelName)
-                        .setVersion(modelVersion)
+                        .setName(rec.modelName == null ? modelName : rec.modelName)
+                        .setVersion(rec.modelVersion == null ? modelVersion : rec.modelVersion)
                         .build())
                 .setOutput(output)
                 .setExperts(experts)

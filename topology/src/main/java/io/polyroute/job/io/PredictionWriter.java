@@ -51,8 +51,9 @@ final class PredictionWriter {
         string((rec.sourceId == null ? "" : rec.sourceId).getBytes(StandardCharsets.UTF_8));
         varLong(rec.eventTime);
         varLong(now);
-        string(modelName);
-        string(modelVersion);
+        // A record served by another version than the job's bundle (a rollout) names that version.
+        string(rec.modelName == null ? modelName : rec.modelName.getBytes(StandardCharsets.UTF_8));
+        string(rec.modelVersion == null ? modelVersion : rec.modelVersion.getBytes(StandardCharsets.UTF_8));
         float[] y = rec.previous;
         if (y.length > 0) {
             varLong(y.length);

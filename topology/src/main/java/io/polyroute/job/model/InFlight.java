@@ -59,6 +59,13 @@ public class InFlight {
 
     public int partition;
     public long offset;
+    /**
+     * Bundle name and version that serve the record, chosen once by the serving subtask during a
+     * rollout; null when the job's own bundle serves it.
+     */
+    public String modelName;
+
+    public String modelVersion;
 
     public InFlight() {}
 

@@ -65,11 +65,20 @@ public final class InFlightSerializer extends RecordSerializer<InFlight> {
         c.topic = from.topic;
         c.partition = from.partition;
         c.offset = from.offset;
+        c.modelName = from.modelName;
+        c.modelVersion = from.modelVersion;
         return c;
     }
 
     @Override
     public void serialize(InFlight r, DataOutputView out) throws IOException {
+        writeVersion3(r, out);
+        FieldIO.writeString(r.modelName, out);
+        FieldIO.writeString(r.modelVersion, out);
+    }
+
+    /** The fields of layout 3, which every later layout starts with. */
+    static void writeVersion3(InFlight r, DataOutputView out) throws IOException {
         FieldIO.writeString(r.eventId, out);
         FieldIO.writeString(r.sourceId, out);
         FieldIO.writeString(r.task, out);
@@ -94,6 +103,14 @@ public final class InFlightSerializer extends RecordSerializer<InFlight> {
 
     @Override
     public InFlight deserialize(DataInputView in) throws IOException {
+        InFlight r = readVersion3(in);
+        r.modelName = FieldIO.readString(in);
+        r.modelVersion = FieldIO.readString(in);
+        return r;
+    }
+
+    /** The fields of layout 3, which every later layout starts with. */
+    static InFlight readVersion3(DataInputView in) throws IOException {
         InFlight r = new InFlight();
         r.eventId = FieldIO.readString(in);
         r.sourceId = FieldIO.readString(in);
@@ -124,18 +141,49 @@ public final class InFlightSerializer extends RecordSerializer<InFlight> {
     }
 
     /**
-     * Versions: 3, the layout above (the number continues the one Flink's
-     * {@code SimpleTypeSerializerSnapshot} wrote for this class, so existing savepoints resolve as
-     * is). A new layout is version 4, with this one kept readable in {@link #serializerFor}.
+     * Versions: 3, the layout without the serving model (the number continues the one Flink's
+     * {@code SimpleTypeSerializerSnapshot} wrote for this class); 4, the layout above, which adds
+     * {@code modelName} and {@code modelVersion}. Version 3 is read by {@link Version3}.
      */
     public static final class Snapshot extends VersionedSnapshot<InFlight> {
         public Snapshot() {
-            super("InFlight", 3, 3);
+            super("InFlight", 4, 3);
         }
 
         @Override
         protected TypeSerializer<InFlight> serializerFor(int version) {
-            return INSTANCE;
+            return version == 3 ? Version3.INSTANCE : INSTANCE;
+        }
+    }
+
+    /** Reads state written in layout 3 (no serving model); writes the current layout. */
+    static final class Version3 extends RecordSerializer<InFlight> {
+        private static final long serialVersionUID = 1L;
+        static final Version3 INSTANCE = new Version3();
+
+        @Override
+        public InFlight createInstance() {
+            return new InFlight();
+        }
+
+        @Override
+        public InFlight copy(InFlight from) {
+            return InFlightSerializer.INSTANCE.copy(from);
+        }
+
+        @Override
+        public void serialize(InFlight r, DataOutputView out) throws IOException {
+            InFlightSerializer.INSTANCE.serialize(r, out);
+        }
+
+        @Override
+        public InFlight deserialize(DataInputView in) throws IOException {
+            return readVersion3(in);
+        }
+
+        @Override
+        public TypeSerializerSnapshot<InFlight> snapshotConfiguration() {
+            return new Snapshot();
         }
     }
 

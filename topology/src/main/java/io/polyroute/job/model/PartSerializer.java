@@ -59,7 +59,7 @@ public final class PartSerializer extends RecordSerializer<RecordHeader> {
         out.writeLong(0L);
         out.writeBoolean(h.record() != null);
         if (h.record() != null) {
-            InFlightSerializer.INSTANCE.serialize(h.record(), out);
+            InFlightSerializer.writeVersion3(h.record(), out);
         }
         out.writeInt(h.groups());
         out.writeInt(h.k());
@@ -85,7 +85,8 @@ public final class PartSerializer extends RecordSerializer<RecordHeader> {
         FieldIO.readFloats(in); // vector: unused by headers
         FieldIO.readString(in); // error: unused by headers
         in.readLong(); // emission time: never read
-        InFlight record = in.readBoolean() ? InFlightSerializer.INSTANCE.deserialize(in) : null;
+        // Restore only: such state predates the serving version, so its records have InFlight layout 3.
+        InFlight record = in.readBoolean() ? InFlightSerializer.readVersion3(in) : null;
         return new RecordHeader(
                 eventId,
                 stage,

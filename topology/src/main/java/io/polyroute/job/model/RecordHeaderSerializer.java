@@ -79,9 +79,16 @@ public final class RecordHeaderSerializer extends RecordSerializer<RecordHeader>
 
     @Override
     public RecordHeader deserialize(DataInputView in) throws IOException {
+        return read(in, false);
+    }
+
+    /** A header; its record in the layout of {@code InFlight} version 3 when {@code inFlight3}. */
+    static RecordHeader read(DataInputView in, boolean inFlight3) throws IOException {
         String eventId = FieldIO.readString(in);
         int stage = in.readInt();
-        InFlight record = in.readBoolean() ? InFlightSerializer.INSTANCE.deserialize(in) : null;
+        InFlight record = !in.readBoolean()
+                ? null
+                : inFlight3 ? InFlightSerializer.readVersion3(in) : InFlightSerializer.INSTANCE.deserialize(in);
         return new RecordHeader(
                 eventId,
                 stage,
@@ -102,17 +109,18 @@ public final class RecordHeaderSerializer extends RecordSerializer<RecordHeader>
     }
 
     /**
-     * Versions: 1, the layout above. State written before headers had a type of their own (a
-     * {@link PartSerializer.Snapshot}) migrates: its headers are read with the old layout.
+     * Versions: 1, the layout above with its record in {@code InFlight} layout 3; 2, the layout
+     * above (the record names its serving version). State written before headers had a type of
+     * their own (a {@link PartSerializer.Snapshot}) migrates: its headers are read with the old layout.
      */
     public static final class Snapshot extends VersionedSnapshot<RecordHeader> {
         public Snapshot() {
-            super("RecordHeader", 1, 1);
+            super("RecordHeader", 2, 1);
         }
 
         @Override
         protected TypeSerializer<RecordHeader> serializerFor(int version) {
-            return INSTANCE;
+            return version == 1 ? Version1.INSTANCE : INSTANCE;
         }
 
         @Override
@@ -122,6 +130,37 @@ public final class RecordHeaderSerializer extends RecordSerializer<RecordHeader>
                 return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
             }
             return super.resolveSchemaCompatibility(old);
+        }
+    }
+
+    /** Reads headers of version 1 (record in {@code InFlight} layout 3); writes the current layout. */
+    static final class Version1 extends RecordSerializer<RecordHeader> {
+        private static final long serialVersionUID = 1L;
+        static final Version1 INSTANCE = new Version1();
+
+        @Override
+        public RecordHeader createInstance() {
+            return RecordHeaderSerializer.INSTANCE.createInstance();
+        }
+
+        @Override
+        public RecordHeader copy(RecordHeader from) {
+            return RecordHeaderSerializer.INSTANCE.copy(from);
+        }
+
+        @Override
+        public void serialize(RecordHeader h, DataOutputView out) throws IOException {
+            RecordHeaderSerializer.INSTANCE.serialize(h, out);
+        }
+
+        @Override
+        public RecordHeader deserialize(DataInputView in) throws IOException {
+            return read(in, true);
+        }
+
+        @Override
+        public TypeSerializerSnapshot<RecordHeader> snapshotConfiguration() {
+            return new Snapshot();
         }
     }
 

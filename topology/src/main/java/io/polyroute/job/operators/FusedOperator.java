@@ -18,6 +18,11 @@ package io.polyroute.job.operators;
 import io.polyroute.avro.DeadLetterReason;
 import io.polyroute.job.model.InFlight;
 import io.polyroute.job.model.Rejected;
+import io.polyroute.job.rollout.RolloutController;
+import io.polyroute.job.rollout.RolloutOutputs;
+import io.polyroute.job.rollout.RolloutSettings;
+import io.polyroute.job.rollout.RolloutStateStore;
+import io.polyroute.job.rollout.VersionRef;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.bundle.RoutingMode;
 import io.polyroute.runtime.bundle.StageSpec;
@@ -33,6 +38,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
@@ -43,15 +49,21 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * <p>With optional {@link Balancing}, the subtask keeps a balancing bias per gated stage, stepped at
  * the end of every window from what it routed and kept in operator state, and caps every expert
  * per micro-batch; affected predictions carry the flags.
+ *
+ * <p>With rollouts ({@link RolloutSettings}) it is a two-input operator whose second input is the
+ * broadcast rollout commands; a {@link RolloutController} chooses each record's version and holds
+ * the versions' evaluators (docs/rollouts.md).
  */
 public final class FusedOperator extends MicroBatchOperator<InFlight>
-        implements OneInputStreamOperator<InFlight, InFlight> {
+        implements OneInputStreamOperator<InFlight, InFlight>, TwoInputStreamOperator<InFlight, byte[], InFlight> {
     private static final long serialVersionUID = 1L;
 
     private final StageOpener opener;
     private final int deviceCount;
     private final Balancing balancing;
     private final long windowMillis;
+    /** Null when the job serves no rollouts. */
+    private final RolloutSettings rollout;
     /** Loaded once in initializeState (which runs before open) for both the balancers and the evaluator. */
     private transient ModelBundle bundle;
 
@@ -64,10 +76,19 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
     private transient BiasBalancer[] bias;
 
     private transient BiasState biasState;
+    private transient RolloutStateStore rolloutStore;
+    /** Owns every evaluator when rollouts are on ({@link #evaluator} is then null); null otherwise. */
+    private transient RolloutController rollouts;
 
     /** A FUSED operator that opens its models with {@code opener} and runs by {@code settings}. */
     public FusedOperator(StageOpener opener, FusedSettings settings) {
+        this(opener, settings, null);
+    }
+
+    /** A FUSED operator that also serves the rollouts of {@code rollout} (null: none). */
+    public FusedOperator(StageOpener opener, FusedSettings settings, RolloutSettings rollout) {
         super(settings.batchSize(), settings.maxDelayMillis());
+        this.rollout = rollout;
         this.opener = Objects.requireNonNull(opener, "opener");
         this.deviceCount = settings.deviceCount();
         this.balancing = settings.balancing();
@@ -84,12 +105,26 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
             bias[s] = spec.routingMode() == RoutingMode.GATE ? balancing.newBalancer(spec.expertCount()) : null;
         }
         biasState = BiasState.open(context, bias);
+        if (rollout != null) {
+            rolloutStore = RolloutStateStore.open(
+                    context,
+                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                    getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
+                    baseVersion());
+        }
+    }
+
+    private VersionRef baseVersion() {
+        return new VersionRef(bundle.name(), bundle.version(), opener.bundlePath(), "");
     }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         biasState.store(bias);
+        if (rollouts != null) {
+            rolloutStore.store(rollouts.state());
+        }
     }
 
     @Override
@@ -97,6 +132,19 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
         super.open();
         evaluator = opener.evaluator(bundle, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), deviceCount);
         evaluator.preloadExperts();
+        if (rollout != null) {
+            int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+            rollouts = new RolloutController(
+                    subtask,
+                    baseVersion(),
+                    rollout,
+                    rolloutStore.restored(),
+                    evaluator,
+                    RolloutController.loader(opener, bundle, subtask, deviceCount),
+                    status -> output.collect(RolloutOutputs.STATUS, new StreamRecord<>(status)));
+            evaluator = null;
+            rollouts.open();
+        }
         buffer = new ArrayList<>(batchSize);
         completed = getMetricGroup().counter(JobMetrics.PREDICTIONS);
         rejected = getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
@@ -136,6 +184,27 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
         afterBuffering();
         if (buffer.size() >= batchSize) {
             flushAndRecord();
+        }
+    }
+
+    @Override
+    public void processElement1(StreamRecord<InFlight> element) throws Exception {
+        processElement(element);
+    }
+
+    /** A rollout command: applied now; what changes which version serves takes effect at the next barrier. */
+    @Override
+    public void processElement2(StreamRecord<byte[]> element) {
+        rollouts.onCommand(element.getValue());
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        // The flush serves every buffered record with the version it was chosen for; then the rollout
+        // may change versions for the records after the barrier.
+        super.prepareSnapshotPreBarrier(checkpointId);
+        if (rollouts != null) {
+            rollouts.atBarrier();
         }
     }
 
@@ -180,6 +249,15 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
     }
 
     private List<InFlight> evaluate(List<InFlight> batch) {
+        if (rollouts == null) {
+            return evaluate(batch, evaluator, true);
+        }
+        return rollouts.serve(
+                batch, this::evaluate, pair -> output.collect(RolloutOutputs.SHADOW, new StreamRecord<>(pair)));
+    }
+
+    /** Evaluates {@code batch} with {@code eval}; balancing applies to the job's own bundle ({@code base}) only. */
+    private List<InFlight> evaluate(List<InFlight> batch, MoeEvaluator eval, boolean base) {
         int n = batch.size();
         int d = batch.get(0).features.length;
         float[] x = new float[n * d];
@@ -188,15 +266,20 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
             System.arraycopy(batch.get(r).features, 0, x, r * d, d);
             tasks[r] = batch.get(r).taskIndex;
         }
-        float[][] stageBias = new float[bias.length][];
-        for (int s = 0; s < bias.length; s++) {
-            stageBias[s] = bias[s] == null ? null : bias[s].bias();
-        }
-        Evaluation ev = evaluator.evaluate(x, n, tasks, stageBias, balancing.capacityFactor());
-        for (int s = 0; s < bias.length; s++) {
-            if (bias[s] != null) {
-                bias[s].count(ev.routing()[s]);
+        Evaluation ev;
+        if (base) {
+            float[][] stageBias = new float[bias.length][];
+            for (int s = 0; s < bias.length; s++) {
+                stageBias[s] = bias[s] == null ? null : bias[s].bias();
             }
+            ev = eval.evaluate(x, n, tasks, stageBias, balancing.capacityFactor());
+            for (int s = 0; s < bias.length; s++) {
+                if (bias[s] != null) {
+                    bias[s].count(ev.routing()[s]);
+                }
+            }
+        } else {
+            ev = eval.evaluate(x, n, tasks);
         }
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         for (int r = 0; r < n; r++) {
@@ -238,6 +321,9 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
         try {
             if (evaluator != null) {
                 evaluator.close();
+            }
+            if (rollouts != null) {
+                rollouts.close();
             }
         } finally {
             super.close();

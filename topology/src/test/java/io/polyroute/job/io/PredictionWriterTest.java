@@ -76,6 +76,22 @@ class PredictionWriterTest {
         assertThat(p.getExperts()).hasSize(rec.choiceExpert.length);
     }
 
+    @Test
+    void shouldNameTheVersionARolloutStampedOnTheRecord() {
+        InFlight rec = randomRecord(new Random(4), 9);
+        rec.modelName = "factory-moe";
+        rec.modelVersion = "2";
+        PredictionWriter writer = PredictionSerializer.writer(AvroEncoding.BINARY, "factory-moe", "1");
+
+        byte[] bytes = writer.write(rec, rec.eventTime + 1);
+
+        Prediction p = AvroCodec.of(Prediction.class, AvroEncoding.BINARY).decode(bytes);
+        assertThat(p.getModel().getVersion()).isEqualTo("2");
+        assertThat(bytes)
+                .isEqualTo(AvroCodec.of(Prediction.class, AvroEncoding.BINARY)
+                        .encode(PredictionSerializer.toPrediction(rec, "factory-moe", "1", rec.eventTime + 1)));
+    }
+
     private static InFlight randomRecord(Random rnd, int i) {
         InFlight rec = new InFlight();
         rec.eventId = (i % 7 == 0 ? "évènement-" : "ev-") + i + "-" + Long.toString(rnd.nextLong(), 36);

@@ -69,18 +69,25 @@ class SerializerEvolutionTest {
     }
 
     @Test
-    void shouldRestoreInFlightStateOfTheSameLayoutAsIs() throws IOException {
+    void shouldMigrateInFlightStateWrittenBeforeRecordsNamedTheirServingVersion() throws IOException {
         DataInputDeserializer in = new DataInputDeserializer(resource("state/inflight-v1.bin"));
         TypeSerializerSnapshot<InFlight> old = TypeSerializerSnapshot.readVersionedSnapshot(in, loader());
 
         assertThat(InFlightSerializer.INSTANCE
                         .snapshotConfiguration()
                         .resolveSchemaCompatibility(old)
-                        .isCompatibleAsIs())
+                        .isCompatibleAfterMigration())
                 .isTrue();
-        assertThat(readAll(InFlightSerializer.INSTANCE, in))
+        List<InFlight> restored = readAll(old.restoreSerializer(), in);
+        assertThat(restored).usingRecursiveComparison().isEqualTo(List.of(oldRecord()));
+        assertThat(restored.get(0).modelVersion)
+                .as("served by the job's own bundle")
+                .isNull();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        InFlightSerializer.INSTANCE.serialize(restored.get(0), out);
+        assertThat(InFlightSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
                 .usingRecursiveComparison()
-                .isEqualTo(List.of(oldRecord()));
+                .isEqualTo(restored.get(0));
     }
 
     @Test
@@ -108,7 +115,7 @@ class SerializerEvolutionTest {
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("RecordHeader")
                 .hasMessageContaining("version 99")
-                .hasMessageContaining("versions 1 to 1");
+                .hasMessageContaining("versions 1 to 2");
     }
 
     /** A record serializer at version 2 that still reads version 1. */

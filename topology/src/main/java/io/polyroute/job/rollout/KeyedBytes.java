@@ -1,0 +1,34 @@
+/*
+ * Copyright 2026 the Polyroute authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package io.polyroute.job.rollout;
+
+/**
+ * A Kafka record's key and value as bytes, encoded by the operator that made it: how rollout status
+ * records and shadow pairs travel from the serving operator to their sinks.
+ */
+public class KeyedBytes {
+    /** The record key, or null. */
+    public byte[] key;
+    /** The record value. */
+    public byte[] value;
+
+    public KeyedBytes() {}
+
+    public KeyedBytes(byte[] key, byte[] value) {
+        this.key = key;
+        this.value = value;
+    }
+}
