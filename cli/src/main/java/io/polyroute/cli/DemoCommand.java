@@ -35,8 +35,9 @@ import picocli.CommandLine.Option;
             "(expert-parallel, 4 slots) serving the factory-moe bundle (built on first",
             "use), with one status line per second. Ends with",
             "  records_in=<n> predictions=<n> dead_letters=<n> duplicates=<n>",
-            "  missing=<n> mismatches=<n> rebalanced_routing=<n>",
-            "and exits non-zero when duplicates, missing or mismatches is not 0."
+            "  missing=<n> mismatches=<n> rebalanced_routing=<n> alerts=<n>",
+            "(alerts: raised by the dashboard's monitor, absent with --port -1) and",
+            "exits non-zero when duplicates, missing or mismatches is not 0."
         })
 final class DemoCommand implements Callable<Integer> {
     @Option(

@@ -35,8 +35,10 @@ final class DemoAlerts {
     /**
      * One line per alert the monitor raised (open or cleared), with its delay after {@code driftAtMillis}
      * when the demo moved machines (else -1).
+     *
+     * @return the number of alerts raised (open or cleared), or -1 when they could not be read
      */
-    static void print(URI dashboard, long driftAtMillis, PrintStream out) {
+    static int print(URI dashboard, long driftAtMillis, PrintStream out) {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient()
                     .send(
@@ -46,7 +48,7 @@ final class DemoAlerts {
                             HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 out.println("polyroute demo: could not read the alerts (" + response.statusCode() + ")");
-                return;
+                return -1;
             }
             JsonNode body = new ObjectMapper().readTree(response.body());
             List<JsonNode> alerts = new ArrayList<>();
@@ -71,8 +73,10 @@ final class DemoAlerts {
                                 : "",
                         a.path("message").asText());
             }
+            return alerts.size();
         } catch (Exception e) {
             out.println("polyroute demo: could not read the alerts: " + e);
+            return -1;
         }
     }
 }

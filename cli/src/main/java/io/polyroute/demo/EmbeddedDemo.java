@@ -186,11 +186,12 @@ public final class EmbeddedDemo {
             tracker.stop();
             trackThread.join(5_000);
             job.cancel().get(30, TimeUnit.SECONDS);
+            int alerts = -1;
             if (monitor != null) {
-                DemoAlerts.print(monitor.url(), driftAtSeconds > 0 ? driftAtMillis : -1, out);
+                alerts = DemoAlerts.print(monitor.url(), driftAtSeconds > 0 ? driftAtMillis : -1, out);
                 monitor.close();
             }
-            return summary(simulator, tracker, check);
+            return summary(simulator, tracker, check, alerts);
         }
     }
 
@@ -254,7 +255,6 @@ public final class EmbeddedDemo {
         // Short routing windows so drift shows within a demo: a reference of the first 30 s of each
         // machine (half the time to the drift, if sooner), compared with the last 15 s.
         long reference = driftAtSeconds > 0 ? Math.max(5, Math.min(30, driftAtSeconds / 2)) : 30;
-        values.put("monitor.drift.enabled", "true");
         values.put("monitor.drift.reference-window", reference + " s");
         values.put("monitor.drift.current-window", "15 s");
         values.put("monitor.drift.buckets", "5");
@@ -342,7 +342,7 @@ public final class EmbeddedDemo {
         return PredictionCheck.check(bundle, x, tasks, predictions);
     }
 
-    private int summary(SensorSimulator sim, OutputTracker tracker, PredictionCheck.Result check) {
+    private int summary(SensorSimulator sim, OutputTracker tracker, PredictionCheck.Result check, int alerts) {
         Histogram sink = tracker.totalSinkLatency();
         Histogram visible = tracker.totalVisibleLatency();
         out.printf(
@@ -372,7 +372,10 @@ public final class EmbeddedDemo {
                 missing,
                 mismatches,
                 check == null ? 0 : check.replayed(),
-                rollout == null ? "" : rollout.summarySuffix(tracker));
+                (rollout == null ? "" : rollout.summarySuffix(tracker))
+                        // alerts: what the dashboard's /api/alerts lists (open and cleared); absent without a
+                        // dashboard.
+                        + (alerts >= 0 ? " alerts=" + alerts : ""));
         return tracker.duplicates() == 0 && missing == 0 && mismatches == 0 ? 0 : 1;
     }
 }

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
@@ -244,13 +245,26 @@ public final class MonitorSettings {
     /**
      * Properties of the monitor's Kafka Streams application: the Kafka client settings of the
      * configuration (with every {@code kafka.properties.*} pass-through, e.g. TLS or SASL),
-     * exactly-once processing ({@code exactly_once_v2}), and undecodable records logged and
-     * skipped rather than stopping the monitor.
+     * exactly-once processing ({@code exactly_once_v2}) with a commit every second, and undecodable
+     * records logged and skipped rather than stopping the monitor.
+     *
+     * <p>Every commit ends one transaction of the monitor's producer, and with the brokers'
+     * transaction protocol 2 every transaction bumps the producer epoch; the first write of the next
+     * transaction to a partition is answered {@code CONCURRENT_TRANSACTIONS} until the brokers have
+     * written the previous transaction's markers. The routing events' repartition topic gets such a
+     * first write in every transaction and is read back (read_committed) by the drift processor in
+     * the same stream thread. Two settings keep that path from stalling: one commit a second instead
+     * of exactly-once's default of ten (a tenth of the transactions, each still far below the
+     * page's refresh interval), and one request in flight per broker connection, so no later batch
+     * of a partition can reach the broker ahead of a first batch that was turned away and is being
+     * retried, which the broker rejects as out of order.
      */
     public Properties streamsProperties() {
         Properties props = config.kafkaClientProperties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), "1");
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.get(MonitorOptions.THREADS)));
         props.put(
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,

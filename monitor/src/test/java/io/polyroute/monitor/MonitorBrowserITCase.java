@@ -81,7 +81,17 @@ class MonitorBrowserITCase {
             "panel-heatmap",
             "panel-dlq",
             "panel-sources",
-            "panel-plans");
+            "panel-plans",
+            "panel-drift",
+            "panel-routing");
+
+    /** Short drift windows, so the synthetic source that drifts is alerted within the test. */
+    private static final Map<String, String> DRIFT = Map.of(
+            "monitor.drift.reference-window", "30 s",
+            "monitor.drift.current-window", "15 s",
+            "monitor.drift.buckets", "5",
+            "monitor.drift.evaluate-interval", "1 s",
+            "monitor.drift.min-samples", "20");
 
     @TempDir
     Path tempDir;
@@ -99,7 +109,7 @@ class MonitorBrowserITCase {
         ScheduledExecutorService feeder = Executors.newSingleThreadScheduledExecutor();
         ChromeDriver browser = null;
         try (MonitorKafka topics = new MonitorKafka(KAFKA);
-                Monitor monitor = new Monitor(topics.options(tempDir.resolve("state"), Map.of())).start()) {
+                Monitor monitor = new Monitor(topics.options(tempDir.resolve("state"), DRIFT)).start()) {
             long now = System.currentTimeMillis();
             long start = now - 200_000;
             SyntheticPipelineStream stream = new SyntheticPipelineStream(topics, start, now - 100_000);
@@ -145,6 +155,27 @@ class MonitorBrowserITCase {
             wait.withMessage(() -> "every panel to show data and the slot chart to mark a plan change; panels "
                             + "still without data: " + emptyPanels(page))
                     .until(d -> emptyPanels(page).isEmpty() && planMarkers(page) >= 1);
+
+            wait.withMessage(() -> "an open drift alert for press-03 in the alert list")
+                    .until(d -> !page.findElements(
+                                    By.cssSelector("#alerts tr.open[data-source='press-03'][data-kind='DRIFT']"))
+                            .isEmpty());
+            page.findElement(By.cssSelector("#alerts tr.open[data-source='press-03']"))
+                    .click();
+            wait.withMessage(() -> "the routing of press-03 with its reference and current distributions")
+                    .until(d -> "press-03"
+                                    .equals(page.findElement(By.id("panel-routing"))
+                                            .getDomAttribute("data-source"))
+                            && "true"
+                                    .equals(page.findElement(By.id("panel-routing"))
+                                            .getDomAttribute("data-has-data")));
+            @SuppressWarnings("unchecked")
+            List<Number> current = (List<Number>)
+                    browser.executeScript("return window.polyrouteMonitor.state.charts.routing.data.datasets[1].data;");
+            assertThat(current.get(6).doubleValue() + current.get(7).doubleValue())
+                    .as("current share of experts 6 and 7 for press-03")
+                    .isGreaterThan(0.9);
+            assertThat(browser.findElement(By.id("routing-note")).getText()).contains("DRIFT");
 
             fitWindowToPage(browser, wait);
             Files.createDirectories(SCREENSHOT.getParent());
@@ -239,8 +270,7 @@ class MonitorBrowserITCase {
     @SuppressWarnings("unchecked")
     private static List<String> emptyCharts(ChromeDriver browser) {
         return (List<String>) browser.executeScript("const charts = window.polyrouteMonitor.state.charts;"
-                + "return Object.keys(charts).filter(name => name !== 'routing' && name !== 'score')"
-                + "  .filter(name => !charts[name].data.datasets.some(d =>"
+                + "return Object.keys(charts).filter(name => !charts[name].data.datasets.some(d =>"
                 + "  d.data.some(p => (p !== null && typeof p === 'object' ? p.y : p) > 0)));");
     }
 

@@ -60,6 +60,7 @@ final class MonitorKafka implements AutoCloseable {
     final String load;
     final String plans;
     final String deadLetters;
+    final String alerts;
     private final KafkaBrokerExtension kafka;
     private final KafkaProducer<byte[], byte[]> producer;
     private final boolean ownsProducer;
@@ -69,13 +70,17 @@ final class MonitorKafka implements AutoCloseable {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** Creates random topics: predictions and load with two partitions each, plans and dead letters with one. */
+    /**
+     * Creates random topics: predictions and load with two partitions each, plans, dead letters and
+     * alerts with one.
+     */
     MonitorKafka(KafkaBrokerExtension kafka) {
         this.kafka = kafka;
         predictions = kafka.createRandomTopic("predictions", 2);
         load = kafka.createRandomTopic("load", 2);
         plans = kafka.createRandomTopic("plans", 1);
         deadLetters = kafka.createRandomTopic("dlq", 1);
+        alerts = kafka.createRandomTopic("alerts", 1);
         Properties props = kafka.clientProperties();
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -92,6 +97,7 @@ final class MonitorKafka implements AutoCloseable {
         load = other.load;
         plans = other.plans;
         this.deadLetters = deadLetters;
+        alerts = other.alerts;
         producer = other.producer;
         ownsProducer = false;
         sendFailure = other.sendFailure;
@@ -110,6 +116,7 @@ final class MonitorKafka implements AutoCloseable {
         values.put("topics.load", load);
         values.put("topics.plans", plans);
         values.put("topics.dlq", deadLetters);
+        values.put(MonitorOptions.ALERTS_TOPIC.key(), alerts);
         values.put(MonitorOptions.APPLICATION_ID.key(), "monitor-" + predictions);
         values.put(MonitorOptions.HTTP_PORT.key(), "0");
         values.put(MonitorOptions.STATE_DIR.key(), stateDir.toString());

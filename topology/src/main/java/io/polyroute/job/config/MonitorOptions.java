@@ -109,7 +109,7 @@ public final class MonitorOptions {
 
     public static final ConfigOption<Boolean> DRIFT_ENABLED = ConfigOptions.key("monitor.drift.enabled")
             .booleanType()
-            .defaultValue(false)
+            .defaultValue(true)
             .withDescription("Keep a routing profile per source and raise drift, silence and dead-letter "
                     + "share alerts on monitor.alerts.topic (which must then exist, or topics.auto-create be on).");
 
