@@ -176,6 +176,7 @@ public final class BundlePacker {
                 m.description(),
                 m.input(),
                 m.outputDim(),
+                m.output(),
                 m.stages(),
                 reference,
                 checksums == null ? Map.of() : checksums,

@@ -176,6 +176,7 @@ public final class KitBundles {
                 m.description(),
                 m.input(),
                 m.outputDim(),
+                m.output(),
                 m.stages(),
                 ref,
                 null,

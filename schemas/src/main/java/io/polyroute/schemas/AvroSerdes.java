@@ -20,6 +20,8 @@ import io.polyroute.avro.ExpertLoad;
 import io.polyroute.avro.PlacementPlan;
 import io.polyroute.avro.Prediction;
 import io.polyroute.avro.SensorReading;
+import java.util.List;
+import org.apache.avro.Schema;
 
 /**
  * Factories for the serde of every Polyroute record published on Kafka.
@@ -40,9 +42,27 @@ public final class AvroSerdes {
         return AvroSerde.of(SensorReading.class, encoding);
     }
 
-    /** Returns a serde for {@link Prediction}, the records of the {@code predictions} topic. */
+    /**
+     * Returns a serde for {@link Prediction}, the records of the {@code predictions} topic. In
+     * single-object encoding it also reads predictions written before {@code output_names} existed
+     * (version 0.2.0), recognised by their schema fingerprint.
+     */
     public static AvroSerde<Prediction> prediction(AvroEncoding encoding) {
-        return AvroSerde.of(Prediction.class, encoding);
+        AvroCodec<Prediction> codec = AvroCodec.of(Prediction.class, encoding);
+        if (encoding == AvroEncoding.SINGLE_OBJECT) {
+            codec = codec.withWriterSchema(predictionWithoutOutputNames());
+        }
+        return new AvroSerde<>(codec);
+    }
+
+    /** The {@link Prediction} schema as published in 0.2.0, before {@code output_names} was added. */
+    static Schema predictionWithoutOutputNames() {
+        Schema current = Prediction.getClassSchema();
+        List<Schema.Field> fields = current.getFields().stream()
+                .filter(f -> !f.name().equals("output_names"))
+                .map(f -> new Schema.Field(f, f.schema()))
+                .toList();
+        return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
     }
 
     /** Returns a serde for {@link DeadLetter}, the records of the {@code polyroute.dlq} topic. */

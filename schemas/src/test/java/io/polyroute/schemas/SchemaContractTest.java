@@ -50,7 +50,7 @@ class SchemaContractTest {
      */
     private static final Map<Class<? extends SpecificRecord>, String> FINGERPRINTS = Map.of(
             SensorReading.class, "C5C7F1F3A1A3D606",
-            Prediction.class, "B129FC59350EDF23",
+            Prediction.class, "77B2FF289A5EA672",
             DeadLetter.class, "B543CAB428D3DEA0",
             ExpertLoad.class, "02C0141D59E14D54",
             PlacementPlan.class, "1AC876A1D2E9E715",

@@ -154,6 +154,67 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    void shouldReadPredictionsWrittenWithoutOutputNamesAsHavingNone() throws IOException {
+        Schema withoutNames = withoutField(Prediction.getClassSchema(), "output_names");
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(Prediction.getClassSchema(), withoutNames)
+                        .getType())
+                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        Prediction current = SampleRecords.prediction();
+        GenericRecord old = new GenericData.Record(withoutNames);
+        for (Schema.Field f : withoutNames.getFields()) {
+            old.put(f.name(), GenericData.get().deepCopy(f.schema(), toGeneric(current, f.name())));
+        }
+
+        Prediction read = AvroCodec.of(Prediction.class, AvroEncoding.BINARY)
+                .withWriterSchema(withoutNames)
+                .decode(writeBinary(withoutNames, old));
+
+        assertThat(read.getOutputNames()).isEmpty();
+        assertThat(read)
+                .isEqualTo(
+                        Prediction.newBuilder(current).setOutputNames(List.of()).build());
+    }
+
+    @Test
+    void shouldReadSingleObjectPredictionsOfTheReleaseWithoutOutputNamesThroughThePredictionSerde() throws IOException {
+        Schema withoutNames = withoutField(Prediction.getClassSchema(), "output_names");
+        assertThat(SingleObjectHeader.format(SingleObjectHeader.fingerprint(withoutNames)))
+                .as("the 0.2.0 fingerprint")
+                .isEqualTo("B129FC59350EDF23");
+        Prediction current = SampleRecords.prediction();
+        GenericRecord old = new GenericData.Record(withoutNames);
+        for (Schema.Field f : withoutNames.getFields()) {
+            old.put(f.name(), GenericData.get().deepCopy(f.schema(), toGeneric(current, f.name())));
+        }
+        byte[] oldBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), withoutNames)
+                .encode(old)
+                .array();
+        AvroSerde<Prediction> serde = AvroSerdes.prediction(AvroEncoding.SINGLE_OBJECT);
+
+        assertThat(serde.deserialize("predictions", oldBytes).getOutputNames()).isEmpty();
+        assertThat(serde.deserialize("predictions", serde.serialize("predictions", current)))
+                .isEqualTo(current);
+    }
+
+    @Test
+    void shouldLetReadersWithoutOutputNamesReadCurrentPredictions() throws IOException {
+        Schema withoutNames = withoutField(Prediction.getClassSchema(), "output_names");
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(withoutNames, Prediction.getClassSchema())
+                        .getType())
+                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        Prediction named = Prediction.newBuilder(SampleRecords.prediction())
+                .setOutputNames(List.of("anomaly_score", "wear"))
+                .build();
+        byte[] current = AvroCodec.encode(named, AvroEncoding.BINARY);
+
+        GenericRecord old = new GenericDatumReader<GenericRecord>(Prediction.getClassSchema(), withoutNames)
+                .read(null, DecoderFactory.get().binaryDecoder(current, null));
+
+        assertThat(old.get("event_id")).hasToString("evt-000042");
+        assertThat(old.hasField("output_names")).isFalse();
+    }
+
+    @Test
     void shouldLetReadersOfTheOldSensorReadingReadCurrentBytes() throws IOException {
         assertThat(SchemaCompatibility.checkReaderWriterCompatibility(SENSOR_READING_V0, SensorReading.getClassSchema())
                         .getType())
@@ -278,6 +339,23 @@ class SchemaEvolutionTest {
         record.put("event_time", SampleRecords.T0.toEpochMilli());
         record.put("features", List.of(1.5f, -2f));
         return record;
+    }
+
+    /** {@code schema} without the field {@code name}: the schema as it was before the field was added. */
+    private static Schema withoutField(Schema schema, String name) {
+        List<Schema.Field> fields = schema.getFields().stream()
+                .filter(f -> !f.name().equals(name))
+                .map(f -> new Schema.Field(f, f.schema()))
+                .collect(Collectors.toList());
+        return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
+    }
+
+    /** One field of a specific record in its generic form (timestamps as epoch milliseconds). */
+    private static Object toGeneric(Prediction p, String field) throws IOException {
+        byte[] bytes = AvroCodec.encode(p, AvroEncoding.BINARY);
+        GenericRecord generic = new GenericDatumReader<GenericRecord>(Prediction.getClassSchema())
+                .read(null, DecoderFactory.get().binaryDecoder(bytes, null));
+        return generic.get(field);
     }
 
     private static GenericRecord asOldPrediction(Prediction current) {

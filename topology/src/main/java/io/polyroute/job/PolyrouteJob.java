@@ -461,7 +461,8 @@ public final class PolyrouteJob {
                                 bundle.version(),
                                 formats.output(),
                                 formats.outputId())
-                        .keyedBy(config.get(OutputOptions.KEY)));
+                        .keyedBy(config.get(OutputOptions.KEY))
+                        .withOutputNames(bundle.manifest().outputNames()));
     }
 
     private static KafkaSink<Rejected> deadLetterSink(JobConfig config, TopicFormats formats) {

@@ -24,6 +24,7 @@ import io.polyroute.runtime.bundle.ExpertSpec;
 import io.polyroute.runtime.bundle.InputSpec;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.bundle.ModelRef;
+import io.polyroute.runtime.bundle.OutputSpec;
 import io.polyroute.runtime.bundle.StageSpec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -64,6 +65,9 @@ public final class FactoryModelKit {
     public static final long DEFAULT_SEED = 42L;
     /** Name of the only stage. */
     static final String STAGE = "health";
+
+    /** The name of the factory bundle's one output ({@code output.names}): the health score, {@code >= 0.5} an anomaly. */
+    public static final String OUTPUT_NAME = "health_score";
 
     private FactoryModelKit() {}
 
@@ -151,6 +155,7 @@ public final class FactoryModelKit {
                 description,
                 input,
                 1,
+                new OutputSpec(List.of(OUTPUT_NAME)),
                 List.of(stage),
                 ModelRef.of(KitBundles.DEFAULT_REFERENCE_FILE),
                 Map.of(),

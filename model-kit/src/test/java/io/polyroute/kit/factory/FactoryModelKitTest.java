@@ -58,6 +58,7 @@ class FactoryModelKitTest {
         assertThat(bundle.inputDim()).isEqualTo(32);
         assertThat(bundle.outputDim()).isEqualTo(1);
         assertThat(bundle.manifest().input().featureNames()).isEqualTo(FactorySimulator.FEATURE_NAMES);
+        assertThat(bundle.manifest().outputNames()).containsExactly("health_score");
         assertThat(bundle.stage(0).experts())
                 .extracting(e -> e.id())
                 .containsExactlyElementsOf(FactorySimulator.MACHINE_TYPES);

@@ -265,6 +265,78 @@ class BundleLoaderTest {
                 .hasMessageContaining("line");
     }
 
+    @Test
+    void shouldLoadOutputNamesAndShowThemInTheSummary() throws IOException {
+        TinyBundles.linear(dir);
+        withOutputNames(List.of("pressure", "wear", "heat"));
+
+        ModelBundle b = BundleLoader.load(dir);
+
+        assertThat(b.manifest().outputNames()).containsExactly("pressure", "wear", "heat");
+        assertThat(BundleSummary.of(b)).contains("output      3 values: pressure, wear, heat");
+        assertThat(Files.readString(dir.resolve("bundle.yaml"))).contains("output:\n  names:");
+    }
+
+    @Test
+    void shouldReadABundleWithoutOutputNamesAsNamingNone() throws IOException {
+        TinyBundles.linear(dir);
+        assertThat(BundleLoader.load(dir).manifest().outputNames()).isEmpty();
+        assertThat(BundleSummary.of(BundleLoader.load(dir))).contains("output      3 values\n");
+    }
+
+    @Test
+    void shouldRefuseOutputNamesOfTheWrongLengthNamingTheFileAndTheKey() throws IOException {
+        TinyBundles.linear(dir);
+        withOutputNames(List.of("pressure", "wear"));
+        assertThatThrownBy(() -> BundleLoader.load(dir))
+                .isInstanceOf(BundleValidationException.class)
+                .hasMessageContaining(dir.resolve("bundle.yaml").toString())
+                .hasMessageContaining("output.names has 2 entries but output_dim is 3");
+    }
+
+    @Test
+    void shouldRefuseDuplicateOrBlankOutputNames() throws IOException {
+        TinyBundles.linear(dir);
+        withOutputNames(List.of("wear", "heat", "wear"));
+        assertThatThrownBy(() -> BundleLoader.load(dir))
+                .isInstanceOf(BundleValidationException.class)
+                .hasMessageContaining("output.names[2] 'wear' is used twice");
+        withOutputNames(List.of("wear", " ", "heat"));
+        assertThatThrownBy(() -> BundleLoader.load(dir))
+                .isInstanceOf(BundleValidationException.class)
+                .hasMessageContaining("output.names[1] is blank");
+        withOutputNames(List.of());
+        assertThatThrownBy(() -> BundleLoader.load(dir))
+                .isInstanceOf(BundleValidationException.class)
+                .hasMessageContaining("output.names is missing or empty");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownKeyUnderOutput() throws IOException {
+        TinyBundles.linear(dir);
+        Path manifest = dir.resolve("bundle.yaml");
+        Files.writeString(manifest, Files.readString(manifest) + "output:\n  labels: [a, b, c]\n");
+        assertThatThrownBy(() -> BundleLoader.load(dir))
+                .isInstanceOf(BundleValidationException.class)
+                .hasMessageContaining("labels");
+    }
+
+    private void withOutputNames(List<String> names) throws IOException {
+        BundleManifest m = ManifestIO.read(dir.resolve("bundle.yaml"));
+        write(new BundleManifest(
+                m.format(),
+                m.name(),
+                m.version(),
+                m.description(),
+                m.input(),
+                m.outputDim(),
+                new OutputSpec(names),
+                m.stages(),
+                m.reference(),
+                m.checksums(),
+                m.quality()));
+    }
+
     private void rewriteChecksums() throws IOException {
         BundleManifest m = ManifestIO.read(dir.resolve("bundle.yaml"));
         write(new BundleManifest(
@@ -274,6 +346,7 @@ class BundleLoaderTest {
                 m.description(),
                 m.input(),
                 m.outputDim(),
+                m.output(),
                 m.stages(),
                 m.reference(),
                 Checksums.ofTree(dir.resolve("1")),
@@ -289,6 +362,7 @@ class BundleLoaderTest {
                 m.description(),
                 m.input(),
                 m.outputDim(),
+                m.output(),
                 List.of(edit.apply(m.stages().get(0))),
                 m.reference(),
                 m.checksums(),

@@ -30,6 +30,7 @@ import java.util.Map;
  * @param description free text
  * @param input what each record must carry
  * @param outputDim width of the prediction
+ * @param output optional description of the prediction vector: a name for each component
  * @param stages the stages, applied in order
  * @param reference optional dense reference model of the whole bundle
  * @param checksums SHA-256 (lowercase hex) of every file, keyed by path relative to the version folder
@@ -43,6 +44,7 @@ import java.util.Map;
     "description",
     "input",
     "output_dim",
+    "output",
     "stages",
     "reference",
     "checksums",
@@ -55,6 +57,7 @@ public record BundleManifest(
         @JsonProperty("description") String description,
         @JsonProperty("input") InputSpec input,
         @JsonProperty("output_dim") Integer outputDim,
+        @JsonProperty("output") OutputSpec output,
         @JsonProperty("stages") List<StageSpec> stages,
         @JsonProperty("reference") ModelRef reference,
         @JsonProperty("checksums") Map<String, String> checksums,
@@ -62,4 +65,24 @@ public record BundleManifest(
 
     public static final String FORMAT = "polyroute-bundle/1";
     public static final String FILE_NAME = "bundle.yaml";
+
+    /** A manifest without {@code output}: the prediction's components are not named. */
+    public BundleManifest(
+            String format,
+            String name,
+            String version,
+            String description,
+            InputSpec input,
+            Integer outputDim,
+            List<StageSpec> stages,
+            ModelRef reference,
+            Map<String, String> checksums,
+            Map<String, Object> quality) {
+        this(format, name, version, description, input, outputDim, null, stages, reference, checksums, quality);
+    }
+
+    /** The name of each component of the prediction vector, or an empty list when the bundle names none. */
+    public List<String> outputNames() {
+        return output == null ? List.of() : output.nameList();
+    }
 }

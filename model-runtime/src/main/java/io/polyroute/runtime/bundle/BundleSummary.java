@@ -19,6 +19,7 @@ import ai.onnx.proto.OnnxMl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -34,7 +35,8 @@ public final class BundleSummary {
             line(sb, "about       %s", m.description());
         }
         line(sb, "input       %d features%s", b.inputDim(), b.tasks().isEmpty() ? "" : ", tasks " + b.tasks());
-        line(sb, "output      %d values", b.outputDim());
+        List<String> names = b.manifest().outputNames();
+        line(sb, "output      %d values%s", b.outputDim(), names.isEmpty() ? "" : ": " + String.join(", ", names));
         long total = 0;
         for (int s = 0; s < b.stageCount(); s++) {
             StageSpec st = b.stage(s);

@@ -46,6 +46,7 @@ public final class BundleWriter {
                 manifest.description(),
                 manifest.input(),
                 manifest.outputDim(),
+                manifest.output(),
                 manifest.stages(),
                 manifest.reference(),
                 sums,

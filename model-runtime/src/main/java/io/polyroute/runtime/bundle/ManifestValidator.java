@@ -53,6 +53,7 @@ final class ManifestValidator {
         require(m.checksums() != null, "checksums is missing");
         List<String> tasks = m.input().taskList();
         require(new HashSet<>(tasks).size() == tasks.size(), "input.tasks has duplicate entries");
+        validateOutputNames();
 
         Set<String> names = new HashSet<>();
         for (int s = 0; s < m.stages().size(); s++) {
@@ -169,6 +170,27 @@ final class ManifestValidator {
                         !m.input().taskList().isEmpty(),
                         where + ": gate_input 'task' needs a task vocabulary in input.tasks");
             }
+        }
+    }
+
+    /** {@code output.names}, when given: one non-blank, distinct name per component of the prediction. */
+    private void validateOutputNames() {
+        if (m.output() == null) {
+            return;
+        }
+        List<String> names = m.output().names();
+        require(
+                names != null && !names.isEmpty(),
+                "output.names is missing or empty; remove 'output' or name every" + " component of the prediction");
+        require(
+                names.size() == m.outputDim(),
+                "output.names has " + names.size() + " entries but output_dim is " + m.outputDim()
+                        + "; name every component of the prediction once");
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < names.size(); i++) {
+            String n = names.get(i);
+            require(notBlank(n), "output.names[" + i + "] is blank");
+            require(seen.add(n), "output.names[" + i + "] '" + n + "' is used twice");
         }
     }
 

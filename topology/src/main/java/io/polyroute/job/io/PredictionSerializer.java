@@ -47,6 +47,7 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
     private final TopicEncoding encoding;
     private final int schemaId;
     private OutputOptions.OutputKey key = OutputOptions.OutputKey.EVENT_ID;
+    private List<String> outputNames = List.of();
     private transient PredictionWriter writer;
 
     /** Predictions in plain binary or single-object {@code encoding}. */
@@ -74,6 +75,15 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
         return this;
     }
 
+    /**
+     * Writes {@code names} (the bundle's {@code output.names}) into every prediction's
+     * {@code output_names}; none unless set.
+     */
+    public PredictionSerializer withOutputNames(List<String> names) {
+        this.outputNames = List.copyOf(names);
+        return this;
+    }
+
     /** The record key of a finished record under {@code key}: the UTF-8 bytes of its event or source id. */
     static byte[] keyOf(InFlight rec, OutputOptions.OutputKey key) {
         String k = key == OutputOptions.OutputKey.SOURCE_ID ? (rec.sourceId == null ? "" : rec.sourceId) : rec.eventId;
@@ -82,13 +92,13 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
 
     @Override
     public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-        writer = writer(encoding, schemaId, modelName, modelVersion);
+        writer = writer(encoding, schemaId, modelName, modelVersion, outputNames);
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(InFlight rec, KafkaSinkContext context, Long timestamp) {
         if (writer == null) {
-            writer = writer(encoding, schemaId, modelName, modelVersion);
+            writer = writer(encoding, schemaId, modelName, modelVersion, outputNames);
         }
         return new ProducerRecord<>(
                 topic, null, timestamp, keyOf(rec, key), writer.write(rec, System.currentTimeMillis()));
@@ -96,16 +106,17 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
 
     /** A direct writer whose bytes equal {@link AvroCodec} in {@code encoding}. */
     static PredictionWriter writer(AvroEncoding encoding, String modelName, String modelVersion) {
-        return writer(topicEncoding(encoding), TopicFormats.NO_ID, modelName, modelVersion);
+        return writer(topicEncoding(encoding), TopicFormats.NO_ID, modelName, modelVersion, List.of());
     }
 
     /**
      * A direct writer whose bytes equal {@link AvroCodec} in {@code encoding}, or for
      * {@code confluent} the {@link ConfluentCodec} header with {@code schemaId} and then binary.
      */
-    static PredictionWriter writer(TopicEncoding topicEncoding, int schemaId, String modelName, String modelVersion) {
+    static PredictionWriter writer(
+            TopicEncoding topicEncoding, int schemaId, String modelName, String modelVersion, List<String> names) {
         if (topicEncoding == TopicEncoding.CONFLUENT) {
-            return new PredictionWriter(ConfluentCodec.header(schemaId), modelName, modelVersion);
+            return new PredictionWriter(ConfluentCodec.header(schemaId), modelName, modelVersion, names);
         }
         AvroEncoding encoding = topicEncoding.avro("topics.encoding.output", "the prediction writer");
         byte[] prefix = new byte[0];
@@ -120,7 +131,7 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
                     .encode(toPrediction(probe, modelName, modelVersion, 0));
             prefix = Arrays.copyOf(full, full.length - body.length);
         }
-        return new PredictionWriter(prefix, modelName, modelVersion);
+        return new PredictionWriter(prefix, modelName, modelVersion, names);
     }
 
     /**
@@ -128,6 +139,12 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
      * rollout set one, else {@code modelName} and {@code modelVersion}.
      */
     public static Prediction toPrediction(InFlight rec, String modelName, String modelVersion, long now) {
+        return toPrediction(rec, modelName, modelVersion, List.of(), now);
+    }
+
+    /** Like {@link #toPrediction(InFlight, String, String, long)}, with the bundle's output names. */
+    public static Prediction toPrediction(
+            InFlight rec, String modelName, String modelVersion, List<String> outputNames, long now) {
         List<Float> output = new ArrayList<>(rec.previous.length);
         for (float v : rec.previous) {
             output.add(v);
@@ -155,6 +172,7 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
                 .setExperts(experts)
                 .setLatencyMs(Math.max(0, now - rec.eventTime))
                 .setFlags(Arrays.asList(rec.flags))
+                .setOutputNames(List.copyOf(outputNames))
                 .build();
     }
 }

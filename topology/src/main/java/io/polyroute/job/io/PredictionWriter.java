@@ -18,6 +18,7 @@ package io.polyroute.job.io;
 import io.polyroute.job.model.InFlight;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Writes a finished record as the Avro binary encoding of {@code Prediction}, straight from the
@@ -31,17 +32,32 @@ final class PredictionWriter {
     private final byte[] prefix;
     private final byte[] modelName;
     private final byte[] modelVersion;
+    /** {@code output_names}, encoded once: the array block, or the empty array's single 0 byte. */
+    private final byte[] outputNames;
+
     private byte[] buf = new byte[512];
     private int pos;
 
     /**
      * @param prefix bytes before the body: empty for plain binary, the single-object header
      *     otherwise
+     * @param outputNames the bundle's names of the output components, or an empty list
      */
-    PredictionWriter(byte[] prefix, String modelName, String modelVersion) {
+    PredictionWriter(byte[] prefix, String modelName, String modelVersion, List<String> outputNames) {
         this.prefix = prefix.clone();
         this.modelName = modelName.getBytes(StandardCharsets.UTF_8);
         this.modelVersion = modelVersion.getBytes(StandardCharsets.UTF_8);
+        // The names are the same in every prediction: encode them once, with this writer's own methods.
+        pos = 0;
+        if (!outputNames.isEmpty()) {
+            varLong(outputNames.size());
+            for (String n : outputNames) {
+                string(n.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        varLong(0);
+        this.outputNames = Arrays.copyOf(buf, pos);
+        pos = 0;
     }
 
     byte[] write(InFlight rec, long now) {
@@ -91,6 +107,7 @@ final class PredictionWriter {
             }
         }
         varLong(0);
+        bytes(outputNames);
         return Arrays.copyOf(buf, pos);
     }
 

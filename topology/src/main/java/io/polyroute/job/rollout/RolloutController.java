@@ -367,6 +367,15 @@ public final class RolloutController implements AutoCloseable {
                         + "; the job validates input for " + base.inputDim() + " features and tasks " + base.tasks()
                         + ".");
             }
+            // Predictions carry the job bundle's output.names: a version that names its outputs
+            // otherwise would be mislabelled, so it needs a job of its own.
+            if (!b.manifest().outputNames().equals(base.manifest().outputNames())) {
+                throw new IllegalStateException(
+                        v.id() + " names its outputs " + b.manifest().outputNames()
+                                + " (output.names); the job's bundle names them "
+                                + base.manifest().outputNames()
+                                + ", and a rollout keeps the names.");
+            }
             MoeEvaluator e = o.evaluator(b, subtask, deviceCount);
             try {
                 e.preloadExperts();

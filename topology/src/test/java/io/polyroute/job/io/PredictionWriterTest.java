@@ -24,6 +24,7 @@ import io.polyroute.schemas.AvroCodec;
 import io.polyroute.schemas.AvroEncoding;
 import io.polyroute.schemas.ConfluentCodec;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,9 +46,33 @@ class PredictionWriterTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TopicEncoding.class)
+    void shouldWriteTheBundlesOutputNamesIntoEveryPrediction(TopicEncoding encoding) {
+        List<String> names = List.of("anomaly_score", "température");
+        PredictionWriter writer = PredictionSerializer.writer(encoding, 42, "factory-moe", "3", names);
+        ConfluentCodec<Prediction> wire = ConfluentCodec.of(Prediction.class, 42, id -> {
+            throw new AssertionError("unexpected lookup of id " + id);
+        });
+        Random rnd = new Random(23);
+        for (int i = 0; i < 200; i++) {
+            InFlight rec = randomRecord(rnd, i);
+            long now = rec.eventTime + rnd.nextInt(5_000);
+            Prediction expected = PredictionSerializer.toPrediction(rec, "factory-moe", "3", names, now);
+            byte[] bytes = writer.write(rec, now);
+            Prediction written = encoding == TopicEncoding.CONFLUENT
+                    ? wire.decode(bytes)
+                    : AvroCodec.of(Prediction.class, encoding.avro("topics.encoding", "the test"))
+                            .decode(bytes);
+            assertThat(written).as("record %d", i).isEqualTo(expected);
+            assertThat(written.getOutputNames()).containsExactly("anomaly_score", "température");
+        }
+    }
+
     @Test
     void shouldWriteTheRegistryWireFormatUnderTheResolvedSchemaId() {
-        PredictionWriter writer = PredictionSerializer.writer(TopicEncoding.CONFLUENT, 0x01020304, "factory-moé", "7");
+        PredictionWriter writer =
+                PredictionSerializer.writer(TopicEncoding.CONFLUENT, 0x01020304, "factory-moé", "7", List.of());
         AvroCodec<Prediction> binary = AvroCodec.of(Prediction.class, AvroEncoding.BINARY);
         ConfluentCodec<Prediction> wire = ConfluentCodec.of(Prediction.class, 0x01020304, id -> {
             throw new AssertionError("the writer's own id needs no lookup, but " + id + " was looked up");
