@@ -16,8 +16,7 @@
 package io.polyroute.cli;
 
 import io.polyroute.avro.DeadLetter;
-import io.polyroute.schemas.AvroCodec;
-import io.polyroute.schemas.AvroEncoding;
+import io.polyroute.job.io.TopicDeserializer;
 import io.polyroute.schemas.RecordDecodeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,13 +40,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class DeadLetterReader {
     private final Properties properties;
     private final String topic;
-    private final AvroCodec<DeadLetter> codec;
+    private final TopicDeserializer<DeadLetter> codec;
     private final Duration timeout;
 
-    DeadLetterReader(Properties properties, String topic, AvroEncoding encoding, Duration timeout) {
+    DeadLetterReader(Properties properties, String topic, TopicDeserializer<DeadLetter> codec, Duration timeout) {
         this.properties = properties;
         this.topic = topic;
-        this.codec = AvroCodec.of(DeadLetter.class, encoding);
+        this.codec = codec;
         this.timeout = timeout;
     }
 

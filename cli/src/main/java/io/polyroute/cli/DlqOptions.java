@@ -15,10 +15,11 @@
  */
 package io.polyroute.cli;
 
+import io.polyroute.avro.DeadLetter;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.config.JobConfigLoader;
 import io.polyroute.job.config.TopicsOptions;
-import io.polyroute.schemas.AvroEncoding;
+import io.polyroute.job.io.TopicDeserializer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +38,8 @@ final class DlqOptions {
     @Option(
             names = {"-c", "--config"},
             paramLabel = "FILE",
-            description = "The job's YAML job file: kafka.*, topics.dlq, topics.input and topics.encoding apply.")
+            description =
+                    "The job's YAML job file: kafka.*, topics.dlq, topics.input, topics.encoding and registry.* apply.")
     Path config;
 
     @Option(
@@ -65,9 +67,13 @@ final class DlqOptions {
         return job.get(TopicsOptions.DLQ);
     }
 
-    static AvroEncoding encoding(JobConfig job) {
-        return TopicsOptions.selfContained(
-                job.toConfiguration(), "polyroute dlq", java.util.List.of(TopicsOptions.ENCODING_DLQ));
+    /**
+     * The reader of the dead-letter topic in {@code topics.encoding.dlq} (else
+     * {@code topics.encoding}); a {@code confluent} topic is read through the registry of
+     * {@code registry.*}, as the job writes it.
+     */
+    static TopicDeserializer<DeadLetter> deadLetters(JobConfig job) {
+        return TopicDeserializer.forTopic(job, TopicsOptions.ENCODING_DLQ, DeadLetter.class);
     }
 
     /** Client properties of the job with read_committed consumers: only committed dead letters. */

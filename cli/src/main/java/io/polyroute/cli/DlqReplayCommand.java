@@ -91,7 +91,7 @@ final class DlqReplayCommand implements Callable<Integer> {
                     "Replaying the dead-letter topic '" + dlq + "' into itself would loop; choose another --to.");
         }
         List<DeadLetter> chosen = new ArrayList<>();
-        new DeadLetterReader(DlqOptions.clientProperties(job), dlq, DlqOptions.encoding(job), options.timeout())
+        new DeadLetterReader(DlqOptions.clientProperties(job), dlq, DlqOptions.deadLetters(job), options.timeout())
                 .read(
                         DlqOptions.since(since, Instant.now()),
                         d -> {

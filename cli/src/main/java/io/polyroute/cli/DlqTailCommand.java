@@ -70,7 +70,7 @@ final class DlqTailCommand implements Callable<Integer> {
         DeadLetterReader reader = new DeadLetterReader(
                 DlqOptions.clientProperties(job),
                 DlqOptions.dlqTopic(job),
-                DlqOptions.encoding(job),
+                DlqOptions.deadLetters(job),
                 options.timeout());
         reader.read(
                 DlqOptions.since(since, Instant.now()),

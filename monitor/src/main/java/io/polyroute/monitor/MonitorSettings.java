@@ -15,18 +15,27 @@
  */
 package io.polyroute.monitor;
 
+import io.polyroute.avro.DeadLetter;
+import io.polyroute.avro.ExpertLoad;
+import io.polyroute.avro.Prediction;
+import io.polyroute.avro.SensorReading;
 import io.polyroute.job.config.ConfigException;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.config.MonitorOptions;
 import io.polyroute.job.config.StartFrom;
+import io.polyroute.job.config.TopicEncoding;
 import io.polyroute.job.config.TopicsOptions;
-import io.polyroute.schemas.AvroEncoding;
+import io.polyroute.job.io.RegistryConnection;
+import io.polyroute.job.io.TopicDeserializer;
+import io.polyroute.schemas.SchemaRegistryClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -48,6 +57,8 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 public final class MonitorSettings {
 
     private final JobConfig config;
+    /** The registry client of the {@code confluent} topics, made on first use. */
+    private SchemaRegistryClient registry;
 
     private MonitorSettings(JobConfig config) {
         this.config = config;
@@ -229,17 +240,48 @@ public final class MonitorSettings {
     }
 
     /**
-     * Avro encoding of every record on those topics ({@link TopicsOptions#ENCODING} and its per-topic
-     * overrides, which must agree; the monitor does not read the {@code confluent} encoding).
-     *
-     * @throws io.polyroute.job.config.ConfigException naming the key otherwise
+     * Reader of the predictions topic in {@code topics.encoding.output} (else {@code topics.encoding});
+     * see {@link #deadLetterReader()}.
      */
-    public AvroEncoding encoding() {
-        return TopicsOptions.selfContained(
-                config.toConfiguration(),
-                "the monitor",
-                java.util.List.of(
-                        TopicsOptions.ENCODING_OUTPUT, TopicsOptions.ENCODING_DLQ, TopicsOptions.ENCODING_CONTROL));
+    public TopicDeserializer<Prediction> predictionReader() {
+        return reader(TopicsOptions.ENCODING_OUTPUT, Prediction.class);
+    }
+
+    /** Reader of the load topic in {@code topics.encoding.control} (else {@code topics.encoding}). */
+    public TopicDeserializer<ExpertLoad> loadReader() {
+        return reader(TopicsOptions.ENCODING_CONTROL, ExpertLoad.class);
+    }
+
+    /**
+     * Reader of the dead-letter topic in {@code topics.encoding.dlq} (else {@code topics.encoding}).
+     * Each topic has its own encoding; a {@code confluent} one is read through the registry
+     * {@code registry.*} describes, with one client shared by all readers of this instance.
+     *
+     * @throws io.polyroute.job.config.ConfigException naming the {@code registry.*} key when the
+     *     registry's URL is missing or a secret file or variable cannot be read
+     */
+    public TopicDeserializer<DeadLetter> deadLetterReader() {
+        return reader(TopicsOptions.ENCODING_DLQ, DeadLetter.class);
+    }
+
+    /**
+     * Reader of the original values of dead letters, sensor readings in {@code topics.encoding.input}
+     * (else {@code topics.encoding}), to tell which source a dead letter came from.
+     */
+    public TopicDeserializer<SensorReading> readingReader() {
+        return reader(TopicsOptions.ENCODING_INPUT, SensorReading.class);
+    }
+
+    private <T extends SpecificRecord> TopicDeserializer<T> reader(ConfigOption<String> option, Class<T> type) {
+        TopicEncoding encoding = TopicsOptions.encoding(config, option);
+        return TopicDeserializer.of(type, encoding, encoding == TopicEncoding.CONFLUENT ? registry() : null);
+    }
+
+    private synchronized SchemaRegistryClient registry() {
+        if (registry == null) {
+            registry = RegistryConnection.of(config).client();
+        }
+        return registry;
     }
 
     /**

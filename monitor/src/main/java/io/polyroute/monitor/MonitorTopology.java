@@ -96,14 +96,13 @@ public final class MonitorTopology {
     /** Builds the topology for the topics, windows and rules of {@code options}. */
     public static Topology build(MonitorSettings options) {
         StreamsBuilder builder = new StreamsBuilder();
-        AvroEncoding encoding = options.encoding();
         AutoOffsetReset reset = offsetReset(options);
         Serde<byte[]> keys = Serdes.ByteArray();
         Duration retention = options.retention();
 
         KStream<byte[], Prediction> predictions = builder.stream(
                 options.predictionsTopic(),
-                Consumed.with(keys, AvroSerdes.prediction(encoding))
+                Consumed.with(keys, readOnly(options.predictionReader()))
                         .withTimestampExtractor(RecordTimes.prediction())
                         .withOffsetResetPolicy(reset)
                         .withName(PREDICTIONS_SOURCE));
@@ -141,7 +140,7 @@ public final class MonitorTopology {
 
         KStream<byte[], ExpertLoad> loads = builder.stream(
                 options.loadTopic(),
-                Consumed.with(keys, AvroSerdes.expertLoad(encoding))
+                Consumed.with(keys, readOnly(options.loadReader()))
                         .withTimestampExtractor(RecordTimes.expertLoad())
                         .withOffsetResetPolicy(reset)
                         .withName(LOAD_SOURCE));
@@ -155,7 +154,7 @@ public final class MonitorTopology {
 
         KStream<byte[], DeadLetter> deadLetters = builder.stream(
                 options.deadLetterTopic(),
-                Consumed.with(keys, AvroSerdes.deadLetter(encoding))
+                Consumed.with(keys, readOnly(options.deadLetterReader()))
                         .withTimestampExtractor(RecordTimes.deadLetter())
                         .withOffsetResetPolicy(reset)
                         .withName(DEAD_LETTER_SOURCE));
@@ -203,7 +202,7 @@ public final class MonitorTopology {
         KStream<String, RoutingEvent> routed = predictions
                 .filter((k, p) -> p != null && p.getSourceId() != null, Named.as("routing-of-predictions"))
                 .map((k, p) -> KeyValue.pair(p.getSourceId(), RoutingEvent.of(p)), Named.as("routing-by-source-key"));
-        DeadLetterSources sources = new DeadLetterSources(options.encoding());
+        DeadLetterSources sources = new DeadLetterSources(options.readingReader()::decode);
         KStream<String, RoutingEvent> rejected = deadLetters.flatMap(
                 (k, d) -> {
                     String source = sources.sourceOf(d);
@@ -240,6 +239,19 @@ public final class MonitorTopology {
             names[resolution.ordinal()] = aggregate.storeName(resolution);
         }
         stream.process(supplier, Named.as(processorName), names);
+    }
+
+    /**
+     * The serde of a source topic: it only reads (the job writes these topics), so its serializer
+     * refuses, which Kafka Streams never asks of a source's value serde.
+     */
+    static <V> Serde<V> readOnly(Deserializer<V> reader) {
+        return Serdes.serdeFrom(
+                (Serializer<V>) (topic, value) -> {
+                    throw new UnsupportedOperationException(
+                            "The monitor only reads topic " + topic + "; it does not write its records.");
+                },
+                reader);
     }
 
     private static <V> StoreBuilder<?> keyValueStore(MonitorSettings options, String name, Serde<V> serde) {

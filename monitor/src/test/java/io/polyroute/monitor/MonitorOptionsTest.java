@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.polyroute.job.config.ConfigException;
 import io.polyroute.job.config.OptionsRegistry;
 import io.polyroute.job.config.StartFrom;
-import io.polyroute.schemas.AvroEncoding;
+import io.polyroute.job.config.TopicEncoding;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -39,11 +39,27 @@ class MonitorOptionsTest {
         assertThat(options.loadTopic()).isEqualTo("polyroute.load");
         assertThat(options.plansTopic()).isEqualTo("polyroute.plans");
         assertThat(options.deadLetterTopic()).isEqualTo("polyroute.dlq");
-        assertThat(options.encoding()).isEqualTo(AvroEncoding.BINARY);
+        assertThat(options.predictionReader().encoding()).isEqualTo(TopicEncoding.BINARY);
+        assertThat(options.deadLetterReader().encoding()).isEqualTo(TopicEncoding.BINARY);
         assertThat(options.httpPort()).isEqualTo(8080);
         assertThat(options.retention()).isEqualTo(Duration.ofHours(1));
         assertThat(options.anomalyThreshold()).isEqualTo(0.5);
         assertThat(options.startFrom()).isEqualTo(StartFrom.EARLIEST);
+    }
+
+    @Test
+    void shouldReadEachTopicInItsOwnEncodingIncludingTheRegistryWireFormat() {
+        MonitorSettings options = MonitorSettings.of(Map.of(
+                "topics.encoding", "confluent",
+                "topics.encoding.control", "single-object",
+                "registry.url", "http://127.0.0.1:1"));
+
+        assertThat(options.predictionReader().encoding()).isEqualTo(TopicEncoding.CONFLUENT);
+        assertThat(options.deadLetterReader().encoding()).isEqualTo(TopicEncoding.CONFLUENT);
+        assertThat(options.readingReader().encoding()).isEqualTo(TopicEncoding.CONFLUENT);
+        assertThat(options.loadReader().encoding()).isEqualTo(TopicEncoding.SINGLE_OBJECT);
+        // Building the topology neither refuses the encoding nor contacts the registry.
+        assertThat(MonitorTopology.build(options).describe().toString()).contains(options.predictionsTopic());
     }
 
     @Test

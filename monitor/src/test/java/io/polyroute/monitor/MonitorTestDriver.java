@@ -67,7 +67,9 @@ final class MonitorTestDriver implements AutoCloseable {
         options = MonitorSettings.of(values);
         driver = new TopologyTestDriver(MonitorTopology.build(options), options.streamsProperties(), wallClock);
         ByteArraySerializer keys = new ByteArraySerializer();
-        var enc = options.encoding();
+        var enc = io.polyroute.job.config.TopicsOptions.encoding(
+                        options.config(), io.polyroute.job.config.TopicsOptions.ENCODING_OUTPUT)
+                .avro("topics.encoding", "the monitor test driver");
         predictions = driver.createInputTopic(
                 options.predictionsTopic(), keys, AvroSerdes.prediction(enc).serializer());
         loads = driver.createInputTopic(

@@ -21,6 +21,7 @@ import io.polyroute.schemas.AvroCodec;
 import io.polyroute.schemas.AvroEncoding;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
  * The source of a dead letter: the {@code source_id} of its original record when that still
@@ -29,10 +30,19 @@ import java.nio.charset.StandardCharsets;
  */
 public final class DeadLetterSources {
 
-    private final AvroCodec<SensorReading> readings;
+    private final Function<byte[], SensorReading> readings;
 
+    /** Sources of dead letters whose original values are readings in self-contained {@code encoding}. */
     public DeadLetterSources(AvroEncoding encoding) {
-        this.readings = AvroCodec.of(SensorReading.class, encoding);
+        this(AvroCodec.of(SensorReading.class, encoding)::decode);
+    }
+
+    /**
+     * Sources of dead letters whose original values {@code readings} decodes (throwing for a value
+     * that is not a reading), e.g. a {@code TopicDeserializer} of the input topic's encoding.
+     */
+    public DeadLetterSources(Function<byte[], SensorReading> readings) {
+        this.readings = java.util.Objects.requireNonNull(readings, "readings must not be null");
     }
 
     /** The source id, or null when neither the value nor the key names one. */
@@ -43,7 +53,7 @@ public final class DeadLetterSources {
         byte[] value = bytes(letter.getValue());
         if (value != null) {
             try {
-                String id = readings.decode(value).getSourceId();
+                String id = readings.apply(value).getSourceId();
                 if (id != null && !id.isEmpty()) {
                     return id;
                 }

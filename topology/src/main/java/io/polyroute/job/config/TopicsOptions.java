@@ -147,28 +147,6 @@ public final class TopicsOptions {
         return encodingOptions().stream().anyMatch(o -> encoding(config, o) == TopicEncoding.CONFLUENT);
     }
 
-    /**
-     * The one self-contained Avro encoding of the topics {@code options} name, for a reader
-     * ({@code who}) that decodes them without a registry.
-     *
-     * @throws ConfigException naming the key when a topic is {@code confluent} or two differ
-     */
-    public static io.polyroute.schemas.AvroEncoding selfContained(
-            ReadableConfig config, String who, List<ConfigOption<String>> options) {
-        io.polyroute.schemas.AvroEncoding common = null;
-        for (ConfigOption<String> option : options) {
-            io.polyroute.schemas.AvroEncoding e = encoding(config, option).avro(option.key(), who);
-            if (common != null && e != common) {
-                throw new ConfigException(
-                        option.key(),
-                        who + " reads its topics in one encoding, but " + option.key() + " differs from the others;"
-                                + " set topics.encoding alone.");
-            }
-            common = e;
-        }
-        return common == null ? encoding(config, ENCODING_OUTPUT).avro(ENCODING.key(), who) : common;
-    }
-
     private static TopicEncoding parseEncoding(ConfigOption<String> option, String value) {
         for (TopicEncoding e : TopicEncoding.values()) {
             if (e.text().equalsIgnoreCase(value.trim())) {

@@ -200,15 +200,6 @@ class ConfluentTopicsTest {
                 .isEqualTo(java.util.Arrays.copyOfRange(bytes, 5, bytes.length));
     }
 
-    @Test
-    void shouldLetTheMonitorAndDlqToolRefuseTheWireFormatByKey() {
-        JobConfig config = JobConfig.of(Map.of("topics.encoding.output", "confluent", "registry.url", "http://x:1"));
-        assertThatThrownBy(() -> TopicsOptions.selfContained(
-                        config.toConfiguration(), "the monitor", List.of(TopicsOptions.ENCODING_OUTPUT)))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("topics.encoding.output=confluent is not supported by the monitor");
-    }
-
     private static byte[] wire(int id, Schema schema, GenericRecord record) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(ConfluentCodec.header(id));
