@@ -15,26 +15,13 @@
  */
 package io.polyroute.cli;
 
-import io.polyroute.job.config.ConfigException;
-import io.polyroute.job.config.JobConfigLoader;
-import io.polyroute.job.config.KafkaOptions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.CommonClientConfigs;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where the control topics are and how to reach them: shared by the {@code plan} commands. */
 final class ControlTopicOptions {
-    @Option(
-            names = "--bootstrap-servers",
-            paramLabel = "HOST:PORT[,...]",
-            defaultValue = "localhost:9092",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
-
     @Option(
             names = "--job",
             paramLabel = "NAME",
@@ -55,6 +42,10 @@ final class ControlTopicOptions {
             description = "The load topic, the job's topics.load (default: <--job>.load).")
     String loadTopic;
 
+    /** Declared after the topic options, so that --help lists the connection options together, last. */
+    @Mixin
+    KafkaClientOptions kafka;
+
     /** The plans topic: --topic, else {@code <job>.plans} as the job derives it. */
     String plansTopic() {
         return topic != null ? topic : job + ".plans";
@@ -65,42 +56,12 @@ final class ControlTopicOptions {
         return loadTopic != null ? loadTopic : job + ".load";
     }
 
-    @Option(
-            names = {"-s", "--set"},
-            paramLabel = "kafka.properties.KEY=VALUE",
-            description = "A Kafka client property, e.g. --set kafka.properties.security.protocol=SSL (repeatable).")
-    List<String> sets = new ArrayList<>();
-
-    @Option(
-            names = "--timeout",
-            paramLabel = "SECONDS",
-            defaultValue = "30",
-            description = "How long to wait for the broker (default: ${DEFAULT-VALUE}).")
-    long timeoutSeconds;
-
     Duration timeout() {
-        return Duration.ofSeconds(timeoutSeconds);
+        return kafka.timeout();
     }
 
-    /**
-     * Client properties: the bootstrap servers plus every {@code kafka.properties.*} override without
-     * its prefix.
-     *
-     * @throws ConfigException naming the key of an override outside {@code kafka.properties.}
-     */
+    /** See {@link KafkaClientOptions#clientProperties()}. */
     Properties clientProperties() {
-        Properties p = new Properties();
-        for (Map.Entry<String, String> e : JobConfigLoader.parseOverrides(sets).entrySet()) {
-            if (!e.getKey().startsWith(KafkaOptions.PROPERTIES_PREFIX)
-                    || e.getKey().length() == KafkaOptions.PROPERTIES_PREFIX.length()) {
-                throw new ConfigException(
-                        e.getKey(),
-                        "--set takes Kafka client properties only, as " + KafkaOptions.PROPERTIES_PREFIX
-                                + "<property>=<value>; got '" + e.getKey() + "'.");
-            }
-            p.setProperty(e.getKey().substring(KafkaOptions.PROPERTIES_PREFIX.length()), e.getValue());
-        }
-        p.setProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return p;
+        return kafka.clientProperties();
     }
 }

@@ -27,6 +27,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,19 +49,15 @@ final class DlqOptions {
             description = "Override a job option (repeatable), e.g. --set kafka.bootstrap-servers=broker:9092.")
     List<String> sets = new ArrayList<>();
 
-    @Option(
-            names = "--timeout",
-            paramLabel = "SECONDS",
-            defaultValue = "30",
-            description = "How long to wait for the broker (default: ${DEFAULT-VALUE}).")
-    long timeoutSeconds;
+    @Mixin
+    BrokerTimeout timeout;
 
     JobConfig job() {
         return JobConfigLoader.load(config, sets);
     }
 
     Duration timeout() {
-        return Duration.ofSeconds(timeoutSeconds);
+        return timeout.timeout();
     }
 
     static String dlqTopic(JobConfig job) {

@@ -16,13 +16,7 @@
 package io.polyroute.cli;
 
 import io.polyroute.avro.RolloutKind;
-import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code polyroute rollout promote}. */
 @Command(
@@ -32,25 +26,9 @@ import picocli.CommandLine.Spec;
             "Publish a PROMOTE: the candidate of the canary or shadow rollout in progress becomes the",
             "version that serves every record, at the next checkpoint; the old version is released."
         })
-final class RolloutPromoteCommand implements Callable<Integer> {
-    @Option(
-            names = "--wait",
-            paramLabel = "SECONDS",
-            defaultValue = "0",
-            description = "Wait up to this long for every reporting subtask to answer, and exit 1 on a refusal"
-                    + " (default: do not wait).")
-    long waitSeconds;
-
-    @Mixin
-    RolloutTopicOptions topics;
-
-    @Spec
-    CommandSpec spec;
-
+final class RolloutPromoteCommand extends RolloutDecisionCommand {
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        String id = RolloutStartCommand.publish(topics, RolloutKind.PROMOTE, out);
-        return waitSeconds > 0 ? RolloutStatusCommand.await(topics, id, waitSeconds, out) : 0;
+    RolloutKind kind() {
+        return RolloutKind.PROMOTE;
     }
 }

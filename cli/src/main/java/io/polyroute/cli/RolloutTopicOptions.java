@@ -15,27 +15,14 @@
  */
 package io.polyroute.cli;
 
-import io.polyroute.job.config.ConfigException;
-import io.polyroute.job.config.JobConfigLoader;
-import io.polyroute.job.config.KafkaOptions;
 import io.polyroute.schemas.AvroEncoding;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.CommonClientConfigs;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where a job's rollout topics are and how to reach them: shared by the {@code rollout} commands. */
 final class RolloutTopicOptions {
-    @Option(
-            names = "--bootstrap-servers",
-            paramLabel = "HOST:PORT[,...]",
-            defaultValue = "localhost:9092",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
-
     @Option(
             names = "--job",
             paramLabel = "NAME",
@@ -63,18 +50,9 @@ final class RolloutTopicOptions {
             description = "The job's topics.encoding: binary or single-object (default: ${DEFAULT-VALUE}).")
     String encoding;
 
-    @Option(
-            names = {"-s", "--set"},
-            paramLabel = "kafka.properties.KEY=VALUE",
-            description = "A Kafka client property, e.g. --set kafka.properties.security.protocol=SSL (repeatable).")
-    List<String> sets = new ArrayList<>();
-
-    @Option(
-            names = "--timeout",
-            paramLabel = "SECONDS",
-            defaultValue = "30",
-            description = "How long to wait for the broker (default: ${DEFAULT-VALUE}).")
-    long timeoutSeconds;
+    /** Declared after the topic options, so that --help lists the connection options together, last. */
+    @Mixin
+    KafkaClientOptions kafka;
 
     String commandsTopic() {
         return topic != null ? topic : job + ".rollouts";
@@ -95,23 +73,11 @@ final class RolloutTopicOptions {
     }
 
     Duration timeout() {
-        return Duration.ofSeconds(timeoutSeconds);
+        return kafka.timeout();
     }
 
-    /** Client properties: the bootstrap servers plus every {@code kafka.properties.*} override without its prefix. */
+    /** See {@link KafkaClientOptions#clientProperties()}. */
     Properties clientProperties() {
-        Properties p = new Properties();
-        for (Map.Entry<String, String> e : JobConfigLoader.parseOverrides(sets).entrySet()) {
-            if (!e.getKey().startsWith(KafkaOptions.PROPERTIES_PREFIX)
-                    || e.getKey().length() == KafkaOptions.PROPERTIES_PREFIX.length()) {
-                throw new ConfigException(
-                        e.getKey(),
-                        "--set takes Kafka client properties only, as " + KafkaOptions.PROPERTIES_PREFIX
-                                + "<property>=<value>; got '" + e.getKey() + "'.");
-            }
-            p.setProperty(e.getKey().substring(KafkaOptions.PROPERTIES_PREFIX.length()), e.getValue());
-        }
-        p.setProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return p;
+        return kafka.clientProperties();
     }
 }

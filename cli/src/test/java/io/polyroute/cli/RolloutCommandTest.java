@@ -22,6 +22,8 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The rollout commands without a broker: help, and a bad bundle refused before anything is published. */
 class RolloutCommandTest {
@@ -34,6 +36,22 @@ class RolloutCommandTest {
 
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("start", "promote", "rollback", "status");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"promote", "rollback"})
+    void shouldShareTheBrokerAndTopicOptionsBetweenPromoteAndRollback(String command) {
+        BundleCommandsTest.Result help = BundleCommandsTest.run("rollout", command, "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out())
+                .contains("--bootstrap-servers", "--set", "--timeout", "--job", "--topic", "--status-topic", "--wait");
+
+        // A --set outside kafka.properties.* is refused by its key before any broker is contacted.
+        BundleCommandsTest.Result r = BundleCommandsTest.run(
+                "rollout", command, "--bootstrap-servers", "localhost:1", "--timeout", "2", "--set", "job.name=x");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("job.name").contains("kafka.properties.");
+        assertThat(r.out()).doesNotContain("published");
     }
 
     @Test
