@@ -389,6 +389,11 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
             return;
         }
         loading = null;
+        Key key = keys.get(load.key);
+        if (key.model != null && load.stage != null) {
+            // The version's stage opened (even when its session did not): later loads reuse it.
+            otherStages.putIfAbsent(key.model, load.stage);
+        }
         ModelSession session;
         try {
             session = load.session.join();
@@ -401,10 +406,6 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
         }
         if (!load.claim()) {
             return;
-        }
-        Key key = keys.get(load.key);
-        if (key.model != null) {
-            otherStages.putIfAbsent(key.model, load.stage);
         }
         stageOf(key).adoptExpert(load.expert, session);
         key.lastUse = getProcessingTimeService().getCurrentProcessingTime();
