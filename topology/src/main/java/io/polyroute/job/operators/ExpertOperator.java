@@ -83,7 +83,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * and LRU above, and opens a version's stage on the loader thread with its first session. Plans
  * assign only sessions of the job's own bundle (the version they are made for); a session of
  * another version is never assigned, so it is released after the grace period once no record used
- * it. Load reports count the job's own bundle only.
+ * it, and a plan's preload evicts it only after that period. Load reports count the job's own
+ * bundle only.
  */
 public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
         implements TwoInputStreamOperator<ExpertTask, byte[], ExpertResult> {
@@ -321,9 +322,9 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
         if (slotCapacity < 0 || resident < slotCapacity) {
             return true;
         }
-        int victim = leastRecentlyUsedIdle(false);
+        int victim = leastRecentlyUsedIdle(false, forRecords);
         if (victim < 0 && forRecords) {
-            victim = leastRecentlyUsedIdle(true);
+            victim = leastRecentlyUsedIdle(true, true);
         }
         if (victim < 0 || resident > slotCapacity) {
             return false;
@@ -332,13 +333,22 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
         return true;
     }
 
-    private int leastRecentlyUsedIdle(boolean evenAssigned) {
+    /**
+     * The least recently used resident session with no queued record: any, {@code evenAssigned};
+     * otherwise one the plan does not assign, and for a plan's preload (not {@code forRecords}) of
+     * another version only once it has been idle for the grace period, so preloading the job's own
+     * bundle never evicts a version in use.
+     */
+    private int leastRecentlyUsedIdle(boolean evenAssigned, boolean forRecords) {
         int best = -1;
+        long now = getProcessingTimeService().getCurrentProcessingTime();
         for (int k = 0; k < keys.size(); k++) {
             Key key = keys.get(k);
             if (isLoaded(k)
                     && key.queue.isEmpty()
-                    && (evenAssigned || !key.assigned)
+                    && (evenAssigned
+                            || (!key.assigned
+                                    && (forRecords || key.model == null || now - key.lastUse >= releaseGraceMillis)))
                     && (best < 0 || key.lastUse < keys.get(best).lastUse)) {
                 best = k;
             }

@@ -310,11 +310,15 @@ class ExpertSessionResidencyTest {
                     .as("expert 1 of version 2, not of the base version")
                     .containsExactly(want);
             assertThat(op.residentSessions()).isEqualTo(2);
+            h.processElement2(new StreamRecord<>(PlanCodec.encode(plan(SqrtExpertBundle.EXPERTS, SLOTS, 1))));
+            assertThat(h.getTaskMailbox().hasMail())
+                    .as("a preload of the base version does not evict a session of version 2 in use")
+                    .isFalse();
 
             h.processElement1(new StreamRecord<>(new ExpertTask("v2-b", 0, 2, 0, row, "other:2", v2Dir.toString())));
             drainLoads(h, 2);
             assertThat(op.residentSessions())
-                    .as("version 2's expert 1 made room; the assigned base session stayed")
+                    .as("version 2's expert 1 made room for its expert 2; the assigned base session stayed")
                     .isEqualTo(2);
             h.processElement1(new StreamRecord<>(task("base", 0)));
             assertThat(h.extractOutputValues()).hasSize(3);
