@@ -163,12 +163,12 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
     @Override
     public void open() throws Exception {
         super.open();
-        stage = opener.gate(stageIndex);
+        ModelBundle own = opener.bundle();
+        stage = GateRuntime.open(own, stageIndex, opener.options());
         stageName = stage.spec().name();
         defaultPlacements = new HashMap<>();
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         if (rollout != null) {
-            ModelBundle own = opener.bundle();
             versions = new RolloutVersions<>(
                     "GATE subtask " + subtask + " of stage " + stageName,
                     subtask,
