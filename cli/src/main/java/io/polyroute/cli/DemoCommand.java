@@ -69,8 +69,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--mode",
-            description = "expert-parallel or fused (default: expert-parallel; fused with --rollout-at, which"
-                    + " rollouts need).")
+            description = "expert-parallel or fused (default: expert-parallel; fused with --rollout-mode shadow,"
+                    + " which only the fused mode serves).")
     String mode;
 
     @Option(names = "--slots", defaultValue = "4", description = "Expert slots (default: ${DEFAULT-VALUE}).")
@@ -160,7 +160,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (mode == null) {
-            mode = rolloutAt > 0 ? "fused" : "expert-parallel";
+            mode = rolloutAt >= 0 && "shadow".equalsIgnoreCase(rolloutMode) ? "fused" : "expert-parallel";
         }
         EmbeddedDemo demo = new EmbeddedDemo(
                 new DemoSettings(

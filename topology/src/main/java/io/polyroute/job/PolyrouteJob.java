@@ -49,6 +49,7 @@ import io.polyroute.job.model.RawRecord;
 import io.polyroute.job.model.RecordHeader;
 import io.polyroute.job.model.Rejected;
 import io.polyroute.job.operators.CombineFunction;
+import io.polyroute.job.operators.ControlInput;
 import io.polyroute.job.operators.DeadLetters;
 import io.polyroute.job.operators.DecodeValidateFunction;
 import io.polyroute.job.operators.DedupeFunction;
@@ -62,7 +63,6 @@ import io.polyroute.job.operators.StageOpener;
 import io.polyroute.job.rollout.KeyedBytes;
 import io.polyroute.job.rollout.KeyedBytesSerializer;
 import io.polyroute.job.rollout.RolloutOutputs;
-import io.polyroute.job.rollout.RolloutRefuser;
 import io.polyroute.job.rollout.RolloutSettings;
 import io.polyroute.runtime.bundle.ModelBundle;
 import java.util.ArrayList;
@@ -274,23 +274,6 @@ public final class PolyrouteJob {
                 .uid("kafka-rollout-status");
     }
 
-    /** The expert-parallel job answers every rollout command with a refusal (docs/rollouts.md). */
-    private static void refuseRollouts(JobConfig config, ModelBundle bundle, StreamExecutionEnvironment env) {
-        RolloutSettings settings = rolloutSettings(
-                config,
-                "Rollouts are served in job.mode fused only; this job runs expert-parallel and keeps serving "
-                        + bundle.name() + ":" + bundle.version() + ".");
-        rolloutStatusSink(
-                config,
-                rolloutCommands(env, config)
-                        .process(
-                                new RolloutRefuser(settings, bundle.name() + ":" + bundle.version()),
-                                TypeInformation.of(KeyedBytes.class))
-                        .setParallelism(1)
-                        .name("rollout-refuser")
-                        .uid("rollout-refuser"));
-    }
-
     /**
      * Rollout commands from where a restore left them; a job started without a checkpoint reads the
      * commands published since it was built, so it serves bundle.path until a new command arrives.
@@ -317,9 +300,7 @@ public final class PolyrouteJob {
             DataStream<InFlight> in,
             List<DataStream<Rejected>> rejected) {
         StreamExecutionEnvironment env = in.getExecutionEnvironment();
-        if (config.get(RolloutOptions.ENABLED)) {
-            refuseRollouts(config, bundle, env);
-        }
+        boolean rollouts = config.get(RolloutOptions.ENABLED);
         int slots = config.get(JobOptions.SLOTS);
         // Plans (published by the rebalancer or pinned by hand) reach every GATE and EXPERT subtask.
         // Only plans for this job and bundle that fit its stages, experts and slots pass (PlanFilter).
@@ -333,15 +314,35 @@ public final class PolyrouteJob {
                 .setParallelism(1)
                 .name("plan-filter")
                 .uid("plan-filter");
+        // With rollouts the first stage's GATE chooses every record's version (docs/rollouts.md): it
+        // reads the commands, tagged, on the broadcast input that carries its plans.
+        DataStream<byte[]> firstControl = !rollouts
+                ? plans
+                : plans.map(ControlInput::plan, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                        .setParallelism(1)
+                        .name("plans-tagged")
+                        .uid("plans-tagged")
+                        .union(rolloutCommands(env, config)
+                                .map(ControlInput::rollout, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                                .setParallelism(1)
+                                .name("rollouts-tagged")
+                                .uid("rollouts-tagged"));
         List<DataStream<LoadReport>> loads = new ArrayList<>();
         DataStream<InFlight> stream = in;
         for (int s = 0; s < bundle.stageCount(); s++) {
-            SingleOutputStreamOperator<ExpertTask> gate = stream.connect(plans.broadcast())
+            boolean chooses = rollouts && s == 0;
+            SingleOutputStreamOperator<ExpertTask> gate = stream.connect((chooses ? firstControl : plans).broadcast())
                     .transform(
                             "gate-" + s,
                             TypeInformation.of(ExpertTask.class),
-                            new GateOperator(opener, OperatorSettings.gate(config, bundle, s)))
+                            new GateOperator(
+                                    opener,
+                                    OperatorSettings.gate(config, bundle, s),
+                                    chooses ? rolloutSettings(config, null) : null))
                     .uid("gate-" + s);
+            if (chooses) {
+                rolloutStatusSink(config, gate.getSideOutput(RolloutOutputs.STATUS));
+            }
             rejected.add(gate.getSideOutput(DeadLetters.TAG));
             loads.add(gate.getSideOutput(LoadReports.TAG));
             SingleOutputStreamOperator<ExpertResult> results = gate.partitionCustom(

@@ -26,8 +26,19 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  * @param slot the slot of the placement plan in force the expert runs on
  * @param row the encoded stage input of the record (shared by the record's tasks; never modified)
  */
+/**
+ * One record's stage input for one expert, addressed to an EXPERT slot.
+ *
+ * @param model the version that serves the record ({@code name:version}), null for the job's own bundle
+ * @param modelPath where every TaskManager loads that version from; null with {@code model}
+ */
 @TypeInfo(ExpertTaskSerializer.Factory.class)
-public record ExpertTask(String eventId, int stage, int expert, int slot, float[] row) {
+public record ExpertTask(String eventId, int stage, int expert, int slot, float[] row, String model, String modelPath) {
+
+    /** A task of the job's own bundle. */
+    public ExpertTask(String eventId, int stage, int expert, int slot, float[] row) {
+        this(eventId, stage, expert, slot, row, null, null);
+    }
 
     /** The result of running this task: {@code output}, or {@code error} when the expert failed. */
     public ExpertResult result(float[] output, String error) {

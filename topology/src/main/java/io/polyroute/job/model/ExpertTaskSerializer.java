@@ -33,14 +33,21 @@ public final class ExpertTaskSerializer extends RecordSerializer<ExpertTask> {
 
     @Override
     public ExpertTask createInstance() {
-        return new ExpertTask(null, 0, 0, 0, null);
+        return new ExpertTask(null, 0, 0, 0, null, null, null);
     }
 
     @Override
     public ExpertTask copy(ExpertTask from) {
         return from == null
                 ? null
-                : new ExpertTask(from.eventId(), from.stage(), from.expert(), from.slot(), clone(from.row()));
+                : new ExpertTask(
+                        from.eventId(),
+                        from.stage(),
+                        from.expert(),
+                        from.slot(),
+                        clone(from.row()),
+                        from.model(),
+                        from.modelPath());
     }
 
     @Override
@@ -50,11 +57,25 @@ public final class ExpertTaskSerializer extends RecordSerializer<ExpertTask> {
         out.writeInt(t.expert());
         out.writeInt(t.slot());
         FieldIO.writeFloats(t.row(), out);
+        FieldIO.writeString(t.model(), out);
+        FieldIO.writeString(t.modelPath(), out);
     }
 
     @Override
     public ExpertTask deserialize(DataInputView in) throws IOException {
-        return new ExpertTask(FieldIO.readString(in), in.readInt(), in.readInt(), in.readInt(), FieldIO.readFloats(in));
+        return read(in, 2);
+    }
+
+    static ExpertTask read(DataInputView in, int layout) throws IOException {
+        String eventId = FieldIO.readString(in);
+        int stage = in.readInt();
+        int expert = in.readInt();
+        int slot = in.readInt();
+        float[] row = FieldIO.readFloats(in);
+        if (layout < 2) {
+            return new ExpertTask(eventId, stage, expert, slot, row);
+        }
+        return new ExpertTask(eventId, stage, expert, slot, row, FieldIO.readString(in), FieldIO.readString(in));
     }
 
     @Override
@@ -62,15 +83,49 @@ public final class ExpertTaskSerializer extends RecordSerializer<ExpertTask> {
         return new Snapshot();
     }
 
-    /** Versions: 1, the layout above. */
+    /**
+     * Versions: 1, without the serving version (tasks in flight of an unaligned checkpoint); 2, the
+     * layout above.
+     */
     public static final class Snapshot extends VersionedSnapshot<ExpertTask> {
         public Snapshot() {
-            super("ExpertTask", 1, 1);
+            super("ExpertTask", 2, 1);
         }
 
         @Override
         protected TypeSerializer<ExpertTask> serializerFor(int version) {
-            return INSTANCE;
+            return version == 1 ? Version1.INSTANCE : INSTANCE;
+        }
+    }
+
+    /** Reads tasks of version 1; writes the current layout. */
+    static final class Version1 extends RecordSerializer<ExpertTask> {
+        private static final long serialVersionUID = 1L;
+        static final Version1 INSTANCE = new Version1();
+
+        @Override
+        public ExpertTask createInstance() {
+            return ExpertTaskSerializer.INSTANCE.createInstance();
+        }
+
+        @Override
+        public ExpertTask copy(ExpertTask from) {
+            return ExpertTaskSerializer.INSTANCE.copy(from);
+        }
+
+        @Override
+        public void serialize(ExpertTask t, DataOutputView out) throws IOException {
+            ExpertTaskSerializer.INSTANCE.serialize(t, out);
+        }
+
+        @Override
+        public ExpertTask deserialize(DataInputView in) throws IOException {
+            return read(in, 1);
+        }
+
+        @Override
+        public TypeSerializerSnapshot<ExpertTask> snapshotConfiguration() {
+            return new Snapshot();
         }
     }
 

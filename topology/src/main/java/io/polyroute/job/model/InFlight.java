@@ -66,6 +66,11 @@ public class InFlight {
     public String modelName;
 
     public String modelVersion;
+    /**
+     * Where every TaskManager loads that version from (a folder or URI, as in the rollout command),
+     * so later stages of the expert-parallel mode serve the record with it; null with {@link #modelName}.
+     */
+    public String modelPath;
 
     public InFlight() {}
 

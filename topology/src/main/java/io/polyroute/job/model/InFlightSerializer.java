@@ -67,6 +67,7 @@ public final class InFlightSerializer extends RecordSerializer<InFlight> {
         c.offset = from.offset;
         c.modelName = from.modelName;
         c.modelVersion = from.modelVersion;
+        c.modelPath = from.modelPath;
         return c;
     }
 
@@ -75,6 +76,7 @@ public final class InFlightSerializer extends RecordSerializer<InFlight> {
         writeVersion3(r, out);
         FieldIO.writeString(r.modelName, out);
         FieldIO.writeString(r.modelVersion, out);
+        FieldIO.writeString(r.modelPath, out);
     }
 
     /** The fields of layout 3, which every later layout starts with. */
@@ -103,10 +105,26 @@ public final class InFlightSerializer extends RecordSerializer<InFlight> {
 
     @Override
     public InFlight deserialize(DataInputView in) throws IOException {
+        InFlight r = readVersion4(in);
+        r.modelPath = FieldIO.readString(in);
+        return r;
+    }
+
+    /** The fields of layout 4, which every later layout starts with. */
+    static InFlight readVersion4(DataInputView in) throws IOException {
         InFlight r = readVersion3(in);
         r.modelName = FieldIO.readString(in);
         r.modelVersion = FieldIO.readString(in);
         return r;
+    }
+
+    /** A record of {@code layout} (3 to 5). */
+    static InFlight read(DataInputView in, int layout) throws IOException {
+        return switch (layout) {
+            case 3 -> readVersion3(in);
+            case 4 -> readVersion4(in);
+            default -> INSTANCE.deserialize(in);
+        };
     }
 
     /** The fields of layout 3, which every later layout starts with. */
@@ -143,23 +161,38 @@ public final class InFlightSerializer extends RecordSerializer<InFlight> {
     /**
      * Versions: 3, the layout without the serving model (the number continues the one Flink's
      * {@code SimpleTypeSerializerSnapshot} wrote for this class); 4, the layout above, which adds
-     * {@code modelName} and {@code modelVersion}. Version 3 is read by {@link Version3}.
+     * {@code modelName} and {@code modelVersion}; 5, the layout above, which adds {@code modelPath}.
+     * Versions 3 and 4 are read by {@link Older}.
      */
     public static final class Snapshot extends VersionedSnapshot<InFlight> {
         public Snapshot() {
-            super("InFlight", 4, 3);
+            super("InFlight", 5, 3);
         }
 
         @Override
         protected TypeSerializer<InFlight> serializerFor(int version) {
-            return version == 3 ? Version3.INSTANCE : INSTANCE;
+            return version < 5 ? new Older(version) : INSTANCE;
         }
     }
 
-    /** Reads state written in layout 3 (no serving model); writes the current layout. */
-    static final class Version3 extends RecordSerializer<InFlight> {
+    /** Reads state written in an older layout (3: no serving model; 4: no model path); writes the current layout. */
+    static final class Older extends RecordSerializer<InFlight> {
         private static final long serialVersionUID = 1L;
-        static final Version3 INSTANCE = new Version3();
+        private final int layout;
+
+        Older(int layout) {
+            this.layout = layout;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Older other && other.layout == layout;
+        }
+
+        @Override
+        public int hashCode() {
+            return layout;
+        }
 
         @Override
         public InFlight createInstance() {
@@ -178,7 +211,7 @@ public final class InFlightSerializer extends RecordSerializer<InFlight> {
 
         @Override
         public InFlight deserialize(DataInputView in) throws IOException {
-            return readVersion3(in);
+            return read(in, layout);
         }
 
         @Override

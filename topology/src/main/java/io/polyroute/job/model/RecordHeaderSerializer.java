@@ -79,16 +79,14 @@ public final class RecordHeaderSerializer extends RecordSerializer<RecordHeader>
 
     @Override
     public RecordHeader deserialize(DataInputView in) throws IOException {
-        return read(in, false);
+        return read(in, 5);
     }
 
-    /** A header; its record in the layout of {@code InFlight} version 3 when {@code inFlight3}. */
-    static RecordHeader read(DataInputView in, boolean inFlight3) throws IOException {
+    /** A header whose record has {@code InFlight} layout {@code inFlightLayout}. */
+    static RecordHeader read(DataInputView in, int inFlightLayout) throws IOException {
         String eventId = FieldIO.readString(in);
         int stage = in.readInt();
-        InFlight record = !in.readBoolean()
-                ? null
-                : inFlight3 ? InFlightSerializer.readVersion3(in) : InFlightSerializer.INSTANCE.deserialize(in);
+        InFlight record = !in.readBoolean() ? null : InFlightSerializer.read(in, inFlightLayout);
         return new RecordHeader(
                 eventId,
                 stage,
@@ -109,18 +107,19 @@ public final class RecordHeaderSerializer extends RecordSerializer<RecordHeader>
     }
 
     /**
-     * Versions: 1, the layout above with its record in {@code InFlight} layout 3; 2, the layout
-     * above (the record names its serving version). State written before headers had a type of
+     * Versions: 1, the layout above with its record in {@code InFlight} layout 3; 2, with its record
+     * in {@code InFlight} layout 4 (the record names its serving version); 3, the layout above (the
+     * record also names where its version is loaded from). State written before headers had a type of
      * their own (a {@link PartSerializer.Snapshot}) migrates: its headers are read with the old layout.
      */
     public static final class Snapshot extends VersionedSnapshot<RecordHeader> {
         public Snapshot() {
-            super("RecordHeader", 2, 1);
+            super("RecordHeader", 3, 1);
         }
 
         @Override
         protected TypeSerializer<RecordHeader> serializerFor(int version) {
-            return version == 1 ? Version1.INSTANCE : INSTANCE;
+            return version < 3 ? new Older(version + 2) : INSTANCE;
         }
 
         @Override
@@ -133,10 +132,24 @@ public final class RecordHeaderSerializer extends RecordSerializer<RecordHeader>
         }
     }
 
-    /** Reads headers of version 1 (record in {@code InFlight} layout 3); writes the current layout. */
-    static final class Version1 extends RecordSerializer<RecordHeader> {
+    /** Reads headers of an older version (their record in an older {@code InFlight} layout); writes the current layout. */
+    static final class Older extends RecordSerializer<RecordHeader> {
         private static final long serialVersionUID = 1L;
-        static final Version1 INSTANCE = new Version1();
+        private final int inFlightLayout;
+
+        Older(int inFlightLayout) {
+            this.inFlightLayout = inFlightLayout;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Older other && other.inFlightLayout == inFlightLayout;
+        }
+
+        @Override
+        public int hashCode() {
+            return inFlightLayout;
+        }
 
         @Override
         public RecordHeader createInstance() {
@@ -155,7 +168,7 @@ public final class RecordHeaderSerializer extends RecordSerializer<RecordHeader>
 
         @Override
         public RecordHeader deserialize(DataInputView in) throws IOException {
-            return read(in, true);
+            return read(in, inFlightLayout);
         }
 
         @Override

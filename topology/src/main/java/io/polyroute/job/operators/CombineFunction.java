@@ -16,6 +16,7 @@
 package io.polyroute.job.operators;
 
 import io.polyroute.avro.DeadLetterReason;
+import io.polyroute.job.bundle.BundleCache;
 import io.polyroute.job.model.ExpertResult;
 import io.polyroute.job.model.InFlight;
 import io.polyroute.job.model.Pending;
@@ -27,6 +28,8 @@ import io.polyroute.runtime.routing.Choices;
 import io.polyroute.runtime.routing.RoutingDecision;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -39,7 +42,8 @@ import org.apache.flink.util.Collector;
  * COMBINE of one stage, keyed by event id: the expert results on the first input, the records'
  * headers from GATE on the second. Waits for the record's header and one result per visited expert (held in one keyed-state entry per record, so they survive failures), then
  * combines them and sends the record on to the next stage or the sink. A failed expert or a
- * non-finite output makes the record a {@code MODEL_ERROR} dead letter instead.
+ * non-finite output makes the record a {@code MODEL_ERROR} dead letter instead. A record that names
+ * another version than the job's own bundle (docs/rollouts.md) is combined by that version's combine.
  *
  * <p>A record still incomplete {@code combine.timeout} after the source read it (a processing-time
  * timer per pending record) becomes an {@code INCOMPLETE} dead letter and its state is dropped. A
@@ -54,8 +58,12 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
     private final int stageIndex;
     private final long timeoutMillis;
 
+    /** The stage's combine of the job's own bundle. */
     private transient StageCombiner combiner;
+
     private transient int experts;
+    /** The stage's combine of each other version that records name, by version id (docs/rollouts.md). */
+    private transient Map<String, VersionCombine> others;
     /** Everything received for the current key: one state access to read it and one to write it. */
     private transient ValueState<Pending> pending;
 
@@ -78,6 +86,7 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
         StageSpec spec = opener.manifest().stage(stageIndex);
         combiner = StageCombiner.forStage(spec);
         experts = spec.expertCount();
+        others = new HashMap<>();
         pending =
                 getRuntimeContext().getState(new ValueStateDescriptor<>("pending", TypeInformation.of(Pending.class)));
         completed = getRuntimeContext().getMetricGroup().counter(JobMetrics.PREDICTIONS);
@@ -198,8 +207,25 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
         out.collect(advance(h, y));
     }
 
+    private record VersionCombine(StageCombiner combiner, int experts) {}
+
+    /** The combine of the version that serves {@code rec}: its manifest is read on the version's first record. */
+    private VersionCombine otherCombine(InFlight rec) {
+        return others.computeIfAbsent(VersionCache.versionOf(rec), id -> {
+            StageSpec spec = BundleCache.loadManifest(rec.modelPath).stage(stageIndex);
+            return new VersionCombine(StageCombiner.forStage(spec), spec.expertCount());
+        });
+    }
+
     private float[] combine(RecordHeader h, Pending p) {
         RoutingDecision d = Decisions.of(h);
+        StageCombiner combiner = this.combiner;
+        int experts = this.experts;
+        if (h.record().modelName != null) {
+            VersionCombine other = otherCombine(h.record());
+            combiner = other.combiner();
+            experts = other.experts();
+        }
         float[][] outs = new float[experts][];
         for (int i = 0; i < d.visitedCount(); i++) {
             int e = d.visitedExpert(i);

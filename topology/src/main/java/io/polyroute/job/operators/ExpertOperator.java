@@ -26,7 +26,9 @@ import io.polyroute.runtime.onnx.ModelSession;
 import io.polyroute.runtime.placement.Placement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -73,6 +75,16 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * record may evict an assigned one, which then reloads on demand; a plan's preload never does). If
  * every resident session has queued records, the load waits until one of their batches runs. The
  * gauge {@value JobMetrics#RESIDENT_SESSIONS} reports the resident sessions of the slot.
+ *
+ * <h2>Versions</h2>
+ *
+ * <p>During a rollout (docs/rollouts.md) a task names the version that serves its record and where
+ * it is loaded from; the slot keeps its sessions by (version, expert), all under the one capacity
+ * and LRU above, and opens a version's stage on the loader thread with its first session. Plans
+ * assign only sessions of the job's own bundle (the version they are made for); a session of
+ * another version is never assigned, so it is released after the grace period once no record used
+ * it, and a plan's preload evicts it only after that period. Load reports count the job's own
+ * bundle only.
  */
 public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
         implements TwoInputStreamOperator<ExpertTask, byte[], ExpertResult> {
@@ -92,18 +104,22 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
     private final int slotCapacity;
     private final long windowMillis;
 
+    /** The stage of the job's own bundle; its experts are the keys {@code 0 .. experts-1}. */
     private transient ExpertRuntime stage;
+
     private transient int slot;
-    private transient List<ExpertTask>[] queues;
+    /** Every (version, expert) this slot has seen, by key; the job's own bundle's experts first. */
+    private transient List<Key> keys;
+    /** Keys of the other versions' experts, by version id, then expert. */
+    private transient Map<String, Map<Integer, Integer>> otherKeys;
+    /** The stage of each other version, once its first session loaded, by version id. */
+    private transient Map<String, ExpertRuntime> otherStages;
+
     private transient int total;
     private transient Counter[] served;
     private transient PlanTracker plans;
     private transient PlanState planState;
-    /** Whether the plan in force assigns each expert to this slot. */
-    private transient boolean[] assigned;
-    /** Processing time each expert's session was last used, loaded or unassigned. */
-    private transient long[] lastUse;
-    /** Experts whose records wait for a session that is neither resident nor loading, oldest first. */
+    /** Keys whose records wait for a session that is neither resident nor loading, oldest first. */
     private transient ArrayDeque<Integer> waiting;
     /** The load in flight, or null; at most one at a time. */
     private transient Load loading;
@@ -135,19 +151,18 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void open() throws Exception {
         super.open();
         slot = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         stage = opener.experts(stageIndex, slot, deviceCount);
         int e = stage.expertCount();
-        queues = new List[e];
+        keys = new ArrayList<>();
+        otherKeys = new HashMap<>();
+        otherStages = new HashMap<>();
         served = new Counter[e];
-        assigned = new boolean[e];
-        lastUse = new long[e];
         waiting = new ArrayDeque<>();
         for (int x = 0; x < e; x++) {
-            queues[x] = new ArrayList<>();
+            keys.add(new Key(null, null, x));
             MetricGroup g = getMetricGroup().addGroup("expert", Integer.toString(x));
             served[x] = g.counter(JobMetrics.EXPERT_RECORDS);
         }
@@ -166,9 +181,16 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
         startWindow(getProcessingTimeService().getCurrentProcessingTime());
     }
 
-    /** Sessions resident on this slot now; the value of the {@value JobMetrics#RESIDENT_SESSIONS} gauge. */
+    /** Sessions resident on this slot now, of every version; the value of the {@value JobMetrics#RESIDENT_SESSIONS} gauge. */
     int residentSessions() {
-        return stage == null ? 0 : stage.loadedExpertCount();
+        if (stage == null) {
+            return 0;
+        }
+        int n = stage.loadedExpertCount();
+        for (ExpertRuntime r : otherStages.values()) {
+            n += r.loadedExpertCount();
+        }
+        return n;
     }
 
     /** Sets a hook the loader thread runs with the expert's index before each load. */
@@ -179,19 +201,50 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
     @Override
     public void processElement1(StreamRecord<ExpertTask> element) throws Exception {
         ExpertTask task = element.getValue();
-        int e = task.expert();
-        List<ExpertTask> q = queues[e];
+        int k = keyOf(task);
+        List<ExpertTask> q = keys.get(k).queue;
         q.add(task);
         total++;
         afterBuffering();
-        if (stage.isExpertLoaded(e)) {
+        if (isLoaded(k)) {
             if (q.size() >= batchSize) {
-                runExpert(e);
+                runExpert(k);
             }
-        } else if (!isLoading(e) && !waiting.contains(e)) {
-            waiting.add(e);
+        } else if (!isLoading(k) && !waiting.contains(k)) {
+            waiting.add(k);
             startLoads();
         }
+    }
+
+    /** The key of the task's (version, expert); a new one for a pair not seen before. */
+    private int keyOf(ExpertTask task) {
+        if (task.model() == null) {
+            return task.expert();
+        }
+        Map<Integer, Integer> byExpert = otherKeys.computeIfAbsent(task.model(), m -> new HashMap<>());
+        Integer k = byExpert.get(task.expert());
+        if (k == null) {
+            k = keys.size();
+            keys.add(new Key(task.model(), task.modelPath(), task.expert()));
+            byExpert.put(task.expert(), k);
+        }
+        return k;
+    }
+
+    /** The stage that runs key {@code k}, or null when its version has no session loaded yet. */
+    private ExpertRuntime stageOf(Key key) {
+        return key.model == null ? stage : otherStages.get(key.model);
+    }
+
+    private boolean isLoaded(int k) {
+        Key key = keys.get(k);
+        ExpertRuntime r = stageOf(key);
+        return r != null && r.isExpertLoaded(key.expert);
+    }
+
+    private void release(int k) {
+        Key key = keys.get(k);
+        stageOf(key).releaseExpert(key.expert);
     }
 
     @Override
@@ -202,25 +255,27 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
     }
 
     /**
-     * Takes the plan in force: notes which experts it assigns to this slot (an expert it no longer
-     * assigns starts its grace period now at the latest) and loads the newly assigned sessions, at
-     * once when {@code now} (in open, before any record) and by the loader thread otherwise.
+     * Takes the plan in force: notes which experts of the job's own bundle it assigns to this slot
+     * (an expert it no longer assigns starts its grace period now at the latest) and loads the newly
+     * assigned sessions, at once when {@code now} (in open, before any record) and by the loader
+     * thread otherwise.
      */
     private void applyPlan(boolean now) {
         Placement p = plans.current().stage(stageIndex);
         long time = getProcessingTimeService().getCurrentProcessingTime();
         for (int e = 0; e < stage.expertCount(); e++) {
+            Key key = keys.get(e);
             boolean a = p.replicas(e).hosts(slot);
-            if (assigned[e] && !a) {
-                lastUse[e] = Math.max(lastUse[e], time);
+            if (key.assigned && !a) {
+                key.lastUse = Math.max(key.lastUse, time);
             }
-            assigned[e] = a;
+            key.assigned = a;
         }
         if (now) {
             for (int e = 0; e < stage.expertCount(); e++) {
-                if (assigned[e] && !stage.isExpertLoaded(e) && makeRoom(false)) {
+                if (keys.get(e).assigned && !stage.isExpertLoaded(e) && makeRoom(false)) {
                     stage.loadExpert(e);
-                    lastUse[e] = time;
+                    keys.get(e).lastUse = time;
                 }
             }
         } else {
@@ -228,8 +283,8 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
         }
     }
 
-    private boolean isLoading(int e) {
-        return loading != null && loading.expert == e;
+    private boolean isLoading(int k) {
+        return loading != null && loading.key == k;
     }
 
     /**
@@ -248,7 +303,7 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
             return;
         }
         for (int e = 0; e < stage.expertCount(); e++) {
-            if (assigned[e] && !stage.isExpertLoaded(e)) {
+            if (keys.get(e).assigned && !stage.isExpertLoaded(e)) {
                 if (makeRoom(false)) {
                     begin(e);
                 }
@@ -263,49 +318,66 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
      * slot, or, {@code forRecords}, any. Whether there is room now.
      */
     private boolean makeRoom(boolean forRecords) {
-        int resident = stage.loadedExpertCount() + (loading == null ? 0 : 1);
+        int resident = residentSessions() + (loading == null ? 0 : 1);
         if (slotCapacity < 0 || resident < slotCapacity) {
             return true;
         }
-        int victim = leastRecentlyUsedIdle(false);
+        int victim = leastRecentlyUsedIdle(false, forRecords);
         if (victim < 0 && forRecords) {
-            victim = leastRecentlyUsedIdle(true);
+            victim = leastRecentlyUsedIdle(true, true);
         }
         if (victim < 0 || resident > slotCapacity) {
             return false;
         }
-        stage.releaseExpert(victim);
+        release(victim);
         return true;
     }
 
-    private int leastRecentlyUsedIdle(boolean evenAssigned) {
+    /**
+     * The least recently used resident session with no queued record: any, {@code evenAssigned};
+     * otherwise one the plan does not assign, and for a plan's preload (not {@code forRecords}) of
+     * another version only once it has been idle for the grace period, so preloading the job's own
+     * bundle never evicts a version in use.
+     */
+    private int leastRecentlyUsedIdle(boolean evenAssigned, boolean forRecords) {
         int best = -1;
-        for (int e = 0; e < stage.expertCount(); e++) {
-            if (stage.isExpertLoaded(e)
-                    && queues[e].isEmpty()
-                    && (evenAssigned || !assigned[e])
-                    && (best < 0 || lastUse[e] < lastUse[best])) {
-                best = e;
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        for (int k = 0; k < keys.size(); k++) {
+            Key key = keys.get(k);
+            if (isLoaded(k)
+                    && key.queue.isEmpty()
+                    && (evenAssigned
+                            || (!key.assigned
+                                    && (forRecords || key.model == null || now - key.lastUse >= releaseGraceMillis)))
+                    && (best < 0 || key.lastUse < keys.get(best).lastUse)) {
+                best = k;
             }
         }
         return best;
     }
 
-    /** Hands the load of expert {@code e}'s session to the loader thread. */
-    private void begin(int e) {
-        Load load = new Load(e);
+    /** Hands the load of key {@code k}'s session to the loader thread. */
+    private void begin(int k) {
+        Key key = keys.get(k);
+        Load load = new Load(k, key, stageOf(key));
         loading = load;
         loader.execute(() -> load(load));
     }
 
-    /** On the loader thread: opens the session, then hands it to the task thread through the mailbox. */
+    /**
+     * On the loader thread: opens the session (and, for the first session of another version, that
+     * version's stage), then hands it to the task thread through the mailbox.
+     */
     private void load(Load load) {
         try {
             IntConsumer hook = beforeLoad;
             if (hook != null) {
                 hook.accept(load.expert);
             }
-            load.session.complete(stage.openExpert(load.expert));
+            if (load.stage == null) {
+                load.stage = new StageOpener(load.path, opener.options()).experts(stageIndex, slot, deviceCount);
+            }
+            load.session.complete(load.stage.openExpert(load.expert));
         } catch (Throwable t) {
             load.session.completeExceptionally(t);
         }
@@ -327,23 +399,28 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
             return;
         }
         loading = null;
+        Key key = keys.get(load.key);
+        if (key.model != null && load.stage != null) {
+            // The version's stage opened (even when its session did not): later loads reuse it.
+            otherStages.putIfAbsent(key.model, load.stage);
+        }
         ModelSession session;
         try {
             session = load.session.join();
         } catch (RuntimeException failed) {
             Throwable cause = failed.getCause() == null ? failed : failed.getCause();
             throw new FailureClassifier.InfrastructureFailure(
-                    "EXPERT slot " + slot + " could not load the session of " + expertName(load.expert) + " (" + cause
+                    "EXPERT slot " + slot + " could not load the session of " + expertName(load.key) + " (" + cause
                             + "); failing the task so it restarts from the last checkpoint.",
                     cause);
         }
         if (!load.claim()) {
             return;
         }
-        stage.adoptExpert(load.expert, session);
-        lastUse[load.expert] = getProcessingTimeService().getCurrentProcessingTime();
-        if (!queues[load.expert].isEmpty()) {
-            runExpert(load.expert);
+        stageOf(key).adoptExpert(load.expert, session);
+        key.lastUse = getProcessingTimeService().getCurrentProcessingTime();
+        if (!key.queue.isEmpty()) {
+            runExpert(load.key);
         }
         startLoads();
     }
@@ -356,7 +433,8 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
      */
     private void runWaitingRecords() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOAD_DEADLINE_MILLIS);
-        while (!waiting.isEmpty() || (loading != null && !queues[loading.expert].isEmpty())) {
+        while (!waiting.isEmpty()
+                || (loading != null && !keys.get(loading.key).queue.isEmpty())) {
             startLoads();
             Load load = loading;
             if (load == null) {
@@ -368,7 +446,7 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
             } catch (TimeoutException slow) {
                 throw new FailureClassifier.InfrastructureFailure(
                         "EXPERT slot " + slot + " waited " + LOAD_DEADLINE_MILLIS + " ms for the session of "
-                                + expertName(load.expert) + " before a checkpoint barrier; failing the task so it "
+                                + expertName(load.key) + " before a checkpoint barrier; failing the task so it "
                                 + "restarts from the last checkpoint.",
                         slow);
             } catch (ExecutionException failed) {
@@ -378,9 +456,15 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
         }
     }
 
-    private String expertName(int e) {
-        return "Expert " + stage.spec().experts().get(e).id() + " of stage "
-                + stage.spec().name();
+    private String expertName(int k) {
+        Key key = keys.get(k);
+        ExpertRuntime r = stageOf(key);
+        if (r == null) {
+            return "Expert " + key.expert + " of stage " + stageIndex + " of " + key.model + " (" + key.path + ")";
+        }
+        String name = "Expert " + r.spec().experts().get(key.expert).id() + " of stage "
+                + r.spec().name();
+        return key.model == null ? name : name + " of " + key.model;
     }
 
     /**
@@ -388,12 +472,10 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
      * grace period, whatever loaded them.
      */
     private void releaseIdleSessions(long now) {
-        for (int e = 0; e < stage.expertCount(); e++) {
-            if (!assigned[e]
-                    && stage.isExpertLoaded(e)
-                    && queues[e].isEmpty()
-                    && now - lastUse[e] >= releaseGraceMillis) {
-                stage.releaseExpert(e);
+        for (int k = 0; k < keys.size(); k++) {
+            Key key = keys.get(k);
+            if (!key.assigned && isLoaded(k) && key.queue.isEmpty() && now - key.lastUse >= releaseGraceMillis) {
+                release(k);
             }
         }
         startLoads();
@@ -426,31 +508,37 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
     /** Runs every queue whose session is resident; records waiting for a load stay. */
     @Override
     protected void flushAll() {
-        for (int e = 0; e < queues.length; e++) {
-            if (!queues[e].isEmpty() && stage.isExpertLoaded(e)) {
-                runExpert(e);
+        for (int k = 0; k < keys.size(); k++) {
+            if (!keys.get(k).queue.isEmpty() && isLoaded(k)) {
+                runExpert(k);
             }
         }
     }
 
-    /** Runs expert {@code e}'s queue, whose session is resident, in batches of at most the batch size. */
-    private void runExpert(int e) {
-        List<ExpertTask> all = queues[e];
-        queues[e] = new ArrayList<>();
+    /** Runs key {@code k}'s queue, whose session is resident, in batches of at most the batch size. */
+    private void runExpert(int k) {
+        Key key = keys.get(k);
+        List<ExpertTask> all = key.queue;
+        key.queue = new ArrayList<>();
         total -= all.size();
-        served[e].inc(all.size());
-        for (int from = 0; from < all.size(); from += batchSize) {
-            runBatch(e, all.subList(from, Math.min(all.size(), from + batchSize)));
+        if (key.model == null) {
+            served[key.expert].inc(all.size());
         }
-        lastUse[e] = getProcessingTimeService().getCurrentProcessingTime();
+        for (int from = 0; from < all.size(); from += batchSize) {
+            runBatch(k, all.subList(from, Math.min(all.size(), from + batchSize)));
+        }
+        key.lastUse = getProcessingTimeService().getCurrentProcessingTime();
         if (!waiting.isEmpty()) {
             startLoads();
         }
     }
 
-    private void runBatch(int e, List<ExpertTask> batch) {
-        int w = stage.width();
-        int p = stage.expertOutputDim();
+    private void runBatch(int k, List<ExpertTask> batch) {
+        Key key = keys.get(k);
+        ExpertRuntime st = stageOf(key);
+        int e = key.expert;
+        int w = st.width();
+        int p = st.expertOutputDim();
         float[] out;
         long t0 = System.nanoTime();
         try {
@@ -459,13 +547,15 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
             for (int i = 0; i < batch.size(); i++) {
                 System.arraycopy(batch.get(i).row(), 0, rows, i * w, w);
             }
-            out = stage.runExpert(e, rows, batch.size());
+            out = st.runExpert(e, rows, batch.size());
         } catch (RuntimeException failed) {
-            runOneByOne(e, batch, failed);
+            runOneByOne(k, batch, failed);
             return;
         } finally {
-            window.serviceNanos[e] += System.nanoTime() - t0;
-            window.records[e] += batch.size();
+            if (key.model == null) {
+                window.serviceNanos[e] += System.nanoTime() - t0;
+                window.records[e] += batch.size();
+            }
         }
         for (int i = 0; i < batch.size(); i++) {
             float[] y = new float[p];
@@ -478,13 +568,15 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
      * Isolates the records an expert refuses; they reach COMBINE as errors and become dead
      * letters. A failure that is not the records' fails the task instead ({@link FailureClassifier}).
      */
-    private void runOneByOne(int e, List<ExpertTask> batch, RuntimeException failed) {
-        String expert = expertName(e);
+    private void runOneByOne(int k, List<ExpertTask> batch, RuntimeException failed) {
+        String expert = expertName(k);
+        ExpertRuntime st = stageOf(keys.get(k));
+        int e = keys.get(k).expert;
         FailureClassifier.retryOneByOne(
                 "EXPERT slot " + slot + " (" + expert + ")",
                 batch,
                 failed,
-                t -> output.collect(new StreamRecord<>(t.result(stage.runExpert(e, t.row(), 1), null))),
+                t -> output.collect(new StreamRecord<>(t.result(st.runExpert(e, t.row(), 1), null))),
                 (t, one) -> output.collect(
                         new StreamRecord<>(t.result(null, expert + " failed on this record: " + one.getMessage()))));
     }
@@ -505,8 +597,8 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
     private void endWindow(long time) {
         LoadReport done = window;
         done.planVersion = plans.current().version();
-        for (int e = 0; e < queues.length; e++) {
-            done.queueDepth[e] = queues[e].size();
+        for (int e = 0; e < stage.expertCount(); e++) {
+            done.queueDepth[e] = keys.get(e).queue.size();
         }
         output.collect(LoadReports.TAG, new StreamRecord<>(done));
         releaseIdleSessions(time);
@@ -527,19 +619,51 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
             if (stage != null) {
                 stage.close();
             }
+            if (otherStages != null) {
+                otherStages.values().forEach(ExpertRuntime::close);
+            }
         } finally {
             super.close();
         }
     }
 
-    /** One session load: the expert and the session the loader thread opens for it. */
-    private static final class Load {
+    /** One (version, expert) the slot serves: its queue and residency bookkeeping. */
+    private static final class Key {
+        /** The version id, null for the job's own bundle. */
+        final String model;
+        /** Where the version is loaded from; null for the job's own bundle. */
+        final String path;
+
         final int expert;
+        List<ExpertTask> queue = new ArrayList<>();
+        /** Processing time the session was last used, loaded or unassigned. */
+        long lastUse;
+        /** Whether the plan in force assigns it to this slot (the job's own bundle only). */
+        boolean assigned;
+
+        Key(String model, String path, int expert) {
+            this.model = model;
+            this.path = path;
+            this.expert = expert;
+        }
+    }
+
+    /** One session load: the key, its stage (null until the loader opens another version's) and the session. */
+    private static final class Load {
+        final int key;
+        final int expert;
+        final String path;
+        /** Written by the loader thread before it completes {@link #session}; read after. */
+        volatile ExpertRuntime stage;
+
         final CompletableFuture<ModelSession> session = new CompletableFuture<>();
         private final AtomicBoolean claimed = new AtomicBoolean();
 
-        Load(int expert) {
-            this.expert = expert;
+        Load(int key, Key of, ExpertRuntime stage) {
+            this.key = key;
+            this.expert = of.expert;
+            this.path = of.path;
+            this.stage = stage;
         }
 
         /** Whether the caller is the one owner of the session (the task thread, or cleanup). */

@@ -16,6 +16,7 @@
 package io.polyroute.job.operators;
 
 import io.polyroute.avro.DeadLetterReason;
+import io.polyroute.avro.RolloutMode;
 import io.polyroute.job.control.LoadReport;
 import io.polyroute.job.control.PlanCodec;
 import io.polyroute.job.control.PlanState;
@@ -24,13 +25,23 @@ import io.polyroute.job.model.ExpertTask;
 import io.polyroute.job.model.InFlight;
 import io.polyroute.job.model.RecordHeader;
 import io.polyroute.job.model.Rejected;
+import io.polyroute.job.rollout.RolloutOutputs;
+import io.polyroute.job.rollout.RolloutSettings;
+import io.polyroute.job.rollout.RolloutStateStore;
+import io.polyroute.job.rollout.RolloutVersions;
+import io.polyroute.job.rollout.VersionChecks;
+import io.polyroute.job.rollout.VersionRef;
+import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.GateRuntime;
 import io.polyroute.runtime.placement.Placement;
 import io.polyroute.runtime.routing.BiasBalancer;
 import io.polyroute.runtime.routing.Choices;
 import io.polyroute.runtime.routing.RoutingDecision;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -52,6 +63,14 @@ import org.apache.flink.util.OutputTag;
  * <p>With optional {@link Balancing}, each subtask keeps its own balancing bias, stepped at the end
  * of every load window from what the subtask routed in it and kept in operator state, and caps
  * every expert per micro-batch. Headers carry how balancing changed a record's routing.
+ *
+ * <p>Versions (docs/rollouts.md): with {@link RolloutSettings} (the first stage only) the second
+ * input also carries the broadcast rollout commands ({@link ControlInput}); a {@link
+ * RolloutVersions} loads versions off the task thread and changes which version serves only at a
+ * checkpoint barrier, and every record is stamped with the version chosen for it. The GATE of a
+ * later stage follows the stamp, opening a version on its first record ({@link VersionCache}).
+ * Records of the job's own bundle route by the plan in force and are balanced; records of another
+ * version route by the plain gate over that version's round-robin placement.
  */
 public final class GateOperator extends MicroBatchOperator<ExpertTask>
         implements TwoInputStreamOperator<InFlight, byte[], ExpertTask> {
@@ -67,8 +86,22 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
     private final long activationDelayMillis;
     private final long windowMillis;
     private final Balancing balancing;
+    /** Null unless this GATE chooses versions (the first stage of a job that serves rollouts). */
+    private final RolloutSettings rollout;
 
+    /** The job's own bundle's runtime; owned by {@link #versions} when there is one. */
     private transient GateRuntime stage;
+
+    private transient String stageName;
+    private transient VersionRef base;
+    private transient RolloutStateStore rolloutStore;
+    /** Chooses and holds the versions (first stage with rollouts); null otherwise. */
+    private transient RolloutVersions<GateRuntime> versions;
+    /** Versions that records name (later stages); null in the first stage with rollouts. */
+    private transient VersionCache<GateRuntime> others;
+    /** The round-robin placement of each version other than the job's own bundle, by version id. */
+    private transient Map<String, Placement> defaultPlacements;
+
     private transient List<InFlight> buffer;
     private transient PlanTracker plans;
     private transient PlanState planState;
@@ -85,7 +118,21 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
 
     /** A GATE that opens its models with {@code opener} and runs by {@code settings}. */
     public GateOperator(StageOpener opener, GateSettings settings) {
+        this(opener, settings, null);
+    }
+
+    /**
+     * A GATE that also chooses every record's version by the rollouts of {@code rollout} (null:
+     * none); only the first stage's GATE may, and its second input then carries {@link ControlInput}
+     * messages.
+     */
+    public GateOperator(StageOpener opener, GateSettings settings, RolloutSettings rollout) {
         super(settings.batchSize(), settings.maxDelayMillis());
+        if (rollout != null && settings.stageIndex() != 0) {
+            throw new IllegalArgumentException(
+                    "Only the GATE of the first stage chooses versions, not stage " + settings.stageIndex() + ".");
+        }
+        this.rollout = rollout;
         this.opener = Objects.requireNonNull(opener, "opener");
         this.stageIndex = settings.stageIndex();
         this.expertsPerStage = settings.expertsPerStage();
@@ -102,12 +149,48 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
         planState = PlanState.open(context, plans);
         bias = new BiasBalancer[] {balancing.newBalancer(expertsPerStage.get(stageIndex))};
         biasState = BiasState.open(context, bias);
+        ModelBundle manifest = opener.manifest();
+        base = new VersionRef(manifest.name(), manifest.version(), opener.bundlePath(), "");
+        if (rollout != null) {
+            rolloutStore = RolloutStateStore.open(
+                    context,
+                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                    getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
+                    base);
+        }
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        stage = opener.gate(stageIndex);
+        ModelBundle own = opener.bundle();
+        stage = GateRuntime.open(own, stageIndex, opener.options());
+        stageName = stage.spec().name();
+        defaultPlacements = new HashMap<>();
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        if (rollout != null) {
+            versions = new RolloutVersions<>(
+                    "GATE subtask " + subtask + " of stage " + stageName,
+                    subtask,
+                    rollout,
+                    rolloutStore.restored(),
+                    base,
+                    stage,
+                    v -> {
+                        StageOpener o = new StageOpener(v.path(), opener.options());
+                        ModelBundle b = o.bundle();
+                        VersionChecks.check(b, v, own);
+                        VersionChecks.sameStages(b, v, own);
+                        return GateRuntime.open(b, stageIndex, opener.options());
+                    },
+                    GateOperator::refusal,
+                    status -> output.collect(RolloutOutputs.STATUS, new StreamRecord<>(status)));
+            versions.open();
+        } else {
+            others = new VersionCache<>(
+                    "GATE subtask " + subtask + " of stage " + stageName,
+                    path -> new StageOpener(path, opener.options()).gate(stageIndex));
+        }
         buffer = new ArrayList<>(batchSize);
         rejected = getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
         rerouted = getMetricGroup().counter(JobMetrics.REROUTED);
@@ -126,11 +209,28 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
         }
     }
 
+    /** The reason this mode of the expert-parallel job refuses a START of {@code mode}, or null. */
+    static String refusal(RolloutMode mode) {
+        return mode == RolloutMode.SHADOW
+                ? "Shadow rollouts are served in job.mode fused only; this job runs expert-parallel (switch and"
+                        + " canary rollouts are served)."
+                : null;
+    }
+
     @Override
     public void processElement2(StreamRecord<byte[]> element) throws Exception {
+        byte[] message = element.getValue();
+        if (rollout != null) {
+            if (ControlInput.kind(message) == ControlInput.ROLLOUT) {
+                // Applied now; what changes which version serves takes effect at the next barrier.
+                versions.onCommand(ControlInput.body(message));
+                return;
+            }
+            message = ControlInput.body(message);
+        }
         // Plans reach here through PlanFilterFunction, so they decode and fit the job.
         plans.offer(
-                PlanCodec.decode(element.getValue()),
+                PlanCodec.decode(message),
                 activationDelayMillis,
                 delay -> armActivation(getProcessingTimeService().getCurrentProcessingTime() + delay));
     }
@@ -148,10 +248,25 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
     }
 
     @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        // The flush routes every buffered record with the version it was chosen for; then the
+        // rollout may change versions for the records after the barrier.
+        super.prepareSnapshotPreBarrier(checkpointId);
+        if (versions != null) {
+            versions.atBarrier();
+        } else {
+            others.atBarrier();
+        }
+    }
+
+    @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         planState.store(plans.current(), plans.pending(), pendingActivation);
         biasState.store(bias);
+        if (versions != null) {
+            rolloutStore.store(versions.state());
+        }
     }
 
     @Override
@@ -163,26 +278,63 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
     protected void flushAll() {
         List<InFlight> batch = buffer;
         buffer = new ArrayList<>(batchSize);
+        // One part per version, each routed on its own.
+        Map<String, List<InFlight>> parts = new LinkedHashMap<>();
+        for (InFlight rec : batch) {
+            if (versions != null) {
+                VersionCache.stamp(rec, versions.state().choose(rec.eventId), base);
+            }
+            String id = VersionCache.versionOf(rec);
+            parts.computeIfAbsent(id == null ? "" : id, k -> new ArrayList<>()).add(rec);
+        }
+        for (List<InFlight> part : parts.values()) {
+            routeIsolated(part, servedBy(part.get(0)));
+        }
+    }
+
+    /** What routes a record: its version's runtime and placement; {@code model} null for the job's own bundle. */
+    private record Served(GateRuntime gate, Placement placement, String model, String modelPath) {}
+
+    /** What serves {@code rec}: the version stamped on it (chosen by the first stage's GATE). */
+    private Served servedBy(InFlight rec) {
+        String id = VersionCache.versionOf(rec);
+        GateRuntime gate;
+        if (versions != null) {
+            gate = versions.models(
+                    id == null ? base : new VersionRef(rec.modelName, rec.modelVersion, rec.modelPath, ""));
+        } else {
+            gate = id == null ? stage : others.get(id, rec.modelPath);
+        }
+        if (id == null) {
+            return new Served(gate, plans.current().stage(stageIndex), null, null);
+        }
+        // A new version starts from the default placement; plans are made for the job's own bundle.
+        Placement p = defaultPlacements.computeIfAbsent(id, k -> Placement.roundRobin(gate.expertCount(), slots));
+        return new Served(gate, p, id, rec.modelPath);
+    }
+
+    private void routeIsolated(List<InFlight> batch, Served by) {
         try {
-            route(batch);
+            route(batch, by);
         } catch (RuntimeException e) {
             // Isolate the records the models refuse; the rest are served as usual. A failure that
             // is not the records' fails the task instead (FailureClassifier).
             FailureClassifier.retryOneByOne(
-                    "GATE of stage " + stage.spec().name(), batch, e, rec -> route(List.of(rec)), (rec, one) -> {
+                    "GATE of stage " + stageName, batch, e, rec -> route(List.of(rec), by), (rec, one) -> {
                         rejected.inc();
                         output.collect(
                                 DeadLetters.TAG,
                                 new StreamRecord<>(Rejected.of(
                                         rec,
                                         DeadLetterReason.MODEL_ERROR.name(),
-                                        "Stage " + stage.spec().name() + " gate failed on this record: "
-                                                + one.getMessage())));
+                                        "Stage " + stageName + " gate failed on this record: " + one.getMessage())));
                     });
         }
     }
 
-    private void route(List<InFlight> batch) {
+    private void route(List<InFlight> batch, Served by) {
+        GateRuntime stage = by.gate();
+        boolean own = by.model() == null;
         int n = batch.size();
         int d = batch.get(0).features.length;
         float[] features = new float[n * d];
@@ -200,12 +352,18 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
             tasks[r] = batch.get(r).taskIndex;
         }
         float[] u = stage.encode(stage.stageInput(features, previous, n), n);
+        // Balancing applies to the job's own bundle only; other versions route by the plain gate.
         RoutingDecision[] decisions = stage.route(
-                u, n, tasks, inherited(batch), bias[0] == null ? null : bias[0].bias(), balancing.capacityFactor());
+                u,
+                n,
+                tasks,
+                inherited(batch),
+                own && bias[0] != null ? bias[0].bias() : null,
+                own ? balancing.capacityFactor() : 0);
         float[] shared = stage.runShared(u, n);
         int w = stage.width();
         int od = stage.outputDim();
-        Placement placement = plans.current().stage(stageIndex);
+        Placement placement = by.placement();
         List<StreamRecord<ExpertTask>> tasksOut = new ArrayList<>();
         List<StreamRecord<RecordHeader>> headersOut = new ArrayList<>(n);
         long[] routed = new long[stage.expertCount()];
@@ -220,7 +378,8 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
                 int e = dec.visitedExpert(i);
                 slotOf[e] = placement.slotFor(e, hash);
                 routed[e]++;
-                tasksOut.add(new StreamRecord<>(new ExpertTask(rec.eventId, stageIndex, e, slotOf[e], row)));
+                tasksOut.add(new StreamRecord<>(
+                        new ExpertTask(rec.eventId, stageIndex, e, slotOf[e], row, by.model(), by.modelPath())));
             }
             headersOut.add(new StreamRecord<>(header(rec, dec, slotOf, shared, r, od)));
         }
@@ -230,6 +389,10 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
         }
         for (StreamRecord<ExpertTask> t : tasksOut) {
             output.collect(t);
+        }
+        if (!own) {
+            // Load reports and balancing are about the job's own bundle (the one plans are made for).
+            return;
         }
         for (int e = 0; e < routed.length; e++) {
             window.records[e] += routed[e];
@@ -250,7 +413,7 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
                 LoadReport.GATE,
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                 stageIndex,
-                stage.expertCount(),
+                expertsPerStage.get(stageIndex),
                 start,
                 start + windowMillis,
                 plans.current().version());
@@ -302,8 +465,13 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
     @Override
     public void close() throws Exception {
         try {
-            if (stage != null) {
+            if (versions != null) {
+                versions.close();
+            } else if (stage != null) {
                 stage.close();
+            }
+            if (others != null) {
+                others.close();
             }
         } finally {
             super.close();

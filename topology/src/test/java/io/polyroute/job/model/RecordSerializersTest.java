@@ -62,7 +62,10 @@ class RecordSerializersTest {
         Random rnd = new Random(9);
         for (int i = 0; i < 200; i++) {
             InFlight rec = randomRecord(rnd, i);
-            ExpertTask task = new ExpertTask(rec.eventId, i % 3, rnd.nextInt(64), rnd.nextInt(4), floats(rnd, 32));
+            ExpertTask task = i % 2 == 0
+                    ? new ExpertTask(rec.eventId, i % 3, rnd.nextInt(64), rnd.nextInt(4), floats(rnd, 32))
+                    : new ExpertTask(
+                            rec.eventId, i % 3, rnd.nextInt(64), rnd.nextInt(4), floats(rnd, 32), "m:2", "/b/m-2");
             ExpertResult result = task.result(i % 5 == 0 ? null : floats(rnd, 8), i % 5 == 0 ? "expert failed" : null);
             RecordHeader header = new RecordHeader(
                     rec.eventId,

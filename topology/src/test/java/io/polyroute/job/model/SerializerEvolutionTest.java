@@ -91,6 +91,59 @@ class SerializerEvolutionTest {
     }
 
     @Test
+    void shouldReadRecordsHeadersAndTasksWrittenBeforeVersionsNamedTheirPath() throws IOException {
+        InFlight rec = oldRecord();
+        rec.modelName = "m";
+        rec.modelVersion = "2";
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        InFlightSerializer.writeVersion3(rec, out);
+        FieldIO.writeString("m", out);
+        FieldIO.writeString("2", out);
+        byte[] layout4 = out.getCopyOfBuffer();
+        InFlightSerializer.Snapshot four = new InFlightSerializer.Snapshot();
+        four.readSnapshot(4, new DataInputDeserializer(new byte[0]), loader());
+        assertThat(new InFlightSerializer.Snapshot()
+                        .resolveSchemaCompatibility(four)
+                        .isCompatibleAfterMigration())
+                .isTrue();
+        InFlight back = four.restoreSerializer().deserialize(new DataInputDeserializer(layout4));
+        assertThat(back).usingRecursiveComparison().isEqualTo(rec);
+        assertThat(back.modelPath).isNull();
+
+        RecordHeaderSerializer.Snapshot two = new RecordHeaderSerializer.Snapshot();
+        two.readSnapshot(2, new DataInputDeserializer(new byte[0]), loader());
+        DataOutputSerializer h = new DataOutputSerializer(256);
+        FieldIO.writeString("ev-42", h);
+        h.writeInt(1);
+        h.writeBoolean(true);
+        h.write(layout4);
+        RecordHeader header = oldPendings()[0].header;
+        h.writeInt(header.groups());
+        h.writeInt(header.k());
+        FieldIO.writeInts(header.selected(), h);
+        FieldIO.writeFloats(header.weights(), h);
+        FieldIO.writeInts(header.slots(), h);
+        h.writeInt(header.visited());
+        FieldIO.writeFloats(header.shared(), h);
+        h.writeInt(header.reroutes());
+        RecordHeader read = two.restoreSerializer().deserialize(new DataInputDeserializer(h.getCopyOfBuffer()));
+        assertThat(read.record()).usingRecursiveComparison().isEqualTo(rec);
+        assertThat(read.selected()).isEqualTo(header.selected());
+
+        ExpertTaskSerializer.Snapshot one = new ExpertTaskSerializer.Snapshot();
+        one.readSnapshot(1, new DataInputDeserializer(new byte[0]), loader());
+        DataOutputSerializer t = new DataOutputSerializer(64);
+        FieldIO.writeString("ev-1", t);
+        t.writeInt(0);
+        t.writeInt(3);
+        t.writeInt(1);
+        FieldIO.writeFloats(new float[] {1f, 2f}, t);
+        ExpertTask task = one.restoreSerializer().deserialize(new DataInputDeserializer(t.getCopyOfBuffer()));
+        assertThat(task.expert()).isEqualTo(3);
+        assertThat(task.model()).isNull();
+    }
+
+    @Test
     void shouldMigrateFromAnOlderVersionAndRefuseOtherSnapshots() {
         TwoVersions current = new TwoVersions();
 
@@ -115,7 +168,7 @@ class SerializerEvolutionTest {
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("RecordHeader")
                 .hasMessageContaining("version 99")
-                .hasMessageContaining("versions 1 to 2");
+                .hasMessageContaining("versions 1 to 3");
     }
 
     /** A record serializer at version 2 that still reads version 1. */

@@ -21,6 +21,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.polyroute.job.control.PlanCodec;
 import io.polyroute.job.model.ExpertResult;
 import io.polyroute.job.model.ExpertTask;
+import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
+import io.polyroute.runtime.bundle.ModelBundle;
+import io.polyroute.runtime.eval.ExpertRuntime;
 import io.polyroute.runtime.onnx.RuntimeOptions;
 import io.polyroute.runtime.placement.ExpertReplicas;
 import io.polyroute.runtime.placement.Placement;
@@ -66,6 +69,9 @@ class ExpertSessionResidencyTest {
 
     @TempDir
     static Path dir;
+
+    @TempDir
+    static Path otherDir;
 
     private static StageOpener opener;
 
@@ -272,6 +278,51 @@ class ExpertSessionResidencyTest {
             op.processElement1(new StreamRecord<>(task("r0", 1)));
             runNextMail(h);
             assertThat(gauge.getValue()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void shouldServeTasksOfAnotherVersionWithItsOwnSessionsUnderTheSameCapacity() throws Exception {
+        Path v2Dir = otherDir.resolve("other-2");
+        ModelBundle v2 = SyntheticBundleBuilder.create()
+                .name("other")
+                .version("2")
+                .inputDim(SqrtExpertBundle.INPUT_DIM)
+                .experts(3)
+                .topK(1)
+                .seed(3)
+                .build(v2Dir);
+        float[] row = task("x", 1).row();
+        float[] want;
+        try (ExpertRuntime own =
+                ExpertRuntime.open(v2, 0, RuntimeOptions.builder().build())) {
+            own.loadExpert(1);
+            want = own.runExpert(1, row, 1);
+        }
+        ExpertOperator op = operator(2, 1);
+        try (var h = open(op)) {
+            assertThat(op.residentSessions())
+                    .as("round robin assigns expert 0 of the base version")
+                    .isEqualTo(1);
+            h.processElement1(new StreamRecord<>(new ExpertTask("v2-a", 0, 1, 0, row, "other:2", v2Dir.toString())));
+            drainLoads(h, 1);
+            assertThat(h.extractOutputValues().get(0).output())
+                    .as("expert 1 of version 2, not of the base version")
+                    .containsExactly(want);
+            assertThat(op.residentSessions()).isEqualTo(2);
+            h.processElement2(new StreamRecord<>(PlanCodec.encode(plan(SqrtExpertBundle.EXPERTS, SLOTS, 1))));
+            assertThat(h.getTaskMailbox().hasMail())
+                    .as("a preload of the base version does not evict a session of version 2 in use")
+                    .isFalse();
+
+            h.processElement1(new StreamRecord<>(new ExpertTask("v2-b", 0, 2, 0, row, "other:2", v2Dir.toString())));
+            drainLoads(h, 2);
+            assertThat(op.residentSessions())
+                    .as("version 2's expert 1 made room for its expert 2; the assigned base session stayed")
+                    .isEqualTo(2);
+            h.processElement1(new StreamRecord<>(task("base", 0)));
+            assertThat(h.extractOutputValues()).hasSize(3);
+            assertThat(h.extractOutputValues().get(2).output()).isNotEqualTo(want);
         }
     }
 
