@@ -84,6 +84,37 @@ public final class JobHarness {
     }
 
     /**
+     * The setup an integration test's job starts from: {@code kafka}'s broker, the input, output and
+     * dead-letter topics, the job's name and {@code job.mode}, and {@code bundle}, with fresh control
+     * topics ({@link #withControlTopics}). Add parallelism, checkpointing and the rest with {@link
+     * JobConfig#with}.
+     */
+    public static JobConfig jobConfig(
+            KafkaBrokerExtension kafka,
+            String mode,
+            ModelBundle bundle,
+            String input,
+            String output,
+            String dlq,
+            String name) {
+        return withControlTopics(JobConfig.of(Map.of(
+                "kafka.bootstrap-servers",
+                kafka.bootstrapServers(),
+                "topics.input",
+                input,
+                "topics.output",
+                output,
+                "topics.dlq",
+                dlq,
+                "job.name",
+                name,
+                "job.mode",
+                mode,
+                "bundle.path",
+                bundle.root().toString())));
+    }
+
+    /**
      * The config with fresh random load and plans topics (created here) unless the test named
      * its own, so concurrent jobs never share a control loop.
      */
