@@ -115,6 +115,20 @@ public final class JobHarness {
     }
 
     /**
+     * A MiniCluster environment that restarts a failed job up to 10 times, 200 ms apart, as the
+     * recovery tests need (a job without a restart strategy fails at the first fault).
+     */
+    public static StreamExecutionEnvironment restartingEnvironment() {
+        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+        conf.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
+        conf.set(
+                org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+                Duration.ofMillis(200));
+        return StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    }
+
+    /**
      * The config with fresh random load and plans topics (created here) unless the test named
      * its own, so concurrent jobs never share a control loop.
      */

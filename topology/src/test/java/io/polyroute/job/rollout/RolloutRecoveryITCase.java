@@ -27,10 +27,10 @@ import io.polyroute.avro.SensorReading;
 import io.polyroute.job.model.InFlight;
 import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.ModelBundle;
+import io.polyroute.testing.JobHarness;
 import io.polyroute.testing.KafkaBrokerExtension;
 import io.polyroute.testing.Poll;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -39,12 +39,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,7 +109,8 @@ class RolloutRecoveryITCase {
     void shouldServeEveryRecordOnceByOneVersionWhenTheTaskManagerDiesDuringASwitch(
             String mode, @InjectMiniCluster MiniCluster cluster) throws Exception {
         HoldFirst.arm(id(v2));
-        try (RolloutJob job = RolloutJob.start(KAFKA, mode, v1, HoldFirst::insert, restartingEnvironment())) {
+        try (RolloutJob job =
+                RolloutJob.start(KAFKA, mode, v1, HoldFirst::insert, JobHarness.restartingEnvironment())) {
             List<SensorReading> before = job.feed("a", BATCH);
             job.awaitPredictions();
 
@@ -136,14 +134,6 @@ class RolloutRecoveryITCase {
         } finally {
             HoldFirst.release();
         }
-    }
-
-    private static StreamExecutionEnvironment restartingEnvironment() {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        return StreamExecutionEnvironment.getExecutionEnvironment(conf);
     }
 
     /**
