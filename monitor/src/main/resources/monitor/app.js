@@ -122,6 +122,9 @@
     state.charts.latency = lineChart('chart-latency', 'ms');
     state.charts.slots = lineChart('chart-slots', 'invocations/s');
     state.charts.imbalance = lineChart('chart-imbalance', 'max / mean');
+    state.charts.versions = lineChart('chart-versions', 'records/s');
+    state.charts.shadow = lineChart('chart-shadow', 'share agreeing');
+    state.charts.shadow.options.scales.y.max = 1;
     state.charts.dlq = new Chart(document.getElementById('chart-dlq'), {
       type: 'bar',
       data: { labels: [], datasets: [{ label: 'dead letters', data: [], backgroundColor: '#e8590c', borderRadius: 4 }] },
@@ -294,6 +297,45 @@
     markHasData('panel-heatmap', h.max > 0);
   }
 
+  const VERSION_COLORS = ['#1f6feb', '#e8590c', '#2b8a3e', '#9c36b5', '#c92a2a', '#0b7285'];
+
+  /** Predictions per second of each version per window: the mix moving during a rollout. */
+  function renderVersions(v) {
+    const c = state.charts.versions;
+    setRange(c, v.from, v.to);
+    const seconds = v.window === '1m' ? 60 : 1;
+    c.data.datasets = v.versions.map((name, i) => series(name, VERSION_COLORS[i % VERSION_COLORS.length],
+      v.points.map(p => ({ x: p.t, y: (p.counts[name] || 0) / seconds })), false));
+    c.update('none');
+    document.getElementById('versions-note').textContent = v.versions.length === 0 ? 'no predictions yet' :
+      v.versions.map(name => name + ' ' + percent(v.shares[name])).join(' · ') + ' of the range';
+    const panel = document.getElementById('panel-versions');
+    panel.dataset.versions = String(v.versions.length);
+    markHasData('panel-versions', v.versions.length > 0);
+  }
+
+  /** Shadow agreement per pair of versions, and per window; the panel shows only with a shadow topic. */
+  function renderShadow(s) {
+    const panel = document.getElementById('panel-shadow');
+    panel.hidden = !s.enabled;
+    if (!s.enabled) return;
+    document.getElementById('shadow-note').textContent = s.topic + ' · agree: max |difference| ≤ ' + s.tolerance;
+    const diff = v => v === null ? '–' : v.toExponential(2);
+    document.querySelector('#shadow tbody').innerHTML = s.versions.map(r =>
+      '<tr><td>' + text(r.served) + ' → ' + text(r.shadow) + '</td><td class="num">' + r.figures.pairs.toLocaleString() +
+      '</td><td class="num">' + percent(r.figures.agreement) + '</td><td class="num">' + percent(r.figures.sameRouting) +
+      '</td><td class="num">' + diff(r.figures.meanDifference) + '</td><td class="num">' + diff(r.figures.maxDifference) +
+      '</td></tr>').join('');
+    const c = state.charts.shadow;
+    setRange(c, s.from, s.to);
+    c.data.datasets = [
+      series('agreeing', '#2b8a3e', s.points.map(p => ({ x: p.t, y: p.figures.agreement })), true),
+      series('same routing', '#1f6feb', s.points.map(p => ({ x: p.t, y: p.figures.sameRouting })))
+    ];
+    c.update('none');
+    markHasData('panel-shadow', s.versions.some(r => r.figures.pairs > 0));
+  }
+
   function renderDlq(d) {
     const c = state.charts.dlq;
     const reasons = Object.keys(d.totals).sort((a, b) => d.totals[b] - d.totals[a]);
@@ -447,6 +489,9 @@
       renderPlans(plans);
       renderDlq(dlq);
       renderSources(sources);
+      const [versions, shadow] = await Promise.all([getJson('api/versions?' + q), getJson('api/shadow?' + q)]);
+      renderVersions(versions);
+      renderShadow(shadow);
       const [alerts, drift] = await Promise.all([getJson('api/alerts?limit=20'), getJson('api/drift?top=10')]);
       renderAlerts(alerts);
       renderDrift(drift);

@@ -29,6 +29,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
@@ -50,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start()} checks that the four topics the monitor reads and the alerts topic it writes
  * ({@code monitor.alerts.topic}, unless {@code monitor.drift.enabled} is off) exist, creating the
- * missing ones when {@code topics.auto-create} is on (the plans topic with one partition).
+ * missing ones when {@code topics.auto-create} is on (the plans topic with one partition). It reads
+ * the shadow topic of shadow rollouts ({@code rollout.shadow-topic}) when that exists at start.
  */
 public final class Monitor implements AutoCloseable {
 
@@ -58,7 +62,7 @@ public final class Monitor implements AutoCloseable {
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final MonitorSettings options;
+    private MonitorSettings options;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private KafkaStreams streams;
     private MonitorServer server;
@@ -81,7 +85,7 @@ public final class Monitor implements AutoCloseable {
             throw new IllegalStateException(
                     "A monitor can only be started once. Current state: " + (closed ? "closed" : "running") + ".");
         }
-        ensureTopics();
+        options = ensureTopics();
         streams = new KafkaStreams(MonitorTopology.build(options), options.streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error(
@@ -191,7 +195,8 @@ public final class Monitor implements AutoCloseable {
         }
     }
 
-    private void ensureTopics() {
+    /** Checks or creates the topics; returns the options with the shadow topic read when it exists. */
+    private MonitorSettings ensureTopics() {
         try (Admin admin = Admin.create(options.config().kafkaClientProperties())) {
             List<ConfigOption<String>> topics = new ArrayList<>(
                     List.of(TopicsOptions.OUTPUT, TopicsOptions.LOAD, TopicsOptions.PLANS, TopicsOptions.DLQ));
@@ -202,6 +207,29 @@ public final class Monitor implements AutoCloseable {
             if (!created.isEmpty()) {
                 LOG.info("Created the topics {} for the monitor.", created);
             }
+            boolean shadow = exists(admin, options.shadowTopic());
+            if (!shadow && options.shadowEnabled()) {
+                LOG.info(
+                        "The shadow topic '{}' does not exist (yet): the dashboard shows no shadow agreement until "
+                                + "the monitor is restarted after the job has created it.",
+                        options.shadowTopic());
+            }
+            return options.withShadow(shadow);
+        }
+    }
+
+    private static boolean exists(Admin admin, String topic) {
+        try {
+            return admin.listTopics()
+                    .names()
+                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .contains(topic);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while listing the topics.", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(
+                    "Cannot list the topics to look for the shadow topic '" + topic + "': " + e.getMessage(), e);
         }
     }
 }

@@ -22,6 +22,7 @@ import io.polyroute.avro.SensorReading;
 import io.polyroute.job.config.ConfigException;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.config.MonitorOptions;
+import io.polyroute.job.config.RolloutOptions;
 import io.polyroute.job.config.StartFrom;
 import io.polyroute.job.config.TopicEncoding;
 import io.polyroute.job.config.TopicsOptions;
@@ -59,14 +60,43 @@ public final class MonitorSettings {
     private final JobConfig config;
     /** The registry client of the {@code confluent} topics, made on first use. */
     private SchemaRegistryClient registry;
+    private final boolean shadow;
 
-    private MonitorSettings(JobConfig config) {
+    private MonitorSettings(JobConfig config, boolean shadow) {
         this.config = config;
+        this.shadow = shadow;
     }
 
-    /** The monitor options of a validated configuration. */
+    /**
+     * The monitor options of a validated configuration; it reads the shadow topic when {@code
+     * rollout.enabled} is true.
+     */
     public static MonitorSettings of(JobConfig config) {
-        return new MonitorSettings(Objects.requireNonNull(config, "config must not be null"));
+        Objects.requireNonNull(config, "config must not be null");
+        return new MonitorSettings(config, config.get(RolloutOptions.ENABLED));
+    }
+
+    /**
+     * A copy that reads the shadow topic or not, whatever {@code rollout.enabled} says; {@link
+     * Monitor#start()} turns it on when the topic exists.
+     */
+    public MonitorSettings withShadow(boolean readShadow) {
+        return new MonitorSettings(config, readShadow);
+    }
+
+    /** Whether the monitor reads the shadow pairs of shadow rollouts ({@link #shadowTopic()}). */
+    public boolean shadowEnabled() {
+        return shadow;
+    }
+
+    /** Topic of the shadow pairs ({@link RolloutOptions#shadowTopic}: {@code <job.name>.shadow} unless set). */
+    public String shadowTopic() {
+        return RolloutOptions.shadowTopic(config);
+    }
+
+    /** Largest absolute output difference of a shadow pair that agrees ({@link MonitorOptions#SHADOW_TOLERANCE}). */
+    public double shadowTolerance() {
+        return config.get(MonitorOptions.SHADOW_TOLERANCE);
     }
 
     /**
@@ -88,9 +118,10 @@ public final class MonitorSettings {
         return config;
     }
 
-    /** A copy with one more value, validated like the original. */
+    /** A copy with one more value, validated like the original; it reads the shadow topic if this one does. */
     public MonitorSettings with(String key, String value) {
-        return of(config.with(key, value));
+        MonitorSettings out = of(config.with(key, value));
+        return shadow ? out.withShadow(true) : out;
     }
 
     public String applicationId() {

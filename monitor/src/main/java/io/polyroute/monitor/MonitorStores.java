@@ -15,8 +15,11 @@
  */
 package io.polyroute.monitor;
 
+import io.polyroute.avro.Prediction;
+import io.polyroute.avro.ShadowPair;
 import io.polyroute.monitor.aggregate.LatencySketch;
 import io.polyroute.monitor.aggregate.LoadMatrix;
+import io.polyroute.monitor.aggregate.ShadowStats;
 import io.polyroute.monitor.aggregate.SourceStats;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -59,6 +62,20 @@ public final class MonitorStores {
     public static final WindowedAggregate<String, SourceStats> SOURCES =
             new WindowedAggregate<>("sources", Serdes.String(), SourceStats.serde(), SourceStats::add);
 
+    /** Predictions per model version and window. Key: the version the prediction names, {@code name:version}. */
+    public static final WindowedAggregate<String, Long> VERSIONS =
+            new WindowedAggregate<>("versions", Serdes.String(), Serdes.Long(), Long::sum);
+
+    /**
+     * Shadow pairs per window, only when the monitor reads a shadow topic. Key: the served and the
+     * shadow version, {@code served -> shadow} ({@link #shadowKey}).
+     */
+    public static final WindowedAggregate<String, ShadowStats> SHADOW =
+            new WindowedAggregate<>("shadow", Serdes.String(), ShadowStats.serde(), ShadowStats::add);
+
+    /** Separates the served and the shadow version in a key of {@link #SHADOW}. */
+    public static final String SHADOW_SEPARATOR = " -> ";
+
     /** Key-value store of the routing profile of every source ({@code RoutingProfile}), by source id. */
     public static final String PROFILES = "routing-profiles";
 
@@ -79,8 +96,19 @@ public final class MonitorStores {
 
     private MonitorStores() {}
 
-    /** Every windowed aggregate. */
+    /** Every windowed aggregate the monitor always keeps ({@link #SHADOW} only with a shadow topic). */
     public static List<WindowedAggregate<String, ?>> windowed() {
-        return List.of(THROUGHPUT, LATENCY, ROUTED_LOAD, REPORTED_LOAD, DEAD_LETTERS, SOURCES);
+        return List.of(THROUGHPUT, LATENCY, ROUTED_LOAD, REPORTED_LOAD, DEAD_LETTERS, SOURCES, VERSIONS);
+    }
+
+    /** The key of {@link #VERSIONS} for {@code p}: {@code name:version} of the model it names. */
+    public static String versionKey(Prediction p) {
+        return p.getModel().getName() + ":" + p.getModel().getVersion();
+    }
+
+    /** The key of {@link #SHADOW} for {@code p}: {@code served -> shadow}, each {@code name:version}. */
+    public static String shadowKey(ShadowPair p) {
+        return p.getServed().getBundleName() + ":" + p.getServed().getBundleVersion() + SHADOW_SEPARATOR
+                + p.getShadow().getBundleName() + ":" + p.getShadow().getBundleVersion();
     }
 }

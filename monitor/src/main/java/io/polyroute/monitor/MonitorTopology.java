@@ -19,6 +19,7 @@ import io.polyroute.avro.DeadLetter;
 import io.polyroute.avro.ExpertLoad;
 import io.polyroute.avro.PlacementPlan;
 import io.polyroute.avro.Prediction;
+import io.polyroute.avro.ShadowPair;
 import io.polyroute.job.control.PlanCodec;
 import io.polyroute.monitor.drift.Alert;
 import io.polyroute.monitor.drift.DeadLetterSources;
@@ -32,8 +33,11 @@ import io.polyroute.monitor.processor.PlanHistoryProcessor;
 import io.polyroute.monitor.processor.RecentPredictionsProcessor;
 import io.polyroute.monitor.processor.RecordTimes;
 import io.polyroute.monitor.processor.RoutedLoadProcessor;
+import io.polyroute.monitor.processor.ShadowAgreementProcessor;
 import io.polyroute.monitor.processor.SourceStatsProcessor;
 import io.polyroute.monitor.processor.ThroughputProcessor;
+import io.polyroute.monitor.processor.VersionMixProcessor;
+import io.polyroute.schemas.AvroCodec;
 import io.polyroute.schemas.AvroEncoding;
 import io.polyroute.schemas.AvroSerdes;
 import java.time.Duration;
@@ -62,7 +66,8 @@ import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
  * each keep one aggregate, and the stores they keep it in.
  *
  * <pre>
- * predictions     -> throughput, latency, routed-load, sources  (window stores, 1 s and 1 min)
+ * predictions     -> throughput, latency, routed-load, sources, versions  (window stores, 1 s and 1 min)
+ * &lt;job&gt;.shadow -> shadow (window stores; only when the monitor reads the shadow topic)
  * polyroute.load  -> reported-load                              (window stores, 1 s and 1 min)
  * polyroute.dlq   -> dead-letters                               (window stores, 1 s and 1 min)
  * polyroute.plans -> plans                                      (key-value store, latest N)
@@ -87,6 +92,7 @@ public final class MonitorTopology {
     static final String LOAD_SOURCE = "load-source";
     static final String DEAD_LETTER_SOURCE = "dead-letter-source";
     static final String PLANS_SOURCE = "plans-source";
+    static final String SHADOW_SOURCE = "shadow-source";
 
     /** Name of the repartition topic of the routing events (prefixed with the application id). */
     public static final String ROUTING_REPARTITION = "routing-by-source";
@@ -129,6 +135,28 @@ public final class MonitorTopology {
                 "sources",
                 MonitorStores.SOURCES,
                 () -> new SourceStatsProcessor(retention, options.anomalyOutputIndex(), options.anomalyThreshold()));
+        addWindowed(
+                builder,
+                predictions,
+                options,
+                "versions",
+                MonitorStores.VERSIONS,
+                () -> new VersionMixProcessor(retention));
+        if (options.shadowEnabled()) {
+            KStream<byte[], ShadowPair> pairs = builder.stream(
+                    options.shadowTopic(),
+                    Consumed.with(keys, shadowPairs(encoding))
+                            .withTimestampExtractor(RecordTimes.shadowPair())
+                            .withOffsetResetPolicy(reset)
+                            .withName(SHADOW_SOURCE));
+            addWindowed(
+                    builder,
+                    pairs,
+                    options,
+                    "shadow",
+                    MonitorStores.SHADOW,
+                    () -> new ShadowAgreementProcessor(retention, options.shadowTolerance()));
+        }
         if (!options.recentPredictions().isZero()) {
             long windowMs = Math.max(1, options.recentPredictions().toMillis() / 10);
             builder.addStateStore(recentPredictionsStore(options, windowMs));
@@ -288,6 +316,14 @@ public final class MonitorTopology {
                 : Stores.inMemoryKeyValueStore(MonitorStores.PLANS);
         return Stores.<Long, PlacementPlan>keyValueStoreBuilder(
                 bytes, Serdes.Long(), AvroSerdes.placementPlan(AvroEncoding.BINARY));
+    }
+
+    /** The serde of the shadow pairs, which the job writes in {@code topics.encoding} like its other control records. */
+    static Serde<ShadowPair> shadowPairs(AvroEncoding encoding) {
+        AvroCodec<ShadowPair> codec = AvroCodec.of(ShadowPair.class, encoding);
+        return Serdes.serdeFrom(
+                (Serializer<ShadowPair>) (topic, pair) -> pair == null ? null : codec.encode(pair),
+                (Deserializer<ShadowPair>) (topic, data) -> data == null ? null : codec.decode(data));
     }
 
     private static AutoOffsetReset offsetReset(MonitorSettings options) {

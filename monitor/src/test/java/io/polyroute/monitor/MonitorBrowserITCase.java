@@ -51,7 +51,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard page in headless Chromium: the monitor runs against an in-process broker fed with
- * a few minutes of a synthetic pipeline (including a plan change) and a live trickle; the page
+ * a few minutes of a synthetic pipeline (including a plan change, and a shadow rollout of another
+ * version promoted at that change) and a live trickle; the page
  * must show non-zero data in every chart and panel, mark the plan change, and log no error.
  * Saves {@code target/monitor-dashboard.png}.
  *
@@ -75,6 +76,8 @@ class MonitorBrowserITCase {
 
     private static final List<String> PANELS = List.of(
             "panel-throughput",
+            "panel-versions",
+            "panel-shadow",
             "panel-latency",
             "panel-slots",
             "panel-imbalance",
@@ -108,11 +111,11 @@ class MonitorBrowserITCase {
     void shouldShowLiveChartsWithDataAndMarkThePlanChangeWithoutErrors() throws Exception {
         ScheduledExecutorService feeder = Executors.newSingleThreadScheduledExecutor();
         ChromeDriver browser = null;
-        try (MonitorKafka topics = new MonitorKafka(KAFKA);
+        try (MonitorKafka topics = new MonitorKafka(KAFKA).withShadowTopic();
                 Monitor monitor = new Monitor(topics.options(tempDir.resolve("state"), DRIFT)).start()) {
             long now = System.currentTimeMillis();
             long start = now - 200_000;
-            SyntheticPipelineStream stream = new SyntheticPipelineStream(topics, start, now - 100_000);
+            SyntheticPipelineStream stream = new SyntheticPipelineStream(topics, start, now - 100_000, true);
             stream.emit(start, now);
             long[] fedUntil = {now};
             long stopFeedingAt = now + 150_000;
@@ -191,6 +194,12 @@ class MonitorBrowserITCase {
                     .isEqualTo("v2");
             assertThat(browser.findElements(By.cssSelector("#heatmap td.replica")))
                     .hasSize(10);
+            assertThat(browser.findElement(By.id("panel-versions")).getDomAttribute("data-versions"))
+                    .as("versions in the version mix")
+                    .isEqualTo("2");
+            assertThat(browser.findElements(By.cssSelector("#shadow tbody tr")))
+                    .as("pairs of versions in the shadow table")
+                    .hasSize(1);
             assertThat(pageErrors(browser))
                     .as("JavaScript errors the page raised")
                     .isEmpty();

@@ -19,7 +19,9 @@ import io.polyroute.avro.DeadLetter;
 import io.polyroute.avro.ExpertLoad;
 import io.polyroute.avro.PlacementPlan;
 import io.polyroute.avro.Prediction;
+import io.polyroute.avro.ShadowPair;
 import io.polyroute.job.config.MonitorOptions;
+import io.polyroute.job.config.RolloutOptions;
 import io.polyroute.schemas.AvroCodec;
 import io.polyroute.schemas.AvroEncoding;
 import io.polyroute.testing.KafkaBrokerExtension;
@@ -62,6 +64,9 @@ final class MonitorKafka implements AutoCloseable {
     final String deadLetters;
     final String alerts;
     private final KafkaBrokerExtension kafka;
+    /** The shadow topic, once {@link #withShadowTopic()} created it; null before. */
+    private String shadow;
+
     private final KafkaProducer<byte[], byte[]> producer;
     private final boolean ownsProducer;
     /** The first send the broker did not acknowledge, shared with the copies that share the producer. */
@@ -103,6 +108,12 @@ final class MonitorKafka implements AutoCloseable {
         sendFailure = other.sendFailure;
     }
 
+    /** Creates a shadow topic (one partition), which the monitor then reads; returns this. */
+    MonitorKafka withShadowTopic() {
+        shadow = kafka.createRandomTopic("shadow", 1);
+        return this;
+    }
+
     /** The same topics and producer, with dead letters written to {@code topic}. */
     MonitorKafka withDeadLetterTopic(String topic) {
         return new MonitorKafka(this, topic);
@@ -117,6 +128,9 @@ final class MonitorKafka implements AutoCloseable {
         values.put("topics.plans", plans);
         values.put("topics.dlq", deadLetters);
         values.put(MonitorOptions.ALERTS_TOPIC.key(), alerts);
+        if (shadow != null) {
+            values.put(RolloutOptions.SHADOW_TOPIC.key(), shadow);
+        }
         values.put(MonitorOptions.APPLICATION_ID.key(), "monitor-" + predictions);
         values.put(MonitorOptions.HTTP_PORT.key(), "0");
         values.put(MonitorOptions.STATE_DIR.key(), stateDir.toString());
@@ -138,6 +152,14 @@ final class MonitorKafka implements AutoCloseable {
 
     void send(DeadLetter d) {
         send(deadLetters, 0, d.getTime().toEpochMilli(), d);
+    }
+
+    /** Writes a shadow pair; only after {@link #withShadowTopic()}. */
+    void send(ShadowPair p) {
+        if (shadow == null) {
+            throw new IllegalStateException("No shadow topic: call withShadowTopic() first.");
+        }
+        send(shadow, 0, p.getProcessedTime().toEpochMilli(), p);
     }
 
     /**

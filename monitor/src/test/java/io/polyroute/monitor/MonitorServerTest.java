@@ -103,6 +103,8 @@ class MonitorServerTest {
             "plans?limit=5",
             "dlq",
             "sources?top=3",
+            "versions?window=1m&minutes=60",
+            "shadow",
             "config",
             "alerts",
             "alerts?limit=0",

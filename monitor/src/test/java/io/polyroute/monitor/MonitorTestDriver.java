@@ -19,6 +19,7 @@ import io.polyroute.avro.DeadLetter;
 import io.polyroute.avro.ExpertLoad;
 import io.polyroute.avro.PlacementPlan;
 import io.polyroute.avro.Prediction;
+import io.polyroute.avro.ShadowPair;
 import io.polyroute.job.config.MonitorOptions;
 import io.polyroute.monitor.query.MonitorQueries;
 import io.polyroute.monitor.query.StoreAccess;
@@ -54,6 +55,8 @@ final class MonitorTestDriver implements AutoCloseable {
     final TestInputTopic<byte[], DeadLetter> deadLetters;
     final TestInputTopic<byte[], byte[]> rawPredictions;
     final TestInputTopic<byte[], byte[]> rawPlans;
+    /** The shadow pairs; null unless the options read a shadow topic. */
+    final TestInputTopic<byte[], ShadowPair> shadowPairs;
 
     /** A driver for the default options plus {@code overrides}, keeping state under {@code stateDir}. */
     MonitorTestDriver(Path stateDir, Map<String, String> overrides) {
@@ -83,6 +86,12 @@ final class MonitorTestDriver implements AutoCloseable {
         deadLetters = driver.createInputTopic(
                 options.deadLetterTopic(), keys, AvroSerdes.deadLetter(enc).serializer());
         rawPredictions = driver.createInputTopic(options.predictionsTopic(), keys, keys);
+        shadowPairs = options.shadowEnabled()
+                ? driver.createInputTopic(
+                        options.shadowTopic(),
+                        keys,
+                        MonitorTopology.shadowPairs(enc).serializer())
+                : null;
     }
 
     MonitorTestDriver(Path stateDir) {

@@ -24,6 +24,8 @@ import io.polyroute.avro.LoadSource;
 import io.polyroute.avro.ModelRef;
 import io.polyroute.avro.PlacementPlan;
 import io.polyroute.avro.Prediction;
+import io.polyroute.avro.ShadowPair;
+import io.polyroute.avro.ShadowSide;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +46,12 @@ final class SyntheticPipelineStream {
     static final int DRIFTING_SOURCE = 2;
 
     private static final double[] POPULARITY = {0.30, 0.22, 0.12, 0.10, 0.08, 0.07, 0.06, 0.05};
+    /** The version served until the plan change; the shadow version, promoted at the plan change. */
     private static final ModelRef MODEL =
             ModelRef.newBuilder().setName("factory-moe").setVersion("3").build();
+
+    private static final ModelRef SHADOW =
+            ModelRef.newBuilder().setName("factory-moe").setVersion("4").build();
     private static final DeadLetterReason[] REASONS = {
         DeadLetterReason.WRONG_DIMENSION,
         DeadLetterReason.WRONG_DIMENSION,
@@ -59,6 +65,7 @@ final class SyntheticPipelineStream {
 
     private final MonitorKafka topics;
     private final long rebalanceAt;
+    private final boolean shadowed;
     private final Random random = new Random(42);
     private final long[] demand = new long[EXPERTS];
     private final long[] served = new long[SLOTS * EXPERTS];
@@ -71,6 +78,16 @@ final class SyntheticPipelineStream {
      * @param rebalanceAt when plan 2 is created
      */
     SyntheticPipelineStream(MonitorKafka topics, long startMs, long rebalanceAt) {
+        this(topics, startMs, rebalanceAt, false);
+    }
+
+    /**
+     * Like {@link #SyntheticPipelineStream(MonitorKafka, long, long)}; with {@code shadowed}, a shadow
+     * rollout of version 4 writes a shadow pair per prediction until the plan change (the topics need
+     * a shadow topic). Either way predictions name version 3 before the plan change and 4 after it.
+     */
+    SyntheticPipelineStream(MonitorKafka topics, long startMs, long rebalanceAt, boolean shadowed) {
+        this.shadowed = shadowed;
         this.topics = topics;
         this.rebalanceAt = rebalanceAt;
         this.nextReport = startMs - Math.floorMod(startMs, REPORT_MS) + REPORT_MS;
@@ -120,13 +137,36 @@ final class SyntheticPipelineStream {
                 .setSourceId(String.format("press-%02d", source + 1))
                 .setEventTime(Instant.ofEpochMilli(t - Math.round(latency)))
                 .setProcessedTime(Instant.ofEpochMilli(t))
-                .setModel(MODEL)
+                .setModel(balanced ? SHADOW : MODEL)
                 .setOutput(List.of(output, 1 - output))
                 .setExperts(choices)
                 .setLatencyMs(latency)
                 .setFlags(List.of())
                 .build();
         topics.send(p, source % 2);
+        if (!balanced && shadowed) {
+            // A shadow rollout of version 4 until the plan change, when it is promoted.
+            double diff = -Math.log(1 - random.nextDouble()) * 6e-4;
+            topics.send(ShadowPair.newBuilder()
+                    .setEventId(p.getEventId())
+                    .setServed(side(MODEL, p.getOutput(), first, second))
+                    .setShadow(side(SHADOW, List.of(output + (float) diff, 1 - output - (float) diff), first, second))
+                    .setMaxAbsDifference(diff)
+                    .setSameRouting(random.nextDouble() < 0.93)
+                    .setProcessedTime(Instant.ofEpochMilli(t))
+                    .build());
+        }
+    }
+
+    private static ShadowSide side(ModelRef version, List<Float> output, int first, int second) {
+        return ShadowSide.newBuilder()
+                .setBundleName(version.getName())
+                .setBundleVersion(version.getVersion())
+                .setOutput(output)
+                .setStages(List.of(0, 0))
+                .setExperts(List.of(first, second))
+                .setWeights(List.of(0.5f, 0.5f))
+                .build();
     }
 
     private ExpertChoice choice(int expert, boolean balanced) {

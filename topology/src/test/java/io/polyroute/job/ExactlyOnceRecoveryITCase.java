@@ -43,8 +43,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -153,7 +151,7 @@ class ExactlyOnceRecoveryITCase {
     void shouldCommitEveryPredictionOnceWhenAnOperatorThrowsOnce(String mode) throws Exception {
         Tripwire.arm(Tripwire.Action.THROW);
         Run run = new Run(mode);
-        StreamExecutionEnvironment env = restartingEnvironment();
+        StreamExecutionEnvironment env = JobHarness.restartingEnvironment();
         PolyrouteJob.build(env, run.config, bundle, Tripwire::insert);
         env.execute(run.name);
 
@@ -168,7 +166,7 @@ class ExactlyOnceRecoveryITCase {
         // The tripwire holds one record so the job cannot finish before the TaskManager is gone.
         Tripwire.arm(Tripwire.Action.HOLD);
         Run run = new Run(mode);
-        StreamExecutionEnvironment env = restartingEnvironment();
+        StreamExecutionEnvironment env = JobHarness.restartingEnvironment();
         PolyrouteJob.build(env, run.config, bundle, Tripwire::insert);
         JobClient job = env.executeAsync(run.name);
         try {
@@ -220,14 +218,6 @@ class ExactlyOnceRecoveryITCase {
         assertThat(ReferenceModel.relativeError(a, 0, b, 0, b.length))
                 .as("relative error of %s", id)
                 .isLessThanOrEqualTo(SAME_AS_UNINTERRUPTED);
-    }
-
-    private static StreamExecutionEnvironment restartingEnvironment() {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        return StreamExecutionEnvironment.getExecutionEnvironment(conf);
     }
 
     private static float[] toArray(List<Float> values) {

@@ -84,6 +84,51 @@ public final class JobHarness {
     }
 
     /**
+     * The setup an integration test's job starts from: {@code kafka}'s broker, the input, output and
+     * dead-letter topics, the job's name and {@code job.mode}, and {@code bundle}, with fresh control
+     * topics ({@link #withControlTopics}). Add parallelism, checkpointing and the rest with {@link
+     * JobConfig#with}.
+     */
+    public static JobConfig jobConfig(
+            KafkaBrokerExtension kafka,
+            String mode,
+            ModelBundle bundle,
+            String input,
+            String output,
+            String dlq,
+            String name) {
+        return withControlTopics(JobConfig.of(Map.of(
+                "kafka.bootstrap-servers",
+                kafka.bootstrapServers(),
+                "topics.input",
+                input,
+                "topics.output",
+                output,
+                "topics.dlq",
+                dlq,
+                "job.name",
+                name,
+                "job.mode",
+                mode,
+                "bundle.path",
+                bundle.root().toString())));
+    }
+
+    /**
+     * A MiniCluster environment that restarts a failed job up to 10 times, 200 ms apart, as the
+     * recovery tests need (a job without a restart strategy fails at the first fault).
+     */
+    public static StreamExecutionEnvironment restartingEnvironment() {
+        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+        conf.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
+        conf.set(
+                org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+                Duration.ofMillis(200));
+        return StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    }
+
+    /**
      * The config with fresh random load and plans topics (created here) unless the test named
      * its own, so concurrent jobs never share a control loop.
      */

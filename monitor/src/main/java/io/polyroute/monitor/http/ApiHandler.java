@@ -74,6 +74,14 @@ public final class ApiHandler implements HttpHandler {
         routes.put(
                 "sources",
                 p -> queries.sources(p.intParam("top", 10, 1, 1000), p.intParam("minutes", 10, 1, maxMinutes)));
+        routes.put(
+                "versions",
+                p -> queries.versions(
+                        p.resolution("window", Resolution.SECOND), p.intParam("minutes", 5, 1, maxMinutes)));
+        routes.put(
+                "shadow",
+                p -> queries.shadow(
+                        p.resolution("window", Resolution.SECOND), p.intParam("minutes", 5, 1, maxMinutes)));
         routes.put("config", p -> pageConfig(options));
         routes.put("alerts", p -> queries.drift().alerts(p.intParam("limit", 50, 0, options.alertHistory())));
         routes.put("drift", p -> queries.drift().ranking(p.intParam("top", 20, 1, 1000)));
@@ -188,6 +196,8 @@ public final class ApiHandler implements HttpHandler {
                         "load", options.loadTopic(),
                         "plans", options.plansTopic(),
                         "deadLetters", options.deadLetterTopic()));
+        config.put("shadowTopic", options.shadowEnabled() ? options.shadowTopic() : null);
+        config.put("shadowTolerance", options.shadowTolerance());
         return config;
     }
 }

@@ -19,6 +19,7 @@ import io.polyroute.avro.DeadLetter;
 import io.polyroute.avro.ExpertLoad;
 import io.polyroute.avro.PlacementPlan;
 import io.polyroute.avro.Prediction;
+import io.polyroute.avro.ShadowPair;
 import java.time.Instant;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -52,6 +53,11 @@ public final class RecordTimes {
     /** Windows dead letters by the time they were rejected. */
     public static TimestampExtractor deadLetter() {
         return of(DeadLetter.class, DeadLetter::getTime);
+    }
+
+    /** Windows shadow pairs by {@code processed_time}, when the pair was computed. */
+    public static TimestampExtractor shadowPair() {
+        return of(ShadowPair.class, ShadowPair::getProcessedTime);
     }
 
     private static <T> TimestampExtractor of(Class<T> type, Function<T, Instant> time) {

@@ -21,6 +21,7 @@ import io.polyroute.monitor.Resolution;
 import io.polyroute.monitor.WindowedAggregate;
 import io.polyroute.monitor.aggregate.LatencySketch;
 import io.polyroute.monitor.aggregate.LoadMatrix;
+import io.polyroute.monitor.aggregate.ShadowStats;
 import io.polyroute.monitor.aggregate.SourceStats;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,6 +30,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -94,9 +96,12 @@ public final class MonitorQueries {
         boolean ready = "RUNNING".equals(current);
         try {
             Instant now = Instant.ofEpochMilli(clock.millis());
-            for (int i = 0; ready && i < MonitorStores.windowed().size(); i++) {
-                WindowedAggregate<String, ?> aggregate =
-                        MonitorStores.windowed().get(i);
+            List<WindowedAggregate<String, ?>> windowed = new ArrayList<>(MonitorStores.windowed());
+            if (options.shadowEnabled()) {
+                windowed.add(MonitorStores.SHADOW);
+            }
+            for (int i = 0; ready && i < windowed.size(); i++) {
+                WindowedAggregate<String, ?> aggregate = windowed.get(i);
                 for (Resolution resolution : Resolution.values()) {
                     ReadOnlyWindowStore<String, ?> store = stores.windowStore(aggregate.storeName(resolution));
                     try (KeyValueIterator<Windowed<String>, ?> it = store.fetchAll(now, now)) {
@@ -193,6 +198,91 @@ public final class MonitorQueries {
                 List.copyOf(new TreeSet<>(totals.keySet())),
                 totals,
                 points);
+    }
+
+    /**
+     * Predictions per model version in each complete window of the last {@code minutes}, and their
+     * totals and shares over exactly the last {@code minutes} up to the cutoff.
+     */
+    public Views.Versions versions(Resolution resolution, int minutes) {
+        long cutoff = cutoff();
+        TimeRange range = TimeRange.lastMinutes(resolution, cutoff, minutes);
+        SortedMap<Long, Map<String, Long>> byWindow = reader.seriesByKey(MonitorStores.VERSIONS, range);
+        Map<String, Long> totals = reader.totals(MonitorStores.VERSIONS, cutoff - minutes * 60_000L, cutoff, k -> true);
+        long all = sum(totals);
+        Map<String, Double> shares = new TreeMap<>();
+        totals.forEach((v, n) -> shares.put(v, n / (double) all));
+        List<Views.VersionPoint> points = new ArrayList<>(range.windowCount());
+        for (int i = 0; i < range.windowCount(); i++) {
+            long start = range.windowStart(i);
+            points.add(new Views.VersionPoint(start, byWindow.getOrDefault(start, Map.of())));
+        }
+        return new Views.Versions(
+                resolution.label(),
+                cutoff - minutes * 60_000L,
+                cutoff,
+                List.copyOf(new TreeSet<>(totals.keySet())),
+                totals,
+                shares,
+                points);
+    }
+
+    /**
+     * Shadow agreement over the last {@code minutes}: per pair of versions over the whole span, and
+     * per complete window; {@code enabled} false (and nothing else) when the monitor reads no
+     * shadow topic.
+     */
+    public Views.Shadow shadow(Resolution resolution, int minutes) {
+        long cutoff = cutoff();
+        long since = cutoff - minutes * 60_000L;
+        if (!options.shadowEnabled()) {
+            return new Views.Shadow(
+                    false,
+                    options.shadowTopic(),
+                    options.shadowTolerance(),
+                    resolution.label(),
+                    since,
+                    cutoff,
+                    List.of(),
+                    List.of());
+        }
+        TimeRange range = TimeRange.lastMinutes(resolution, cutoff, minutes);
+        SortedMap<Long, Map<String, ShadowStats>> byWindow = reader.seriesByKey(MonitorStores.SHADOW, range);
+        Map<String, ShadowStats> totals = reader.totals(MonitorStores.SHADOW, since, cutoff, k -> true);
+        List<Views.ShadowRow> rows = new ArrayList<>();
+        totals.forEach((key, stats) -> {
+            int at = key.indexOf(MonitorStores.SHADOW_SEPARATOR);
+            rows.add(new Views.ShadowRow(
+                    at < 0 ? key : key.substring(0, at),
+                    at < 0 ? "" : key.substring(at + MonitorStores.SHADOW_SEPARATOR.length()),
+                    figures(stats)));
+        });
+        List<Views.ShadowPoint> points = new ArrayList<>(range.windowCount());
+        for (int i = 0; i < range.windowCount(); i++) {
+            long start = range.windowStart(i);
+            ShadowStats window = ShadowStats.empty();
+            byWindow.getOrDefault(start, Map.of()).values().forEach(window::add);
+            points.add(new Views.ShadowPoint(start, figures(window)));
+        }
+        return new Views.Shadow(
+                true,
+                options.shadowTopic(),
+                options.shadowTolerance(),
+                resolution.label(),
+                since,
+                cutoff,
+                rows,
+                points);
+    }
+
+    private static Views.ShadowFigures figures(ShadowStats s) {
+        return new Views.ShadowFigures(
+                s.pairs(),
+                s.agreeing(),
+                Views.finite(s.agreement()),
+                Views.finite(s.sameRoutingShare()),
+                Views.finite(s.meanDifference()),
+                Views.finite(s.maxDifference()));
     }
 
     /** The {@code top} sources by anomaly rate (then by predictions) over the last {@code minutes}. */

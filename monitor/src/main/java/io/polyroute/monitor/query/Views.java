@@ -139,4 +139,49 @@ public final class Views {
     /** The sources with the highest anomaly rate. */
     public record Sources(
             int minutes, long from, long to, double threshold, int outputIndex, int total, List<SourceRow> sources) {}
+
+    /** Predictions per model version in one window. */
+    public record VersionPoint(long t, Map<String, Long> counts) {}
+
+    /**
+     * The version mix: predictions per version ({@code name:version}) in each complete window, and
+     * in total over [from, to) with each version's share of them.
+     */
+    public record Versions(
+            String window,
+            long from,
+            long to,
+            List<String> versions,
+            Map<String, Long> totals,
+            Map<String, Double> shares,
+            List<VersionPoint> points) {}
+
+    /** Agreement of one shadow version with the served one over some pairs. */
+    public record ShadowFigures(
+            long pairs,
+            long agreeing,
+            Double agreement,
+            Double sameRouting,
+            Double meanDifference,
+            Double maxDifference) {}
+
+    /** One pair of versions (served, shadow) over the whole span. */
+    public record ShadowRow(String served, String shadow, ShadowFigures figures) {}
+
+    /** All shadow pairs of one window. */
+    public record ShadowPoint(long t, ShadowFigures figures) {}
+
+    /**
+     * Shadow agreement: whether the monitor reads a shadow topic, which, the tolerance, each pair of
+     * versions over [from, to) and every complete window (all pairs of versions together).
+     */
+    public record Shadow(
+            boolean enabled,
+            String topic,
+            double tolerance,
+            String window,
+            long from,
+            long to,
+            List<ShadowRow> versions,
+            List<ShadowPoint> points) {}
 }

@@ -78,6 +78,13 @@ public final class MonitorOptions {
             .defaultValue(0.5)
             .withDescription("A prediction is an anomaly when its watched output component is above this " + "value.");
 
+    public static final ConfigOption<Double> SHADOW_TOLERANCE = ConfigOptions.key("monitor.shadow.tolerance")
+            .doubleType()
+            .defaultValue(1e-3)
+            .withDescription("Two outputs of a shadow pair agree when their largest absolute difference is at most "
+                    + "this value; the dashboard shows the share of pairs that agree. The monitor reads the shadow "
+                    + "topic (rollout.shadow-topic) when it exists at the monitor's start.");
+
     public static final ConfigOption<Integer> ANOMALY_OUTPUT_INDEX = ConfigOptions.key("monitor.anomaly.output-index")
             .intType()
             .defaultValue(0)
@@ -232,6 +239,7 @@ public final class MonitorOptions {
                         PLAN_HISTORY,
                         ANOMALY_THRESHOLD,
                         ANOMALY_OUTPUT_INDEX,
+                        SHADOW_TOLERANCE,
                         START_FROM,
                         PERSISTENT_STATE,
                         STATE_DIR,
@@ -265,6 +273,7 @@ public final class MonitorOptions {
                         OptionCheck.atLeast(PLAN_HISTORY, 1),
                         MonitorOptions::checkThreshold,
                         OptionCheck.atLeast(ANOMALY_OUTPUT_INDEX, 0),
+                        MonitorOptions::checkShadowTolerance,
                         OptionCheck.notBlank(STATE_DIR),
                         OptionCheck.atLeast(THREADS, 1),
                         OptionCheck.positive(DRIFT_REFERENCE_WINDOW),
@@ -314,6 +323,16 @@ public final class MonitorOptions {
                     ANOMALY_THRESHOLD.key(),
                     "Invalid value " + threshold + " for '" + ANOMALY_THRESHOLD.key()
                             + "': it must be a finite number.");
+        }
+    }
+
+    private static void checkShadowTolerance(ReadableConfig config) {
+        double tolerance = config.get(SHADOW_TOLERANCE);
+        if (!(tolerance >= 0 && Double.isFinite(tolerance))) {
+            throw new ConfigException(
+                    SHADOW_TOLERANCE.key(),
+                    "Invalid value " + tolerance + " for '" + SHADOW_TOLERANCE.key()
+                            + "': it must be a finite number of at least 0.");
         }
     }
 

@@ -49,6 +49,19 @@ public final class RolloutController implements AutoCloseable {
         List<InFlight> evaluate(List<InFlight> part, MoeEvaluator evaluator, boolean base);
     }
 
+    /** A fault injected into a load: throws to make the load of {@code version} fail on {@code subtask}. */
+    @FunctionalInterface
+    interface LoadFault {
+        void check(int subtask, VersionRef version) throws Exception;
+    }
+
+    /**
+     * Test seam: when set, every load made by {@link #loader} calls it first, so an integration test
+     * can make a version fail to load on one subtask only (all subtasks of a MiniCluster read the same
+     * files, in the test's JVM). Null, and never set, in production.
+     */
+    static volatile LoadFault loadFault;
+
     private final String label;
     private final VersionRef base;
     private final RolloutVersions<MoeEvaluator> versions;
@@ -189,6 +202,10 @@ public final class RolloutController implements AutoCloseable {
      */
     public static Loader loader(StageOpener opener, ModelBundle base, int subtask, int deviceCount) {
         return v -> {
+            LoadFault fault = loadFault;
+            if (fault != null) {
+                fault.check(subtask, v);
+            }
             StageOpener o = new StageOpener(v.path(), opener.options());
             ModelBundle b = o.bundle();
             VersionChecks.check(b, v, base);

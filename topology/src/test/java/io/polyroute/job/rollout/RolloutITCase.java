@@ -15,55 +15,51 @@
  */
 package io.polyroute.job.rollout;
 
+import static io.polyroute.job.rollout.RolloutJob.assertEachEqualsItsVersionsReference;
+import static io.polyroute.job.rollout.RolloutJob.id;
+import static io.polyroute.job.rollout.RolloutJob.version;
+import static io.polyroute.job.rollout.RolloutJob.versions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.polyroute.avro.Prediction;
-import io.polyroute.avro.RolloutCommand;
-import io.polyroute.avro.RolloutKind;
 import io.polyroute.avro.RolloutMode;
 import io.polyroute.avro.RolloutPhase;
 import io.polyroute.avro.RolloutStatus;
 import io.polyroute.avro.SensorReading;
-import io.polyroute.job.PolyrouteJob;
-import io.polyroute.job.config.JobConfig;
-import io.polyroute.job.config.JobOptions;
-import io.polyroute.kafka.RolloutTopics;
+import io.polyroute.avro.ShadowPair;
 import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.ReferenceModel;
-import io.polyroute.schemas.AvroEncoding;
-import io.polyroute.testing.JobHarness;
 import io.polyroute.testing.KafkaBrokerExtension;
-import io.polyroute.testing.Poll;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.flink.core.execution.JobClient;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A switch on a running fused job: records before the switch are served by version 1, records
- * after it by version 2, each exactly once and each equal to the reference model of the version its
- * prediction names; a START whose files differ from what the command names is refused on every
- * subtask with the reason, and the job keeps serving version 2.
+ * Rollouts on a running job, end to end (docs/rollouts.md), in every mode that serves them: a switch
+ * to a version with another expert count and top-k, refusals of tampered files, a canary and its
+ * promotion, a shadow and its rollback, and a version whose load fails on one subtask. Every test
+ * checks that each input has exactly one committed prediction and that each prediction equals the
+ * reference model of the version it names.
  */
 @Timeout(240)
 class RolloutITCase {
     private static final int BATCH = 1_500;
-    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final double CANARY_SHARE = 0.3;
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -71,7 +67,7 @@ class RolloutITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
+            .setNumberSlotsPerTaskManager(RolloutJob.PARALLELISM)
             .build());
 
     @TempDir
@@ -90,6 +86,7 @@ class RolloutITCase {
                 .topK(2)
                 .seed(5)
                 .build(bundles.resolve("ro-1"));
+        // Another expert count and top-k: the job serves it from the same input all the same.
         v2 = SyntheticBundleBuilder.create()
                 .name("ro")
                 .version("2")
@@ -100,122 +97,210 @@ class RolloutITCase {
                 .build(bundles.resolve("ro-2"));
     }
 
-    @Test
-    void shouldServeEveryRecordOnceByTheVersionItNamesAcrossASwitch() throws Exception {
-        String input = KAFKA.createRandomTopic("sensors", 2);
-        String output = KAFKA.createRandomTopic("predictions", 2);
-        String rollouts = KAFKA.createRandomTopic("rollouts", 1);
-        String status = KAFKA.createRandomTopic("rollout-status", 1);
-        JobConfig config = JobHarness.withControlTopics(JobConfig.of(Map.of(
-                        "kafka.bootstrap-servers",
-                        KAFKA.bootstrapServers(),
-                        "topics.input",
-                        input,
-                        "topics.output",
-                        output,
-                        "topics.dlq",
-                        KAFKA.createRandomTopic("dlq", 1),
-                        "job.name",
-                        "ro-" + output,
-                        "job.mode",
-                        "fused",
-                        "job.parallelism",
-                        "2",
-                        "job.checkpoint-interval",
-                        "300 ms",
-                        "bundle.path",
-                        v1.root().toString())))
-                .with("rollout.enabled", "true")
-                .with("rollout.topic", rollouts)
-                .with("rollout.status-topic", status)
-                .with("rollout.shadow-topic", KAFKA.createRandomTopic("shadow", 2));
-        String job = config.get(JobOptions.NAME);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        PolyrouteJob.build(env, config, v1);
-        JobClient client = env.executeAsync(job);
-        try {
-            List<SensorReading> before = JobHarness.randomReadings("a", BATCH, 12, List.of(), 1);
-            KAFKA.produceValues(input, JobHarness.encode(before));
-            JobHarness.predictionsById(KAFKA, output, BATCH, DEADLINE);
+    static Stream<String> modes() {
+        return RolloutJob.modes();
+    }
 
-            String switchId = publish(rollouts, job, v2, "");
-            awaitStates(status, job, switchId, RolloutPhase.ACTIVE);
-            List<SensorReading> after = JobHarness.randomReadings("b", BATCH, 12, List.of(), 2);
-            KAFKA.produceValues(input, JobHarness.encode(after));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modes")
+    void shouldSwitchToAVersionWithAnotherExpertCountAndRefuseTamperedFiles(String mode) throws Exception {
+        assertThat(v2.stage(0).expertCount()).isNotEqualTo(v1.stage(0).expertCount());
+        try (RolloutJob job = RolloutJob.start(KAFKA, mode, v1)) {
+            List<SensorReading> before = job.feed("a", BATCH);
+            job.awaitPredictions();
 
-            String badId = publish(rollouts, job, v1, "0".repeat(64));
-            List<RolloutStatus> refused = awaitStates(status, job, badId, RolloutPhase.REFUSED);
-            assertThat(refused)
+            String switchId = job.start(v2, RolloutMode.SWITCH, 0);
+            job.awaitStates(switchId, RolloutPhase.ACTIVE);
+            List<SensorReading> after = job.feed("b", BATCH);
+
+            // The command names other files than those at the path: refused by the digest.
+            String badDigest = job.start(v1.root().toString(), v1, RolloutMode.SWITCH, 0, "0".repeat(64));
+            assertThat(job.awaitStates(badDigest, RolloutPhase.REFUSED).values())
                     .allSatisfy(s -> assertThat(s.getReason().toString())
                             .contains("differ from the bundle the command line validated"));
-            List<SensorReading> last = JobHarness.randomReadings("c", BATCH, 12, List.of(), 3);
-            KAFKA.produceValues(input, JobHarness.encode(last));
+            // A file changed after the manifest was written: refused naming the file.
+            Path tampered = tamperedCopy(v1);
+            String badFile = job.start(
+                    tampered.toString(),
+                    v1,
+                    RolloutMode.SWITCH,
+                    0,
+                    ChecksumsDigest.of(v1.manifest().checksums()));
+            assertThat(job.awaitStates(badFile, RolloutPhase.REFUSED).values())
+                    .allSatisfy(s -> assertThat(s.getReason().toString())
+                            .contains(tampered.toString())
+                            .contains("SHA-256 mismatch"));
+            List<SensorReading> last = job.feed("c", BATCH);
 
-            Map<String, Prediction> all = JobHarness.predictionsById(KAFKA, output, 3 * BATCH, DEADLINE);
-            List<SensorReading> everything = new ArrayList<>(before);
-            everything.addAll(after);
-            everything.addAll(last);
-            JobHarness.assertAnswersExactly(all, everything);
-            assertThat(versions(all, before)).containsOnlyKeys("1");
-            assertThat(versions(all, after)).containsOnlyKeys("2");
-            assertThat(versions(all, last)).containsOnlyKeys("2");
-            List<SensorReading> served2 = new ArrayList<>(after);
-            served2.addAll(last);
-            assertThat(JobHarness.maxReferenceError(v1, before, all)).isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
-            assertThat(JobHarness.maxReferenceError(v2, served2, all)).isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
+            Map<String, Prediction> all = job.awaitPredictions();
+            assertThat(versions(all, before)).containsOnlyKeys(id(v1));
+            assertThat(versions(all, after)).containsOnlyKeys(id(v2));
+            assertThat(versions(all, last)).containsOnlyKeys(id(v2));
+            assertEachEqualsItsVersionsReference(all, job.fed, v1, v2);
+            for (Prediction p : all.values()) {
+                ModelBundle b = version(p).equals(id(v1)) ? v1 : v2;
+                assertThat(p.getExperts())
+                        .as("the experts of %s", p.getEventId())
+                        .hasSize(b.stage(0).topK())
+                        .allSatisfy(c -> assertThat(c.getExpert())
+                                .isBetween(0, b.stage(0).expertCount() - 1));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modes")
+    void shouldServeTheCanaryShareByEventIdHashAndAllRecordsOncePromoted(String mode) throws Exception {
+        try (RolloutJob job = RolloutJob.start(KAFKA, mode, v1)) {
+            List<SensorReading> before = job.feed("a", BATCH);
+            job.awaitPredictions();
+
+            String canary = job.start(v2, RolloutMode.CANARY, CANARY_SHARE);
+            job.awaitStates(canary, RolloutPhase.ACTIVE);
+            List<SensorReading> during = job.feed("b", 2 * BATCH);
+            Map<String, Prediction> all = job.awaitPredictions();
+            Set<String> inBucket = ids(during.stream()
+                    .filter(r -> CanaryHash.inCanary(r.getEventId(), CANARY_SHARE))
+                    .toList());
+            Set<String> servedByV2 = ids(during.stream()
+                    .filter(r -> version(all.get(r.getEventId())).equals(id(v2)))
+                    .toList());
+            assertThat(servedByV2).as("event ids served by the canary").isEqualTo(inBucket);
+            assertThat(inBucket.size()).isBetween((int) (0.25 * during.size()), (int) (0.35 * during.size()));
+            assertThat(versions(all, before)).containsOnlyKeys(id(v1));
+
+            String promote = job.promote();
+            job.awaitStates(promote, RolloutPhase.ACTIVE);
+            List<SensorReading> promoted = job.feed("c", BATCH);
+            Map<String, Prediction> end = job.awaitPredictions();
+            assertThat(versions(end, promoted)).containsOnlyKeys(id(v2));
+            assertEachEqualsItsVersionsReference(end, job.fed, v1, v2);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modes")
+    void shouldWriteExactlyOneShadowPairPerShadowedRecordAndServeTheOldVersion(String mode) throws Exception {
+        try (RolloutJob job = RolloutJob.start(KAFKA, mode, v1)) {
+            job.feed("a", BATCH);
+            job.awaitPredictions();
+
+            String shadow = job.start(v2, RolloutMode.SHADOW, 0);
+            job.awaitStates(shadow, RolloutPhase.ACTIVE);
+            List<SensorReading> shadowed = job.feed("b", BATCH);
+            job.awaitPredictions();
+            String rollback = job.rollback();
+            job.awaitStates(rollback, RolloutPhase.ROLLED_BACK);
+            job.feed("c", BATCH);
+            Map<String, Prediction> all = job.awaitPredictions();
+            assertThat(versions(all, job.fed)).containsOnlyKeys(id(v1));
+            assertEachEqualsItsVersionsReference(all, job.fed, v1);
+
+            // The pairs commit with the predictions' checkpoints: all of them are readable now, and
+            // records before the shadow went live or after its rollback have none.
+            Map<String, ShadowPair> pairs = job.awaitShadowPairs(shadowed.size());
+            assertThat(pairs.keySet()).isEqualTo(ids(shadowed));
+            Map<String, float[]> want1 = RolloutJob.referenceOutputs(v1, shadowed);
+            Map<String, float[]> want2 = RolloutJob.referenceOutputs(v2, shadowed);
+            for (ShadowPair p : pairs.values()) {
+                String id = p.getEventId().toString();
+                assertThat(p.getServed().getBundleVersion().toString()).isEqualTo(v1.version());
+                assertThat(p.getShadow().getBundleVersion().toString()).isEqualTo(v2.version());
+                assertThat(RolloutJob.relativeError(p.getServed().getOutput(), want1.get(id)))
+                        .as("served output of %s against %s", id, id(v1))
+                        .isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
+                assertThat(RolloutJob.relativeError(p.getShadow().getOutput(), want2.get(id)))
+                        .as("shadow output of %s against %s", id, id(v2))
+                        .isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
+                assertThat(p.getServed().getOutput()).isEqualTo(all.get(id).getOutput());
+                double diff = 0;
+                for (int i = 0; i < p.getServed().getOutput().size(); i++) {
+                    diff = Math.max(
+                            diff,
+                            Math.abs((double) p.getServed().getOutput().get(i)
+                                    - p.getShadow().getOutput().get(i)));
+                }
+                assertThat(p.getMaxAbsDifference()).isEqualTo(diff);
+            }
+        }
+    }
+
+    /**
+     * docs/rollouts.md, "Refusal on one subtask": the subtask whose load fails refuses the version
+     * with the reason and keeps serving what it has; the other activates it; a rollback brings the
+     * job back to one version. No record is lost or served twice meanwhile.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modes")
+    void shouldRefuseOnTheSubtaskWhoseLoadFailsAndLoseNothing(String mode) throws Exception {
+        int failing = 1;
+        RolloutController.loadFault = (subtask, v) -> {
+            if (subtask == failing && v.version().equals(v2.version())) {
+                throw new IOException("Injected: cannot read " + v.path() + " on subtask " + subtask);
+            }
+        };
+        try (RolloutJob job = RolloutJob.start(KAFKA, mode, v1)) {
+            job.feed("a", BATCH);
+            job.awaitPredictions();
+
+            String start = job.start(v2, RolloutMode.SWITCH, 0);
+            Map<Integer, RolloutStatus> outcome =
+                    job.awaitStates(start, List.of(RolloutPhase.ACTIVE, RolloutPhase.REFUSED));
+            assertThat(outcome.get(failing).getState()).isEqualTo(RolloutPhase.REFUSED);
+            assertThat(outcome.get(failing).getReason().toString())
+                    .contains("failed on subtask " + failing)
+                    .contains("Injected: cannot read " + v2.root());
+            assertThat(outcome.get(failing).getServing().toString()).isEqualTo(id(v1));
+            assertThat(outcome.get(1 - failing).getState()).isEqualTo(RolloutPhase.ACTIVE);
+            List<SensorReading> split = job.feed("b", BATCH);
+            Map<String, Prediction> mixed = job.awaitPredictions();
+            for (SensorReading r : split) {
+                String want = RolloutJob.subtaskOf(r.getEventId()) == failing ? id(v1) : id(v2);
+                assertThat(version(mixed.get(r.getEventId())))
+                        .as("version of %s", r.getEventId())
+                        .isEqualTo(want);
+            }
+
+            String rollback = job.rollback();
+            Map<Integer, RolloutStatus> back =
+                    job.awaitStates(rollback, List.of(RolloutPhase.ROLLED_BACK, RolloutPhase.REFUSED));
+            assertThat(back.get(1 - failing).getState()).isEqualTo(RolloutPhase.ROLLED_BACK);
+            assertThat(back.get(failing).getReason().toString()).contains("no previous version");
+            List<SensorReading> last = job.feed("c", BATCH);
+            Map<String, Prediction> all = job.awaitPredictions();
+            assertThat(versions(all, last)).containsOnlyKeys(id(v1));
+            assertEachEqualsItsVersionsReference(all, job.fed, v1, v2);
         } finally {
-            client.cancel().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            RolloutController.loadFault = null;
         }
     }
 
-    private static Map<String, Integer> versions(Map<String, Prediction> all, List<SensorReading> readings) {
-        Map<String, Integer> out = new HashMap<>();
-        for (SensorReading r : readings) {
-            Prediction p = all.get(r.getEventId().toString());
-            assertThat(p.getModel().getName().toString()).isEqualTo("ro");
-            out.merge(p.getModel().getVersion().toString(), 1, Integer::sum);
-        }
-        return out;
-    }
-
-    private static String publish(String topic, String job, ModelBundle b, String digest) {
-        String id = UUID.randomUUID().toString();
-        RolloutTopics.publish(
-                KAFKA.clientProperties(),
-                topic,
-                RolloutCommand.newBuilder()
-                        .setJobName(job)
-                        .setCommandId(id)
-                        .setKind(RolloutKind.START)
-                        .setMode(RolloutMode.SWITCH)
-                        .setShare(0)
-                        .setBundlePath(b.root().toString())
-                        .setBundleName(b.name())
-                        .setBundleVersion(b.version())
-                        .setChecksumsDigest(
-                                digest.isEmpty()
-                                        ? ChecksumsDigest.of(b.manifest().checksums())
-                                        : digest)
-                        .setIssuedTime(Instant.now())
-                        .build(),
-                AvroEncoding.BINARY,
-                Duration.ofSeconds(30));
-        return id;
-    }
-
-    /** Waits until both subtasks reported {@code want} for command {@code id}. */
-    private static List<RolloutStatus> awaitStates(String topic, String job, String id, RolloutPhase want)
-            throws Exception {
-        Map<Integer, RolloutStatus> latest = new HashMap<>();
-        Poll.until(DEADLINE, "both subtasks report " + want + " for " + id, () -> {
-            for (RolloutStatus s : RolloutTopics.readStatuses(
-                    KAFKA.clientProperties(), topic, job, AvroEncoding.BINARY, Duration.ofSeconds(30))) {
-                if (s.getCommandId().toString().equals(id) && s.getState() == want) {
-                    latest.put(s.getSubtask(), s);
+    /** A copy of {@code b} under another folder with one model file changed after the manifest was written. */
+    private static Path tamperedCopy(ModelBundle b) throws IOException {
+        Path copy = bundles.resolve(b.name() + "-" + b.version() + "-tampered");
+        try (Stream<Path> tree = Files.walk(b.root())) {
+            for (Path p : (Iterable<Path>) tree::iterator) {
+                Path target = copy.resolve(b.root().relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
                 }
             }
-            return latest.size() == 2;
-        });
-        return new ArrayList<>(latest.values());
+        }
+        String victim = b.manifest().checksums().keySet().stream()
+                .filter(f -> f.endsWith(".onnx") && !f.contains("reference"))
+                .sorted()
+                .findFirst()
+                .orElseThrow();
+        Files.write(
+                copy.resolve(b.root().relativize(b.versionDir()).toString()).resolve(victim),
+                new byte[] {0},
+                StandardOpenOption.APPEND);
+        return copy;
+    }
+
+    private static Set<String> ids(List<SensorReading> readings) {
+        return readings.stream().map(SensorReading::getEventId).collect(Collectors.toSet());
     }
 }
