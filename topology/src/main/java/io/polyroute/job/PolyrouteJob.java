@@ -19,6 +19,7 @@ import io.polyroute.job.bundle.BundleCache;
 import io.polyroute.job.config.BundleOptions;
 import io.polyroute.job.config.CombineOptions;
 import io.polyroute.job.config.DedupeOptions;
+import io.polyroute.job.config.DedupeScope;
 import io.polyroute.job.config.InputOptions;
 import io.polyroute.job.config.InputStart;
 import io.polyroute.job.config.JobConfig;
@@ -28,6 +29,7 @@ import io.polyroute.job.config.KafkaOptions;
 import io.polyroute.job.config.OutputOptions;
 import io.polyroute.job.config.RebalanceOptions;
 import io.polyroute.job.config.RolloutOptions;
+import io.polyroute.job.config.StateBackendKind;
 import io.polyroute.job.config.TopicEncoding;
 import io.polyroute.job.config.TopicsOptions;
 import io.polyroute.job.control.LoadReport;
@@ -59,6 +61,7 @@ import io.polyroute.job.operators.FusedOperator;
 import io.polyroute.job.operators.GateOperator;
 import io.polyroute.job.operators.InputContract;
 import io.polyroute.job.operators.LoadReports;
+import io.polyroute.job.operators.PartitionDedupeFunction;
 import io.polyroute.job.operators.StageOpener;
 import io.polyroute.job.rollout.KeyedBytes;
 import io.polyroute.job.rollout.KeyedBytesSerializer;
@@ -69,6 +72,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -77,6 +81,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -125,6 +130,7 @@ public final class PolyrouteJob {
         JobConfig config = withClusterSettings(env, given);
         env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
         config.getOptional(JobOptions.CHECKPOINT_DIR).ifPresent(dir -> env.configure(checkpointStorage(dir)));
+        stateBackend(env, config).ifPresent(env::configure);
         // Keep the last checkpoint when the job is cancelled, so `polyroute run --from-latest-checkpoint`
         // can resume from it.
         Configuration retention = new Configuration();
@@ -165,10 +171,20 @@ public final class PolyrouteJob {
         rejected.add(decoded.getSideOutput(DeadLetters.TAG));
         DataStream<InFlight> unique = decoded;
         if (!config.get(DedupeOptions.HORIZON).isZero()) {
-            SingleOutputStreamOperator<InFlight> deduped = decoded.keyBy(r -> EventKey.of(r.eventId), EventKey.TYPE)
-                    .process(new DedupeFunction(config.get(DedupeOptions.HORIZON)), TypeInformation.of(InFlight.class))
-                    .name("dedupe")
-                    .uid("dedupe");
+            // Partition scope: chained to decode, no shuffle, state per Kafka partition (its own uid, as
+            // its state is not the keyed table of the global scope).
+            SingleOutputStreamOperator<InFlight> deduped = config.get(DedupeOptions.SCOPE) == DedupeScope.PARTITION
+                    ? decoded.process(
+                                    new PartitionDedupeFunction(config.get(DedupeOptions.HORIZON)),
+                                    TypeInformation.of(InFlight.class))
+                            .name("dedupe")
+                            .uid("dedupe-partition")
+                    : decoded.keyBy(r -> EventKey.of(r.eventId), EventKey.TYPE)
+                            .process(
+                                    new DedupeFunction(config.get(DedupeOptions.HORIZON)),
+                                    TypeInformation.of(InFlight.class))
+                            .name("dedupe")
+                            .uid("dedupe");
             rejected.add(deduped.getSideOutput(DeadLetters.TAG));
             unique = deduped;
         }
@@ -186,6 +202,24 @@ public final class PolyrouteJob {
             dlq = dlq.union(rejected.get(i));
         }
         dlq.sinkTo(deadLetterSink(config, formats)).name("kafka-dlq").uid("kafka-dlq");
+    }
+
+    /**
+     * The state backend settings of {@code job.state-backend}: applied when the option is set, and on
+     * local runs; unset in a cluster, the cluster's {@code state.backend.type} stays in force. The
+     * embedded backends checkpoint incrementally.
+     */
+    static Optional<Configuration> stateBackend(StreamExecutionEnvironment env, JobConfig config) {
+        boolean local = env instanceof org.apache.flink.streaming.api.environment.LocalStreamEnvironment
+                || env instanceof org.apache.flink.streaming.api.environment.RemoteStreamEnvironment;
+        if (!local && !config.explicitValues().containsKey(JobOptions.STATE_BACKEND.key())) {
+            return Optional.empty();
+        }
+        StateBackendKind kind = config.get(JobOptions.STATE_BACKEND);
+        Configuration c = new Configuration();
+        c.set(StateBackendOptions.STATE_BACKEND, kind.flinkName());
+        c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, kind.incremental());
+        return Optional.of(c);
     }
 
     /** File-system checkpoint storage in {@code dir}. */

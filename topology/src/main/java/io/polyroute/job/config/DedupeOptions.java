@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.ReadableConfig;
 
 /** Dropping input records whose event id was already seen. */
 public final class DedupeOptions {
@@ -31,10 +32,39 @@ public final class DedupeOptions {
                             + "input record goes to the dead-letter topic as DUPLICATE instead of being answered twice. "
                             + "Costs about 150 bytes of state per distinct id in the horizon; 0 turns deduplication off.");
 
+    public static final ConfigOption<DedupeScope> SCOPE = ConfigOptions.key("dedupe.scope")
+            .enumType(DedupeScope.class)
+            .defaultValue(DedupeScope.GLOBAL)
+            .withDescription(
+                    "Where a repeat of an event_id is looked for. global: among all input records (the records "
+                            + "are shuffled by event_id to the dedupe operator). partition: among the records of the same "
+                            + "Kafka partition only, right after decoding and without a shuffle; correct only when producers "
+                            + "key their records by event_id, so that every copy of an id lands on the same partition: a "
+                            + "repeat written to another partition is NOT caught and is served again. fused mode only.");
+
     private DedupeOptions() {}
 
     /** The options and checks of this component. */
     public static OptionGroup group() {
-        return new OptionGroup("dedupe", List.of(HORIZON), List.of(OptionCheck.notNegative(HORIZON)));
+        return new OptionGroup(
+                "dedupe",
+                List.of(HORIZON, SCOPE),
+                List.of(OptionCheck.notNegative(HORIZON), DedupeOptions::checkPartitionScopeIsFused));
+    }
+
+    /**
+     * In the expert-parallel mode COMBINE keys by event id and relies on deduplication to keep two
+     * records with the same id apart; partition scope cannot promise that when producers do not
+     * key by id, so it is refused there rather than risk mixing two records into one prediction.
+     */
+    private static void checkPartitionScopeIsFused(ReadableConfig config) {
+        if (config.get(SCOPE) == DedupeScope.PARTITION && config.get(JobOptions.MODE) != JobMode.FUSED) {
+            throw new ConfigException(
+                    SCOPE.key(),
+                    "Invalid value 'partition' for '" + SCOPE.key() + "': partition scope needs job.mode=fused. "
+                            + "In the expert-parallel mode COMBINE keys by event_id, and a repeat on another Kafka "
+                            + "partition, which partition scope does not catch, could be mixed with the first "
+                            + "record into one prediction. Use dedupe.scope=global or job.mode=fused.");
+        }
     }
 }

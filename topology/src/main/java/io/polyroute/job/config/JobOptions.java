@@ -53,6 +53,16 @@ public final class JobOptions {
                     + "under the system temp directory, because Flink's in-memory fallback refuses state "
                     + "above 5 MB, which the dedupe state passes at a few hundred thousand ids.");
 
+    public static final ConfigOption<StateBackendKind> STATE_BACKEND = ConfigOptions.key("job.state-backend")
+            .enumType(StateBackendKind.class)
+            .defaultValue(StateBackendKind.HASHMAP)
+            .withDescription("Flink state backend of the job's keyed state (the global dedupe table, COMBINE): "
+                    + "hashmap (Java heap, every checkpoint writes the whole state), rocksdb (embedded RocksDB, "
+                    + "incremental checkpoints), forst (Flink's ForSt, incremental checkpoints; in the Flink "
+                    + "distribution, so on clusters only). Set in the job file or with --set it wins; unset, a job "
+                    + "submitted into a cluster keeps the cluster's state.backend.type and local runs use the "
+                    + "default.");
+
     private JobOptions() {}
 
     /** The options and checks of this component. */
@@ -71,7 +81,15 @@ public final class JobOptions {
     public static OptionGroup group() {
         return new OptionGroup(
                 "job",
-                List.of(NAME, MODE, PARALLELISM, SLOTS, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, BUFFER_TIMEOUT),
+                List.of(
+                        NAME,
+                        MODE,
+                        PARALLELISM,
+                        SLOTS,
+                        CHECKPOINT_INTERVAL,
+                        CHECKPOINT_DIR,
+                        STATE_BACKEND,
+                        BUFFER_TIMEOUT),
                 List.of(
                         OptionCheck.notBlank(NAME),
                         OptionCheck.atLeast(PARALLELISM, 1),
