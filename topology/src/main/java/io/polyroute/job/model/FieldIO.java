@@ -16,20 +16,123 @@
 package io.polyroute.job.model;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 
-/** Reads and writes the nullable fields of the job's records; a null array is written as length -1. */
+/**
+ * Reads and writes the nullable fields of the job's records; a null array is written as length -1.
+ *
+ * <p>The bytes are those of the element-by-element form — strings as Flink's {@code StringValue}
+ * (length + 1 and then every char, each as a 7-bit variable-length number), arrays as their length
+ * and then every element as a big-endian int — so state and savepoints written before read back
+ * unchanged. They are written and read in bulk: one {@code write}/{@code readFully} per field
+ * instead of one virtual call per byte or element, which was a tenth of the fused job's thread on
+ * the shuffle into dedupe.
+ */
 final class FieldIO {
+    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final int HIGH_BIT = 0x80;
+
     private FieldIO() {}
 
     static void writeString(String s, DataOutputView out) throws IOException {
-        StringValue.writeString(s, out);
+        if (s == null) {
+            out.write(0);
+            return;
+        }
+        int n = s.length();
+        int size = varSize(n + 1);
+        boolean ascii = true;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= HIGH_BIT) {
+                ascii = false;
+                size += varSize(c);
+            } else {
+                size++;
+            }
+        }
+        byte[] b = new byte[size];
+        int pos = putVar(b, 0, n + 1);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (ascii || c < HIGH_BIT) {
+                b[pos++] = (byte) c;
+            } else {
+                pos = putVar(b, pos, c);
+            }
+        }
+        out.write(b);
     }
 
     static String readString(DataInputView in) throws IOException {
-        return StringValue.readString(in);
+        int len = in.readUnsignedByte();
+        if (len >= HIGH_BIT) {
+            int shift = 7;
+            int curr;
+            len &= 0x7f;
+            while ((curr = in.readUnsignedByte()) >= HIGH_BIT) {
+                len |= (curr & 0x7f) << shift;
+                shift += 7;
+            }
+            len |= curr << shift;
+        }
+        if (len == 0) {
+            return null;
+        }
+        len--;
+        // Every char takes at least one byte, so len bytes never read past the string.
+        byte[] b = new byte[len];
+        in.readFully(b);
+        int i = 0;
+        while (i < len && b[i] >= 0) {
+            i++;
+        }
+        if (i == len) {
+            return new String(b, StandardCharsets.ISO_8859_1);
+        }
+        char[] chars = new char[len];
+        for (int k = 0; k < i; k++) {
+            chars[k] = (char) b[k];
+        }
+        int pos = i;
+        for (int k = i; k < len; k++) {
+            int c = pos < len ? b[pos++] & 0xff : in.readUnsignedByte();
+            if (c >= HIGH_BIT) {
+                int shift = 7;
+                int curr;
+                c &= 0x7f;
+                while ((curr = pos < len ? b[pos++] & 0xff : in.readUnsignedByte()) >= HIGH_BIT) {
+                    c |= (curr & 0x7f) << shift;
+                    shift += 7;
+                }
+                c |= curr << shift;
+            }
+            chars[k] = (char) c;
+        }
+        return new String(chars);
+    }
+
+    private static int varSize(int v) {
+        int size = 1;
+        while (v >= HIGH_BIT) {
+            size++;
+            v >>>= 7;
+        }
+        return size;
+    }
+
+    private static int putVar(byte[] b, int pos, int v) {
+        while (v >= HIGH_BIT) {
+            b[pos++] = (byte) (v | HIGH_BIT);
+            v >>>= 7;
+        }
+        b[pos++] = (byte) v;
+        return pos;
     }
 
     static void writeFloats(float[] a, DataOutputView out) throws IOException {
@@ -37,10 +140,12 @@ final class FieldIO {
             out.writeInt(-1);
             return;
         }
-        out.writeInt(a.length);
-        for (float v : a) {
-            out.writeInt(Float.floatToRawIntBits(v));
+        byte[] b = new byte[4 + 4 * a.length];
+        INT_BE.set(b, 0, a.length);
+        for (int i = 0; i < a.length; i++) {
+            INT_BE.set(b, 4 + 4 * i, Float.floatToRawIntBits(a[i]));
         }
+        out.write(b);
     }
 
     static float[] readFloats(DataInputView in) throws IOException {
@@ -48,9 +153,11 @@ final class FieldIO {
         if (n < 0) {
             return null;
         }
+        byte[] b = new byte[4 * n];
+        in.readFully(b);
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
-            a[i] = Float.intBitsToFloat(in.readInt());
+            a[i] = Float.intBitsToFloat((int) INT_BE.get(b, 4 * i));
         }
         return a;
     }
@@ -60,10 +167,12 @@ final class FieldIO {
             out.writeInt(-1);
             return;
         }
-        out.writeInt(a.length);
-        for (int v : a) {
-            out.writeInt(v);
+        byte[] b = new byte[4 + 4 * a.length];
+        INT_BE.set(b, 0, a.length);
+        for (int i = 0; i < a.length; i++) {
+            INT_BE.set(b, 4 + 4 * i, a[i]);
         }
+        out.write(b);
     }
 
     static int[] readInts(DataInputView in) throws IOException {
@@ -71,9 +180,11 @@ final class FieldIO {
         if (n < 0) {
             return null;
         }
+        byte[] b = new byte[4 * n];
+        in.readFully(b);
         int[] a = new int[n];
         for (int i = 0; i < n; i++) {
-            a[i] = in.readInt();
+            a[i] = (int) INT_BE.get(b, 4 * i);
         }
         return a;
     }
