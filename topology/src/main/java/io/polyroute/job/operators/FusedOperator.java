@@ -29,9 +29,9 @@ import io.polyroute.runtime.bundle.StageSpec;
 import io.polyroute.runtime.eval.Evaluation;
 import io.polyroute.runtime.eval.MoeEvaluator;
 import io.polyroute.runtime.routing.BiasBalancer;
-import io.polyroute.runtime.routing.Choices;
 import io.polyroute.runtime.routing.RoutingDecision;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apache.flink.metrics.Counter;
@@ -57,6 +57,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 public final class FusedOperator extends MicroBatchOperator<InFlight>
         implements OneInputStreamOperator<InFlight, InFlight>, TwoInputStreamOperator<InFlight, byte[], InFlight> {
     private static final long serialVersionUID = 1L;
+
+    private static final String[] NO_FLAGS = new String[0];
 
     private final StageOpener opener;
     private final int deviceCount;
@@ -282,27 +284,55 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
             ev = eval.evaluate(x, n, tasks);
         }
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        RoutingDecision[][] routing = ev.routing();
+        int stages = routing.length;
+        int od = ev.outputDim();
+        float[] y = ev.output();
         for (int r = 0; r < n; r++) {
             InFlight rec = batch.get(r);
-            rec.choiceStage = new int[0];
-            rec.choiceGroup = new int[0];
-            rec.choiceExpert = new int[0];
-            rec.choiceSlot = new int[0];
-            rec.choiceWeight = new float[0];
-            rec.flags = new String[0];
-            boolean changed = false;
-            for (int s = 0; s < ev.routing().length; s++) {
-                RoutingDecision dec = ev.routing()[s][r];
-                Balancing.flag(rec, dec.reroutes());
-                changed |= dec.rerouted();
-                Choices c = Choices.of(dec);
-                rec.addChoices(s, c.groups(), c.experts(), c.slots(subtask), c.weights());
+            // The record's choices of every stage, group by group, highest score first: sized once
+            // and filled in place (as Choices.of would, without its per-stage arrays).
+            int m = 0;
+            for (int s = 0; s < stages; s++) {
+                RoutingDecision dec = routing[s][r];
+                m += dec.groups() * dec.k();
             }
+            int[] stageOf = new int[m];
+            int[] groupOf = new int[m];
+            int[] expertOf = new int[m];
+            int[] slotOf = new int[m];
+            float[] weightOf = new float[m];
+            rec.flags = NO_FLAGS;
+            boolean changed = false;
+            int at = 0;
+            for (int s = 0; s < stages; s++) {
+                RoutingDecision dec = routing[s][r];
+                if (dec.reroutes() != 0) {
+                    Balancing.flag(rec, dec.reroutes());
+                }
+                changed |= dec.rerouted();
+                int k = dec.k();
+                for (int g = 0; g < dec.groups(); g++) {
+                    for (int i = 0; i < k; i++) {
+                        stageOf[at] = s;
+                        groupOf[at] = g;
+                        expertOf[at] = dec.expert(g, i);
+                        slotOf[at] = subtask;
+                        weightOf[at] = dec.weight(g, i);
+                        at++;
+                    }
+                }
+            }
+            rec.choiceStage = stageOf;
+            rec.choiceGroup = groupOf;
+            rec.choiceExpert = expertOf;
+            rec.choiceSlot = slotOf;
+            rec.choiceWeight = weightOf;
             if (changed) {
                 rerouted.inc();
             }
-            rec.previous = ev.row(r);
-            rec.stage = ev.routing().length;
+            rec.previous = Arrays.copyOfRange(y, r * od, (r + 1) * od);
+            rec.stage = stages;
         }
         return batch;
     }
