@@ -32,9 +32,12 @@ import io.polyroute.runtime.routing.BiasBalancer;
 import io.polyroute.runtime.routing.RoutingDecision;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -74,6 +77,7 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
     private transient Counter completed;
     private transient Counter rejected;
     private transient Counter rerouted;
+    private transient Histogram rowsPerRun;
     /** One balancing bias per stage; null for stages without a gate or when bias balancing is off. */
     private transient BiasBalancer[] bias;
 
@@ -89,7 +93,7 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
 
     /** A FUSED operator that also serves the rollouts of {@code rollout} (null: none). */
     public FusedOperator(StageOpener opener, FusedSettings settings, RolloutSettings rollout) {
-        super(settings.batchSize(), settings.maxDelayMillis());
+        super(settings.batchSize(), settings.maxBatchSize(), settings.maxDelayMillis());
         this.rollout = rollout;
         this.opener = Objects.requireNonNull(opener, "opener");
         this.deviceCount = settings.deviceCount();
@@ -148,6 +152,8 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
             rollouts.open();
         }
         buffer = new ArrayList<>(batchSize);
+        rowsPerRun =
+                getMetricGroup().histogram(JobMetrics.ROWS_PER_EXPERT_RUN, new DescriptiveStatisticsHistogram(1000));
         completed = getMetricGroup().counter(JobMetrics.PREDICTIONS);
         rejected = getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
         rerouted = getMetricGroup().counter(JobMetrics.REROUTED);
@@ -184,7 +190,7 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
     public void processElement(StreamRecord<InFlight> element) throws Exception {
         buffer.add(element.getValue());
         afterBuffering();
-        if (buffer.size() >= batchSize) {
+        if (isFull()) {
             flushAndRecord();
         }
     }
@@ -218,7 +224,7 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
     @Override
     protected void flushAll() {
         List<InFlight> batch = buffer;
-        buffer = new ArrayList<>(batchSize);
+        buffer = new ArrayList<>(targetSize());
         List<InFlight> done;
         try {
             done = evaluate(batch);
@@ -285,6 +291,9 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
         }
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         RoutingDecision[][] routing = ev.routing();
+        if (base) {
+            rowsPerRun.update(rowsPerExpertRun(routing, n));
+        }
         int stages = routing.length;
         int od = ev.outputDim();
         float[] y = ev.output();
@@ -335,6 +344,33 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
             rec.stage = stages;
         }
         return batch;
+    }
+
+    /** Mean rows per expert run of a batch: visits over the distinct experts visited, every stage. */
+    private static long rowsPerExpertRun(RoutingDecision[][] routing, int n) {
+        long visits = 0;
+        long runs = 0;
+        for (RoutingDecision[] stage : routing) {
+            long seen = 0; // experts 0..63 of this stage visited so far, as bits; the rest in a BitSet
+            BitSet wide = null;
+            for (int r = 0; r < n; r++) {
+                RoutingDecision d = stage[r];
+                for (int i = 0; i < d.visitedCount(); i++) {
+                    int e = d.visitedExpert(i);
+                    visits++;
+                    if (e < 64) {
+                        seen |= 1L << e;
+                    } else {
+                        if (wide == null) {
+                            wide = new BitSet();
+                        }
+                        wide.set(e);
+                    }
+                }
+            }
+            runs += Long.bitCount(seen) + (wide == null ? 0 : wide.cardinality());
+        }
+        return runs == 0 ? 0 : Math.round((double) visits / runs);
     }
 
     private static boolean allFinite(float[] v) {
