@@ -59,7 +59,21 @@ public final class CompareBench {
             int workers,
             Map<String, String> jobOptions,
             boolean latency,
-            List<String> only) {
+            List<String> only,
+            Path jfrDir) {
+        /** The options without a flight recording. */
+        public Options(
+                Workload workload,
+                long records,
+                boolean quick,
+                Path resultsDir,
+                int workers,
+                Map<String, String> jobOptions,
+                boolean latency,
+                List<String> only) {
+            this(workload, records, quick, resultsDir, workers, jobOptions, latency, only, null);
+        }
+
         long inputRecords() {
             return records > 0 ? records : workload.records(quick);
         }
@@ -119,7 +133,7 @@ public final class CompareBench {
                 ResourceMeter meter = new ResourceMeter()) {
             BenchContext ctx = new BenchContext(
                     kafka.bootstrapServers(), kafka.clientProperties(), bundle, o.workers(), o.jobOptions(), progress);
-            SystemRunner runner = new SystemRunner(kafka, meter, ctx);
+            SystemRunner runner = new SystemRunner(kafka, meter, ctx).recordingTo(o.jfrDir());
             String in = runner.newTopic("input");
             BenchInput input = BenchInput.produce(kafka.clientProperties(), in, o.inputRecords(), bundle, progress);
             String warm = runner.newTopic("warmup");

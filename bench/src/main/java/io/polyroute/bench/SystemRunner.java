@@ -17,12 +17,18 @@ package io.polyroute.bench;
 
 import io.polyroute.embedded.EmbeddedKafka;
 import io.polyroute.runtime.eval.ReferenceModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
@@ -37,11 +43,19 @@ final class SystemRunner {
     private final BenchContext ctx;
     private final String runId = Long.toString(System.currentTimeMillis() % 10_000_000, 36);
     private int topics;
+    /** Where each throughput pass writes its flight recording; null for none. */
+    private Path jfrDir;
 
     SystemRunner(EmbeddedKafka kafka, ResourceMeter meter, BenchContext ctx) {
         this.kafka = kafka;
         this.meter = meter;
         this.ctx = ctx;
+    }
+
+    /** Records every throughput pass with Java Flight Recorder into {@code dir} (null: none). */
+    SystemRunner recordingTo(Path dir) {
+        this.jfrDir = dir;
+        return this;
     }
 
     /** A new topic with one partition per worker; names never repeat within a process. */
@@ -69,6 +83,7 @@ final class SystemRunner {
                         input.count(),
                         loadBefore));
         long t0 = System.nanoTime();
+        Recording jfr = startRecording();
         BenchSystem.Running running = system.start(c, inTopic, out, input.count());
         AtomicBoolean done = new AtomicBoolean();
         Thread ticker = ticker(system.name(), out, t0, done);
@@ -76,6 +91,7 @@ final class SystemRunner {
         try {
             finished = running.awaitDone(budget);
         } finally {
+            stopRecording(jfr, system.name(), c);
             running.stop();
             done.set(true);
             ticker.interrupt();
@@ -121,6 +137,29 @@ final class SystemRunner {
                                         + s.distinct() + " of " + input.count() + " answered)",
                         loadAfter));
         return r;
+    }
+
+    private Recording startRecording() throws IOException, ParseException {
+        if (jfrDir == null) {
+            return null;
+        }
+        Files.createDirectories(jfrDir);
+        Recording r = new Recording(Configuration.getConfiguration("profile"));
+        // Five times the profile's rate: a quick run drains in seconds.
+        r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(2));
+        r.start();
+        return r;
+    }
+
+    private void stopRecording(Recording r, String system, BenchContext c) throws IOException {
+        if (r == null) {
+            return;
+        }
+        r.stop();
+        Path file = jfrDir.resolve(system + ".jfr");
+        r.dump(file);
+        r.close();
+        c.progress().accept(system + ": flight recording in " + file);
     }
 
     /** Drains {@code input} with {@code system} without measuring: JIT, model sessions and caches warm up. */

@@ -41,6 +41,9 @@ final class OperatorSettings {
                 .deviceCount(RuntimeSettings.deviceCount(config))
                 .batchSize(config.get(BatchingOptions.GATE_SIZE))
                 .maxDelayMillis(config.get(BatchingOptions.GATE_MAX_DELAY).toMillis())
+                // A max-size below the batch size means fixed batches, not an error.
+                .maxBatchSize(
+                        Math.max(config.get(BatchingOptions.GATE_SIZE), config.get(BatchingOptions.GATE_MAX_SIZE)))
                 .balancing(Balancing.of(config))
                 .windowMillis(config.get(RebalanceOptions.WINDOW).toMillis())
                 .build();

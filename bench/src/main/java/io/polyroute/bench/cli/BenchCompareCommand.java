@@ -89,6 +89,14 @@ final class BenchCompareCommand implements Callable<Integer> {
             description = "Job option for the Polyroute runs (repeatable).")
     List<String> sets = new ArrayList<>();
 
+    @Option(
+            names = "--jfr",
+            paramLabel = "DIR",
+            description =
+                    "Record each system's measured throughput pass with Java Flight Recorder (settings 'profile', execution samples every 2 ms) "
+                            + "into DIR/<system>.jfr; the broker and the producer run in the same process, so filter by thread.")
+    Path jfr;
+
     @Override
     public Integer call() throws Exception {
         int w = workers > 0 ? workers : Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -100,7 +108,8 @@ final class BenchCompareCommand implements Callable<Integer> {
                 w,
                 CompareBench.jobOptions(sets),
                 !noLatency,
-                List.copyOf(systems));
+                List.copyOf(systems),
+                jfr);
         for (String s : systems) {
             if (!CompareBench.systemNames().contains(s)) {
                 throw new IllegalArgumentException(

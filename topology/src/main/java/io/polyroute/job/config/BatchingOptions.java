@@ -39,6 +39,17 @@ public final class BatchingOptions {
             .defaultValue(Duration.ofMillis(5))
             .withDescription("Longest time a record waits in an incomplete gate batch.");
 
+    // 4096: under backlog a light model's per-call cost (ONNX Runtime's run overhead, one run per
+    // selected expert) is spread over 8x as many records; a full buffer of 4096 readings is a few
+    // MiB. Batches still leave at max-delay, so this bounds memory, not latency.
+    public static final ConfigOption<Integer> GATE_MAX_SIZE = ConfigOptions.key("batching.gate.max-size")
+            .intType()
+            .defaultValue(4096)
+            .withDescription("Largest fused batch under backlog. A fused batch is cut at its target size or at "
+                    + "max-delay; the target starts at batching.gate.size, doubles after two batches in a row that "
+                    + "filled before their deadline, up to this bound, and falls back towards batching.gate.size when a "
+                    + "batch leaves at its deadline before it filled. At most batching.gate.size: fixed batches.");
+
     public static final ConfigOption<Integer> EXPERT_SIZE = ConfigOptions.key("batching.expert.size")
             .intType()
             .defaultValue(256)
@@ -55,9 +66,10 @@ public final class BatchingOptions {
     public static OptionGroup group() {
         return new OptionGroup(
                 "batching",
-                List.of(GATE_SIZE, GATE_MAX_DELAY, EXPERT_SIZE, EXPERT_MAX_DELAY),
+                List.of(GATE_SIZE, GATE_MAX_DELAY, GATE_MAX_SIZE, EXPERT_SIZE, EXPERT_MAX_DELAY),
                 List.of(
                         OptionCheck.atLeast(GATE_SIZE, 1),
+                        OptionCheck.atLeast(GATE_MAX_SIZE, 1),
                         OptionCheck.notNegative(GATE_MAX_DELAY),
                         OptionCheck.atLeast(EXPERT_SIZE, 1),
                         OptionCheck.notNegative(EXPERT_MAX_DELAY)));

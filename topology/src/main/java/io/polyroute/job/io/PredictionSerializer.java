@@ -100,8 +100,10 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
         if (writer == null) {
             writer = writer(encoding, schemaId, modelName, modelVersion, outputNames);
         }
-        return new ProducerRecord<>(
-                topic, null, timestamp, keyOf(rec, key), writer.write(rec, System.currentTimeMillis()));
+        // The event id is encoded once, for the key and the value.
+        byte[] id = rec.eventId.getBytes(StandardCharsets.UTF_8);
+        byte[] k = key == OutputOptions.OutputKey.EVENT_ID ? id : keyOf(rec, key);
+        return new ProducerRecord<>(topic, null, timestamp, k, writer.write(rec, id, System.currentTimeMillis()));
     }
 
     /** A direct writer whose bytes equal {@link AvroCodec} in {@code encoding}. */

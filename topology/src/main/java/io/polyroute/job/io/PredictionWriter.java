@@ -61,9 +61,14 @@ final class PredictionWriter {
     }
 
     byte[] write(InFlight rec, long now) {
+        return write(rec, rec.eventId.getBytes(StandardCharsets.UTF_8), now);
+    }
+
+    /** As {@link #write(InFlight, long)}, with the record's event id already encoded as UTF-8. */
+    byte[] write(InFlight rec, byte[] eventIdUtf8, long now) {
         pos = 0;
         bytes(prefix);
-        string(rec.eventId.getBytes(StandardCharsets.UTF_8));
+        string(eventIdUtf8);
         string((rec.sourceId == null ? "" : rec.sourceId).getBytes(StandardCharsets.UTF_8));
         varLong(rec.eventTime);
         varLong(now);

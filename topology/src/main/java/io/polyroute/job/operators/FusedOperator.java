@@ -29,12 +29,15 @@ import io.polyroute.runtime.bundle.StageSpec;
 import io.polyroute.runtime.eval.Evaluation;
 import io.polyroute.runtime.eval.MoeEvaluator;
 import io.polyroute.runtime.routing.BiasBalancer;
-import io.polyroute.runtime.routing.Choices;
 import io.polyroute.runtime.routing.RoutingDecision;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -58,6 +61,8 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
         implements OneInputStreamOperator<InFlight, InFlight>, TwoInputStreamOperator<InFlight, byte[], InFlight> {
     private static final long serialVersionUID = 1L;
 
+    private static final String[] NO_FLAGS = new String[0];
+
     private final StageOpener opener;
     private final int deviceCount;
     private final Balancing balancing;
@@ -72,6 +77,7 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
     private transient Counter completed;
     private transient Counter rejected;
     private transient Counter rerouted;
+    private transient Histogram rowsPerRun;
     /** One balancing bias per stage; null for stages without a gate or when bias balancing is off. */
     private transient BiasBalancer[] bias;
 
@@ -87,7 +93,7 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
 
     /** A FUSED operator that also serves the rollouts of {@code rollout} (null: none). */
     public FusedOperator(StageOpener opener, FusedSettings settings, RolloutSettings rollout) {
-        super(settings.batchSize(), settings.maxDelayMillis());
+        super(settings.batchSize(), settings.maxBatchSize(), settings.maxDelayMillis());
         this.rollout = rollout;
         this.opener = Objects.requireNonNull(opener, "opener");
         this.deviceCount = settings.deviceCount();
@@ -146,6 +152,8 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
             rollouts.open();
         }
         buffer = new ArrayList<>(batchSize);
+        rowsPerRun =
+                getMetricGroup().histogram(JobMetrics.ROWS_PER_EXPERT_RUN, new DescriptiveStatisticsHistogram(1000));
         completed = getMetricGroup().counter(JobMetrics.PREDICTIONS);
         rejected = getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
         rerouted = getMetricGroup().counter(JobMetrics.REROUTED);
@@ -182,7 +190,7 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
     public void processElement(StreamRecord<InFlight> element) throws Exception {
         buffer.add(element.getValue());
         afterBuffering();
-        if (buffer.size() >= batchSize) {
+        if (isFull()) {
             flushAndRecord();
         }
     }
@@ -216,7 +224,7 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
     @Override
     protected void flushAll() {
         List<InFlight> batch = buffer;
-        buffer = new ArrayList<>(batchSize);
+        buffer = new ArrayList<>(targetSize());
         List<InFlight> done;
         try {
             done = evaluate(batch);
@@ -282,29 +290,87 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
             ev = eval.evaluate(x, n, tasks);
         }
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        RoutingDecision[][] routing = ev.routing();
+        if (base) {
+            rowsPerRun.update(rowsPerExpertRun(routing, n));
+        }
+        int stages = routing.length;
+        int od = ev.outputDim();
+        float[] y = ev.output();
         for (int r = 0; r < n; r++) {
             InFlight rec = batch.get(r);
-            rec.choiceStage = new int[0];
-            rec.choiceGroup = new int[0];
-            rec.choiceExpert = new int[0];
-            rec.choiceSlot = new int[0];
-            rec.choiceWeight = new float[0];
-            rec.flags = new String[0];
-            boolean changed = false;
-            for (int s = 0; s < ev.routing().length; s++) {
-                RoutingDecision dec = ev.routing()[s][r];
-                Balancing.flag(rec, dec.reroutes());
-                changed |= dec.rerouted();
-                Choices c = Choices.of(dec);
-                rec.addChoices(s, c.groups(), c.experts(), c.slots(subtask), c.weights());
+            // The record's choices of every stage, group by group, highest score first: sized once
+            // and filled in place (as Choices.of would, without its per-stage arrays).
+            int m = 0;
+            for (int s = 0; s < stages; s++) {
+                RoutingDecision dec = routing[s][r];
+                m += dec.groups() * dec.k();
             }
+            int[] stageOf = new int[m];
+            int[] groupOf = new int[m];
+            int[] expertOf = new int[m];
+            int[] slotOf = new int[m];
+            float[] weightOf = new float[m];
+            rec.flags = NO_FLAGS;
+            boolean changed = false;
+            int at = 0;
+            for (int s = 0; s < stages; s++) {
+                RoutingDecision dec = routing[s][r];
+                if (dec.reroutes() != 0) {
+                    Balancing.flag(rec, dec.reroutes());
+                }
+                changed |= dec.rerouted();
+                int k = dec.k();
+                for (int g = 0; g < dec.groups(); g++) {
+                    for (int i = 0; i < k; i++) {
+                        stageOf[at] = s;
+                        groupOf[at] = g;
+                        expertOf[at] = dec.expert(g, i);
+                        slotOf[at] = subtask;
+                        weightOf[at] = dec.weight(g, i);
+                        at++;
+                    }
+                }
+            }
+            rec.choiceStage = stageOf;
+            rec.choiceGroup = groupOf;
+            rec.choiceExpert = expertOf;
+            rec.choiceSlot = slotOf;
+            rec.choiceWeight = weightOf;
             if (changed) {
                 rerouted.inc();
             }
-            rec.previous = ev.row(r);
-            rec.stage = ev.routing().length;
+            rec.previous = Arrays.copyOfRange(y, r * od, (r + 1) * od);
+            rec.stage = stages;
         }
         return batch;
+    }
+
+    /** Mean rows per expert run of a batch: visits over the distinct experts visited, every stage. */
+    private static long rowsPerExpertRun(RoutingDecision[][] routing, int n) {
+        long visits = 0;
+        long runs = 0;
+        for (RoutingDecision[] stage : routing) {
+            long seen = 0; // experts 0..63 of this stage visited so far, as bits; the rest in a BitSet
+            BitSet wide = null;
+            for (int r = 0; r < n; r++) {
+                RoutingDecision d = stage[r];
+                for (int i = 0; i < d.visitedCount(); i++) {
+                    int e = d.visitedExpert(i);
+                    visits++;
+                    if (e < 64) {
+                        seen |= 1L << e;
+                    } else {
+                        if (wide == null) {
+                            wide = new BitSet();
+                        }
+                        wide.set(e);
+                    }
+                }
+            }
+            runs += Long.bitCount(seen) + (wide == null ? 0 : wide.cardinality());
+        }
+        return runs == 0 ? 0 : Math.round((double) visits / runs);
     }
 
     private static boolean allFinite(float[] v) {

@@ -28,10 +28,12 @@ import java.io.Serializable;
  * @param deviceCount GPUs per TaskManager, 0 for every subtask on one device ({@code runtime.cuda.device-count})
  * @param batchSize records per micro-batch ({@code batching.gate.size})
  * @param maxDelayMillis longest a record waits in a batch ({@code batching.gate.max-delay})
+ * @param maxBatchSize largest batch under backlog ({@code batching.gate.max-size}), at least {@code batchSize}
  * @param balancing the job's balancing ({@code balancing.*}); {@link Balancing#off()} for none
  * @param windowMillis how often the balancing bias steps ({@code rebalance.window})
  */
-public record FusedSettings(int deviceCount, int batchSize, long maxDelayMillis, Balancing balancing, long windowMillis)
+public record FusedSettings(
+        int deviceCount, int batchSize, long maxDelayMillis, int maxBatchSize, Balancing balancing, long windowMillis)
         implements Serializable {
 
     /** Checks every value. */
@@ -39,6 +41,7 @@ public record FusedSettings(int deviceCount, int batchSize, long maxDelayMillis,
         SettingsChecks.atLeast(ModelRuntimeOptions.CUDA_DEVICE_COUNT.key(), deviceCount, 0);
         SettingsChecks.atLeast(BatchingOptions.GATE_SIZE.key(), batchSize, 1);
         SettingsChecks.atLeast(BatchingOptions.GATE_MAX_DELAY.key(), maxDelayMillis, 0);
+        SettingsChecks.atLeast(BatchingOptions.GATE_MAX_SIZE.key(), maxBatchSize, batchSize);
         SettingsChecks.notNull(GateSettings.BALANCING, balancing);
         SettingsChecks.atLeast(RebalanceOptions.WINDOW.key(), windowMillis, 1);
     }
@@ -53,6 +56,9 @@ public record FusedSettings(int deviceCount, int batchSize, long maxDelayMillis,
         private int deviceCount;
         private int batchSize;
         private long maxDelayMillis;
+        /** 0: the batch size, i.e. fixed batches. */
+        private int maxBatchSize;
+
         private Balancing balancing = Balancing.off();
         private long windowMillis;
 
@@ -73,6 +79,12 @@ public record FusedSettings(int deviceCount, int batchSize, long maxDelayMillis,
             return this;
         }
 
+        /** Largest batch under backlog; unset, batches keep {@link #batchSize(int)}. */
+        public Builder maxBatchSize(int maxBatchSize) {
+            this.maxBatchSize = maxBatchSize;
+            return this;
+        }
+
         public Builder balancing(Balancing balancing) {
             this.balancing = balancing;
             return this;
@@ -89,7 +101,13 @@ public record FusedSettings(int deviceCount, int batchSize, long maxDelayMillis,
          * @throws IllegalArgumentException naming the key of the first value that is missing or out of range
          */
         public FusedSettings build() {
-            return new FusedSettings(deviceCount, batchSize, maxDelayMillis, balancing, windowMillis);
+            return new FusedSettings(
+                    deviceCount,
+                    batchSize,
+                    maxDelayMillis,
+                    maxBatchSize == 0 ? batchSize : maxBatchSize,
+                    balancing,
+                    windowMillis);
         }
     }
 }

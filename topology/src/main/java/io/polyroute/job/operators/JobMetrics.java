@@ -27,6 +27,11 @@ public final class JobMetrics {
     /** Duplicate event ids refused within the dedupe horizon (also counted in {@link #RECORDS_REJECTED}). */
     public static final String DUPLICATES = "polyrouteDuplicates";
     /** Records in each flushed micro-batch. */
+    /** Gauge: records at which the operator's current micro-batch is cut (grows under backlog). */
+    public static final String BATCH_TARGET_SIZE = "polyrouteBatchTargetSize";
+    /** Histogram: mean rows per expert run of each fused batch, over every stage. */
+    public static final String ROWS_PER_EXPERT_RUN = "polyrouteRowsPerExpertRun";
+
     public static final String BATCH_SIZE = "polyrouteBatchSize";
     /** Milliseconds the oldest record of a flushed batch waited in the buffer. */
     public static final String BATCH_DELAY_MS = "polyrouteBatchDelayMs";

@@ -37,6 +37,9 @@ class FusedSettingsTest {
         FusedSettings s = valid().batchSize(64).balancing(b).build();
 
         assertThat(s.batchSize()).isEqualTo(64);
+        assertThat(s.maxBatchSize()).as("unset: fixed batches").isEqualTo(64);
+        assertThat(valid().batchSize(64).maxBatchSize(4096).build().maxBatchSize())
+                .isEqualTo(4096);
         assertThat(s.balancing()).isEqualTo(b);
     }
 
@@ -47,6 +50,8 @@ class FusedSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("batching.gate.size");
         assertThatThrownBy(() -> valid().maxDelayMillis(-1).build()).hasMessageContaining("batching.gate.max-delay");
+        assertThatThrownBy(() -> valid().batchSize(64).maxBatchSize(32).build())
+                .hasMessageContaining("batching.gate.max-size");
         assertThatThrownBy(() -> valid().windowMillis(0).build()).hasMessageContaining("rebalance.window");
         assertThatThrownBy(() -> valid().balancing(null).build()).hasMessageContaining(GateSettings.BALANCING);
     }

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Timeout;
  * The micro-batch base through Flink's operator harness and its processing time: a batch is
  * flushed when it is full, when its oldest record has waited the maximum delay (and not earlier,
  * even when an older timer fires), before the checkpoint barrier and at the end of input; a job
- * restored from a snapshot goes on with the same batches as one that never stopped.
+ * restored from a snapshot goes on with the same batches as one that never stopped; batch sizes
+ * follow the load: the target grows under sustained full batches up to its bound, falls back when
+ * the input thins, and the deadline holds whatever the target.
  */
 @Timeout(60)
 class MicroBatchOperatorTest {
@@ -45,7 +47,15 @@ class MicroBatchOperatorTest {
         private transient List<Integer> buffer;
 
         Batcher() {
-            super(SIZE, DELAY);
+            this(SIZE);
+        }
+
+        Batcher(int max) {
+            super(SIZE, max, DELAY);
+        }
+
+        int target() {
+            return targetSize();
         }
 
         @Override
@@ -58,7 +68,7 @@ class MicroBatchOperatorTest {
         public void processElement(StreamRecord<Integer> element) throws Exception {
             buffer.add(element.getValue());
             afterBuffering();
-            if (buffer.size() >= batchSize) {
+            if (isFull()) {
                 flushAndRecord();
             }
         }
@@ -76,7 +86,11 @@ class MicroBatchOperatorTest {
     }
 
     private static OneInputStreamOperatorTestHarness<Integer, List<Integer>> harness() throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<>(new Batcher());
+        return harness(SIZE);
+    }
+
+    private static OneInputStreamOperatorTestHarness<Integer, List<Integer>> harness(int max) throws Exception {
+        var h = new OneInputStreamOperatorTestHarness<>(new Batcher(max));
         h.setProcessingTime(T0);
         return h;
     }
@@ -166,5 +180,89 @@ class MicroBatchOperatorTest {
 
         assertThat(uninterrupted).containsExactly(List.of(0, 1, 2, 3), List.of(4, 5), List.of(6, 7, 8, 9));
         assertThat(resumed).isEqualTo(uninterrupted);
+    }
+
+    private static List<Integer> sizes(OneInputStreamOperatorTestHarness<Integer, List<Integer>> h) {
+        return h.extractOutputValues().stream().map(List::size).toList();
+    }
+
+    private static int target(OneInputStreamOperatorTestHarness<Integer, List<Integer>> h) {
+        return ((Batcher) h.getOperator()).target();
+    }
+
+    @Test
+    void shouldGrowTheBatchUnderSustainedFullBatchesUpToItsBound() throws Exception {
+        try (var h = harness(16)) {
+            h.open();
+            assertThat(target(h)).isEqualTo(SIZE);
+            send(h, 0, 4 + 4 + 8 + 8 + 16 * 4); // a backlog: every batch fills before its deadline
+            assertThat(sizes(h))
+                    .as("two full batches at each size, then double, never above 16")
+                    .containsExactly(4, 4, 8, 8, 16, 16, 16, 16);
+            assertThat(target(h)).isEqualTo(16);
+            assertThat(h.extractOutputValues().stream().flatMap(List::stream).toList())
+                    .as("every record once, in order")
+                    .isEqualTo(java.util.stream.IntStream.range(0, 88).boxed().toList());
+        }
+    }
+
+    @Test
+    void shouldShrinkBackWhenTheInputThins() throws Exception {
+        try (var h = harness(64)) {
+            h.open();
+            send(h, 0, 4 + 4 + 8 + 8 + 16 + 16); // grown to 32
+            assertThat(target(h)).isEqualTo(32);
+
+            long t = T0 + 10;
+            h.setProcessingTime(t);
+            send(h, 0, 20); // thinner input: the deadline cuts the batch before it fills
+            h.setProcessingTime(t + DELAY);
+            assertThat(sizes(h)).last().isEqualTo(20);
+            assertThat(target(h)).as("falls to what the batch held").isEqualTo(16);
+
+            t += 2 * DELAY;
+            h.setProcessingTime(t);
+            send(h, 0, 3);
+            h.setProcessingTime(t + DELAY);
+            assertThat(sizes(h)).last().isEqualTo(3);
+            assertThat(target(h)).as("never below the batch size").isEqualTo(SIZE);
+
+            send(h, 0, SIZE);
+            assertThat(sizes(h)).last().as("cut at the batch size again").isEqualTo(SIZE);
+        }
+    }
+
+    @Test
+    void shouldHonourTheDeadlineAndLeaveTheTargetAloneAtBarriers() throws Exception {
+        try (var h = harness(64)) {
+            h.open();
+            send(h, 0, 4 + 4 + 8 + 8); // grown to 16
+            assertThat(target(h)).isEqualTo(16);
+
+            send(h, 0, 5);
+            h.prepareSnapshotPreBarrier(1L);
+            assertThat(sizes(h)).last().isEqualTo(5);
+            assertThat(target(h)).as("a barrier says nothing about the load").isEqualTo(16);
+
+            long t = T0 + 10;
+            h.setProcessingTime(t);
+            send(h, 0, 15);
+            h.setProcessingTime(t + DELAY - 1);
+            assertThat(sizes(h)).last().isEqualTo(5);
+            h.setProcessingTime(t + DELAY);
+            assertThat(sizes(h))
+                    .as("the oldest record waited max-delay: cut at 15 of 16")
+                    .last()
+                    .isEqualTo(15);
+        }
+    }
+
+    @Test
+    void shouldKeepFixedBatchesWhenTheBoundIsTheBatchSize() throws Exception {
+        try (var h = harness(SIZE)) {
+            h.open();
+            send(h, 0, 10 * SIZE);
+            assertThat(sizes(h)).hasSize(10).allMatch(n -> n == SIZE);
+        }
     }
 }
