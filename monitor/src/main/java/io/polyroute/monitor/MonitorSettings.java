@@ -19,6 +19,7 @@ import io.polyroute.avro.DeadLetter;
 import io.polyroute.avro.ExpertLoad;
 import io.polyroute.avro.Prediction;
 import io.polyroute.avro.SensorReading;
+import io.polyroute.avro.ShadowPair;
 import io.polyroute.job.config.ConfigException;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.config.MonitorOptions;
@@ -60,6 +61,7 @@ public final class MonitorSettings {
     private final JobConfig config;
     /** The registry client of the {@code confluent} topics, made on first use. */
     private SchemaRegistryClient registry;
+
     private final boolean shadow;
 
     private MonitorSettings(JobConfig config, boolean shadow) {
@@ -301,6 +303,14 @@ public final class MonitorSettings {
      */
     public TopicDeserializer<SensorReading> readingReader() {
         return reader(TopicsOptions.ENCODING_INPUT, SensorReading.class);
+    }
+
+    /**
+     * Reader of the shadow pairs, which the job writes in {@code topics.encoding.control} (else
+     * {@code topics.encoding}) like its other control records.
+     */
+    public TopicDeserializer<ShadowPair> shadowReader() {
+        return reader(TopicsOptions.ENCODING_CONTROL, ShadowPair.class);
     }
 
     private <T extends SpecificRecord> TopicDeserializer<T> reader(ConfigOption<String> option, Class<T> type) {

@@ -145,7 +145,7 @@ public final class MonitorTopology {
         if (options.shadowEnabled()) {
             KStream<byte[], ShadowPair> pairs = builder.stream(
                     options.shadowTopic(),
-                    Consumed.with(keys, shadowPairs(encoding))
+                    Consumed.with(keys, readOnly(options.shadowReader()))
                             .withTimestampExtractor(RecordTimes.shadowPair())
                             .withOffsetResetPolicy(reset)
                             .withName(SHADOW_SOURCE));

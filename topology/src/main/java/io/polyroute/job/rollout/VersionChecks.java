@@ -50,9 +50,11 @@ public final class VersionChecks {
         // Predictions carry the job bundle's output.names: a version that names its outputs
         // otherwise would be mislabelled, so it needs a job of its own.
         if (!loaded.manifest().outputNames().equals(base.manifest().outputNames())) {
-            throw new IllegalStateException(v.id() + " names its outputs " + loaded.manifest().outputNames()
-                    + " (output.names); the job's bundle names them " + base.manifest().outputNames()
-                    + ", and a rollout keeps the names.");
+            throw new IllegalStateException(
+                    v.id() + " names its outputs " + loaded.manifest().outputNames()
+                            + " (output.names); the job's bundle names them "
+                            + base.manifest().outputNames()
+                            + ", and a rollout keeps the names.");
         }
     }
 
