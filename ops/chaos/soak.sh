@@ -96,13 +96,16 @@ fi
 [[ "$HORIZON" =~ ^[0-9]+$ ]] && ((HORIZON >= 1)) || die "--dedupe-horizon must be a positive whole number of seconds"
 command -v jstat >/dev/null || die "jstat (from the JDK) is needed to read the heap of each process"
 command -v jcmd >/dev/null || die "jcmd (from the JDK) is needed to find the heap of each process"
+# The interpreter itself, not a version manager's shim: it runs for every process every minute.
+PYTHON="$(python3 -c 'import sys; print(sys.executable)')" || die "python3 is needed"
 
 # Background heap samplers (one 'jstat -gc <pid> 2000' per JVM), ended with the script.
 JSTAT_PIDS=()
 soak_cleanup() {
   local rc=$? p
+  set +e   # (exit "$rc") below would otherwise end the handler before chaos_cleanup
   for p in "${JSTAT_PIDS[@]}"; do
-    kill "$p" 2>/dev/null || true
+    kill "$p" 2>/dev/null
   done
   (exit "$rc")
   chaos_cleanup
@@ -133,6 +136,33 @@ VERIFY_LOG="$LOG_DIR/$RUN-verify.out"
 TSV="$RUN_DIR/$RUN.soak.tsv"
 RECORDS=$((RATE * MINUTES * 60))
 : >"$EVENTS"
+NAMES=(broker-1 broker-2 broker-3 jobmanager taskmanager-1 taskmanager-2)
+declare -A HEAP_RANGE JSTAT_FILE JSTAT_SEEN
+# Per JVM: the address range of its heap ('<start> <end>' in hex, from GC.heap_info; the JVMs are
+# asked at once, as each jcmd is a JVM start) and a background 'jstat -gc' that samples its heap
+# every 2 s.
+JCMD_PIDS=()
+for name in "${NAMES[@]}"; do
+  pid="$(pid_of "$name")"
+  [ -n "$pid" ] && [ -d "/proc/$pid" ] || continue
+  jcmd "$pid" GC.heap_info >"$RUN_DIR/$RUN.heapinfo.$name" 2>/dev/null &
+  JCMD_PIDS+=($!)
+  JSTAT_FILE[$name]="$RUN_DIR/$RUN.jstat.$name"
+  JSTAT_SEEN[$name]=1
+  jstat -gc "$pid" 2000 >"${JSTAT_FILE[$name]}" 2>/dev/null &
+  JSTAT_PIDS+=($!)
+done
+for pid in "${JCMD_PIDS[@]}"; do
+  wait "$pid" || true
+done
+for name in "${!JSTAT_FILE[@]}"; do
+  HEAP_RANGE[$name]="$(grep -o '0x[0-9a-f]*' "$RUN_DIR/$RUN.heapinfo.$name" | "$PYTHON" -c '
+import sys
+a = [int(w, 16) for w in sys.stdin.read().split()]
+print("%x %x" % (min(a), max(a)) if a else "")' || true)"
+  [ -n "${HEAP_RANGE[$name]}" ] || say "soak: no heap address range for $name; its RSS outside the heap is not judged"
+done
+
 KAFKA_ARGS=(--bootstrap-servers "$(bootstrap_servers)")
 ops_tool topics "${KAFKA_ARGS[@]}" --partitions 4 \
   "$RUN-sensors" "$RUN-predictions" "$RUN-dlq" "$RUN-load" "$RUN-plans" >&2
@@ -153,51 +183,36 @@ JOB_ID="$(submit_job "$RUN")"
 say "job $JOB_ID running; $RECORDS readings at $RATE per second for $MINUTES minutes"
 ops_tool_bg verify "${KAFKA_ARGS[@]}" --predictions "$RUN-predictions" --dlq "$RUN-dlq" --input "$RUN-sensors" \
   --job-name "$RUN" --rest "$REST_URL" --records "$RECORDS" --prefix "$RUN" --dim "$CHAOS_DIM" \
-  --bundle "$BUNDLE_V1" $([ "$ROLLOUTS_ON" = 1 ] && echo "--bundle $BUNDLE_V2") --events "$EVENTS" --progress "$PROGRESS" --settle 15s --timeout $((MINUTES + 30))m \
-  >"$VERIFY_LOG" 2>&1 &
+  --bundle "$BUNDLE_V1" $([ "$ROLLOUTS_ON" = 1 ] && echo "--bundle $BUNDLE_V2") --events "$EVENTS" \
+  --progress "$PROGRESS" --settle 15s --timeout $((MINUTES + 30))m >"$VERIFY_LOG" 2>&1 &
 VERIFY_PID=$!
 ops_tool_bg produce "${KAFKA_ARGS[@]}" --topic "$RUN-sensors" --records "$RECORDS" --prefix "$RUN" \
   --dim "$CHAOS_DIM" --rate "$RATE" >"$LOG_DIR/$RUN-produce.out" 2>&1 &
 PRODUCER_PID=$!
 
-NAMES=(broker-1 broker-2 broker-3 jobmanager taskmanager-1 taskmanager-2)
-declare -A HEAP_RANGE JSTAT_FILE JSTAT_SEEN
-# Per JVM: the address range of its heap ('<start> <end>' in hex, from GC.heap_info) and a
-# background 'jstat -gc' that samples its heap every 2 s.
-for name in "${NAMES[@]}"; do
-  pid="$(pid_of "$name")"
-  [ -n "$pid" ] && [ -d "/proc/$pid" ] || continue
-  HEAP_RANGE[$name]="$(jcmd "$pid" GC.heap_info 2>/dev/null | grep -o '0x[0-9a-f]*' | python3 -c '
-import sys
-a = [int(w, 16) for w in sys.stdin.read().split()]
-print("%x %x" % (min(a), max(a)) if a else "")' || true)"
-  JSTAT_FILE[$name]="$RUN_DIR/$RUN.jstat.$name"
-  JSTAT_SEEN[$name]=1
-  jstat -gc "$pid" 2000 >"${JSTAT_FILE[$name]}" 2>/dev/null &
-  JSTAT_PIDS+=($!)
-done
-
-# The heap of a JVM since the last call, from its jstat samples: "<used now> <lowest used>
-# <committed now>" in MiB (-1 when there is no sample).
+# The heap of a JVM since the last call, from its jstat samples, into HEAP_USED (the last sample),
+# HEAP_LOW (the lowest of the samples since the last call) and HEAP_COMMITTED (the last sample), in
+# MiB, -1 when there is no sample. Call it directly, not in $(...): it advances JSTAT_SEEN.
 heap_stats() {
   local name="$1" file="${JSTAT_FILE[$1]:-}" total
-  [ -n "$file" ] && [ -s "$file" ] || { echo "-1 -1 -1"; return; }
+  HEAP_USED=-1 HEAP_LOW=-1 HEAP_COMMITTED=-1
+  [ -n "$file" ] && [ -s "$file" ] || return 0
   total=$(wc -l <"$file")
-  awk -v from="${JSTAT_SEEN[$name]}" '
+  read -r HEAP_USED HEAP_LOW HEAP_COMMITTED < <(awk -v from="${JSTAT_SEEN[$name]}" -v to="$total" '
     NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-    $1 == "S0C" { next }
-    NR > from {
+    $1 == "S0C" || NR <= from || NR > to { next }
+    {
       used = ($col["S0U"] + $col["S1U"] + $col["EU"] + $col["OU"]) / 1024
       committed = ($col["S0C"] + $col["S1C"] + $col["EC"] + $col["OC"]) / 1024
       if (n++ == 0 || used < low) low = used
     }
-    END { if (n) printf "%d %d %d\n", used, low, committed; else print "-1 -1 -1" }' "$file"
+    END { if (n) printf "%d %d %d\n", used, low, committed; else print "-1 -1 -1" }' "$file")
   JSTAT_SEEN[$name]=$total
 }
 
 # Resident MiB of a process inside the address range "<start> <end>" (hex), from smaps.
 resident_in_range() {
-  python3 - "$1" "$2" <<'PY' 2>/dev/null || echo -1
+  "$PYTHON" - "$1" "$2" <<'PY' 2>/dev/null || echo -1
 import sys
 pid, rng = sys.argv[1], sys.argv[2].split()
 lo, hi = int(rng[0], 16), int(rng[1], 16)
@@ -234,7 +249,8 @@ sample() {
     rss=$(awk '/^VmRSS:/ { printf "%d", $2 / 1024 }' "/proc/$pid/status")
     threads=$(awk '/^Threads:/ { print $2 }' "/proc/$pid/status")
     fds=$(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
-    read -r heap low committed <<<"$(heap_stats "$name")"
+    heap_stats "$name"
+    heap=$HEAP_USED low=$HEAP_LOW committed=$HEAP_COMMITTED
     nonheap=-1
     if [ -n "${HEAP_RANGE[$name]:-}" ]; then
       heap_rss=$(resident_in_range "$pid" "${HEAP_RANGE[$name]}")
@@ -261,7 +277,7 @@ ROLLOUTS_DUE=0
 ROLLOUTS_DONE=0
 SERVING=1
 rollout_step() {
-  local minute="$1" target dir t0 rc out
+  local minute="$1" target dir t0 rc out issued issued_ms
   ROLLOUTS_DUE=$((ROLLOUTS_DUE + 1))
   if [ "$ROLLOUTS_ON" != 1 ]; then
     say "soak: minute $minute: rollout due, skipped: rollouts are served in job.mode fused only and this soak runs $MODE"
@@ -270,7 +286,6 @@ rollout_step() {
   if [ "$SERVING" = 1 ]; then target=2 dir="$BUNDLE_V2"; else target=1 dir="$BUNDLE_V1"; fi
   out="$LOG_DIR/$RUN-rollout-$ROLLOUTS_DUE.out"
   t0="$(now_ms)"
-  echo "$t0 mark rollout-$ROLLOUTS_DUE=synthetic-moe:$target" >>"$EVENTS"
   set +e
   POLYROUTE_SKIP_BUILD=1 POLYROUTE_JAVA_OPTS=-Xmx256m "$ROOT_DIR/polyroute" rollout start --bundle "$dir" \
     --mode switch --bootstrap-servers "$(bootstrap_servers)" --job "$RUN" --wait 180 >"$out" 2>&1
@@ -278,10 +293,16 @@ rollout_step() {
   POLYROUTE_SKIP_BUILD=1 POLYROUTE_JAVA_OPTS=-Xmx256m "$ROOT_DIR/polyroute" rollout status \
     --bootstrap-servers "$(bootstrap_servers)" --job "$RUN" >>"$out" 2>&1
   set -e
+  # The switch time counts from the command's issued_time (when the client published it, after
+  # validating the bundle), as the status prints it; the client's start-up is not part of it.
+  issued="$(sed -n 's/^latest command .* issued \([0-9T:.Z-]*\)$/\1/p' "$out" | tail -n 1)"
+  issued_ms="$([ -n "$issued" ] && date -d "$issued" +%s%3N 2>/dev/null || echo "$t0")"
+  echo "$issued_ms mark rollout-$ROLLOUTS_DUE=synthetic-moe:$target" >>"$EVENTS"
   if [ "$rc" = 0 ]; then
     ROLLOUTS_DONE=$((ROLLOUTS_DONE + 1))
     SERVING=$target
-    say "soak: minute $minute: rollout $ROLLOUTS_DUE to synthetic-moe:$target ACTIVE on every subtask $(($(now_ms) - t0)) ms after the command"
+    say "soak: minute $minute: rollout $ROLLOUTS_DUE to synthetic-moe:$target ACTIVE on every subtask" \
+      "$(($(now_ms) - t0)) ms after the client started ($((issued_ms - t0)) ms to publish it)"
   else
     say "soak: minute $minute: rollout $ROLLOUTS_DUE to synthetic-moe:$target failed (exit $rc); see $out"
     sed 's/^/  /' "$out" >&2
@@ -291,7 +312,9 @@ rollout_step() {
 START=$SECONDS
 for ((m = 0; m <= MINUTES; m++)); do
   while ((SECONDS < START + m * 60)); do
-    kill -0 "$VERIFY_PID" 2>/dev/null || die "the verifier stopped early; see $VERIFY_LOG"
+    # The verifier ends on its own once every prediction is in and settled; before that it must run.
+    kill -0 "$VERIFY_PID" 2>/dev/null || grep -q '^records=' "$VERIFY_LOG" \
+      || die "the verifier stopped early; see $VERIFY_LOG"
     sleep 1
   done
   sample "$m"
@@ -304,7 +327,7 @@ await_verdict
 
 # Growth check (see the usage): first half against last half of the samples after minute 1, for
 # the judged metrics; the others (raw RSS and heap, committed heap) are printed for reference.
-GROWING="$(awk -F'\t' -v minutes="$MINUTES" '
+GROWING="$(awk -F'\t' -v minutes="$MINUTES" -v growth="$TSV.growth" '
   NR == 1 || $2 == "" || $4 < 0 || $1 < 1 { next }
   {
     key = $2 " " $3; half = ($1 <= (minutes + 1) / 2) ? 1 : 2
@@ -320,11 +343,12 @@ GROWING="$(awk -F'\t' -v minutes="$MINUTES" '
       judged = (keys[k] in floor)
       grew = judged && b > a * 1.25 && b - a > floor[keys[k]]
       printf "soak: %s first half %.0f, last half %.0f%s\n", k, a, b, \
-        (judged ? (grew ? " GROWING" : " (judged)") : "") > "/dev/stderr"
+        (judged ? (grew ? " GROWING" : " (judged)") : "") > growth
       if (grew) { gsub(" ", ":", k); out = out (out == "" ? "" : ",") k }
     }
     print (out == "" ? "none" : out)
   }' "$TSV")"
+sort "$TSV.growth" >&2
 VERSIONS="$(sed -n 's/^verify: versions=//p' "$VERIFY_LOG" | tail -n 1)"
 SWITCH_MS="$(sed -n 's/^verify: rollout-[0-9]*: command to the first prediction of [^:]*:[^:]*: \(.*\)$/\1/p' "$VERIFY_LOG" \
   | sed 's/ ms$//' | paste -sd, -)"
