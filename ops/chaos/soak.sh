@@ -32,7 +32,9 @@ threads; and the last completed checkpoint's duration and size. All samples also
 How the memory figures are taken:
   heap_low_mb     the smallest heap in use (jstat -gc: survivors, eden, old generation) of the
                   minute, sampled every 2 s: the heap just after a collection, which approximates
-                  the live set. Raw samples (heap_mb) swing with the collection cycle.
+                  the live set once the old generation has been collected too (before that,
+                  garbage promoted to it counts). Raw samples (heap_mb) swing with the
+                  collection cycle.
   nonheap_rss_mb  VmRSS minus the resident pages of the Java heap's address range (from
                   'jcmd <pid> GC.heap_info' and /proc/<pid>/smaps): memory outside the heap
                   (metaspace, code, thread stacks, direct buffers, ONNX Runtime). A JVM's RSS
