@@ -17,8 +17,9 @@
     ops/chaos/soak_chart.py <run>.soak.tsv out.svg [--title TEXT]
 
 The input is the tab-separated file that ops/chaos/soak.sh writes (minute, process, metric,
-value; a negative value means "not available"). The chart has one panel per metric (RSS, heap in
-use, open file descriptors, threads, checkpoint duration and size), one line per process.
+value; a negative value means "not available"). The chart has one panel per metric (RSS, RSS
+outside the heap, heap in use, the heap's low-water mark, open file descriptors, threads,
+checkpoint duration and size), one line per process; a metric the file lacks is left out.
 Only the Python standard library is used.
 """
 
@@ -30,7 +31,9 @@ from collections import defaultdict
 
 PANELS = [
     ("rss_mb", "resident memory (MiB)", 1.0),
-    ("heap_mb", "heap in use (MiB)", 1.0),
+    ("nonheap_rss_mb", "resident memory outside the heap (MiB), judged", 1.0),
+    ("heap_mb", "heap in use at the sample (MiB)", 1.0),
+    ("heap_low_mb", "heap low-water mark of the minute (MiB), judged", 1.0),
     ("fds", "open file descriptors", 1.0),
     ("threads", "threads", 1.0),
     ("checkpoint_ms", "last checkpoint, end to end (ms)", 1.0),
@@ -111,7 +114,8 @@ def main():
     if not series:
         sys.exit(f"soak_chart: no samples in {args.tsv}")
     max_minute = max(m for procs in series.values() for pts in procs.values() for m, _ in pts)
-    rows = (len(PANELS) + COLS - 1) // COLS
+    panels = [p for p in PANELS if p[0] in series]
+    rows = (len(panels) + COLS - 1) // COLS
     legend_h = 30
     width, height = COLS * PANEL_W, 40 + rows * PANEL_H + legend_h
     out = [
@@ -121,7 +125,7 @@ def main():
         f'<text x="{width / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">'
         f"{html.escape(args.title)}</text>",
     ]
-    for i, (metric, title, scale) in enumerate(PANELS):
+    for i, (metric, title, scale) in enumerate(panels):
         lines = {p: [(m, v * scale) for m, v in pts] for p, pts in series.get(metric, {}).items()}
         panel(out, (i % COLS) * PANEL_W, 40 + (i // COLS) * PANEL_H, title, lines, max_minute)
     x, y = 64, 40 + rows * PANEL_H + 16

@@ -67,6 +67,12 @@ final class BundleBuildCommand implements Callable<Integer> {
     Long seed;
 
     @Option(
+            names = "--bundle-version",
+            paramLabel = "VERSION",
+            description = "synthetic: the manifest's version, e.g. 2 for a second version to roll out (default: 1).")
+    String bundleVersion;
+
+    @Option(
             names = "--experts",
             defaultValue = "8",
             description = "synthetic: experts per stage (default: ${DEFAULT-VALUE}).")
@@ -152,6 +158,9 @@ final class BundleBuildCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
         ModelBundle bundle;
+        if (bundleVersion != null && !kind.synthetic) {
+            throw new IllegalArgumentException("--bundle-version applies to --synthetic bundles only.");
+        }
         if (kind.factory) {
             FactoryBuild build =
                     FactoryModelKit.build(out, seed == null ? FactoryModelKit.DEFAULT_SEED : seed, System.out::println);
@@ -188,6 +197,9 @@ final class BundleBuildCommand implements Callable<Integer> {
                 .hiddenLayers(hiddenLayers)
                 .seed(seed == null ? SyntheticBundleBuilder.DEFAULT_SEED : seed)
                 .progress(System.out::println);
+        if (bundleVersion != null) {
+            b.version(bundleVersion);
+        }
         if (stageInput != null) {
             b.stageInput(StageInput.parse(stageInput)
                     .orElseThrow(() -> new IllegalArgumentException(

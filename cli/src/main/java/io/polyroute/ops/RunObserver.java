@@ -176,6 +176,12 @@ final class RunObserver implements AutoCloseable {
         return marks.getOrDefault(name, -1L);
     }
 
+    /** Every mark event, name → time, in the order the scripts recorded them. */
+    Map<String, Long> marks() {
+        readEvents();
+        return Map.copyOf(marks);
+    }
+
     long deadLetters() {
         return deadLetters;
     }

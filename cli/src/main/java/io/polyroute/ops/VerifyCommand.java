@@ -19,14 +19,17 @@ import io.polyroute.avro.Prediction;
 import io.polyroute.runtime.bundle.BundleLoader;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.eval.MoeEvaluator;
+import io.polyroute.runtime.eval.ReferenceModel;
 import io.polyroute.runtime.onnx.RuntimeOptions;
 import io.polyroute.schemas.AvroCodec;
 import io.polyroute.schemas.AvroEncoding;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,8 +92,11 @@ final class VerifyCommand implements Callable<Integer> {
             description = "Seed the readings were produced with (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--bundle", description = "Bundle folder: compare every prediction with the in-process evaluator.")
-    Path bundle;
+    @Option(
+            names = "--bundle",
+            description = "Bundle folder: compare every prediction with the reference model (and the in-process "
+                    + "evaluator) of the version it names. Repeat it for every version a rollout serves.")
+    List<Path> bundles = new ArrayList<>();
 
     @Option(
             names = "--events",
@@ -136,7 +142,18 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SyntheticReadings readings = new SyntheticReadings(prefix, dim, seed);
-        ModelBundle model = bundle == null ? null : BundleLoader.load(bundle);
+        Map<String, ModelBundle> models = new LinkedHashMap<>();
+        for (Path b : bundles) {
+            ModelBundle m = BundleLoader.load(b);
+            models.put(m.name() + ":" + m.version(), m);
+        }
+        ModelBundle model = models.isEmpty() ? null : models.values().iterator().next();
+        for (ModelBundle m : models.values()) {
+            if (m.outputDim() != model.outputDim()) {
+                throw new IllegalArgumentException("--bundle " + m.root() + " has output width " + m.outputDim()
+                        + ", but " + model.root() + " has " + model.outputDim() + ".");
+            }
+        }
         PredictionTally tally = new PredictionTally(readings, 0, records, model == null ? 0 : model.outputDim());
         AvroCodec<Prediction> codec = AvroCodec.of(Prediction.class, AvroEncoding.BINARY);
         List<Sample> samples = new ArrayList<>();
@@ -165,7 +182,7 @@ final class VerifyCommand implements Callable<Integer> {
                     observer.deadLetters());
             return burst
                     ? burstVerdict(tally, samples, observer, heapMax)
-                    : chaosVerdict(tally, model, samples, observer);
+                    : chaosVerdict(tally, models, samples, observer);
         }
     }
 
@@ -181,23 +198,66 @@ final class VerifyCommand implements Callable<Integer> {
         return s;
     }
 
-    private int chaosVerdict(PredictionTally tally, ModelBundle model, List<Sample> samples, RunObserver observer) {
+    private int chaosVerdict(
+            PredictionTally tally, Map<String, ModelBundle> models, List<Sample> samples, RunObserver observer) {
         long mismatched = 0;
-        if (model != null) {
-            try (MoeEvaluator evaluator = MoeEvaluator.open(model, RuntimeOptions.cpu())) {
-                PredictionTally.Comparison c = tally.compare(evaluator, 1024);
+        if (!models.isEmpty()) {
+            Map<String, PredictionTally.Models> open = new LinkedHashMap<>();
+            try {
+                for (Map.Entry<String, ModelBundle> e : models.entrySet()) {
+                    ReferenceModel reference = ReferenceModel.open(e.getValue(), RuntimeOptions.cpu());
+                    try {
+                        open.put(
+                                e.getKey(),
+                                new PredictionTally.Models(
+                                        reference, MoeEvaluator.open(e.getValue(), RuntimeOptions.cpu())));
+                    } catch (RuntimeException ex) {
+                        reference.close();
+                        throw ex;
+                    }
+                }
+                PredictionTally.Comparison c = tally.compare(open, 1024);
                 mismatched = c.mismatched();
                 System.out.printf(
                         Locale.ROOT,
-                        "verify: values against an uninterrupted in-process run: max relative "
-                                + "error %.2e (tolerance 1e-5), %d of %d bit-identical; rebalanced_routing=%d (flagged by "
-                                + "routing balancing, checked by replaying their recorded routing)%n",
+                        "verify: values against the reference.onnx of the version each prediction names: max "
+                                + "relative error %.2e (tolerance 1e-5); %d of %d bit-identical to an uninterrupted "
+                                + "in-process run; rebalanced_routing=%d (flagged by routing balancing, checked by "
+                                + "replaying their recorded routing); %d naming a version not given%n",
                         c.maxRelativeError(),
                         c.bitExact(),
                         tally.distinct(),
-                        c.rebalanced());
+                        c.rebalanced(),
+                        c.unknownVersion());
+            } finally {
+                for (PredictionTally.Models m : open.values()) {
+                    m.evaluator().close();
+                    m.reference().close();
+                }
             }
         }
+        StringBuilder versions = new StringBuilder();
+        tally.perVersion()
+                .forEach((v, n) -> versions.append(versions.length() == 0 ? "" : ",")
+                        .append(v)
+                        .append(':')
+                        .append(n));
+        System.out.println("verify: versions=" + (versions.length() == 0 ? "none" : versions));
+        // Rollouts: a mark "rollout-<n>=<name:version>" at the command; the switch time is from it
+        // to the first committed prediction that names the version, processed at or after it.
+        observer.marks().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("rollout-") && e.getKey().contains("="))
+                .sorted(Map.Entry.comparingByValue())
+                .forEach(e -> {
+                    String version = e.getKey().substring(e.getKey().indexOf('=') + 1);
+                    long first = tally.firstProcessed(version, e.getValue());
+                    System.out.printf(
+                            Locale.ROOT,
+                            "verify: %s: command to the first prediction of %s: %s%n",
+                            e.getKey().substring(0, e.getKey().indexOf('=')),
+                            version,
+                            first < 0 ? "none" : (first - e.getValue()) + " ms");
+                });
         double maxRecovery = 0;
         List<RecoveryTimes.Recovery> recoveries = RecoveryTimes.compute(samples, observer.kills());
         List<Long> heals = observer.heals();
