@@ -114,6 +114,8 @@ def main(argv):
         shared=model.shared,
         name="torch-moe",
         version="1",
+        feature_names=["f%d" % i for i in range(INPUT_DIM)],
+        output_names=["target_a", "target_b"],
     )
     print("wrote %s" % manifest)
 

@@ -33,6 +33,8 @@ def export_bundle(
     output_dim=None,
     description=None,
     opset_version=DEFAULT_OPSET,
+    feature_names=None,
+    output_names=None,
 ):
     """Export a one-stage mixture of experts as a bundle folder that ``polyroute bundle pack`` finishes.
 
@@ -63,6 +65,9 @@ def export_bundle(
         description: free text for the manifest.
         opset_version: ONNX opset of every exported file (13 to 17 with PyTorch 1.13); all files of a
             bundle share it so that ``pack --reference`` can compose them.
+        feature_names: optional names of the ``input_dim`` feature columns (``input.feature_names``).
+        output_names: optional names of the ``output_dim`` components of the prediction
+            (``output.names``); the job writes them into every prediction.
 
     Returns:
         The path of the written ``bundle.yaml``.
@@ -130,6 +135,8 @@ def export_bundle(
         )
     if shared_width is not None and shared_width != out:
         raise ExportError("the shared expert outputs %d, but the stage outputs %d" % (shared_width, out))
+    feature_names = _names("feature_names", feature_names, int(input_dim), "input_dim")
+    output_names = _names("output_names", output_names, out, "output_dim")
 
     os.makedirs(os.path.join(version_dir, "experts"), exist_ok=True)
     if encoder is not None:
@@ -160,11 +167,26 @@ def export_bundle(
         "output_dim": out,
         "stages": [stage],
     }
+    if feature_names is not None:
+        manifest["input"]["feature_names"] = feature_names
+    if output_names is not None:
+        manifest["output"] = {"names": output_names}
     path = os.path.join(bundle_dir, "bundle.yaml")
     with open(path, "w", encoding="utf-8") as f:
         f.write("# Written by polyroute_export; finish with: polyroute bundle pack %s --reference\n" % bundle_dir)
         _yaml(f, manifest, 0)
     return path
+
+
+def _names(what, names, expected, dim_name):
+    if names is None:
+        return None
+    names = [str(n) for n in names]
+    if len(names) != expected:
+        raise ExportError("%s has %d names, but %s is %d" % (what, len(names), dim_name, expected))
+    if any(not n.strip() for n in names) or len(set(names)) != len(names):
+        raise ExportError("%s must be distinct, non-blank names: %r" % (what, names))
+    return names
 
 
 def _width(what, t):
@@ -201,6 +223,9 @@ def _yaml(f, value, indent):
         elif isinstance(v, list):
             f.write("%s%s:\n" % (pad, key))
             for item in v:
+                if not isinstance(item, dict):
+                    f.write("%s- %s\n" % (pad, _scalar(item)))
+                    continue
                 lines = []
                 _yaml(_Lines(lines), item, 0)
                 f.write("%s- %s" % (pad, lines[0]))

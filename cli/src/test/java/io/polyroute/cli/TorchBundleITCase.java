@@ -123,6 +123,9 @@ class TorchBundleITCase {
         System.out.print("score --check-reference: " + score.out());
 
         ModelBundle bundle = BundleLoader.load(bundleDir);
+        assertThat(bundle.manifest().outputNames())
+                .as("output.names written by the exporter")
+                .containsExactly("target_a", "target_b");
         List<SensorReading> readings = new ArrayList<>();
         List<float[]> torchOutputs = new ArrayList<>();
         readRecords(readings, torchOutputs);
@@ -134,6 +137,7 @@ class TorchBundleITCase {
             double worst = 0;
             for (int r = 0; r < readings.size(); r++) {
                 Prediction p = predictions.get(readings.get(r).getEventId());
+                assertThat(p.getOutputNames()).containsExactly("target_a", "target_b");
                 float[] got = new float[bundle.outputDim()];
                 for (int i = 0; i < got.length; i++) {
                     got[i] = p.getOutput().get(i);
