@@ -61,6 +61,7 @@ public final class ScalingBench {
      * @param experts expert counts to measure (empty: none)
      * @param sweep whether to run the batching sweep
      * @param wide whether to run the wide workload (expert-parallel against fused, E = 64, fan-in)
+     * @param wideBatch fixed gate and fused batch of the wide workload (0: {@value #WIDE_BATCH})
      */
     public record Options(
             boolean quick,
@@ -70,7 +71,8 @@ public final class ScalingBench {
             long records,
             List<Integer> experts,
             boolean sweep,
-            boolean wide) {
+            boolean wide,
+            int wideBatch) {
         long inputRecords() {
             return records > 0 ? records : quick ? 20_000 : 80_000;
         }
@@ -81,6 +83,10 @@ public final class ScalingBench {
 
         long[] maxDelaysMs() {
             return quick ? new long[] {1, 20} : new long[] {1, 5, 20, 50};
+        }
+
+        int wideFixedBatch() {
+            return wideBatch > 0 ? wideBatch : WIDE_BATCH;
         }
 
         /** The wide workload drains twice the records: its jobs spread them over four times the subtasks. */
@@ -232,8 +238,8 @@ public final class ScalingBench {
         Map<String, String> subtasks =
                 Map.of("job.parallelism", Integer.toString(fanIn), "job.slots", Integer.toString(o.workers()));
         Map<String, String> fixed = new java.util.LinkedHashMap<>(subtasks);
-        fixed.put("batching.gate.size", Integer.toString(WIDE_BATCH));
-        fixed.put("batching.gate.max-size", Integer.toString(WIDE_BATCH));
+        fixed.put("batching.gate.size", Integer.toString(o.wideFixedBatch()));
+        fixed.put("batching.gate.max-size", Integer.toString(o.wideFixedBatch()));
         BenchContext base = new BenchContext(
                 kafka.bootstrapServers(), kafka.clientProperties(), bundle, o.workers(), o.jobOptions(), progress);
         SystemRunner runner = new SystemRunner(kafka, meter, base);
@@ -244,7 +250,7 @@ public final class ScalingBench {
                 WIDE_EXPERTS,
                 fanIn,
                 o.workers(),
-                WIDE_BATCH));
+                o.wideFixedBatch()));
         BenchInput input = BenchInput.produce(kafka.clientProperties(), in, o.wideRecords(), bundle, progress);
         BenchContext same = base.withJobOptions(fixed);
         SystemResult fused =
@@ -254,7 +260,7 @@ public final class ScalingBench {
         SystemResult adaptive = runner.throughput(
                 new PolyrouteSystem(JobMode.FUSED), base.withJobOptions(subtasks), in, input, Duration.ofMinutes(30));
         ScalingReport.WidePoint p =
-                new ScalingReport.WidePoint(WIDE_EXPERTS, fanIn, o.workers(), WIDE_BATCH, fused, adaptive, ep);
+                new ScalingReport.WidePoint(WIDE_EXPERTS, fanIn, o.workers(), o.wideFixedBatch(), fused, adaptive, ep);
         progress.accept(String.format(
                 Locale.ROOT,
                 "wide: expert-parallel / fused = %.2f (same batches), %.2f (fused with load-following batches)",

@@ -69,6 +69,13 @@ final class BenchScalingCommand implements Callable<Integer> {
     @Option(names = "--no-wide", description = "Skip the wide workload (expert-parallel against fused, E=64).")
     boolean noWide;
 
+    @Option(
+            names = "--wide-batch",
+            defaultValue = "0",
+            paramLabel = "ROWS",
+            description = "Fixed gate and fused batch of the wide workload (default: 512).")
+    int wideBatch;
+
     @Option(names = "--wide-only", description = "Run only the wide workload (no expert counts, no sweep).")
     boolean wideOnly;
 
@@ -102,7 +109,8 @@ final class BenchScalingCommand implements Callable<Integer> {
                         records,
                         counts,
                         !noSweep && !wideOnly,
-                        !noWide),
+                        !noWide,
+                        wideBatch),
                 System.out);
         return 0;
     }
