@@ -23,7 +23,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,15 +31,24 @@ import java.util.function.Consumer;
 /**
  * {@code polyroute bench scaling}: heavy experts with E ∈ {8, 16, 32, 64} (k = 2), throughput of
  * {@code dense-batched} against both Polyroute modes on the same input per E; then sweeps of the
- * expert operator's batch size and maximum delay (throughput, and latency at a fixed offered load).
+ * expert operator's batch size and maximum delay (throughput, and latency at a fixed offered load);
+ * then the wide workload, where expert-parallel should win: heavy E = 64 with {@value #WIDE_FAN_IN}
+ * gate subtasks per expert slot and fixed batches of {@value #WIDE_BATCH}, both modes on the same input.
  */
 public final class ScalingBench {
-    static final int[] EXPERTS = {8, 16, 32, 64};
+    public static final List<Integer> EXPERTS = List.of(8, 16, 32, 64);
     /** The job's defaults of batching.expert.size and batching.expert.max-delay. */
     static final int DEFAULT_SIZE = BatchingOptions.EXPERT_SIZE.defaultValue();
 
     static final long DEFAULT_DELAY_MS =
             BatchingOptions.EXPERT_MAX_DELAY.defaultValue().toMillis();
+
+    /** Experts of the wide workload. */
+    static final int WIDE_EXPERTS = 64;
+    /** GATE, COMBINE and FUSED subtasks per expert slot in the wide workload. */
+    static final int WIDE_FAN_IN = 4;
+    /** Fixed gate and fused batch of the wide workload (batching.gate.size = batching.gate.max-size). */
+    static final int WIDE_BATCH = 512;
 
     /**
      * Options of one scaling run.
@@ -50,8 +58,10 @@ public final class ScalingBench {
      * @param workers baseline threads and job parallelism
      * @param jobOptions extra job options of every Polyroute run
      * @param records input records per expert count (0: default)
-     * @param experts expert counts to measure (empty: 8, 16, 32, 64)
+     * @param experts expert counts to measure (empty: none)
      * @param sweep whether to run the batching sweep
+     * @param wide whether to run the wide workload (expert-parallel against fused, E = 64, fan-in)
+     * @param wideBatch fixed gate and fused batch of the wide workload (0: {@value #WIDE_BATCH})
      */
     public record Options(
             boolean quick,
@@ -60,7 +70,9 @@ public final class ScalingBench {
             Map<String, String> jobOptions,
             long records,
             List<Integer> experts,
-            boolean sweep) {
+            boolean sweep,
+            boolean wide,
+            int wideBatch) {
         long inputRecords() {
             return records > 0 ? records : quick ? 20_000 : 80_000;
         }
@@ -71,6 +83,15 @@ public final class ScalingBench {
 
         long[] maxDelaysMs() {
             return quick ? new long[] {1, 20} : new long[] {1, 5, 20, 50};
+        }
+
+        int wideFixedBatch() {
+            return wideBatch > 0 ? wideBatch : WIDE_BATCH;
+        }
+
+        /** The wide workload drains twice the records: its jobs spread them over four times the subtasks. */
+        long wideRecords() {
+            return 2 * inputRecords();
         }
 
         Duration denseBudget() {
@@ -90,7 +111,7 @@ public final class ScalingBench {
 
     static ScalingReport measure(Options o, Consumer<String> progress) throws Exception {
         MachineInfo start = MachineInfo.now();
-        progress.accept("bench scaling: heavy experts (H=" + Workload.HEAVY.hidden() + "), E in {8, 16, 32, 64}, "
+        progress.accept("bench scaling: heavy experts (H=" + Workload.HEAVY.hidden() + "), E in " + o.experts() + ", "
                 + String.format(Locale.ROOT, "%,d", o.inputRecords()) + " records per E; " + start.summary());
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().start();
                 ResourceMeter meter = new ResourceMeter()) {
@@ -99,12 +120,21 @@ public final class ScalingBench {
                     Locale.ROOT, "MatMul peak %.1f GFLOP/s (load %.1f)", gflops, ResourceMeter.loadAverage()));
             warmUp(o, kafka, meter, progress);
             List<ScalingReport.Point> points = new ArrayList<>();
-            for (int e : o.experts().isEmpty() ? Arrays.stream(EXPERTS).boxed().toList() : o.experts()) {
+            for (int e : o.experts()) {
                 points.add(expertCount(o, kafka, meter, Workload.heavyWith(e), gflops, progress));
             }
             List<ScalingReport.SweepPoint> sweep = o.sweep() ? sweep(o, kafka, meter, progress) : List.of();
+            ScalingReport.WidePoint wide = o.wide() ? wide(o, kafka, meter, progress) : null;
             return new ScalingReport(
-                    o.inputRecords(), o.workers(), o.jobOptions(), start, MachineInfo.now(), gflops, points, sweep);
+                    o.inputRecords(),
+                    o.workers(),
+                    o.jobOptions(),
+                    start,
+                    MachineInfo.now(),
+                    gflops,
+                    points,
+                    sweep,
+                    wide);
         }
     }
 
@@ -190,5 +220,52 @@ public final class ScalingBench {
             out.add(new ScalingReport.SweepPoint((int) st[0], st[1], t.withLatency(l)));
         }
         return out;
+    }
+
+    /**
+     * The wide workload: heavy experts, E = {@value #WIDE_EXPERTS}, {@value #WIDE_FAN_IN} × workers GATE,
+     * COMBINE and FUSED subtasks, {@code workers} expert slots, fixed gate and fused batches of
+     * {@value #WIDE_BATCH}. A fused subtask runs each expert on about WIDE_BATCH × k / E rows of its own
+     * share of the input; an EXPERT slot's queue of an expert collects the rows of every gate subtask.
+     * Both modes run with the same options on the same input; fused also runs with its default,
+     * load-following batches, for reference.
+     */
+    private static ScalingReport.WidePoint wide(
+            Options o, EmbeddedKafka kafka, ResourceMeter meter, Consumer<String> progress) throws Exception {
+        Workload w = Workload.heavyWith(WIDE_EXPERTS);
+        ModelBundle bundle = BenchBundles.get(o.resultsDir().resolve("bundles"), w, progress);
+        int fanIn = WIDE_FAN_IN * o.workers();
+        Map<String, String> subtasks =
+                Map.of("job.parallelism", Integer.toString(fanIn), "job.slots", Integer.toString(o.workers()));
+        Map<String, String> fixed = new java.util.LinkedHashMap<>(subtasks);
+        fixed.put("batching.gate.size", Integer.toString(o.wideFixedBatch()));
+        fixed.put("batching.gate.max-size", Integer.toString(o.wideFixedBatch()));
+        BenchContext base = new BenchContext(
+                kafka.bootstrapServers(), kafka.clientProperties(), bundle, o.workers(), o.jobOptions(), progress);
+        SystemRunner runner = new SystemRunner(kafka, meter, base);
+        String in = runner.newTopic("wide");
+        progress.accept(String.format(
+                Locale.ROOT,
+                "wide: heavy E=%d, %d gate/combine/fused subtasks, %d expert slots, fixed batches of %d:",
+                WIDE_EXPERTS,
+                fanIn,
+                o.workers(),
+                o.wideFixedBatch()));
+        BenchInput input = BenchInput.produce(kafka.clientProperties(), in, o.wideRecords(), bundle, progress);
+        BenchContext same = base.withJobOptions(fixed);
+        SystemResult fused =
+                runner.throughput(new PolyrouteSystem(JobMode.FUSED), same, in, input, Duration.ofMinutes(30));
+        SystemResult ep = runner.throughput(
+                new PolyrouteSystem(JobMode.EXPERT_PARALLEL), same, in, input, Duration.ofMinutes(30));
+        SystemResult adaptive = runner.throughput(
+                new PolyrouteSystem(JobMode.FUSED), base.withJobOptions(subtasks), in, input, Duration.ofMinutes(30));
+        ScalingReport.WidePoint p =
+                new ScalingReport.WidePoint(WIDE_EXPERTS, fanIn, o.workers(), o.wideFixedBatch(), fused, adaptive, ep);
+        progress.accept(String.format(
+                Locale.ROOT,
+                "wide: expert-parallel / fused = %.2f (same batches), %.2f (fused with load-following batches)",
+                p.epVsFused(),
+                p.epVsFusedAdaptive()));
+        return p;
     }
 }

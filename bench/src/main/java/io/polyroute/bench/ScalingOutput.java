@@ -42,31 +42,48 @@ final class ScalingOutput {
             ep[i] = p.expertParallel().throughput();
             roof[i] = p.sparseRoofline();
         }
-        Path curve = BenchCharts.lines(
-                String.format(
-                        Locale.ROOT,
-                        "Scaling with the expert count, heavy experts, k=2 (load avg %.1f)",
-                        r.machineAtStart().load1()),
-                "experts E",
-                "records/s",
-                true,
-                List.of("dense-batched", "polyroute-fused", "polyroute-expert-parallel", "sparse compute roofline"),
-                e,
-                List.of(dense, fused, ep, roof),
-                files.file("scaling.png"));
-        List<Path> charts = new ArrayList<>(List.of(curve));
+        List<Path> charts = new ArrayList<>();
+        if (n > 0) {
+            charts.add(BenchCharts.lines(
+                    String.format(
+                            Locale.ROOT,
+                            "Scaling with the expert count, heavy experts, k=2 (load avg %.1f)",
+                            r.machineAtStart().load1()),
+                    "experts E",
+                    "records/s",
+                    true,
+                    List.of("dense-batched", "polyroute-fused", "polyroute-expert-parallel", "sparse compute roofline"),
+                    e,
+                    List.of(dense, fused, ep, roof),
+                    files.file("scaling.png")));
+        }
         if (!r.sweep().isEmpty()) {
             charts.add(sweepChart(r, files));
         }
         out.println();
-        out.println("Throughput by expert count (heavy experts, H=" + Workload.HEAVY.hidden()
-                + ", k=2; * = dense-batched " + "drained part of the input within its time budget):");
-        out.print(r.scalingTable().render());
-        out.println();
+        if (n > 0) {
+            out.println("Throughput by expert count (heavy experts, H=" + Workload.HEAVY.hidden()
+                    + ", k=2; * = dense-batched " + "drained part of the input within its time budget):");
+            out.print(r.scalingTable().render());
+            out.println();
+        }
         if (!r.sweep().isEmpty()) {
             out.println(
                     "Expert operator batching (expert-parallel, heavy E=16); latency at the same offered load for all:");
             out.print(r.sweepTable().render());
+            out.println();
+        }
+        ScalingReport.WidePoint w = r.wide();
+        if (w != null) {
+            out.println(String.format(
+                    Locale.ROOT,
+                    "Wide workload (heavy experts, E=%d, k=2; job.parallelism=%d GATE/COMBINE/FUSED subtasks, "
+                            + "job.slots=%d EXPERT slots; a full fixed fused batch runs each expert on %.0f rows):",
+                    w.experts(),
+                    w.parallelism(),
+                    w.slots(),
+                    w.fusedRowsPerExpertCall()));
+            out.print(r.wideTable().render());
             out.println();
         }
         out.println(String.format(
@@ -80,6 +97,13 @@ final class ScalingOutput {
         out.println("results: " + json + ", charts: " + charts);
         for (ScalingReport.Point p : r.points()) {
             out.print(String.format(Locale.ROOT, "speedup_vs_dense_e%d=%.2f ", p.experts(), p.speedupVsDense()));
+        }
+        if (w != null) {
+            out.print(String.format(
+                    Locale.ROOT,
+                    "ep_vs_fused_wide=%.2f ep_vs_fused_adaptive_wide=%.2f ",
+                    w.epVsFused(),
+                    w.epVsFusedAdaptive()));
         }
         out.println();
     }

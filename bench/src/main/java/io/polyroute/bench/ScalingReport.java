@@ -39,7 +39,8 @@ record ScalingReport(
         MachineInfo machineAtEnd,
         double matmulGflops,
         List<Point> points,
-        List<SweepPoint> sweep) {
+        List<SweepPoint> sweep,
+        WidePoint wide) {
 
     /**
      * One expert count.
@@ -75,6 +76,62 @@ record ScalingReport(
      * @param result throughput and latency
      */
     record SweepPoint(int batchSize, long maxDelayMs, SystemResult result) {}
+
+    /**
+     * The wide workload: both modes on one input, GATE/COMBINE/FUSED parallelism above the expert slots.
+     *
+     * @param experts E
+     * @param parallelism job.parallelism (GATE, COMBINE and FUSED subtasks)
+     * @param slots job.slots (EXPERT subtasks)
+     * @param batch batching.gate.size = batching.gate.max-size of the fixed-batch runs
+     * @param fused polyroute-fused with the fixed batches
+     * @param fusedAdaptive polyroute-fused with its default, load-following batches
+     * @param expertParallel polyroute-expert-parallel with the fixed batches
+     */
+    record WidePoint(
+            int experts,
+            int parallelism,
+            int slots,
+            int batch,
+            SystemResult fused,
+            SystemResult fusedAdaptive,
+            SystemResult expertParallel) {
+        double epVsFused() {
+            return fused.throughput() > 0 ? expertParallel.throughput() / fused.throughput() : Double.NaN;
+        }
+
+        double epVsFusedAdaptive() {
+            return fusedAdaptive.throughput() > 0
+                    ? expertParallel.throughput() / fusedAdaptive.throughput()
+                    : Double.NaN;
+        }
+
+        /** Rows per expert call of a full fixed fused batch: batch × k / E. */
+        double fusedRowsPerExpertCall() {
+            return (double) batch * Workload.TOP_K / experts;
+        }
+    }
+
+    TextTable wideTable() {
+        TextTable t = new TextTable(
+                "system", "batches", "records/s", "CPU-s per M", "/ fused", "agrees", "load before / after");
+        wideRow(t, wide.fused(), "fixed " + wide.batch());
+        wideRow(t, wide.expertParallel(), "fixed " + wide.batch());
+        wideRow(t, wide.fusedAdaptive(), "default (load-following)");
+        return t;
+    }
+
+    private void wideRow(TextTable t, SystemResult r, String batches) {
+        double fused = wide.fused().throughput();
+        t.row(
+                r.system(),
+                batches,
+                fmt("%,.0f", r.throughput()),
+                fmt("%.1f", r.cpuSecondsPerMillion()),
+                fmt("%.2f", fused > 0 ? r.throughput() / fused : Double.NaN),
+                r.agrees() ? "yes" : "NO",
+                fmt("%.1f / %.1f", r.loadBefore(), r.loadAfter()));
+    }
 
     TextTable scalingTable() {
         TextTable t = new TextTable(

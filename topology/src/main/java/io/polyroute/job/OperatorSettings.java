@@ -90,6 +90,10 @@ final class OperatorSettings {
                 .cooldownWindows(config.get(RebalanceOptions.COOLDOWN_WINDOWS))
                 .replicaBudget(config.get(RebalanceOptions.REPLICA_BUDGET))
                 .slotCapacity(config.get(RebalanceOptions.SLOT_CAPACITY))
+                .minRowsPerReplicaBatch(config.get(RebalanceOptions.MIN_ROWS_PER_REPLICA_BATCH))
+                .expertBatching(
+                        config.get(BatchingOptions.EXPERT_SIZE),
+                        config.get(BatchingOptions.EXPERT_MAX_DELAY).toMillis())
                 .build();
     }
 

@@ -34,7 +34,9 @@ import picocli.CommandLine.Option;
             "",
             "Heavy experts (H=4096, D=32, k=2) with E in {8, 16, 32, 64}: throughput of dense-batched",
             "against polyroute-fused and polyroute-expert-parallel on the same input per E; then sweeps of",
-            "the expert operator's batch size and max delay (throughput, and latency at one offered load).",
+            "the expert operator's batch size and max delay (throughput, and latency at one offered load);",
+            "then the wide workload: heavy E=64, 4 gate/combine/fused subtasks per expert slot, fixed",
+            "batches of 512, expert-parallel against fused on the same input (ep_vs_fused_wide=).",
             "Prints tables, writes JSON and PNG charts."
         })
 final class BenchScalingCommand implements Callable<Integer> {
@@ -44,7 +46,8 @@ final class BenchScalingCommand implements Callable<Integer> {
     @Option(
             names = "--records",
             defaultValue = "0",
-            description = "Input records per expert count (default: 80,000; with --quick 20,000).")
+            description = "Input records per expert count (default: 80,000; with --quick 20,000); the wide"
+                    + " workload drains twice as many.")
     long records;
 
     @Option(
@@ -63,6 +66,19 @@ final class BenchScalingCommand implements Callable<Integer> {
     @Option(names = "--no-sweep", description = "Skip the batching sweep.")
     boolean noSweep;
 
+    @Option(names = "--no-wide", description = "Skip the wide workload (expert-parallel against fused, E=64).")
+    boolean noWide;
+
+    @Option(
+            names = "--wide-batch",
+            defaultValue = "0",
+            paramLabel = "ROWS",
+            description = "Fixed gate and fused batch of the wide workload (default: 512).")
+    int wideBatch;
+
+    @Option(names = "--wide-only", description = "Run only the wide workload (no expert counts, no sweep).")
+    boolean wideOnly;
+
     @Option(
             names = "--results",
             defaultValue = "bench-results",
@@ -79,9 +95,22 @@ final class BenchScalingCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int w = workers > 0 ? workers : Math.max(2, Runtime.getRuntime().availableProcessors());
+        if (wideOnly && noWide) {
+            throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this), "--wide-only and --no-wide exclude each other.");
+        }
+        List<Integer> counts = wideOnly ? List.of() : experts.isEmpty() ? ScalingBench.EXPERTS : List.copyOf(experts);
         ScalingBench.run(
                 new ScalingBench.Options(
-                        quick, results, w, CompareBench.jobOptions(sets), records, List.copyOf(experts), !noSweep),
+                        quick,
+                        results,
+                        w,
+                        CompareBench.jobOptions(sets),
+                        records,
+                        counts,
+                        !noSweep && !wideOnly,
+                        !noWide,
+                        wideBatch),
                 System.out);
         return 0;
     }

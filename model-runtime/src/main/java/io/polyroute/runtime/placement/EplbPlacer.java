@@ -77,7 +77,7 @@ final class EplbPlacer {
             for (int e = 0; e < p.experts; e++) {
                 if (!p.pinned(e)
                         && p.load[e] > 0
-                        && count[e] < p.slots
+                        && p.mayGrow(e, count[e])
                         && (best < 0 || p.load[e] / count[e] > p.load[best] / count[best])) {
                     best = e;
                 }

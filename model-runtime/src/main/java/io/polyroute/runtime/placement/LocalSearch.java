@@ -107,7 +107,7 @@ final class LocalSearch {
         if (a.resident(b) >= p.capacity) {
             return best;
         }
-        if (spare) {
+        if (spare && p.mayGrow(e, a.replicas(e))) {
             best = better(best, score(p, a, shares, new Change(e, -1, b, -1), evaluations));
         }
         for (int from : shares.hosts(e)) {

@@ -42,7 +42,11 @@ import java.util.OptionalInt;
  * improves the current placement's predicted imbalance by more than the hysteresis threshold
  * (relative). <b>Cooldown</b> publishes nothing within the given number of windows after a publish.
  * <b>Pins</b> fix an expert's slots and shares; the rest is planned around them, and when every expert
- * is pinned nothing is planned. A current placement that is invalid for the request (other slot
+ * is pinned nothing is planned. <b>Batch efficiency</b> (when a minimum is set): no free expert gets
+ * more replicas than keep each replica's expected batch at or above {@code minRowsPerReplicaBatch}
+ * rows ({@link #expectedRowsPerBatch}); an expert already spread wider loses its surplus replicas
+ * (smallest share first) in the next plan, which is published once the cooldown allows whatever the
+ * hysteresis says. A current placement that is invalid for the request (other slot
  * count, over capacity, over budget, or not honouring a pin) is replaced whatever hysteresis and
  * cooldown say.
  *
@@ -59,6 +63,10 @@ public final class Planner {
     public static final double DEFAULT_HYSTERESIS = 0.05;
     /** Default number of windows after a publish in which nothing is published. */
     public static final int DEFAULT_COOLDOWN_WINDOWS = 2;
+    /** Default minimum expected rows per replica batch: 0, no minimum. */
+    public static final int DEFAULT_MIN_ROWS_PER_REPLICA_BATCH = 0;
+    /** Slot utilisation above which a slot is taken as saturated: its queues fill whole batches. */
+    static final double SATURATED = 0.99;
     /** Improvements below this are rounding, not gains, even with a hysteresis of 0. */
     private static final double MIN_GAIN = 1e-9;
 
@@ -68,8 +76,14 @@ public final class Planner {
     private final double stickinessThreshold;
     private final double hysteresis;
     private final int cooldownWindows;
+    private final int minRowsPerReplicaBatch;
+    private final int batchSize;
+    private final double maxDelaySeconds;
 
     private Planner(Builder b) {
+        this.minRowsPerReplicaBatch = b.minRowsPerReplicaBatch;
+        this.batchSize = b.batchSize;
+        this.maxDelaySeconds = b.maxDelayMillis / 1000.0;
         this.replicaBudget = b.replicaBudget;
         this.stickinessThreshold = b.stickinessThreshold;
         this.hysteresis = b.hysteresis;
@@ -97,11 +111,54 @@ public final class Planner {
         return cooldownWindows;
     }
 
+    public int minRowsPerReplicaBatch() {
+        return minRowsPerReplicaBatch;
+    }
+
+    /**
+     * Rows a batch of one of {@code replicas} replicas of {@code expert} is expected to hold: its share of
+     * the expert's demand over the time its queue fills, at most the batch size. A queue is cut when its
+     * oldest row has waited the maximum delay, but a slot busy a fraction u of the time (the stage's mean
+     * slot load, in seconds of work per second) reaches it only after about delay / (1 - u), as in a
+     * single-server queue; a saturated slot (u of {@value #SATURATED} or more) fills whole batches.
+     */
+    public double expectedRowsPerBatch(LoadSnapshot load, int slots, int expert, int replicas) {
+        double utilisation = load.totalLoad() / 1e9 / slots;
+        if (utilisation >= SATURATED) {
+            return batchSize;
+        }
+        double fill = maxDelaySeconds / (1 - utilisation);
+        return Math.min(batchSize, load.demand(expert) / replicas * fill);
+    }
+
+    /**
+     * The most replicas each expert may have so that each replica's expected batch holds at least
+     * {@code minRowsPerReplicaBatch} rows: from 1 (always allowed) to the slot count.
+     */
+    public int[] maxReplicas(LoadSnapshot load, int slots) {
+        int[] max = new int[load.experts()];
+        for (int e = 0; e < max.length; e++) {
+            int r = 1;
+            while (r < slots
+                    && (minRowsPerReplicaBatch <= 0
+                            || expectedRowsPerBatch(load, slots, e, r + 1) >= minRowsPerReplicaBatch)) {
+                r++;
+            }
+            max[e] = r;
+        }
+        return max;
+    }
+
     /** Decides whether to publish a new placement for the request's stage, and which. */
     public PlanDecision plan(PlanRequest request) {
         double[] load = request.load().loads();
         PlanningProblem problem = new PlanningProblem(
-                load, request.slots(), request.slotCapacity(), replicaBudget(request.slots()), request.pins());
+                load,
+                request.slots(),
+                request.slotCapacity(),
+                replicaBudget(request.slots()),
+                request.pins(),
+                maxReplicas(request.load(), request.slots()));
         StickyStart start = StickyStart.of(problem, request.current());
         double before = request.current().imbalance(load);
         boolean forced = !start.repairs.isEmpty();
@@ -131,6 +188,16 @@ public final class Planner {
                     "current placement invalid ("
                             + String.join("; ", start.repairs) + "), " + change + ", " + chosen.kind() + ", " + moved
                             + " sessions moved");
+        }
+        if (!start.trimmed.isEmpty()) {
+            return new PlanDecision(
+                    Outcome.PUBLISHED,
+                    placement,
+                    before,
+                    after,
+                    moved,
+                    "replicas beyond the minimum rows per batch dropped (" + String.join("; ", start.trimmed) + "), "
+                            + change + ", " + chosen.kind() + ", " + moved + " sessions moved");
         }
         if (problem.totalLoad() <= 0) {
             return idle(Outcome.WITHIN_HYSTERESIS, before, "within hysteresis: no load to balance");
@@ -179,7 +246,8 @@ public final class Planner {
     public String toString() {
         return "Planner{replicaBudget=" + (replicaBudget.isPresent() ? replicaBudget.getAsInt() : "slots")
                 + ", stickinessThreshold=" + stickinessThreshold + ", hysteresis=" + hysteresis
-                + ", cooldownWindows=" + cooldownWindows + '}';
+                + ", cooldownWindows=" + cooldownWindows + ", minRowsPerReplicaBatch=" + minRowsPerReplicaBatch
+                + ", batchSize=" + batchSize + ", maxDelaySeconds=" + maxDelaySeconds + '}';
     }
 
     /** Builder of {@link Planner}; {@link #build()} checks every option. */
@@ -188,6 +256,9 @@ public final class Planner {
         private double stickinessThreshold = DEFAULT_STICKINESS_THRESHOLD;
         private double hysteresis = DEFAULT_HYSTERESIS;
         private int cooldownWindows = DEFAULT_COOLDOWN_WINDOWS;
+        private int minRowsPerReplicaBatch = DEFAULT_MIN_ROWS_PER_REPLICA_BATCH;
+        private int batchSize = 256;
+        private long maxDelayMillis = 5;
 
         /** Replicas beyond one per expert ({@code rebalance.replica-budget}); default: the slot count. */
         public Builder replicaBudget(int extraReplicas) {
@@ -213,6 +284,25 @@ public final class Planner {
             return this;
         }
 
+        /**
+         * Minimum expected rows per batch of each replica ({@code rebalance.min-rows-per-replica-batch});
+         * 0: no minimum.
+         */
+        public Builder minRowsPerReplicaBatch(int rows) {
+            this.minRowsPerReplicaBatch = rows;
+            return this;
+        }
+
+        /**
+         * The expert batching the replicas' batches are expected under ({@code batching.expert.size} and
+         * {@code batching.expert.max-delay}); default 256 rows and 5 ms.
+         */
+        public Builder expertBatching(int size, long maxDelayMillis) {
+            this.batchSize = size;
+            this.maxDelayMillis = maxDelayMillis;
+            return this;
+        }
+
         public Planner build() {
             sanityCheck();
             return new Planner(this);
@@ -222,6 +312,14 @@ public final class Planner {
             if (replicaBudget.isPresent() && replicaBudget.getAsInt() < 0) {
                 throw new IllegalArgumentException(
                         "rebalance.replica-budget must be >= 0, but is " + replicaBudget.getAsInt() + ".");
+            }
+            if (minRowsPerReplicaBatch < 0) {
+                throw new IllegalArgumentException(
+                        "rebalance.min-rows-per-replica-batch must be >= 0, but is " + minRowsPerReplicaBatch + ".");
+            }
+            if (batchSize < 1 || maxDelayMillis < 0) {
+                throw new IllegalArgumentException("The expert batching must have a size >= 1 and a max delay >= 0,"
+                        + " but has " + batchSize + " rows and " + maxDelayMillis + " ms.");
             }
             checkFraction("rebalance.stickiness-threshold", stickinessThreshold);
             checkFraction("rebalance.hysteresis", hysteresis);

@@ -35,9 +35,26 @@ final class PlanningProblem {
     final int[] pinnedResident;
     /** Maximum number of replicas beyond one per expert, pinned experts included. */
     final int budget;
+    /** Most replicas each free expert may have (batch efficiency); at least 1, at most the slot count. */
+    final int[] maxReplicas;
 
     PlanningProblem(double[] load, int slots, int capacity, int requestedBudget, Map<Integer, ExpertReplicas> pins) {
+        this(load, slots, capacity, requestedBudget, pins, null);
+    }
+
+    /** As above, with at most {@code maxReplicas[e]} replicas of each free expert e (null: the slot count). */
+    PlanningProblem(
+            double[] load,
+            int slots,
+            int capacity,
+            int requestedBudget,
+            Map<Integer, ExpertReplicas> pins,
+            int[] maxReplicas) {
         this.experts = load.length;
+        this.maxReplicas = new int[experts];
+        for (int e = 0; e < experts; e++) {
+            this.maxReplicas[e] = maxReplicas == null ? slots : Math.max(1, Math.min(slots, maxReplicas[e]));
+        }
         this.slots = slots;
         this.capacity = capacity;
         this.load = load.clone();
@@ -58,6 +75,11 @@ final class PlanningProblem {
         // More extras than free capacity, or than one replica per slot, could never be placed.
         int placeable = Math.min(slots * capacity - experts, experts * (slots - 1));
         this.budget = Math.max(pinnedExtras, Math.min(requestedBudget, placeable));
+    }
+
+    /** Whether free expert {@code expert} may have one replica more than {@code replicas}. */
+    boolean mayGrow(int expert, int replicas) {
+        return replicas < maxReplicas[expert];
     }
 
     boolean pinned(int expert) {

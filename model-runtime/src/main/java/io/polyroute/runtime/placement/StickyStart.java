@@ -28,10 +28,13 @@ import java.util.List;
 final class StickyStart {
     final Assignment assignment;
     final List<String> repairs;
+    /** Experts whose surplus replicas were dropped for batch efficiency (no repair: the placement was valid). */
+    final List<String> trimmed;
 
-    private StickyStart(Assignment assignment, List<String> repairs) {
+    private StickyStart(Assignment assignment, List<String> repairs, List<String> trimmed) {
         this.assignment = assignment;
         this.repairs = List.copyOf(repairs);
+        this.trimmed = List.copyOf(trimmed);
     }
 
     static StickyStart of(PlanningProblem p, Placement current) {
@@ -44,7 +47,8 @@ final class StickyStart {
         trimOverfullSlots(p, current, a, repairs);
         placeOrphans(p, current, a);
         trimToBudget(p, current, a, repairs);
-        return new StickyStart(a, repairs);
+        List<String> trimmed = trimToBatchEfficiency(p, current, a);
+        return new StickyStart(a, repairs, trimmed);
     }
 
     private static void applyPins(PlanningProblem p, Placement current, Assignment a, List<String> repairs) {
@@ -141,6 +145,33 @@ final class StickyStart {
         while (a.extras() > p.budget) {
             freeRoomByDroppingAReplica(p, current, a);
         }
+    }
+
+    /**
+     * Drops the replicas, smallest current share first, of free experts spread over more replicas than
+     * their expected batches allow. No repair: the current placement stays valid, and the next plan
+     * published starts from the trimmed one.
+     */
+    private static List<String> trimToBatchEfficiency(PlanningProblem p, Placement current, Assignment a) {
+        List<String> trimmed = new ArrayList<>();
+        for (int e = 0; e < p.experts; e++) {
+            if (!p.pinned(e) && a.replicas(e) > p.maxReplicas[e]) {
+                trimmed.add("expert " + e + " " + a.replicas(e) + " -> " + p.maxReplicas[e]);
+            }
+            while (!p.pinned(e) && a.replicas(e) > p.maxReplicas[e]) {
+                int smallest = -1;
+                for (int s = 0; s < p.slots; s++) {
+                    if (a.hosts(e, s)
+                            && (smallest < 0
+                                    || current.replicas(e).shareOn(s)
+                                            < current.replicas(e).shareOn(smallest))) {
+                        smallest = s;
+                    }
+                }
+                a.set(e, smallest, false);
+            }
+        }
+        return trimmed;
     }
 
     /**

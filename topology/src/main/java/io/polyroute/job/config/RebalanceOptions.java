@@ -65,6 +65,14 @@ public final class RebalanceOptions {
             .defaultValue(-1)
             .withDescription("Extra replicas beyond one per expert; -1 means as many as there are slots.");
 
+    public static final ConfigOption<Integer> MIN_ROWS_PER_REPLICA_BATCH = ConfigOptions.key(
+                    "rebalance.min-rows-per-replica-batch")
+            .intType()
+            .defaultValue(64)
+            .withDescription("An expert gets no more replicas than keep each replica's expected batch at this many "
+                    + "rows or more (its share of the expert's demand over the time its queue fills, at most "
+                    + "batching.expert.size); 0 means no minimum.");
+
     public static final ConfigOption<Integer> SLOT_CAPACITY = ConfigOptions.key("rebalance.slot-capacity")
             .intType()
             .defaultValue(-1)
@@ -109,12 +117,17 @@ public final class RebalanceOptions {
                         STICKINESS,
                         COOLDOWN_WINDOWS,
                         REPLICA_BUDGET,
+                        MIN_ROWS_PER_REPLICA_BATCH,
                         SLOT_CAPACITY,
                         ACTIVATION_DELAY,
                         RELEASE_GRACE),
                 List.of(
-                        OptionCheck.positive(WINDOW), OptionCheck.atLeast(COOLDOWN_WINDOWS, 0),
-                        OptionCheck.atLeast(REPLICA_BUDGET, -1), RebalanceOptions::checkSlotCapacity,
-                        OptionCheck.notNegative(ACTIVATION_DELAY), OptionCheck.notNegative(RELEASE_GRACE)));
+                        OptionCheck.positive(WINDOW),
+                        OptionCheck.atLeast(COOLDOWN_WINDOWS, 0),
+                        OptionCheck.atLeast(REPLICA_BUDGET, -1),
+                        OptionCheck.atLeast(MIN_ROWS_PER_REPLICA_BATCH, 0),
+                        RebalanceOptions::checkSlotCapacity,
+                        OptionCheck.notNegative(ACTIVATION_DELAY),
+                        OptionCheck.notNegative(RELEASE_GRACE)));
     }
 }

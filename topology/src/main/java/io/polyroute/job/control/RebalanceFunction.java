@@ -82,7 +82,9 @@ public final class RebalanceFunction extends KeyedCoProcessFunction<Integer, Loa
         Planner.Builder b = Planner.builder()
                 .hysteresis(settings.hysteresis())
                 .stickinessThreshold(settings.stickiness())
-                .cooldownWindows(settings.cooldownWindows());
+                .cooldownWindows(settings.cooldownWindows())
+                .minRowsPerReplicaBatch(settings.minRowsPerReplicaBatch())
+                .expertBatching(settings.expertBatchSize(), settings.expertMaxDelayMillis());
         if (settings.replicaBudget() >= 0) {
             b.replicaBudget(settings.replicaBudget());
         }

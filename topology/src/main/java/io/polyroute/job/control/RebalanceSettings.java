@@ -15,6 +15,7 @@
  */
 package io.polyroute.job.control;
 
+import io.polyroute.job.config.BatchingOptions;
 import io.polyroute.job.config.JobOptions;
 import io.polyroute.job.config.RebalanceOptions;
 import io.polyroute.job.config.SettingsChecks;
@@ -38,6 +39,10 @@ import java.util.List;
  * @param cooldownWindows planner cooldown ({@code rebalance.cooldown-windows})
  * @param replicaBudget extra replicas, -1 for as many as slots ({@code rebalance.replica-budget})
  * @param slotCapacity resident sessions per slot, -1 for no limit ({@code rebalance.slot-capacity})
+ * @param minRowsPerReplicaBatch minimum expected rows per replica batch, 0 for none
+ *     ({@code rebalance.min-rows-per-replica-batch})
+ * @param expertBatchSize rows per expert batch ({@code batching.expert.size})
+ * @param expertMaxDelayMillis longest wait of a row in an expert batch ({@code batching.expert.max-delay})
  */
 public record RebalanceSettings(
         List<Integer> expertsPerStage,
@@ -49,7 +54,10 @@ public record RebalanceSettings(
         double stickiness,
         int cooldownWindows,
         int replicaBudget,
-        int slotCapacity)
+        int slotCapacity,
+        int minRowsPerReplicaBatch,
+        int expertBatchSize,
+        long expertMaxDelayMillis)
         implements Serializable {
 
     /** Checks every value. */
@@ -67,6 +75,9 @@ public record RebalanceSettings(
         SettingsChecks.atLeast(RebalanceOptions.COOLDOWN_WINDOWS.key(), cooldownWindows, 0);
         SettingsChecks.atLeast(RebalanceOptions.REPLICA_BUDGET.key(), replicaBudget, -1);
         SettingsChecks.atLeast(RebalanceOptions.SLOT_CAPACITY.key(), slotCapacity, -1);
+        SettingsChecks.atLeast(RebalanceOptions.MIN_ROWS_PER_REPLICA_BATCH.key(), minRowsPerReplicaBatch, 0);
+        SettingsChecks.atLeast(BatchingOptions.EXPERT_SIZE.key(), expertBatchSize, 1);
+        SettingsChecks.atLeast(BatchingOptions.EXPERT_MAX_DELAY.key(), expertMaxDelayMillis, 0);
     }
 
     /**
@@ -117,6 +128,10 @@ public record RebalanceSettings(
         private int cooldownWindows = RebalanceOptions.COOLDOWN_WINDOWS.defaultValue();
         private int replicaBudget = RebalanceOptions.REPLICA_BUDGET.defaultValue();
         private int slotCapacity = RebalanceOptions.SLOT_CAPACITY.defaultValue();
+        private int minRowsPerReplicaBatch = RebalanceOptions.MIN_ROWS_PER_REPLICA_BATCH.defaultValue();
+        private int expertBatchSize = BatchingOptions.EXPERT_SIZE.defaultValue();
+        private long expertMaxDelayMillis =
+                BatchingOptions.EXPERT_MAX_DELAY.defaultValue().toMillis();
 
         private Builder() {}
 
@@ -170,6 +185,18 @@ public record RebalanceSettings(
             return this;
         }
 
+        public Builder minRowsPerReplicaBatch(int rows) {
+            this.minRowsPerReplicaBatch = rows;
+            return this;
+        }
+
+        /** The expert batching ({@code batching.expert.size}, {@code batching.expert.max-delay}). */
+        public Builder expertBatching(int size, long maxDelayMillis) {
+            this.expertBatchSize = size;
+            this.expertMaxDelayMillis = maxDelayMillis;
+            return this;
+        }
+
         /**
          * The checked settings.
          *
@@ -186,7 +213,10 @@ public record RebalanceSettings(
                     stickiness,
                     cooldownWindows,
                     replicaBudget,
-                    slotCapacity);
+                    slotCapacity,
+                    minRowsPerReplicaBatch,
+                    expertBatchSize,
+                    expertMaxDelayMillis);
         }
     }
 }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class LoadWindowsTest {
     private static final long W = 1_000;
     /** Two GATE subtasks, two slots, one stage of three experts. */
-    private final RebalanceSettings settings = new RebalanceSettings(List.of(3), 2, 2, W, 0.6, 0.05, 0.05, 1, -1, -1);
+    private final RebalanceSettings settings =
+            new RebalanceSettings(List.of(3), 2, 2, W, 0.6, 0.05, 0.05, 1, -1, -1, 0, 256, 5);
 
     private static LoadReport gate(int subtask, long start, long... records) {
         LoadReport r = LoadReport.empty(LoadReport.GATE, subtask, 0, 3, start, start + W, 0);

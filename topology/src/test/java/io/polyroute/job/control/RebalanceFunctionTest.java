@@ -56,8 +56,8 @@ class RebalanceFunctionTest {
     }
 
     private void open(int cooldown, int slotCapacity) throws Exception {
-        RebalanceSettings settings =
-                new RebalanceSettings(List.of(EXPERTS), SLOTS, 1, WINDOW, 1.0, 0.05, 0.05, cooldown, -1, slotCapacity);
+        RebalanceSettings settings = new RebalanceSettings(
+                List.of(EXPERTS), SLOTS, 1, WINDOW, 1.0, 0.05, 0.05, cooldown, -1, slotCapacity, 0, 256, 5);
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
                 new KeyedCoProcessOperator<>(new RebalanceFunction(settings)), r -> 0, p -> 0, Types.INT);
         harness.setProcessingTime(0);
