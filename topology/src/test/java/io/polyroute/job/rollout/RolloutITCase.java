@@ -256,6 +256,21 @@ class RolloutITCase {
                         .contains("Injected: cannot read " + v2.root());
                 assertThat(s.getServing().toString()).isEqualTo(id(v1));
             });
+            // The votes share the rollouts topic; readers of commands see only the command.
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> onTopic =
+                    KAFKA.awaitRecords(job.rollouts, 1 + RolloutJob.PARALLELISM, java.time.Duration.ofSeconds(30));
+            assertThat(onTopic.stream().filter(r -> io.polyroute.kafka.RolloutTopics.isVote(r.headers())))
+                    .as("votes on the rollouts topic")
+                    .hasSizeGreaterThanOrEqualTo(RolloutJob.PARALLELISM);
+            assertThat(io.polyroute.kafka.RolloutTopics.readCommands(
+                                    KAFKA.clientProperties(),
+                                    job.rollouts,
+                                    job.name,
+                                    io.polyroute.schemas.AvroEncoding.BINARY,
+                                    java.time.Duration.ofSeconds(30))
+                            .stream()
+                            .map(c -> c.getCommandId().toString()))
+                    .containsExactly(start);
             List<SensorReading> after = job.feed("c", BATCH);
 
             Map<String, Prediction> all = job.awaitPredictions();
