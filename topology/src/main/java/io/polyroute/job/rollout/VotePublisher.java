@@ -63,7 +63,6 @@ final class VotePublisher implements AutoCloseable {
             p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
             p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
             p.remove("isolation.level");
-            p.put(ProducerConfig.CLIENT_ID_CONFIG, "polyroute-rollout-vote-" + label.replace(' ', '-'));
             producer = new KafkaProducer<>(p);
         }
         RecordHeaders headers = new RecordHeaders();
