@@ -21,6 +21,7 @@ import io.polyroute.avro.PlacementPlan;
 import io.polyroute.avro.Prediction;
 import io.polyroute.avro.RolloutCommand;
 import io.polyroute.avro.RolloutStatus;
+import io.polyroute.avro.RolloutVote;
 import io.polyroute.avro.SensorReading;
 import io.polyroute.avro.ShadowPair;
 import java.io.IOException;
@@ -47,6 +48,7 @@ public final class SchemaFiles {
             PlacementPlan.class,
             RolloutCommand.class,
             RolloutStatus.class,
+            RolloutVote.class,
             ShadowPair.class);
 
     private SchemaFiles() {}

@@ -27,6 +27,7 @@ import io.polyroute.avro.PlacementPlan;
 import io.polyroute.avro.Prediction;
 import io.polyroute.avro.RolloutCommand;
 import io.polyroute.avro.RolloutStatus;
+import io.polyroute.avro.RolloutVote;
 import io.polyroute.avro.SensorReading;
 import io.polyroute.avro.ShadowPair;
 import java.util.HashSet;
@@ -56,6 +57,7 @@ class SchemaContractTest {
             PlacementPlan.class, "1AC876A1D2E9E715",
             RolloutCommand.class, "CE58A4BE619FE276",
             RolloutStatus.class, "73EEC190754B38AA",
+            RolloutVote.class, "F047A1F8AE04B98B",
             ShadowPair.class, "275A4A02F9DB358D");
 
     static Iterable<Class<? extends SpecificRecord>> publishedRecords() {
@@ -114,7 +116,7 @@ class SchemaContractTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
                         "No schema file io/polyroute/avro/ModelRef.avsc on the classpath; files exist only for"
-                                + " SensorReading, Prediction, DeadLetter, ExpertLoad, PlacementPlan, RolloutCommand, RolloutStatus, ShadowPair.");
+                                + " SensorReading, Prediction, DeadLetter, ExpertLoad, PlacementPlan, RolloutCommand, RolloutStatus, RolloutVote, ShadowPair.");
     }
 
     private static void assertDocumented(Schema schema, Set<String> seen) {

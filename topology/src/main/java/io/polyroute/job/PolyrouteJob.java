@@ -65,6 +65,7 @@ import io.polyroute.job.operators.PartitionDedupeFunction;
 import io.polyroute.job.operators.StageOpener;
 import io.polyroute.job.rollout.KeyedBytes;
 import io.polyroute.job.rollout.KeyedBytesSerializer;
+import io.polyroute.job.rollout.RolloutMessages;
 import io.polyroute.job.rollout.RolloutOutputs;
 import io.polyroute.job.rollout.RolloutSettings;
 import io.polyroute.runtime.bundle.ModelBundle;
@@ -289,11 +290,17 @@ public final class PolyrouteJob {
     }
 
     private static RolloutSettings rolloutSettings(JobConfig config, String refusal) {
+        java.util.Map<String, String> client = new java.util.HashMap<>();
+        config.kafkaClientProperties().forEach((k, v) -> client.put(k.toString(), v.toString()));
         return new RolloutSettings(
                 config.get(JobOptions.NAME),
                 TopicsOptions.encoding(config, TopicsOptions.ENCODING_CONTROL)
                         .avro(TopicsOptions.ENCODING_CONTROL.key(), "the rollout topics"),
-                refusal);
+                refusal,
+                // The serving subtasks vote on the topic they read commands from (docs/rollouts.md).
+                RolloutOptions.topic(config),
+                client,
+                config.get(RolloutOptions.VOTE_TIMEOUT).toMillis());
     }
 
     private static DataStream<byte[]> rolloutCommands(StreamExecutionEnvironment env, JobConfig config) {
@@ -309,8 +316,9 @@ public final class PolyrouteJob {
     }
 
     /**
-     * Rollout commands from where a restore left them; a job started without a checkpoint reads the
-     * commands published since it was built, so it serves bundle.path until a new command arrives.
+     * Rollout commands and the serving subtasks' votes ({@link RolloutMessages}) from where a restore
+     * left them; a job started without a checkpoint reads the records published since it was built,
+     * so it serves bundle.path until a new command arrives.
      */
     private static KafkaSource<byte[]> rolloutSource(JobConfig config) {
         var builder = KafkaSource.<byte[]>builder()
@@ -318,7 +326,7 @@ public final class PolyrouteJob {
                 .setTopics(RolloutOptions.topic(config))
                 .setGroupId(config.get(JobOptions.NAME) + "-rollouts")
                 .setStartingOffsets(OffsetsInitializer.timestamp(System.currentTimeMillis()))
-                .setDeserializer(KafkaRecordDeserializationSchema.valueOnly(ByteArrayDeserializer.class))
+                .setDeserializer(new RolloutMessages.Deserializer())
                 .setProperties(clientProperties(config));
         if (config.get(InputOptions.BOUNDED)) {
             builder.setBounded(OffsetsInitializer.latest());

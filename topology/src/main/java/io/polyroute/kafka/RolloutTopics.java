@@ -31,18 +31,36 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads and writes a job's rollout topics from outside the job (the {@code rollout} commands, the
- * demo): commands on {@code rollout.topic}, status records on {@code rollout.status-topic}.
+ * demo): commands on {@code rollout.topic} (where the job's votes also are, marked by {@link
+ * #RECORD_HEADER}), status records on {@code rollout.status-topic}.
  */
 public final class RolloutTopics {
     private static final Logger LOG = LoggerFactory.getLogger(RolloutTopics.class);
 
+    /**
+     * The Kafka record header that marks a {@code RolloutVote} on the rollouts topic (value {@link
+     * #VOTE}); a record without it is a {@code RolloutCommand}, as every record written before votes.
+     */
+    public static final String RECORD_HEADER = "polyroute.record";
+
+    /** The value of {@link #RECORD_HEADER} on a vote. */
+    public static final String VOTE = "RolloutVote";
+
     private RolloutTopics() {}
+
+    /** Whether {@code headers} mark a vote rather than a command. */
+    public static boolean isVote(Headers headers) {
+        Header h = headers == null ? null : headers.lastHeader(RECORD_HEADER);
+        return h != null && h.value() != null && VOTE.equals(new String(h.value(), StandardCharsets.UTF_8));
+    }
 
     /** Publishes {@code command} to partition 0 of {@code topic}, keyed by the job name; waits for the acknowledgement. */
     public static void publish(
@@ -81,6 +99,9 @@ public final class RolloutTopics {
         AvroCodec<RolloutCommand> codec = AvroCodec.of(RolloutCommand.class, encoding);
         List<RolloutCommand> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : ControlTopics.read(client, topic, -1, timeout)) {
+            if (isVote(r.headers())) {
+                continue;
+            }
             try {
                 RolloutCommand c = codec.decode(r.value());
                 if (c.getJobName().toString().equals(job)) {

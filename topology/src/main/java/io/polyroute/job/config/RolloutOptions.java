@@ -15,6 +15,7 @@
  */
 package io.polyroute.job.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.ConfigOption;
@@ -51,6 +52,13 @@ public final class RolloutOptions {
             .noDefaultValue()
             .withDescription("Topic of the shadow pairs of a shadow rollout, written exactly once. Default: "
                     + "<job.name>.shadow.");
+
+    public static final ConfigOption<Duration> VOTE_TIMEOUT = ConfigOptions.key("rollout.vote-timeout")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(5))
+            .withDescription("How long a serving subtask waits, from the start of its load of a new version, for "
+                    + "every serving subtask's vote on it; then it votes the version down, naming the subtasks it "
+                    + "has not heard from, and every subtask refuses it (docs/rollouts.md).");
 
     private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
@@ -90,11 +98,18 @@ public final class RolloutOptions {
     public static OptionGroup group() {
         return new OptionGroup(
                 "rollout",
-                List.of(ENABLED, TOPIC, STATUS_TOPIC, SHADOW_TOPIC),
+                List.of(ENABLED, TOPIC, STATUS_TOPIC, SHADOW_TOPIC, VOTE_TIMEOUT),
                 List.of(
                         config -> legal(TOPIC, topic(config)),
                         config -> legal(STATUS_TOPIC, statusTopic(config)),
-                        config -> legal(SHADOW_TOPIC, shadowTopic(config))));
+                        config -> legal(SHADOW_TOPIC, shadowTopic(config)),
+                        config -> positive(VOTE_TIMEOUT, config.get(VOTE_TIMEOUT))));
+    }
+
+    private static void positive(ConfigOption<Duration> option, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new ConfigException(option.key(), "'" + option.key() + "' must be positive, not " + value + ".");
+        }
     }
 
     private static void legal(ConfigOption<String> option, String value) {

@@ -142,6 +142,7 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
             int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
             rollouts = new RolloutController(
                     subtask,
+                    getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
                     baseVersion(),
                     rollout,
                     rolloutStore.restored(),
@@ -200,7 +201,7 @@ public final class FusedOperator extends MicroBatchOperator<InFlight>
         processElement(element);
     }
 
-    /** A rollout command: applied now; what changes which version serves takes effect at the next barrier. */
+    /** A rollout command or vote: applied now; what changes which version serves takes effect at the next barrier. */
     @Override
     public void processElement2(StreamRecord<byte[]> element) {
         rollouts.onCommand(element.getValue());

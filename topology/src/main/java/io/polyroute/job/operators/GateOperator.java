@@ -172,6 +172,7 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
             versions = new RolloutVersions<>(
                     "GATE subtask " + subtask + " of stage " + stageName,
                     subtask,
+                    getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
                     rollout,
                     rolloutStore.restored(),
                     base,

@@ -17,6 +17,7 @@ package io.polyroute.job.rollout;
 
 import io.polyroute.avro.RolloutCommand;
 import io.polyroute.avro.RolloutStatus;
+import io.polyroute.avro.RolloutVote;
 import io.polyroute.schemas.AvroCodec;
 import io.polyroute.schemas.AvroEncoding;
 import java.nio.charset.StandardCharsets;
@@ -24,13 +25,14 @@ import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Decodes rollout commands and encodes status records, in {@code topics.encoding}. */
+/** Decodes rollout commands, encodes status records and both encodes and decodes votes, in {@code topics.encoding}. */
 public final class RolloutCodec {
     private static final Logger LOG = LoggerFactory.getLogger(RolloutCodec.class);
 
     private final RolloutSettings settings;
     private transient AvroCodec<RolloutCommand> commands;
     private transient AvroCodec<RolloutStatus> statuses;
+    private transient AvroCodec<RolloutVote> votes;
 
     public RolloutCodec(RolloutSettings settings) {
         this.settings = settings;
@@ -72,6 +74,41 @@ public final class RolloutCodec {
                 .setTime(Instant.ofEpochMilli(now))
                 .build();
         return new KeyedBytes(settings.jobName().getBytes(StandardCharsets.UTF_8), statuses.encode(r));
+    }
+
+    /** The vote in {@code bytes} if it decodes and is of this job; null (with a WARN line) otherwise. */
+    public RolloutVote vote(byte[] bytes) {
+        RolloutVote v;
+        try {
+            v = votes().decode(bytes);
+        } catch (RuntimeException e) {
+            LOG.warn("Skipped a vote on the rollouts topic that is no valid RolloutVote: {}", e.getMessage());
+            return null;
+        }
+        return v.getJobName().toString().equals(settings.jobName()) ? v : null;
+    }
+
+    /** The vote of {@code subtask} of {@code parallelism} on the load of {@code version} for {@code commandId}. */
+    public KeyedBytes vote(
+            String commandId, VersionRef version, int subtask, int parallelism, String failure, long now) {
+        RolloutVote v = RolloutVote.newBuilder()
+                .setJobName(settings.jobName())
+                .setCommandId(commandId)
+                .setVersion(version.id())
+                .setSubtask(subtask)
+                .setParallelism(parallelism)
+                .setOk(failure == null)
+                .setReason(failure == null ? "" : failure)
+                .setTime(Instant.ofEpochMilli(now))
+                .build();
+        return new KeyedBytes(settings.jobName().getBytes(StandardCharsets.UTF_8), votes().encode(v));
+    }
+
+    private AvroCodec<RolloutVote> votes() {
+        if (votes == null) {
+            votes = AvroCodec.of(RolloutVote.class, settings.encoding());
+        }
+        return votes;
     }
 
     /** The encoding records are written in. */

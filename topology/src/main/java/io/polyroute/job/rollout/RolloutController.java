@@ -73,6 +73,7 @@ public final class RolloutController implements AutoCloseable {
      */
     public RolloutController(
             int subtask,
+            int parallelism,
             VersionRef base,
             RolloutSettings settings,
             RolloutState state,
@@ -81,8 +82,8 @@ public final class RolloutController implements AutoCloseable {
             Consumer<KeyedBytes> statusOut) {
         this.label = "FUSED subtask " + subtask;
         this.base = base;
-        this.versions =
-                new RolloutVersions<>(label, subtask, settings, state, base, baseEvaluator, loader, null, statusOut);
+        this.versions = new RolloutVersions<>(
+                label, subtask, parallelism, settings, state, base, baseEvaluator, loader, null, statusOut);
     }
 
     /**
@@ -105,7 +106,7 @@ public final class RolloutController implements AutoCloseable {
         return versions.residentVersions();
     }
 
-    /** Applies one record of the rollouts topic. */
+    /** Applies one record of the rollouts topic ({@link RolloutMessages}): a command or a vote. */
     public void onCommand(byte[] bytes) {
         versions.onCommand(bytes);
     }

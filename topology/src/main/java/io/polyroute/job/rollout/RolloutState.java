@@ -26,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * The rollout state of one serving subtask and its transitions (docs/rollouts.md), without Flink:
@@ -33,6 +34,13 @@ import java.util.Objects;
  * only in {@link #atBarrier}, which the operator calls at every checkpoint barrier after its flush.
  * Every method returns the {@link Effects}: status records to write, and versions to load or
  * release.
+ *
+ * <p>A loaded candidate is activated only by a job-wide vote: every serving subtask publishes the
+ * outcome of its load ({@link #onVote}) to the rollouts topic, which every serving subtask reads in
+ * the same order between the same barriers. The first failure vote refuses the version on every
+ * subtask (with that vote's reason); ok votes of all subtasks before any failure accept it, and
+ * the next barrier at which this subtask holds the loaded candidate activates it. The votes seen
+ * are part of the state, so a restore continues the count where the checkpoint left it.
  */
 public final class RolloutState {
     /** Where the rollout stands. */
@@ -74,7 +82,8 @@ public final class RolloutState {
         }
     }
 
-    private static final int FORMAT = 1;
+    /** 1: before votes; 2: with the vote of the load in progress. */
+    private static final int FORMAT = 2;
 
     private VersionRef serving;
     private VersionRef previous;
@@ -90,6 +99,17 @@ public final class RolloutState {
     private boolean rollbackRequested;
     /** The candidate is the previous version, loaded again by a rollback: its activation is a ROLLED_BACK. */
     private boolean rollingBack;
+
+    /** The command whose load is in progress (a START, or a ROLLBACK loading the previous version); votes name it. */
+    private String loadId = "";
+    /** The parallelism the votes were counted for; votes of another one do not count. */
+    private int voteParallelism;
+    /** Subtasks that voted ok on the load in progress. */
+    private final TreeSet<Integer> okVotes = new TreeSet<>();
+    /** Every subtask voted ok before any failure: the candidate activates once loaded here. */
+    private boolean accepted;
+    /** The reason of the first failure vote: the candidate is refused at the next barrier. Null: none. */
+    private String refusal;
 
     /** The state of a subtask that serves {@code base} and has seen no command. */
     public RolloutState(VersionRef base) {
@@ -122,6 +142,80 @@ public final class RolloutState {
 
     public long commandTime() {
         return commandTime;
+    }
+
+    /** The command whose load is in progress (empty when none); votes name it. */
+    public String loadId() {
+        return phase == Phase.LOADING ? loadId : "";
+    }
+
+    /** Whether every subtask voted ok on the load in progress, before any failure. */
+    public boolean accepted() {
+        return accepted;
+    }
+
+    /** Whether the load in progress still waits for the vote: neither accepted nor refused. */
+    public boolean voting() {
+        return phase == Phase.LOADING && !accepted && refusal == null && !rollbackRequested;
+    }
+
+    /** Subtasks of {@code parallelism} whose ok vote on the load in progress has not been seen. */
+    public List<Integer> missingVotes(int parallelism) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < parallelism; i++) {
+            if (parallelism != voteParallelism || !okVotes.contains(i)) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Counts votes for {@code parallelism} subtasks from now on: after a restore with another
+     * parallelism the votes counted before do not count (every subtask loads and votes again).
+     */
+    public void countVotesOf(int parallelism) {
+        if (parallelism != voteParallelism) {
+            voteParallelism = parallelism;
+            okVotes.clear();
+            accepted = false;
+        }
+    }
+
+    /**
+     * A vote read from the rollouts topic: subtask {@code voter} of {@code parallelism} loaded
+     * {@code version} for command {@code id} ({@code ok}) or failed ({@code reason}). Votes of
+     * another load, of another parallelism than {@link #countVotesOf} set, or after the vote was
+     * decided change nothing; a repeated vote counts once.
+     *
+     * @param self the index of the subtask that reads the vote: its own ok vote reports the count
+     */
+    public Effects onVote(String id, String version, int voter, int parallelism, boolean ok, String reason, int self) {
+        Effects fx = Effects.none();
+        if (!voting()
+                || !id.equals(loadId)
+                || !version.equals(candidate.id())
+                || parallelism != voteParallelism
+                || voter < 0
+                || voter >= parallelism) {
+            return fx;
+        }
+        if (!ok) {
+            refusal = reason == null || reason.isEmpty() ? "Subtask " + voter + " refused " + version + "." : reason;
+            return fx;
+        }
+        boolean counted = okVotes.add(voter);
+        if (okVotes.size() == parallelism) {
+            accepted = true;
+        } else if (counted && voter == self) {
+            fx.statuses()
+                    .add(status(
+                            RolloutPhase.LOADING,
+                            candidate,
+                            "Loaded on this subtask; waiting for the votes of " + (parallelism - okVotes.size())
+                                    + " of " + parallelism + " subtasks (" + missingVotes(parallelism) + ")."));
+        }
+        return fx;
     }
 
     /** The version that serves the record with {@code eventId} now. */
@@ -175,6 +269,7 @@ public final class RolloutState {
         share = startMode == RolloutMode.CANARY ? canaryShare : 0;
         phase = Phase.LOADING;
         rollingBack = false;
+        beginVote(id);
         fx.statuses().add(status(RolloutPhase.PENDING, version, ""));
         fx.statuses().add(status(RolloutPhase.LOADING, version, "Loading " + version.path() + "."));
         fx.load().add(version);
@@ -219,6 +314,7 @@ public final class RolloutState {
         share = 0;
         phase = Phase.LOADING;
         rollingBack = true;
+        beginVote(id);
         fx.statuses().add(status(RolloutPhase.PENDING, candidate, "Rolls back to the previous version."));
         fx.statuses().add(status(RolloutPhase.LOADING, candidate, "Loading " + candidate.path() + "."));
         fx.load().add(candidate);
@@ -226,8 +322,10 @@ public final class RolloutState {
     }
 
     /**
-     * The barrier step: applies a requested rollback or promotion, and the candidate's load when
-     * {@code loaded} reports it finished (null while it runs).
+     * The barrier step: applies a requested rollback or promotion, a refusal by vote, and the
+     * activation of a candidate the vote accepted once {@code loaded} reports this subtask's load of
+     * it (null while it runs). A failed load of this subtask refuses here only when the vote had
+     * already accepted the version (a reload after a restore); otherwise its failure vote does.
      */
     public Effects atBarrier(LoadOutcome loaded) {
         Effects fx = Effects.none();
@@ -238,7 +336,16 @@ public final class RolloutState {
             fx.statuses().add(status(RolloutPhase.ROLLED_BACK, dropped, serving.id() + " serves every record."));
             return fx;
         }
-        if (phase == Phase.LOADING && loaded != null && loaded.version().sameVersion(candidate)) {
+        if (phase == Phase.LOADING && refusal != null) {
+            VersionRef refused = candidate;
+            String reason = refusal;
+            fx.release().add(refused);
+            clearRollout();
+            fx.statuses().add(status(RolloutPhase.REFUSED, refused, reason));
+        } else if (phase == Phase.LOADING
+                && accepted
+                && loaded != null
+                && loaded.version().sameVersion(candidate)) {
             if (!loaded.succeeded()) {
                 VersionRef refused = candidate;
                 fx.release().add(refused);
@@ -284,6 +391,14 @@ public final class RolloutState {
         promoteRequested = false;
         rollbackRequested = false;
         rollingBack = false;
+        beginVote("");
+    }
+
+    private void beginVote(String id) {
+        loadId = id;
+        okVotes.clear();
+        accepted = false;
+        refusal = null;
     }
 
     private void accept(String id, long issued) {
@@ -316,6 +431,17 @@ public final class RolloutState {
             out.writeBoolean(promoteRequested);
             out.writeBoolean(rollbackRequested);
             out.writeBoolean(rollingBack);
+            out.writeUTF(loadId);
+            out.writeInt(voteParallelism);
+            out.writeInt(okVotes.size());
+            for (int v : okVotes) {
+                out.writeInt(v);
+            }
+            out.writeBoolean(accepted);
+            out.writeBoolean(refusal != null);
+            if (refusal != null) {
+                out.writeUTF(refusal);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -326,7 +452,7 @@ public final class RolloutState {
     public static RolloutState fromBytes(byte[] data) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             int format = in.readInt();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != 1) {
                 throw new IllegalStateException("The checkpoint holds rollout state of format " + format
                         + "; this build reads format " + FORMAT + ".");
             }
@@ -341,6 +467,18 @@ public final class RolloutState {
             s.promoteRequested = in.readBoolean();
             s.rollbackRequested = in.readBoolean();
             s.rollingBack = in.readBoolean();
+            if (format == 1) {
+                // Written before votes: a load in progress votes again after the restore.
+                s.loadId = s.phase == Phase.LOADING ? s.commandId : "";
+                return s;
+            }
+            s.loadId = in.readUTF();
+            s.voteParallelism = in.readInt();
+            for (int n = in.readInt(); n > 0; n--) {
+                s.okVotes.add(in.readInt());
+            }
+            s.accepted = in.readBoolean();
+            s.refusal = in.readBoolean() ? in.readUTF() : null;
             return s;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the rollout state of the checkpoint.", e);
@@ -363,6 +501,11 @@ public final class RolloutState {
 
     @Override
     public String toString() {
-        return "serving " + serving + (candidate == null ? "" : ", " + phase + " " + mode + " " + candidate);
+        return "serving " + serving
+                + (candidate == null
+                        ? ""
+                        : ", " + phase + " " + mode + " " + candidate + " (ok votes " + okVotes + " of "
+                                + voteParallelism + (accepted ? ", accepted" : "")
+                                + (refusal == null ? "" : ", refused") + ")");
     }
 }

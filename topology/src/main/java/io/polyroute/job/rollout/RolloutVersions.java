@@ -18,11 +18,16 @@ package io.polyroute.job.rollout;
 import io.polyroute.avro.RolloutCommand;
 import io.polyroute.avro.RolloutMode;
 import io.polyroute.avro.RolloutPhase;
+import io.polyroute.avro.RolloutVote;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,7 +42,14 @@ import org.slf4j.LoggerFactory;
  * loaded models are ({@code R}: a fused evaluator, or one stage's gate runtime): applies commands to
  * the {@link RolloutState}, loads candidates on a background thread, takes a finished load over at
  * a barrier, keeps exactly the versions the state needs resident and writes status records. Every
- * method runs on the task thread; only {@link Loader#load} runs on the loader thread.
+ * method runs on the task thread; only {@link Loader#load} and the vote after it run on the loader
+ * thread.
+ *
+ * <p>The vote (docs/rollouts.md): when a load finishes, ok or failed, the subtask writes a {@code
+ * RolloutVote} to the rollouts topic ({@link RolloutSettings#voteTopic()}), which every serving
+ * subtask reads back through the rollouts source, in topic order, as it reads commands; the {@link
+ * RolloutState} counts them. A subtask whose load started {@link RolloutSettings#voteTimeoutMillis()}
+ * ago without a decided vote votes the version down, naming the subtasks it has not heard from.
  *
  * @param <R> the loaded models of one version
  */
@@ -52,8 +64,12 @@ public final class RolloutVersions<R extends AutoCloseable> implements AutoClose
 
     private record Pending<R>(VersionRef version, Future<R> future) {}
 
+    /** A vote that goes straight to this subtask (no vote topic): read at the next barrier. */
+    private record OwnVote(String commandId, VersionRef version, String failure) {}
+
     private final String label;
     private final int subtask;
+    private final int parallelism;
     private final RolloutSettings settings;
     private final RolloutCodec codec;
     private final Loader<R> loader;
@@ -62,10 +78,23 @@ public final class RolloutVersions<R extends AutoCloseable> implements AutoClose
     private final Map<String, R> loaded = new HashMap<>();
     private final List<Pending<R>> pending = new ArrayList<>();
     private final ExecutorService loaderThread;
+    /** Writes this subtask's votes; null when they go straight to {@link #ownVotes}. */
+    private final VotePublisher votePublisher;
+    /** Encodes votes on the loader thread (the task thread's codec is not shared). */
+    private final RolloutCodec voteCodec;
+
+    private final Queue<OwnVote> ownVotes = new ConcurrentLinkedQueue<>();
     private RolloutState state;
+    /** This subtask's load of the candidate in the state, once taken over at a barrier; null while it runs. */
+    private RolloutState.LoadOutcome own;
+    /** Processing time the load of the candidate started, for the vote timeout. */
+    private long loadStarted;
+    /** Whether this subtask has voted the candidate down for the timeout already. */
+    private boolean timedOut;
 
     /**
      * @param label how log lines and messages name the subtask, e.g. {@code FUSED subtask 1}
+     * @param parallelism the number of serving subtasks: a version activates when all of them voted ok
      * @param state the state restored from a checkpoint, or the base one
      * @param base the job's own bundle
      * @param baseModels its models, opened; owned by this object from now on
@@ -74,6 +103,7 @@ public final class RolloutVersions<R extends AutoCloseable> implements AutoClose
     public RolloutVersions(
             String label,
             int subtask,
+            int parallelism,
             RolloutSettings settings,
             RolloutState state,
             VersionRef base,
@@ -81,10 +111,20 @@ public final class RolloutVersions<R extends AutoCloseable> implements AutoClose
             Loader<R> loader,
             Function<RolloutMode, String> modeRefusal,
             Consumer<KeyedBytes> statusOut) {
+        if (settings.voteTopic() == null && parallelism != 1) {
+            throw new IllegalArgumentException(label + ": " + parallelism
+                    + " serving subtasks need a rollouts topic to vote on; only a single subtask votes alone.");
+        }
         this.label = label;
         this.subtask = subtask;
+        this.parallelism = parallelism;
         this.settings = settings;
         this.codec = new RolloutCodec(settings);
+        this.voteCodec = new RolloutCodec(settings);
+        this.votePublisher = settings.voteTopic() == null
+                ? null
+                : new VotePublisher(label, settings.voteTopic(), settings.voteClient());
+        state.countVotesOf(parallelism);
         this.loader = loader;
         this.modeRefusal = modeRefusal;
         this.statusOut = statusOut;
@@ -146,8 +186,42 @@ public final class RolloutVersions<R extends AutoCloseable> implements AutoClose
         return codec;
     }
 
-    /** Applies one record of the rollouts topic. */
-    public void onCommand(byte[] bytes) {
+    /** Applies one record of the rollouts topic, as {@link RolloutMessages} tags it: a command or a vote. */
+    public void onCommand(byte[] message) {
+        byte kind = RolloutMessages.kind(message);
+        if (kind == RolloutMessages.VOTE) {
+            onVote(RolloutMessages.body(message));
+        } else if (kind == RolloutMessages.COMMAND) {
+            command(RolloutMessages.body(message));
+        } else {
+            LOG.warn("{}: skipped a rollouts message of unknown kind {}", label, kind);
+        }
+    }
+
+    private void onVote(byte[] bytes) {
+        RolloutVote v = codec.vote(bytes);
+        if (v == null) {
+            return;
+        }
+        LOG.info(
+                "{}: vote of subtask {} of {} on {} for {}: {}",
+                label,
+                v.getSubtask(),
+                v.getParallelism(),
+                v.getVersion(),
+                v.getCommandId(),
+                v.getOk() ? "ok" : v.getReason());
+        apply(state.onVote(
+                v.getCommandId().toString(),
+                v.getVersion().toString(),
+                v.getSubtask(),
+                v.getParallelism(),
+                v.getOk(),
+                v.getReason().toString(),
+                subtask));
+    }
+
+    private void command(byte[] bytes) {
         RolloutCommand c = codec.command(bytes);
         if (c == null) {
             return;
@@ -180,9 +254,11 @@ public final class RolloutVersions<R extends AutoCloseable> implements AutoClose
         }
     }
 
-    /** The barrier step: takes over finished loads and applies what the state decides. */
+    /**
+     * The barrier step: takes over finished loads, votes the candidate down when the vote timed
+     * out, and applies what the state decides.
+     */
     public void atBarrier() {
-        RolloutState.LoadOutcome outcome = null;
         for (Iterator<Pending<R>> it = pending.iterator(); it.hasNext(); ) {
             Pending<R> p = it.next();
             if (!p.future().isDone()) {
@@ -197,30 +273,63 @@ public final class RolloutVersions<R extends AutoCloseable> implements AutoClose
                 if (wanted) {
                     R old = loaded.put(p.version().id(), e);
                     closeQuietly(old == e ? null : old);
-                    outcome = RolloutState.LoadOutcome.ok(p.version());
+                    own = RolloutState.LoadOutcome.ok(p.version());
                 } else {
                     closeQuietly(e);
                 }
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
-                LOG.warn(
-                        "{}: loading {} from {} failed",
-                        label,
-                        p.version().id(),
-                        p.version().path(),
-                        cause);
                 if (wanted) {
-                    outcome = RolloutState.LoadOutcome.failed(
-                            p.version(),
-                            "Loading " + p.version().id() + " from "
-                                    + p.version().path() + " failed on subtask " + subtask + ": " + cause.getMessage());
+                    own = RolloutState.LoadOutcome.failed(p.version(), failure(p.version(), cause));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
         }
-        apply(state.atBarrier(outcome));
+        for (OwnVote v = ownVotes.poll(); v != null; v = ownVotes.poll()) {
+            apply(state.onVote(
+                    v.commandId(),
+                    v.version().id(),
+                    subtask,
+                    parallelism,
+                    v.failure() == null,
+                    v.failure() == null ? "" : v.failure(),
+                    subtask));
+        }
+        if (state.voting() && !timedOut && System.currentTimeMillis() - loadStarted >= settings.voteTimeoutMillis()) {
+            timedOut = true;
+            String reason = "No vote of subtask(s) " + state.missingVotes(parallelism) + " of " + parallelism
+                    + " on loading " + state.candidate().id() + " within " + settings.voteTimeoutMillis()
+                    + " ms (rollout.vote-timeout); subtask " + subtask + " votes it down.";
+            LOG.warn("{}: {}", label, reason);
+            vote(state.loadId(), state.candidate(), reason);
+        }
+        apply(state.atBarrier(own));
+        if (state.phase() != RolloutState.Phase.LOADING) {
+            own = null;
+        }
+    }
+
+    private String failure(VersionRef v, Throwable cause) {
+        return "Loading " + v.id() + " from " + v.path() + " failed on subtask " + subtask + ": " + cause.getMessage();
+    }
+
+    /** Publishes (or, without a vote topic, keeps for the next barrier) this subtask's vote; any thread. */
+    private void vote(String commandId, VersionRef version, String failure) {
+        if (votePublisher == null) {
+            ownVotes.add(new OwnVote(commandId, version, failure));
+            return;
+        }
+        KeyedBytes bytes;
+        synchronized (voteCodec) {
+            bytes = voteCodec.vote(commandId, version, subtask, parallelism, failure, System.currentTimeMillis());
+        }
+        try {
+            votePublisher.publish(bytes);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: could not write its vote on {}", label, version.id(), e);
+        }
     }
 
     private void apply(RolloutState.Effects fx) {
@@ -237,12 +346,38 @@ public final class RolloutVersions<R extends AutoCloseable> implements AutoClose
     }
 
     private void startLoad(VersionRef v) {
-        pending.add(new Pending<>(v, loaderThread.submit(() -> loader.load(v))));
+        String commandId = state.loadId();
+        own = null;
+        timedOut = false;
+        loadStarted = System.currentTimeMillis();
+        CompletableFuture<R> load = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return loader.load(v);
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
+                    }
+                },
+                loaderThread);
+        // The future is done before the vote is written, so a subtask that reads its own ok vote
+        // finds its load finished at the next barrier.
+        load.whenComplete((r, e) -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause != null) {
+                LOG.warn("{}: loading {} from {} failed", label, v.id(), v.path(), cause);
+            }
+            vote(commandId, v, cause == null ? null : failure(v, cause));
+        });
+        pending.add(new Pending<>(v, load));
     }
 
     /** Releases the models of versions the state no longer serves: no record in flight uses them. */
     private void retainResident() {
-        List<String> keep = state.resident().stream().map(VersionRef::id).toList();
+        List<String> keep =
+                new ArrayList<>(state.resident().stream().map(VersionRef::id).toList());
+        if (state.phase() == RolloutState.Phase.LOADING) {
+            keep.add(state.candidate().id()); // loaded, waiting for the vote
+        }
         for (Iterator<Map.Entry<String, R>> it = loaded.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, R> e = it.next();
             if (!keep.contains(e.getKey())) {
@@ -267,6 +402,9 @@ public final class RolloutVersions<R extends AutoCloseable> implements AutoClose
     @Override
     public void close() {
         loaderThread.shutdownNow();
+        if (votePublisher != null) {
+            votePublisher.close();
+        }
         for (Pending<R> p : pending) {
             if (p.future().isDone()) {
                 try {

@@ -28,6 +28,7 @@ import io.polyroute.job.model.RecordHeader;
 import io.polyroute.job.rollout.CanaryHash;
 import io.polyroute.job.rollout.ChecksumsDigest;
 import io.polyroute.job.rollout.KeyedBytes;
+import io.polyroute.job.rollout.RolloutMessages;
 import io.polyroute.job.rollout.RolloutOutputs;
 import io.polyroute.job.rollout.RolloutSettings;
 import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
@@ -265,7 +266,7 @@ class GateRolloutSnapshotTest {
                 .setChecksumsDigest(ChecksumsDigest.of(v2.manifest().checksums()))
                 .setIssuedTime(Instant.now())
                 .build();
-        return ControlInput.rollout(
-                AvroCodec.of(RolloutCommand.class, AvroEncoding.BINARY).encode(c));
+        return ControlInput.rollout(RolloutMessages.command(
+                AvroCodec.of(RolloutCommand.class, AvroEncoding.BINARY).encode(c)));
     }
 }

@@ -52,7 +52,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Rollouts on a running job, end to end (docs/rollouts.md), in every mode that serves them: a switch
  * to a version with another expert count and top-k, refusals of tampered files, a canary and its
- * promotion, a shadow and its rollback, and a version whose load fails on one subtask. Every test
+ * promotion, a shadow and its rollback, and a version whose load fails on one subtask (refused on
+ * every subtask by the vote). Every test
  * checks that each input has exactly one committed prediction and that each prediction equals the
  * reference model of the version it names.
  */
@@ -226,13 +227,13 @@ class RolloutITCase {
     }
 
     /**
-     * docs/rollouts.md, "Refusal on one subtask": the subtask whose load fails refuses the version
-     * with the reason and keeps serving what it has; the other activates it; a rollback brings the
-     * job back to one version. No record is lost or served twice meanwhile.
+     * docs/rollouts.md, "Refusal on one subtask": a load that fails on one subtask only refuses the
+     * version on every subtask by the job-wide vote, with that subtask's reason; the job keeps
+     * serving version 1 and no record is lost or served twice meanwhile.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
-    void shouldRefuseOnTheSubtaskWhoseLoadFailsAndLoseNothing(String mode) throws Exception {
+    void shouldRefuseOnEverySubtaskWhenTheLoadFailsOnOneAndLoseNothing(String mode) throws Exception {
         int failing = 1;
         RolloutController.loadFault = (subtask, v) -> {
             if (subtask == failing && v.version().equals(v2.version())) {
@@ -240,36 +241,53 @@ class RolloutITCase {
             }
         };
         try (RolloutJob job = RolloutJob.start(KAFKA, mode, v1)) {
-            job.feed("a", BATCH);
+            List<SensorReading> before = job.feed("a", BATCH);
             job.awaitPredictions();
 
             String start = job.start(v2, RolloutMode.SWITCH, 0);
+            List<SensorReading> during = job.feed("b", BATCH);
             Map<Integer, RolloutStatus> outcome =
                     job.awaitStates(start, List.of(RolloutPhase.ACTIVE, RolloutPhase.REFUSED));
-            assertThat(outcome.get(failing).getState()).isEqualTo(RolloutPhase.REFUSED);
-            assertThat(outcome.get(failing).getReason().toString())
-                    .contains("failed on subtask " + failing)
-                    .contains("Injected: cannot read " + v2.root());
-            assertThat(outcome.get(failing).getServing().toString()).isEqualTo(id(v1));
-            assertThat(outcome.get(1 - failing).getState()).isEqualTo(RolloutPhase.ACTIVE);
-            List<SensorReading> split = job.feed("b", BATCH);
-            Map<String, Prediction> mixed = job.awaitPredictions();
-            for (SensorReading r : split) {
-                String want = RolloutJob.subtaskOf(r.getEventId()) == failing ? id(v1) : id(v2);
-                assertThat(version(mixed.get(r.getEventId())))
-                        .as("version of %s", r.getEventId())
-                        .isEqualTo(want);
-            }
+            assertThat(outcome).hasSize(RolloutJob.PARALLELISM);
+            assertThat(outcome.values()).allSatisfy(s -> {
+                assertThat(s.getState()).isEqualTo(RolloutPhase.REFUSED);
+                assertThat(s.getReason().toString())
+                        .contains("failed on subtask " + failing)
+                        .contains("Injected: cannot read " + v2.root());
+                assertThat(s.getServing().toString()).isEqualTo(id(v1));
+            });
+            // The votes share the rollouts topic; readers of commands see only the command.
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> onTopic =
+                    KAFKA.awaitRecords(job.rollouts, 1 + RolloutJob.PARALLELISM, java.time.Duration.ofSeconds(30));
+            assertThat(onTopic.stream().filter(r -> io.polyroute.kafka.RolloutTopics.isVote(r.headers())))
+                    .as("votes on the rollouts topic")
+                    .hasSizeGreaterThanOrEqualTo(RolloutJob.PARALLELISM);
+            assertThat(io.polyroute.kafka.RolloutTopics.readCommands(
+                                    KAFKA.clientProperties(),
+                                    job.rollouts,
+                                    job.name,
+                                    io.polyroute.schemas.AvroEncoding.BINARY,
+                                    java.time.Duration.ofSeconds(30))
+                            .stream()
+                            .map(c -> c.getCommandId().toString()))
+                    .containsExactly(start);
+            List<SensorReading> after = job.feed("c", BATCH);
 
-            String rollback = job.rollback();
-            Map<Integer, RolloutStatus> back =
-                    job.awaitStates(rollback, List.of(RolloutPhase.ROLLED_BACK, RolloutPhase.REFUSED));
-            assertThat(back.get(1 - failing).getState()).isEqualTo(RolloutPhase.ROLLED_BACK);
-            assertThat(back.get(failing).getReason().toString()).contains("no previous version");
-            List<SensorReading> last = job.feed("c", BATCH);
             Map<String, Prediction> all = job.awaitPredictions();
-            assertThat(versions(all, last)).containsOnlyKeys(id(v1));
+            assertThat(versions(all, before)).containsOnlyKeys(id(v1));
+            assertThat(versions(all, during)).containsOnlyKeys(id(v1));
+            assertThat(versions(all, after)).containsOnlyKeys(id(v1));
+            assertThat(all).hasSize(job.fed.size());
             assertEachEqualsItsVersionsReference(all, job.fed, v1, v2);
+
+            // The job still rolls out a version every subtask loads.
+            RolloutController.loadFault = null;
+            String again = job.start(v2, RolloutMode.SWITCH, 0);
+            assertThat(job.awaitStates(again, RolloutPhase.ACTIVE)).hasSize(RolloutJob.PARALLELISM);
+            List<SensorReading> last = job.feed("d", BATCH);
+            Map<String, Prediction> end = job.awaitPredictions();
+            assertThat(versions(end, last)).containsOnlyKeys(id(v2));
+            assertEachEqualsItsVersionsReference(end, job.fed, v1, v2);
         } finally {
             RolloutController.loadFault = null;
         }
