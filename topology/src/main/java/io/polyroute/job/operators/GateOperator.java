@@ -69,7 +69,9 @@ import org.apache.flink.util.OutputTag;
  * checkpoint barrier, and every record is stamped with the version chosen for it. The GATE of a
  * later stage follows the stamp, opening a version on its first record ({@link VersionCache}).
  * Records of the job's own bundle route by the plan in force and are balanced; records of another
- * version route by the plain gate over that version's round-robin placement.
+ * version route by the plain gate over that version's round-robin placement. During a live shadow
+ * the first stage's GATE also sends a copy of every record stamped with the shadow version
+ * ({@link ShadowCopies}); a copy the gate fails on is dropped, not dead-lettered.
  */
 public final class GateOperator extends MicroBatchOperator<ExpertTask>
         implements TwoInputStreamOperator<InFlight, byte[], ExpertTask> {
