@@ -67,10 +67,7 @@ final class DemoCommand implements Callable<Integer> {
                     "Share of deliberately bad records, to show the dead-letter path (default: ${DEFAULT-VALUE}).")
     double badShare;
 
-    @Option(
-            names = "--mode",
-            description = "expert-parallel or fused (default: expert-parallel; fused with --rollout-mode shadow,"
-                    + " which only the fused mode serves).")
+    @Option(names = "--mode", description = "expert-parallel or fused (default: expert-parallel).")
     String mode;
 
     @Option(names = "--slots", defaultValue = "4", description = "Expert slots (default: ${DEFAULT-VALUE}).")
@@ -160,7 +157,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (mode == null) {
-            mode = rolloutAt >= 0 && "shadow".equalsIgnoreCase(rolloutMode) ? "fused" : "expert-parallel";
+            mode = "expert-parallel";
         }
         EmbeddedDemo demo = new EmbeddedDemo(
                 new DemoSettings(

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         name = "rollout",
         mixinStandardHelpOptions = true,
         description = {
-            "Change the model version a running job serves (rollout.enabled=true; shadow needs job.mode fused):",
+            "Change the model version a running job serves (rollout.enabled=true; either job.mode):",
             "start a rollout of a validated bundle (switch, canary or shadow), promote it, roll back,",
             "or show where it stands on every serving subtask. See docs/rollouts.md."
         },

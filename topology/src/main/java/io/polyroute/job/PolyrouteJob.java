@@ -62,6 +62,7 @@ import io.polyroute.job.operators.GateOperator;
 import io.polyroute.job.operators.InputContract;
 import io.polyroute.job.operators.LoadReports;
 import io.polyroute.job.operators.PartitionDedupeFunction;
+import io.polyroute.job.operators.ShadowCopies;
 import io.polyroute.job.operators.StageOpener;
 import io.polyroute.job.rollout.KeyedBytes;
 import io.polyroute.job.rollout.KeyedBytesSerializer;
@@ -250,14 +251,7 @@ public final class PolyrouteJob {
                             new FusedOperator(opener, OperatorSettings.fused(config), rolloutSettings(config, null)))
                     .uid("fused");
             rolloutStatusSink(config, out.getSideOutput(RolloutOutputs.STATUS));
-            out.getSideOutput(RolloutOutputs.SHADOW)
-                    .sinkTo(KafkaSinks.exactlyOnce(
-                            config,
-                            "shadow",
-                            RolloutOptions.shadowTopic(config),
-                            new KeyedBytesSerializer(RolloutOptions.shadowTopic(config))))
-                    .name("kafka-shadow")
-                    .uid("kafka-shadow");
+            shadowSink(config, out.getSideOutput(RolloutOutputs.SHADOW));
         }
         rejected.add(out.getSideOutput(DeadLetters.TAG));
         return out;
@@ -307,6 +301,17 @@ public final class PolyrouteJob {
         return env.fromSource(rolloutSource(config), WatermarkStrategy.noWatermarks(), "kafka-rollouts")
                 .setParallelism(1)
                 .uid("kafka-rollouts");
+    }
+
+    /** Shadow pairs, exactly once: committed with the checkpoint that commits their predictions. */
+    private static void shadowSink(JobConfig config, DataStream<KeyedBytes> pairs) {
+        pairs.sinkTo(KafkaSinks.exactlyOnce(
+                        config,
+                        "shadow",
+                        RolloutOptions.shadowTopic(config),
+                        new KeyedBytesSerializer(RolloutOptions.shadowTopic(config))))
+                .name("kafka-shadow")
+                .uid("kafka-shadow");
     }
 
     private static void rolloutStatusSink(JobConfig config, DataStream<KeyedBytes> statuses) {
@@ -398,14 +403,24 @@ public final class PolyrouteJob {
                     .uid("expert-" + s);
             loads.add(results.getSideOutput(LoadReports.TAG));
             DataStream<RecordHeader> headers = gate.getSideOutput(GateOperator.HEADERS);
-            SingleOutputStreamOperator<InFlight> combined = results.keyBy(ExpertResult::eventId, Types.STRING)
-                    .connect(headers.keyBy(RecordHeader::eventId, Types.STRING))
+            // During a shadow a record and its shadow copy meet at one COMBINE subtask: both are keyed
+            // by the record's event id (ShadowCopies).
+            SingleOutputStreamOperator<InFlight> combined = results.keyBy(
+                            r -> ShadowCopies.key(r.eventId()), Types.STRING)
+                    .connect(headers.keyBy(h -> ShadowCopies.key(h.eventId()), Types.STRING))
                     .process(
-                            new CombineFunction(opener, s, config.get(CombineOptions.TIMEOUT)),
+                            new CombineFunction(
+                                    opener,
+                                    s,
+                                    config.get(CombineOptions.TIMEOUT),
+                                    rollouts ? rolloutSettings(config, null).encoding() : null),
                             TypeInformation.of(InFlight.class))
                     .name("combine-" + s)
                     .uid("combine-" + s);
             rejected.add(combined.getSideOutput(DeadLetters.TAG));
+            if (rollouts && s == bundle.stageCount() - 1) {
+                shadowSink(config, combined.getSideOutput(RolloutOutputs.SHADOW));
+            }
             stream = combined;
         }
         DataStream<LoadReport> load = loads.get(0);

@@ -29,9 +29,8 @@ public final class RolloutOptions {
             .booleanType()
             .defaultValue(false)
             .withDescription("Let 'polyroute rollout' change the model version of the running job: the job reads "
-                    + "rollout.topic and writes rollout.status-topic and rollout.shadow-topic. Switch and canary "
-                    + "rollouts are served in both modes; shadow in job.mode fused only (an expert-parallel job "
-                    + "refuses it on the status topic).");
+                    + "rollout.topic and writes rollout.status-topic and rollout.shadow-topic. Switch, canary and "
+                    + "shadow rollouts are served in both modes.");
 
     /** Read through {@link #topic(ReadableConfig)}: unset, it is {@code <job.name>.rollouts}. */
     public static final ConfigOption<String> TOPIC = ConfigOptions.key("rollout.topic")

@@ -16,19 +16,28 @@
 package io.polyroute.job.operators;
 
 import io.polyroute.avro.DeadLetterReason;
+import io.polyroute.avro.ShadowPair;
 import io.polyroute.job.bundle.BundleCache;
 import io.polyroute.job.model.ExpertResult;
 import io.polyroute.job.model.InFlight;
 import io.polyroute.job.model.Pending;
 import io.polyroute.job.model.RecordHeader;
 import io.polyroute.job.model.Rejected;
+import io.polyroute.job.rollout.KeyedBytes;
+import io.polyroute.job.rollout.RolloutOutputs;
+import io.polyroute.job.rollout.ShadowPairs;
+import io.polyroute.job.rollout.VersionRef;
 import io.polyroute.runtime.bundle.StageSpec;
 import io.polyroute.runtime.eval.StageCombiner;
 import io.polyroute.runtime.routing.Choices;
 import io.polyroute.runtime.routing.RoutingDecision;
+import io.polyroute.schemas.AvroCodec;
+import io.polyroute.schemas.AvroEncoding;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -50,6 +59,12 @@ import org.apache.flink.util.Collector;
  * part that arrives for an entry past its deadline expires that entry first, so a record never
  * meets an earlier one with the same event id; the job refuses to start unless {@code
  * dedupe.horizon} is longer than the timeout ({@link io.polyroute.job.config.CombineOptions}).
+ *
+ * <p>During a shadow (docs/rollouts.md) a record and its shadow copy ({@link ShadowCopies}) share
+ * the key; their parts are kept in two entries, and a copy never becomes a dead letter (the shadow
+ * never changes what is served). The last stage writes the served record's prediction as always
+ * and, once both are complete, one {@code ShadowPair} to {@link RolloutOutputs#SHADOW}; the one
+ * finished first waits in keyed state, at most {@code combine.timeout}.
  */
 public final class CombineFunction extends KeyedCoProcessFunction<String, ExpertResult, RecordHeader, InFlight> {
     private static final long serialVersionUID = 1L;
@@ -57,6 +72,8 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
     private final StageOpener opener;
     private final int stageIndex;
     private final long timeoutMillis;
+    /** The encoding of shadow pairs; null when the job serves no rollouts. */
+    private final AvroEncoding shadowEncoding;
 
     /** The stage's combine of the job's own bundle. */
     private transient StageCombiner combiner;
@@ -66,12 +83,30 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
     private transient Map<String, VersionCombine> others;
     /** Everything received for the current key: one state access to read it and one to write it. */
     private transient ValueState<Pending> pending;
+    /** The same for a record's shadow copy. */
+    private transient ValueState<Pending> copyPending;
+    /** Last stage: the record or its shadow copy that finished first, waiting for the other. */
+    private transient ValueState<InFlight> half;
+    /** When {@link #half} is given up (processing time). */
+    private transient ValueState<Long> halfDeadline;
+
+    private transient boolean last;
+    private transient VersionRef base;
+    private transient AvroCodec<ShadowPair> pairCodec;
 
     private transient Counter completed;
     private transient Counter rejected;
 
     /** COMBINE of stage {@code stageIndex}; a record incomplete {@code timeout} after it was read is dropped. */
     public CombineFunction(StageOpener opener, int stageIndex, Duration timeout) {
+        this(opener, stageIndex, timeout, null);
+    }
+
+    /**
+     * COMBINE of stage {@code stageIndex} of a job that serves rollouts, whose shadow pairs the last
+     * stage writes in {@code shadowEncoding} (null: the job serves no rollouts).
+     */
+    public CombineFunction(StageOpener opener, int stageIndex, Duration timeout, AvroEncoding shadowEncoding) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException(
                     "Invalid value " + timeout.toMillis() + " ms for 'combine.timeout': it must be greater than zero.");
@@ -79,6 +114,7 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
         this.opener = opener;
         this.stageIndex = stageIndex;
         this.timeoutMillis = timeout.toMillis();
+        this.shadowEncoding = shadowEncoding;
     }
 
     @Override
@@ -89,13 +125,28 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
         others = new HashMap<>();
         pending =
                 getRuntimeContext().getState(new ValueStateDescriptor<>("pending", TypeInformation.of(Pending.class)));
+        if (shadowEncoding != null) {
+            copyPending = getRuntimeContext()
+                    .getState(new ValueStateDescriptor<>("shadow-pending", TypeInformation.of(Pending.class)));
+            last = stageIndex == opener.manifest().stageCount() - 1;
+            if (last) {
+                half = getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("shadow-half", TypeInformation.of(InFlight.class)));
+                halfDeadline =
+                        getRuntimeContext().getState(new ValueStateDescriptor<>("shadow-half-deadline", Long.class));
+                base = new VersionRef(
+                        opener.manifest().name(), opener.manifest().version(), "", "");
+                pairCodec = AvroCodec.of(ShadowPair.class, shadowEncoding);
+            }
+        }
         completed = getRuntimeContext().getMetricGroup().counter(JobMetrics.PREDICTIONS);
         rejected = getRuntimeContext().getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
     }
 
     @Override
     public void processElement1(ExpertResult result, Context ctx, Collector<InFlight> out) throws Exception {
-        Pending p = pendingOrNew(ctx);
+        ValueState<Pending> state = stateOf(result.eventId());
+        Pending p = pendingOrNew(state, ctx);
         if (result.failed()) {
             if (p.failure == null) {
                 p.failure = result.error();
@@ -104,29 +155,57 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
         } else {
             p.add(result.expert(), result.output());
         }
-        completeOrKeep(p, ctx, out);
+        completeOrKeep(state, p, ctx, out);
     }
 
     @Override
     public void processElement2(RecordHeader header, Context ctx, Collector<InFlight> out) throws Exception {
-        Pending p = pendingOrNew(ctx);
+        ValueState<Pending> state = stateOf(header.eventId());
+        Pending p = pendingOrNew(state, ctx);
         p.header = header;
         long byRead = header.record().readTime + timeoutMillis;
         if (header.record().readTime > 0 && byRead < p.deadline) {
             // The timeout counts from when the source read the record.
-            ctx.timerService().deleteProcessingTimeTimer(p.deadline);
+            dropTimer(ctx, p.deadline, state);
             p.deadline = byRead;
             ctx.timerService().registerProcessingTimeTimer(byRead);
         }
-        completeOrKeep(p, ctx, out);
+        completeOrKeep(state, p, ctx, out);
     }
 
-    private Pending pendingOrNew(Context ctx) throws Exception {
+    /** Where the parts of the record with {@code eventId} are kept: a shadow copy's apart from the record's. */
+    private ValueState<Pending> stateOf(String eventId) {
+        return copyPending != null && ShadowCopies.isCopy(eventId) ? copyPending : pending;
+    }
+
+    /**
+     * Deletes the timer at {@code time} unless another entry of the key than {@code own} still
+     * waits for it (a record and its shadow copy may share a deadline).
+     */
+    private void dropTimer(Context ctx, long time, ValueState<?> own) throws Exception {
+        if (copyPending != null) {
+            for (ValueState<Pending> s : List.of(pending, copyPending)) {
+                Pending other = s == own ? null : s.value();
+                if (other != null && other.deadline == time) {
+                    return;
+                }
+            }
+            if (half != null && own != halfDeadline) {
+                Long d = halfDeadline.value();
+                if (d != null && d == time) {
+                    return;
+                }
+            }
+        }
+        ctx.timerService().deleteProcessingTimeTimer(time);
+    }
+
+    private Pending pendingOrNew(ValueState<Pending> state, Context ctx) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
-        Pending p = pending.value();
+        Pending p = state.value();
         if (p != null && p.deadline > 0 && now >= p.deadline) {
             // Past its deadline, its timer not run yet: never let a newer record of the id join it.
-            expire(p, ctx);
+            expire(state, p, ctx);
             p = null;
         }
         if (p == null) {
@@ -143,14 +222,31 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<InFlight> out) throws Exception {
         Pending p = pending.value();
         if (p != null && p.deadline > 0 && p.deadline <= timestamp) {
-            expire(p, ctx);
+            expire(pending, p, ctx);
+        }
+        if (copyPending != null) {
+            Pending c = copyPending.value();
+            if (c != null && c.deadline > 0 && c.deadline <= timestamp) {
+                expire(copyPending, c, ctx);
+            }
+        }
+        if (half != null) {
+            Long d = halfDeadline.value();
+            if (d != null && d <= timestamp) {
+                // The other of the pair did not finish in time (it failed or expired): no pair.
+                half.clear();
+                halfDeadline.clear();
+            }
         }
     }
 
-    /** Drops {@code p} and sends its record to the dead-letter topic. */
-    private void expire(Pending p, Context ctx) {
-        pending.clear();
-        ctx.timerService().deleteProcessingTimeTimer(p.deadline);
+    /** Drops {@code p} and sends its record to the dead-letter topic (a shadow copy: nowhere). */
+    private void expire(ValueState<Pending> state, Pending p, Context ctx) throws Exception {
+        state.clear();
+        dropTimer(ctx, p.deadline, state);
+        if (state == copyPending) {
+            return;
+        }
         rejected.inc();
         String eventId = ctx.getCurrentKey();
         if (p.failure != null && p.header != null) {
@@ -177,14 +273,19 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
         ctx.output(DeadLetters.TAG, r);
     }
 
-    private void completeOrKeep(Pending p, Context ctx, Collector<InFlight> out) throws Exception {
+    private void completeOrKeep(ValueState<Pending> state, Pending p, Context ctx, Collector<InFlight> out)
+            throws Exception {
         if (!p.complete()) {
-            pending.update(p);
+            state.update(p);
             return;
         }
-        pending.clear();
-        ctx.timerService().deleteProcessingTimeTimer(p.deadline);
+        state.clear();
+        dropTimer(ctx, p.deadline, state);
         RecordHeader h = p.header;
+        if (state == copyPending) {
+            completeCopy(h, p, ctx, out);
+            return;
+        }
         if (p.failure != null) {
             rejected.inc();
             ctx.output(DeadLetters.TAG, Rejected.of(h.record(), DeadLetterReason.MODEL_ERROR.name(), p.failure));
@@ -204,7 +305,64 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
             }
         }
         completed.inc();
-        out.collect(advance(h, y));
+        InFlight rec = advance(h, y);
+        if (!last || !ShadowCopies.isShadowed(rec)) {
+            out.collect(rec);
+            return;
+        }
+        ShadowCopies.unflag(rec);
+        out.collect(rec);
+        pairOrWait(rec, false, ctx);
+    }
+
+    /** A shadow copy complete at this stage: on to the next stage, or (last stage) into its pair. */
+    private void completeCopy(RecordHeader h, Pending p, Context ctx, Collector<InFlight> out) throws Exception {
+        if (p.failure != null) {
+            return;
+        }
+        float[] y = combine(h, p);
+        for (float v : y) {
+            if (!Float.isFinite(v)) {
+                return;
+            }
+        }
+        InFlight copy = advance(h, y);
+        if (!last) {
+            out.collect(copy);
+            return;
+        }
+        pairOrWait(copy, true, ctx);
+    }
+
+    /**
+     * Writes the pair of {@code done} and the other of its pair when that finished already, or
+     * keeps {@code done} until the other finishes.
+     */
+    private void pairOrWait(InFlight done, boolean isCopy, Context ctx) throws Exception {
+        InFlight other = half.value();
+        if (other == null || ShadowCopies.isCopy(other.eventId) == isCopy) {
+            long deadline = ctx.timerService().currentProcessingTime() + timeoutMillis;
+            half.update(done);
+            halfDeadline.update(deadline);
+            ctx.timerService().registerProcessingTimeTimer(deadline);
+            return;
+        }
+        Long deadline = halfDeadline.value();
+        half.clear();
+        halfDeadline.clear();
+        if (deadline != null) {
+            dropTimer(ctx, deadline, halfDeadline);
+        }
+        InFlight served = isCopy ? other : done;
+        InFlight copy = isCopy ? done : other;
+        ShadowPair pair = ShadowPairs.of(served, versionOf(served), copy, versionOf(copy), System.currentTimeMillis());
+        ctx.output(
+                RolloutOutputs.SHADOW,
+                new KeyedBytes(ctx.getCurrentKey().getBytes(StandardCharsets.UTF_8), pairCodec.encode(pair)));
+    }
+
+    private VersionRef versionOf(InFlight rec) {
+        return rec.modelName == null ? base : new VersionRef(rec.modelName, rec.modelVersion, "", "");
     }
 
     private record VersionCombine(StageCombiner combiner, int experts) {}

@@ -124,6 +124,14 @@ public final class DecodeValidateFunction extends ProcessFunction<RawRecord, InF
         if (id == null || id.isBlank()) {
             return Rejected.of(raw, DeadLetterReason.MISSING_ID.name(), "The record has an empty event_id.", null);
         }
+        if (ShadowCopies.isCopy(id)) {
+            // Reserved: it marks the shadow copy of a record (ShadowCopies).
+            return Rejected.of(
+                    raw,
+                    DeadLetterReason.MISSING_ID.name(),
+                    "The record's event_id begins with U+0000, which the job reserves.",
+                    id);
+        }
         float[] features = r.features();
         if (features.length != contract.featureDim()) {
             return Rejected.of(

@@ -16,7 +16,6 @@
 package io.polyroute.job.operators;
 
 import io.polyroute.avro.DeadLetterReason;
-import io.polyroute.avro.RolloutMode;
 import io.polyroute.job.control.LoadReport;
 import io.polyroute.job.control.PlanCodec;
 import io.polyroute.job.control.PlanState;
@@ -70,7 +69,9 @@ import org.apache.flink.util.OutputTag;
  * checkpoint barrier, and every record is stamped with the version chosen for it. The GATE of a
  * later stage follows the stamp, opening a version on its first record ({@link VersionCache}).
  * Records of the job's own bundle route by the plan in force and are balanced; records of another
- * version route by the plain gate over that version's round-robin placement.
+ * version route by the plain gate over that version's round-robin placement. During a live shadow
+ * the first stage's GATE also sends a copy of every record stamped with the shadow version
+ * ({@link ShadowCopies}); a copy the gate fails on is dropped, not dead-lettered.
  */
 public final class GateOperator extends MicroBatchOperator<ExpertTask>
         implements TwoInputStreamOperator<InFlight, byte[], ExpertTask> {
@@ -184,7 +185,7 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
                         VersionChecks.sameStages(b, v, own);
                         return GateRuntime.open(b, stageIndex, opener.options());
                     },
-                    GateOperator::refusal,
+                    null,
                     status -> output.collect(RolloutOutputs.STATUS, new StreamRecord<>(status)));
             versions.open();
         } else {
@@ -208,14 +209,6 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
         if (buffer.size() >= batchSize) {
             flushAndRecord();
         }
-    }
-
-    /** The reason this mode of the expert-parallel job refuses a START of {@code mode}, or null. */
-    static String refusal(RolloutMode mode) {
-        return mode == RolloutMode.SHADOW
-                ? "Shadow rollouts are served in job.mode fused only; this job runs expert-parallel (switch and"
-                        + " canary rollouts are served)."
-                : null;
     }
 
     @Override
@@ -281,12 +274,21 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
         buffer = new ArrayList<>(batchSize);
         // One part per version, each routed on its own.
         Map<String, List<InFlight>> parts = new LinkedHashMap<>();
+        VersionRef shadow = versions == null ? null : versions.state().shadow();
         for (InFlight rec : batch) {
             if (versions != null) {
                 VersionCache.stamp(rec, versions.state().choose(rec.eventId), base);
             }
             String id = VersionCache.versionOf(rec);
             parts.computeIfAbsent(id == null ? "" : id, k -> new ArrayList<>()).add(rec);
+            if (shadow != null) {
+                // A live shadow computes every record again, as a copy stamped with the shadow version.
+                InFlight copy = ShadowCopies.copyOf(rec);
+                VersionCache.stamp(copy, shadow, base);
+                String sid = VersionCache.versionOf(copy);
+                parts.computeIfAbsent(sid == null ? "" : sid, k -> new ArrayList<>())
+                        .add(copy);
+            }
         }
         for (List<InFlight> part : parts.values()) {
             routeIsolated(part, servedBy(part.get(0)));
@@ -322,6 +324,10 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
             // is not the records' fails the task instead (FailureClassifier).
             FailureClassifier.retryOneByOne(
                     "GATE of stage " + stageName, batch, e, rec -> route(List.of(rec), by), (rec, one) -> {
+                        if (ShadowCopies.isCopy(rec.eventId)) {
+                            // The shadow never changes what is served: a failure of it costs only its pair.
+                            return;
+                        }
                         rejected.inc();
                         output.collect(
                                 DeadLetters.TAG,

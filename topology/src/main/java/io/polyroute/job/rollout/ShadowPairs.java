@@ -35,12 +35,6 @@ public final class ShadowPairs {
      */
     public static ShadowPair of(
             InFlight served, VersionRef servedBy, Evaluation shadow, int row, VersionRef shadowBy, long now) {
-        float[] a = served.previous;
-        float[] b = shadow.row(row);
-        double diff = a.length == b.length ? 0 : Double.POSITIVE_INFINITY;
-        for (int i = 0; i < Math.min(a.length, b.length); i++) {
-            diff = Math.max(diff, Math.abs((double) a[i] - b[i]));
-        }
         List<Integer> stages = new ArrayList<>();
         List<Integer> experts = new ArrayList<>();
         List<Float> weights = new ArrayList<>();
@@ -52,6 +46,39 @@ public final class ShadowPairs {
                 experts.add(c.experts()[i]);
                 weights.add(c.weights()[i]);
             }
+        }
+        return of(served, servedBy, shadow.row(row), stages, experts, weights, shadowBy, now);
+    }
+
+    /**
+     * The pair of {@code served} (computed by {@code servedBy}) and {@code shadow}, the same record
+     * computed by {@code shadowBy} through every stage (its output and choices filled in).
+     */
+    public static ShadowPair of(InFlight served, VersionRef servedBy, InFlight shadow, VersionRef shadowBy, long now) {
+        return of(
+                served,
+                servedBy,
+                shadow.previous,
+                ints(shadow.choiceStage),
+                ints(shadow.choiceExpert),
+                floats(shadow.choiceWeight),
+                shadowBy,
+                now);
+    }
+
+    private static ShadowPair of(
+            InFlight served,
+            VersionRef servedBy,
+            float[] b,
+            List<Integer> stages,
+            List<Integer> experts,
+            List<Float> weights,
+            VersionRef shadowBy,
+            long now) {
+        float[] a = served.previous;
+        double diff = a.length == b.length ? 0 : Double.POSITIVE_INFINITY;
+        for (int i = 0; i < Math.min(a.length, b.length); i++) {
+            diff = Math.max(diff, Math.abs((double) a[i] - b[i]));
         }
         ShadowSide servedSide = ShadowSide.newBuilder()
                 .setBundleName(servedBy.name())

@@ -114,6 +114,26 @@ class DecodeValidateFunctionTest {
     }
 
     @Test
+    void shouldDeadLetterAnEventIdThatBeginsWithTheShadowCopysMark() throws Exception {
+        RawRecord marked = raw("k0", encode(reading("\u0000a", r -> {})));
+        RawRecord inside = raw("k1", encode(reading("a\u0000", r -> {})));
+        OneInputStreamOperatorTestHarness<RawRecord, InFlight> harness = harness(ROUTES_ON_TASK);
+        harness.processElement(marked, 0L);
+        harness.processElement(inside, 0L);
+
+        assertThat(harness.extractOutputValues())
+                .usingRecursiveFieldByFieldElementComparator()
+                .containsExactly(inFlight(inside, "a\u0000", "press", 0));
+        assertThat(deadLetters(harness))
+                .usingRecursiveFieldByFieldElementComparatorIgnoringFields("time")
+                .containsExactly(rejected(
+                        marked,
+                        DeadLetterReason.MISSING_ID,
+                        "The record's event_id begins with U+0000, which the job reserves.",
+                        "\u0000a"));
+    }
+
+    @Test
     void shouldIgnoreTheTaskWhenNoStageRoutesOnIt() throws Exception {
         RawRecord unknownTask = raw("k", encode(reading("a", r -> r.setTask("drill"))));
         RawRecord noTask = raw("k", encode(reading("b", r -> r.setTask(null))));

@@ -59,7 +59,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The first stage's GATE of an expert-parallel job with rollouts, through Flink's operator test
  * harness: a snapshot taken in the middle of a rollout (a live canary; a switch whose load may or
  * may not have finished) restores to the same version for every record, every record is stamped
- * with its version and routed over that version's experts, and a shadow is refused with a reason.
+ * with its version and routed over that version's experts, and a live shadow sends every record
+ * on as served and once more as a copy stamped with the shadow version.
  */
 @Timeout(120)
 class GateRolloutSnapshotTest {
@@ -155,16 +156,36 @@ class GateRolloutSnapshotTest {
     }
 
     @Test
-    void shouldRefuseAShadowWithTheReasonAndKeepServing() throws Exception {
+    void shouldServeEveryRecordAndSendAShadowCopyStampedWithTheShadowVersion() throws Exception {
         try (var gate = harness()) {
             gate.open();
             gate.processElement2(command(RolloutKind.START, RolloutMode.SHADOW, 0), 0L);
-            List<RolloutStatus> s = statuses(gate);
-            assertThat(s).hasSize(1);
-            assertThat(s.get(0).getState()).isEqualTo(RolloutPhase.REFUSED);
-            assertThat(s.get(0).getReason().toString()).contains("Shadow rollouts are served in job.mode fused only");
-            gate.prepareSnapshotPreBarrier(CHECKPOINT.incrementAndGet());
+            awaitState(gate, RolloutPhase.ACTIVE);
             assertThat(serve(gate, "s", 20).values()).containsOnly("1");
+            List<RecordHeader> headers =
+                    sideOutput(gate).stream().map(StreamRecord::getValue).toList();
+            // The served record is flagged as shadowed; its copy carries the marked id and version 2.
+            assertThat(headers)
+                    .filteredOn(h -> h.eventId().startsWith("s-"))
+                    .hasSize(20)
+                    .allSatisfy(
+                            h -> assertThat(ShadowCopies.isShadowed(h.record())).isTrue());
+            assertThat(headers)
+                    .filteredOn(h -> ShadowCopies.isCopy(h.eventId()))
+                    .hasSize(20)
+                    .allSatisfy(h -> {
+                        assertThat(ShadowCopies.key(h.eventId())).startsWith("s-");
+                        assertThat(h.record().modelVersion).isEqualTo("2");
+                        assertThat(h.record().modelPath).isEqualTo(v2.root().toString());
+                        assertThat(ShadowCopies.isShadowed(h.record())).isFalse();
+                    });
+            assertThat(gate.extractOutputValues())
+                    .filteredOn(t -> ShadowCopies.isCopy(t.eventId()))
+                    .hasSize(20)
+                    .allSatisfy(t -> {
+                        assertThat(t.model()).isEqualTo("g:2");
+                        assertThat(t.expert()).isBetween(0, 3);
+                    });
         }
     }
 

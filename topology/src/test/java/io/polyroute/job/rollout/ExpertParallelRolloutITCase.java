@@ -24,6 +24,7 @@ import io.polyroute.avro.RolloutMode;
 import io.polyroute.avro.RolloutPhase;
 import io.polyroute.avro.RolloutStatus;
 import io.polyroute.avro.SensorReading;
+import io.polyroute.avro.ShadowPair;
 import io.polyroute.job.PolyrouteJob;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.config.JobOptions;
@@ -59,9 +60,10 @@ import org.junit.jupiter.api.io.TempDir;
  * another expert count, top-k and a shared expert: every record is served by one version across
  * both stages' GATE, EXPERT and COMBINE, exactly once, equal to the reference model of the version
  * its prediction names; a switch moves records from version 1 to 2; a canary sends exactly the
- * event ids of its hash share; promote and rollback move every record; a START whose files differ
- * from what the command names, and a shadow, are refused with the reason while the job keeps
- * serving.
+ * event ids of its hash share; a shadow writes exactly one pair per record it saw, each side
+ * equal to its version's reference, while version 1 answers; promote and rollback move every
+ * record; a START whose files differ from what the command names is refused with the reason while
+ * the job keeps serving.
  */
 @Timeout(300)
 class ExpertParallelRolloutITCase {
@@ -106,13 +108,21 @@ class ExpertParallelRolloutITCase {
                 .build(bundles.resolve("ep-2"));
     }
 
-    private record Job(JobConfig config, String input, String output, String rollouts, String status, String name) {}
+    private record Job(
+            JobConfig config,
+            String input,
+            String output,
+            String rollouts,
+            String status,
+            String shadow,
+            String name) {}
 
     private static Job job() {
         String input = KAFKA.createRandomTopic("sensors", 2);
         String output = KAFKA.createRandomTopic("predictions", 2);
         String rollouts = KAFKA.createRandomTopic("rollouts", 1);
         String status = KAFKA.createRandomTopic("rollout-status", 1);
+        String shadow = KAFKA.createRandomTopic("shadow", 2);
         JobConfig config = JobHarness.withControlTopics(JobConfig.of(Map.of(
                         "kafka.bootstrap-servers",
                         KAFKA.bootstrapServers(),
@@ -137,8 +147,8 @@ class ExpertParallelRolloutITCase {
                 .with("rollout.enabled", "true")
                 .with("rollout.topic", rollouts)
                 .with("rollout.status-topic", status)
-                .with("rollout.shadow-topic", KAFKA.createRandomTopic("shadow", 2));
-        return new Job(config, input, output, rollouts, status, config.get(JobOptions.NAME));
+                .with("rollout.shadow-topic", shadow);
+        return new Job(config, input, output, rollouts, status, shadow, config.get(JobOptions.NAME));
     }
 
     private static JobClient start(Job job) throws Exception {
@@ -155,11 +165,6 @@ class ExpertParallelRolloutITCase {
             List<SensorReading> before = JobHarness.randomReadings("a", BATCH, 12, List.of(), 1);
             KAFKA.produceValues(job.input(), JobHarness.encode(before));
             JobHarness.predictionsById(KAFKA, job.output(), BATCH, DEADLINE);
-
-            String shadowId = publish(job, RolloutKind.START, RolloutMode.SHADOW, 0, v2, "");
-            assertThat(awaitStates(job, shadowId, RolloutPhase.REFUSED))
-                    .allSatisfy(s -> assertThat(s.getReason().toString())
-                            .contains("Shadow rollouts are served in job.mode fused only"));
 
             String switchId = publish(job, RolloutKind.START, RolloutMode.SWITCH, 0, v2, "");
             awaitStates(job, switchId, RolloutPhase.ACTIVE);
@@ -241,6 +246,82 @@ class ExpertParallelRolloutITCase {
             served1.addAll(back);
             assertThat(JobHarness.maxReferenceError(v1, served1, all)).isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
             assertThat(JobHarness.maxReferenceError(v2, served2, all)).isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
+        } finally {
+            client.cancel().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void shouldWriteExactlyOneShadowPairPerShadowedRecordAcrossBothStagesThenPromote() throws Exception {
+        Job job = job();
+        JobClient client = start(job);
+        try {
+            List<SensorReading> before = JobHarness.randomReadings("a", BATCH, 12, List.of(), 7);
+            KAFKA.produceValues(job.input(), JobHarness.encode(before));
+            JobHarness.predictionsById(KAFKA, job.output(), BATCH, DEADLINE);
+
+            String shadowId = publish(job, RolloutKind.START, RolloutMode.SHADOW, 0, v2, "");
+            awaitStates(job, shadowId, RolloutPhase.ACTIVE);
+            List<SensorReading> shadowed = JobHarness.randomReadings("s", BATCH, 12, List.of(), 8);
+            KAFKA.produceValues(job.input(), JobHarness.encode(shadowed));
+            JobHarness.predictionsById(KAFKA, job.output(), 2 * BATCH, DEADLINE);
+
+            String promoteId = publish(job, RolloutKind.PROMOTE, RolloutMode.SHADOW, 0, v2, "");
+            awaitStates(job, promoteId, RolloutPhase.ACTIVE);
+            List<SensorReading> promoted = JobHarness.randomReadings("p", BATCH, 12, List.of(), 9);
+            KAFKA.produceValues(job.input(), JobHarness.encode(promoted));
+
+            Map<String, Prediction> all = JobHarness.predictionsById(KAFKA, job.output(), 3 * BATCH, DEADLINE);
+            List<SensorReading> everything = new ArrayList<>(before);
+            everything.addAll(shadowed);
+            everything.addAll(promoted);
+            JobHarness.assertAnswersExactly(all, everything);
+            // The served version answers every record while the shadow is live.
+            assertThat(versions(all, before)).containsOnlyKeys("1");
+            assertThat(versions(all, shadowed)).containsOnlyKeys("1");
+            assertThat(versions(all, promoted)).containsOnlyKeys("2");
+            List<SensorReading> served1 = new ArrayList<>(before);
+            served1.addAll(shadowed);
+            assertThat(JobHarness.maxReferenceError(v1, served1, all)).isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
+            assertThat(JobHarness.maxReferenceError(v2, promoted, all)).isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
+
+            // One pair per record that arrived while the shadow was live, none before it or after the
+            // promote; each side equals its version's reference, through both stages.
+            Map<String, ShadowPair> pairs = RolloutJob.shadowPairs(KAFKA, job.shadow(), shadowed.size());
+            List<String> shadowedIds = new ArrayList<>();
+            shadowed.forEach(r -> shadowedIds.add(r.getEventId().toString()));
+            assertThat(pairs.keySet()).containsExactlyInAnyOrderElementsOf(shadowedIds);
+            Map<String, float[]> want1 = RolloutJob.referenceOutputs(v1, shadowed);
+            Map<String, float[]> want2 = RolloutJob.referenceOutputs(v2, shadowed);
+            for (ShadowPair p : pairs.values()) {
+                String id = p.getEventId().toString();
+                assertThat(p.getServed().getBundleVersion().toString()).isEqualTo(v1.version());
+                assertThat(p.getShadow().getBundleVersion().toString()).isEqualTo(v2.version());
+                assertThat(RolloutJob.relativeError(p.getServed().getOutput(), want1.get(id)))
+                        .as("served output of %s against ep:1", id)
+                        .isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
+                assertThat(RolloutJob.relativeError(p.getShadow().getOutput(), want2.get(id)))
+                        .as("shadow output of %s against ep:2", id)
+                        .isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
+                assertThat(p.getServed().getOutput()).isEqualTo(all.get(id).getOutput());
+                // Version 1 takes 2 experts per stage, version 2 one (top-1), over both stages.
+                assertThat(p.getServed().getExperts()).hasSize(4);
+                assertThat(p.getShadow().getExperts()).hasSize(2);
+                assertThat(p.getShadow().getStages()).containsExactly(0, 1);
+                assertThat(p.getSameRouting()).isFalse();
+                double diff = 0;
+                for (int i = 0; i < p.getServed().getOutput().size(); i++) {
+                    diff = Math.max(
+                            diff,
+                            Math.abs((double) p.getServed().getOutput().get(i)
+                                    - p.getShadow().getOutput().get(i)));
+                }
+                assertThat(p.getMaxAbsDifference()).isEqualTo(diff);
+            }
+            // Flags of the served predictions are the job's own: nothing of the shadow leaks out.
+            for (SensorReading r : shadowed) {
+                assertThat(all.get(r.getEventId().toString()).getFlags()).isEmpty();
+            }
         } finally {
             client.cancel().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         }

@@ -214,9 +214,14 @@ final class RolloutJob implements AutoCloseable {
 
     /** The committed (read_committed) shadow pairs, at least {@code count} of them, each event id once. */
     Map<String, ShadowPair> awaitShadowPairs(int count) {
+        return shadowPairs(kafka, shadow, count);
+    }
+
+    /** The committed (read_committed) shadow pairs of {@code topic}, at least {@code count}, each event id once. */
+    static Map<String, ShadowPair> shadowPairs(KafkaBrokerExtension kafka, String topic, int count) {
         AvroCodec<ShadowPair> codec = AvroCodec.of(ShadowPair.class, AvroEncoding.BINARY);
         Map<String, ShadowPair> out = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : kafka.awaitRecords(shadow, count, DEADLINE)) {
+        for (ConsumerRecord<byte[], byte[]> r : kafka.awaitRecords(topic, count, DEADLINE)) {
             ShadowPair p = codec.decode(r.value());
             assertThat(out.put(p.getEventId().toString(), p))
                     .as("a second shadow pair for %s", p.getEventId())
