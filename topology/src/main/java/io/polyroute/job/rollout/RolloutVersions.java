@@ -52,6 +52,20 @@ public final class RolloutVersions<R extends AutoCloseable> implements AutoClose
 
     private record Pending<R>(VersionRef version, Future<R> future) {}
 
+    /** Runs on the loader thread before a background load of {@code version} on {@code subtask}. */
+    @FunctionalInterface
+    interface LoadHook {
+        void beforeLoad(int subtask, VersionRef version) throws Exception;
+    }
+
+    /**
+     * Test seam: when set, every background load (a START's, a rollback's, or one a restored
+     * {@code LOADING} state restarts) calls it first on the loader thread, so an integration test
+     * can hold a version in {@code LOADING} in either execution mode. Null, and never set, in
+     * production.
+     */
+    static volatile LoadHook loadHook;
+
     private final String label;
     private final int subtask;
     private final RolloutSettings settings;
@@ -237,7 +251,13 @@ public final class RolloutVersions<R extends AutoCloseable> implements AutoClose
     }
 
     private void startLoad(VersionRef v) {
-        pending.add(new Pending<>(v, loaderThread.submit(() -> loader.load(v))));
+        pending.add(new Pending<>(v, loaderThread.submit(() -> {
+            LoadHook hook = loadHook;
+            if (hook != null) {
+                hook.beforeLoad(subtask, v);
+            }
+            return loader.load(v);
+        })));
     }
 
     /** Releases the models of versions the state no longer serves: no record in flight uses them. */
