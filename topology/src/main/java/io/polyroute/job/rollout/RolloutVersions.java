@@ -67,6 +67,20 @@ public final class RolloutVersions<R extends AutoCloseable> implements AutoClose
     /** A vote that goes straight to this subtask (no vote topic): read at the next barrier. */
     private record OwnVote(String commandId, VersionRef version, String failure) {}
 
+    /** Runs on the loader thread before a background load of {@code version} on {@code subtask}. */
+    @FunctionalInterface
+    interface LoadHook {
+        void beforeLoad(int subtask, VersionRef version) throws Exception;
+    }
+
+    /**
+     * Test seam: when set, every background load (a START's, a rollback's, or one a restored
+     * {@code LOADING} state restarts) calls it first on the loader thread, so an integration test
+     * can hold a version in {@code LOADING} in either execution mode. Null, and never set, in
+     * production.
+     */
+    static volatile LoadHook loadHook;
+
     private final String label;
     private final int subtask;
     private final int parallelism;
@@ -353,6 +367,10 @@ public final class RolloutVersions<R extends AutoCloseable> implements AutoClose
         CompletableFuture<R> load = CompletableFuture.supplyAsync(
                 () -> {
                     try {
+                        LoadHook hook = loadHook;
+                        if (hook != null) {
+                            hook.beforeLoad(subtask, v);
+                        }
                         return loader.load(v);
                     } catch (Exception e) {
                         throw new CompletionException(e);
