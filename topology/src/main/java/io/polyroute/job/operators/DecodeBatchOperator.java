@@ -56,6 +56,9 @@ public final class DecodeBatchOperator extends AbstractUdfStreamOperator<InFligh
     private transient Collector<InFlight> collector;
     private transient DecodeValidateFunction.Context context;
     private transient StreamRecord<Object> sideRecord;
+    /** The input record being decoded, whose timestamp its dead letter keeps. */
+    private transient StreamRecord<RawRecord> current;
+
     private transient Histogram batchSizes;
 
     /**
@@ -98,7 +101,7 @@ public final class DecodeBatchOperator extends AbstractUdfStreamOperator<InFligh
         context = userFunction.new Context() {
             @Override
             public Long timestamp() {
-                return null;
+                return current.hasTimestamp() ? current.getTimestamp() : null;
             }
 
             @Override
@@ -109,13 +112,20 @@ public final class DecodeBatchOperator extends AbstractUdfStreamOperator<InFligh
             @Override
             @SuppressWarnings("unchecked")
             public <X> void output(OutputTag<X> tag, X value) {
-                output.collect(tag, (StreamRecord<X>) sideRecord.replace(value));
+                StreamRecord<Object> r = current.hasTimestamp()
+                        ? sideRecord.replace(value, current.getTimestamp())
+                        : sideRecord.replace(value);
+                if (!current.hasTimestamp()) {
+                    r.eraseTimestamp();
+                }
+                output.collect(tag, (StreamRecord<X>) r);
             }
         };
     }
 
     @Override
     public void processElement(StreamRecord<RawRecord> element) throws Exception {
+        current = element;
         userFunction.processElement(element.getValue(), context, collector);
     }
 

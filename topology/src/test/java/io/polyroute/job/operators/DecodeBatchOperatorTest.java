@@ -59,13 +59,14 @@ class DecodeBatchOperatorTest {
             ids.add("ev-" + i);
             h.processElement(new StreamRecord<>(raw("ev-" + i)));
         }
-        h.processElement(new StreamRecord<>(rawBytes("garbage".getBytes(StandardCharsets.UTF_8))));
+        h.processElement(new StreamRecord<>(rawBytes("garbage".getBytes(StandardCharsets.UTF_8)), 42L));
         h.setProcessingTime(HOUR - 1);
 
         assertThat(h.extractOutputValues()).isEmpty();
         assertThat(h.getSideOutput(DeadLetters.TAG))
                 .extracting(r -> r.getValue().reason)
                 .containsExactly(DeadLetterReason.UNDECODABLE.name());
+        assertThat(h.getSideOutput(DeadLetters.TAG).peek().getTimestamp()).isEqualTo(42L);
 
         h.prepareSnapshotPreBarrier(1L);
 
