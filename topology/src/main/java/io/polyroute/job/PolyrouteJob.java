@@ -16,6 +16,8 @@
 package io.polyroute.job;
 
 import io.polyroute.job.bundle.BundleCache;
+import io.polyroute.job.config.BatchTransport;
+import io.polyroute.job.config.BatchingOptions;
 import io.polyroute.job.config.BundleOptions;
 import io.polyroute.job.config.CombineOptions;
 import io.polyroute.job.config.DedupeOptions;
@@ -47,13 +49,16 @@ import io.polyroute.job.io.TopicFormats;
 import io.polyroute.job.model.ExpertResult;
 import io.polyroute.job.model.ExpertTask;
 import io.polyroute.job.model.InFlight;
+import io.polyroute.job.model.InFlightBatch;
 import io.polyroute.job.model.RawRecord;
 import io.polyroute.job.model.RecordHeader;
 import io.polyroute.job.model.Rejected;
 import io.polyroute.job.operators.CombineFunction;
 import io.polyroute.job.operators.ControlInput;
 import io.polyroute.job.operators.DeadLetters;
+import io.polyroute.job.operators.DecodeBatchOperator;
 import io.polyroute.job.operators.DecodeValidateFunction;
+import io.polyroute.job.operators.DedupeBatchOperator;
 import io.polyroute.job.operators.DedupeFunction;
 import io.polyroute.job.operators.EventKey;
 import io.polyroute.job.operators.ExpertOperator;
@@ -89,7 +94,9 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -161,34 +168,41 @@ public final class PolyrouteJob {
                 List.copyOf(bundle.tasks()),
                 bundle.routesOnTask(),
                 config.get(InputOptions.MAX_RECORD_BYTES));
-        SingleOutputStreamOperator<InFlight> decoded = raw.process(
-                        formats.input() == TopicEncoding.CONFLUENT
-                                ? new DecodeValidateFunction(contract, formats.registry())
-                                : new DecodeValidateFunction(
-                                        contract, formats.input().avro(TopicsOptions.ENCODING_INPUT.key(), "the job")),
-                        TypeInformation.of(InFlight.class))
-                .name("decode-validate")
-                .uid("decode-validate");
+        DecodeValidateFunction decode = formats.input() == TopicEncoding.CONFLUENT
+                ? new DecodeValidateFunction(contract, formats.registry())
+                : new DecodeValidateFunction(
+                        contract, formats.input().avro(TopicsOptions.ENCODING_INPUT.key(), "the job"));
         List<DataStream<Rejected>> rejected = new ArrayList<>();
-        rejected.add(decoded.getSideOutput(DeadLetters.TAG));
-        DataStream<InFlight> unique = decoded;
-        if (!config.get(DedupeOptions.HORIZON).isZero()) {
-            // Partition scope: chained to decode, no shuffle, state per Kafka partition (its own uid, as
-            // its state is not the keyed table of the global scope).
-            SingleOutputStreamOperator<InFlight> deduped = config.get(DedupeOptions.SCOPE) == DedupeScope.PARTITION
-                    ? decoded.process(
-                                    new PartitionDedupeFunction(config.get(DedupeOptions.HORIZON)),
-                                    TypeInformation.of(InFlight.class))
-                            .name("dedupe")
-                            .uid("dedupe-partition")
-                    : decoded.keyBy(r -> EventKey.of(r.eventId), EventKey.TYPE)
-                            .process(
-                                    new DedupeFunction(config.get(DedupeOptions.HORIZON)),
-                                    TypeInformation.of(InFlight.class))
-                            .name("dedupe")
-                            .uid("dedupe");
-            rejected.add(deduped.getSideOutput(DeadLetters.TAG));
-            unique = deduped;
+        boolean dedupe = !config.get(DedupeOptions.HORIZON).isZero();
+        DataStream<InFlight> unique;
+        if (dedupe
+                && config.get(DedupeOptions.SCOPE) == DedupeScope.GLOBAL
+                && config.get(BatchingOptions.TRANSPORT) == BatchTransport.BATCH) {
+            unique = batchedDedupe(env, config, raw, decode, rejected);
+        } else {
+            SingleOutputStreamOperator<InFlight> decoded = raw.process(decode, TypeInformation.of(InFlight.class))
+                    .name("decode-validate")
+                    .uid("decode-validate");
+            rejected.add(decoded.getSideOutput(DeadLetters.TAG));
+            unique = decoded;
+            if (dedupe) {
+                // Partition scope: chained to decode, no shuffle, state per Kafka partition (its own uid, as
+                // its state is not the keyed table of the global scope).
+                SingleOutputStreamOperator<InFlight> deduped = config.get(DedupeOptions.SCOPE) == DedupeScope.PARTITION
+                        ? decoded.process(
+                                        new PartitionDedupeFunction(config.get(DedupeOptions.HORIZON)),
+                                        TypeInformation.of(InFlight.class))
+                                .name("dedupe")
+                                .uid("dedupe-partition")
+                        : decoded.keyBy(r -> EventKey.of(r.eventId), EventKey.TYPE)
+                                .process(
+                                        new DedupeFunction(config.get(DedupeOptions.HORIZON)),
+                                        TypeInformation.of(InFlight.class))
+                                .name("dedupe")
+                                .uid("dedupe");
+                rejected.add(deduped.getSideOutput(DeadLetters.TAG));
+                unique = deduped;
+            }
         }
 
         DataStream<InFlight> done = config.get(JobOptions.MODE) == JobMode.FUSED
@@ -204,6 +218,60 @@ public final class PolyrouteJob {
             dlq = dlq.union(rejected.get(i));
         }
         dlq.sinkTo(deadLetterSink(config, formats)).name("kafka-dlq").uid("kafka-dlq");
+    }
+
+    /**
+     * Decode and global dedupe with batches across the shuffle: decode-validate groups the accepted
+     * records by the dedupe subtask that owns their event id's key group and sends one batch per
+     * subtask; a custom partitioner delivers each batch to its subtask, and the dedupe operator,
+     * keyed by the same 128-bit key as the record-by-record layout (same uid and state), sets each
+     * record's key before touching its state. The identity step keeps the custom partitioning from
+     * being replaced by the forward partitioning that reinterpretAsKeyedStream adds; routing and the
+     * keyed operator share one explicit max parallelism (the number of key groups).
+     */
+    private static DataStream<InFlight> batchedDedupe(
+            StreamExecutionEnvironment env,
+            JobConfig config,
+            DataStream<RawRecord> raw,
+            DecodeValidateFunction decode,
+            List<DataStream<Rejected>> rejected) {
+        int maxParallelism = dedupeMaxParallelism(env);
+        SingleOutputStreamOperator<InFlightBatch> decoded = raw.transform(
+                        "decode-validate",
+                        TypeInformation.of(InFlightBatch.class),
+                        new DecodeBatchOperator(
+                                decode,
+                                maxParallelism,
+                                config.get(BatchingOptions.SHUFFLE_SIZE),
+                                config.get(BatchingOptions.SHUFFLE_MAX_DELAY).toMillis()))
+                .uid("decode-validate");
+        rejected.add(decoded.getSideOutput(DeadLetters.TAG));
+        SingleOutputStreamOperator<InFlightBatch> routed = decoded.partitionCustom(
+                        new DecodeBatchOperator.Routing(), new DecodeBatchOperator.Whole())
+                .map(b -> b, TypeInformation.of(InFlightBatch.class))
+                .name("dedupe-in")
+                .uid("dedupe-in")
+                .setMaxParallelism(maxParallelism);
+        SingleOutputStreamOperator<InFlight> deduped = DataStreamUtils.reinterpretAsKeyedStream(
+                        routed, new DecodeBatchOperator.FirstKey(), EventKey.TYPE)
+                .transform(
+                        "dedupe",
+                        TypeInformation.of(InFlight.class),
+                        new DedupeBatchOperator(config.get(DedupeOptions.HORIZON), maxParallelism))
+                .uid("dedupe")
+                .setMaxParallelism(maxParallelism);
+        rejected.add(deduped.getSideOutput(DeadLetters.TAG));
+        return deduped;
+    }
+
+    /**
+     * The dedupe operator's max parallelism: {@code pipeline.max-parallelism} when set, otherwise
+     * the default Flink derives from the parallelism (at least 128), the value a keyed dedupe of
+     * the same parallelism had before, so its state restores.
+     */
+    static int dedupeMaxParallelism(StreamExecutionEnvironment env) {
+        int configured = env.getConfig().getMaxParallelism();
+        return configured > 0 ? configured : KeyGroupRangeAssignment.computeDefaultMaxParallelism(env.getParallelism());
     }
 
     /**

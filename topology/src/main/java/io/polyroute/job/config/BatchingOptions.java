@@ -60,18 +60,46 @@ public final class BatchingOptions {
             .defaultValue(Duration.ofMillis(5))
             .withDescription("Longest time a record waits in an incomplete expert batch.");
 
+    public static final ConfigOption<BatchTransport> TRANSPORT = ConfigOptions.key("batching.transport")
+            .enumType(BatchTransport.class)
+            .defaultValue(BatchTransport.BATCH)
+            .withDescription("How records cross the shuffle by event_id to the global dedupe. batch: decode-validate "
+                    + "sends one batch per receiving dedupe subtask (flushed at batching.shuffle.size records, at "
+                    + "batching.shuffle.max-delay and before every checkpoint barrier), so Flink's per-element cost "
+                    + "is paid per batch. record: one element per record.");
+
+    public static final ConfigOption<Integer> SHUFFLE_SIZE = ConfigOptions.key("batching.shuffle.size")
+            .intType()
+            .defaultValue(256)
+            .withDescription("Records per receiving subtask at which a batch crosses the dedupe shuffle.");
+
+    public static final ConfigOption<Duration> SHUFFLE_MAX_DELAY = ConfigOptions.key("batching.shuffle.max-delay")
+            .durationType()
+            .defaultValue(Duration.ofMillis(5))
+            .withDescription("Longest time a record waits in an incomplete batch before the dedupe shuffle.");
+
     private BatchingOptions() {}
 
     /** The options and checks of this component. */
     public static OptionGroup group() {
         return new OptionGroup(
                 "batching",
-                List.of(GATE_SIZE, GATE_MAX_DELAY, GATE_MAX_SIZE, EXPERT_SIZE, EXPERT_MAX_DELAY),
+                List.of(
+                        GATE_SIZE,
+                        GATE_MAX_DELAY,
+                        GATE_MAX_SIZE,
+                        EXPERT_SIZE,
+                        EXPERT_MAX_DELAY,
+                        TRANSPORT,
+                        SHUFFLE_SIZE,
+                        SHUFFLE_MAX_DELAY),
                 List.of(
                         OptionCheck.atLeast(GATE_SIZE, 1),
                         OptionCheck.atLeast(GATE_MAX_SIZE, 1),
                         OptionCheck.notNegative(GATE_MAX_DELAY),
                         OptionCheck.atLeast(EXPERT_SIZE, 1),
-                        OptionCheck.notNegative(EXPERT_MAX_DELAY)));
+                        OptionCheck.notNegative(EXPERT_MAX_DELAY),
+                        OptionCheck.atLeast(SHUFFLE_SIZE, 1),
+                        OptionCheck.notNegative(SHUFFLE_MAX_DELAY)));
     }
 }

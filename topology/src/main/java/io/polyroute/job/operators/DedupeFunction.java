@@ -52,6 +52,13 @@ public final class DedupeFunction extends KeyedProcessFunction<Tuple2<Long, Long
 
     @Override
     public void open(OpenContext ctx) {
+        seen = getRuntimeContext().getState(seenState(horizon));
+        duplicates = getRuntimeContext().getMetricGroup().counter(JobMetrics.DUPLICATES);
+        rejected = getRuntimeContext().getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
+    }
+
+    /** The keyed state of the ids seen, with {@code horizon} as its TTL; shared with {@link DedupeBatchOperator}. */
+    static ValueStateDescriptor<Boolean> seenState(Duration horizon) {
         ValueStateDescriptor<Boolean> d = new ValueStateDescriptor<>("seen", Types.BOOLEAN);
         d.enableTimeToLive(StateTtlConfig.newBuilder(horizon)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
@@ -61,9 +68,15 @@ public final class DedupeFunction extends KeyedProcessFunction<Tuple2<Long, Long
                 // cost a third of the job's CPU on small models.
                 .cleanupIncrementally(1, false)
                 .build());
-        seen = getRuntimeContext().getState(d);
-        duplicates = getRuntimeContext().getMetricGroup().counter(JobMetrics.DUPLICATES);
-        rejected = getRuntimeContext().getMetricGroup().counter(JobMetrics.RECORDS_REJECTED);
+        return d;
+    }
+
+    /** The dead letter of a repeat of an id seen within {@code horizon}. */
+    static Rejected duplicate(InFlight rec, Duration horizon) {
+        return Rejected.of(
+                rec,
+                DeadLetterReason.DUPLICATE.name(),
+                "Event id " + rec.eventId + " was already received within the dedupe horizon of " + horizon + ".");
     }
 
     @Override
@@ -71,13 +84,7 @@ public final class DedupeFunction extends KeyedProcessFunction<Tuple2<Long, Long
         if (seen.value() != null) {
             duplicates.inc();
             rejected.inc();
-            ctx.output(
-                    DeadLetters.TAG,
-                    Rejected.of(
-                            rec,
-                            DeadLetterReason.DUPLICATE.name(),
-                            "Event id " + rec.eventId + " was already received within the dedupe horizon of " + horizon
-                                    + "."));
+            ctx.output(DeadLetters.TAG, duplicate(rec, horizon));
             return;
         }
         seen.update(Boolean.TRUE);

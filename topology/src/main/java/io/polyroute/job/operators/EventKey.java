@@ -37,7 +37,12 @@ public final class EventKey {
     private EventKey() {}
 
     public static Tuple2<Long, Long> of(String eventId) {
-        long[] h = MurmurHash3.hash128x64(eventId.getBytes(StandardCharsets.UTF_8));
+        long[] h = hash(eventId);
         return Tuple2.of(h[0], h[1]);
+    }
+
+    /** The key's two halves, high then low. */
+    public static long[] hash(String eventId) {
+        return MurmurHash3.hash128x64(eventId.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -22,6 +22,7 @@ import java.util.Random;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,48 @@ class RecordSerializersTest {
                 .isSameAs(ExpertResultSerializer.INSTANCE);
         assertThat(TypeInformation.of(RecordHeader.class).createSerializer(new SerializerConfigImpl()))
                 .isSameAs(RecordHeaderSerializer.INSTANCE);
+        assertThat(TypeInformation.of(InFlightBatch.class).createSerializer(new SerializerConfigImpl()))
+                .isSameAs(InFlightBatchSerializer.INSTANCE);
+    }
+
+    @Test
+    void shouldRoundTripAndCopyBatchesWithTheirKeysAndRecordsInOrder() throws IOException {
+        Random rnd = new Random(13);
+        for (int n : new int[] {0, 1, 2, 37, 300}) {
+            InFlightBatch b = new InFlightBatch(n % 3, 3, 1);
+            for (int i = 0; i < n; i++) {
+                b.add(rnd.nextLong(), rnd.nextLong(), randomRecord(rnd, i));
+            }
+            InFlightBatch back = roundTrip(InFlightBatchSerializer.INSTANCE, b);
+            InFlightBatch copy = InFlightBatchSerializer.INSTANCE.copy(b);
+            for (InFlightBatch other : new InFlightBatch[] {back, copy}) {
+                assertThat(other.target).isEqualTo(b.target);
+                assertThat(other.subtasks).isEqualTo(3);
+                assertThat(other.size()).isEqualTo(n);
+                for (int i = 0; i < n; i++) {
+                    assertThat(other.key(i)).isEqualTo(b.key(i));
+                    assertThat(other.record(i)).usingRecursiveComparison().isEqualTo(b.record(i));
+                }
+            }
+            if (n > 0) {
+                assertThat(copy.record(0)).isNotSameAs(b.record(0));
+            }
+        }
+    }
+
+    @Test
+    void shouldRestoreTheBatchSerializerFromItsSnapshotAsIs() throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, InFlightBatchSerializer.INSTANCE.snapshotConfiguration());
+        TypeSerializerSnapshot<InFlightBatch> read = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+        assertThat(read).isInstanceOf(InFlightBatchSerializer.Snapshot.class);
+        assertThat(read.restoreSerializer()).isSameAs(InFlightBatchSerializer.INSTANCE);
+        assertThat(InFlightBatchSerializer.INSTANCE
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(read)
+                        .isCompatibleAsIs())
+                .isTrue();
     }
 
     @Test

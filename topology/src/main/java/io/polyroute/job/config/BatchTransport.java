@@ -1,0 +1,27 @@
+/*
+ * Copyright 2026 the Polyroute authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package io.polyroute.job.config;
+
+/** How records cross the job's shuffle by event id ({@code batching.transport}). */
+public enum BatchTransport {
+    /**
+     * Records leave decode-validate grouped into one batch per receiving dedupe subtask, so Flink's
+     * per-element cost at the shuffle is paid per batch.
+     */
+    BATCH,
+    /** Every record crosses the shuffle on its own (the layout of earlier releases). */
+    RECORD
+}
