@@ -25,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.polyroute.avro.DeadLetterReason;
+import io.polyroute.avro.ExpertLoad;
 import io.polyroute.avro.LoadSource;
 import io.polyroute.job.config.MonitorOptions;
 import io.polyroute.job.config.TopicsOptions;
@@ -165,6 +166,11 @@ class MonitorTopologyTest {
                 load(LoadSource.GATE, 0, T0, T0 + 5_000, entry(0, -1, 10, 0, 0), entry(1, -1, 4, 0, 0)));
         monitor.loads.pipeInput(load(LoadSource.EXPERT, 1, T0, T0 + 5_000, entry(0, 1, 8, 800_000, 3)));
         monitor.loads.pipeInput(load(LoadSource.EXPERT, 1, T0, T0 + 5_000, entry(0, -1, 2, 200_000, 1)));
+        // A rollout's other version reports apart; its experts are another model's and stay out.
+        ExpertLoad otherVersion = load(LoadSource.GATE, 0, T0, T0 + 5_000, entry(2, -1, 99, 0, 0));
+        otherVersion.setBundleName("moe");
+        otherVersion.setBundleVersion("2");
+        monitor.loads.pipeInput(otherVersion);
 
         LoadMatrix gate = monitor.window(MonitorStores.REPORTED_LOAD, Resolution.SECOND, "GATE", T0 + 4_999);
         LoadMatrix served = monitor.window(MonitorStores.REPORTED_LOAD, Resolution.SECOND, "EXPERT", T0 + 4_999);

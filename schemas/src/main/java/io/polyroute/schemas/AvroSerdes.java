@@ -70,9 +70,31 @@ public final class AvroSerdes {
         return AvroSerde.of(DeadLetter.class, encoding);
     }
 
-    /** Returns a serde for {@link ExpertLoad}, the records of the load topic ({@code topics.load}). */
+    /**
+     * Returns a serde for {@link ExpertLoad}, the records of the load topic ({@code topics.load}). In
+     * single-object encoding it also reads reports written before {@code bundle_name} and {@code
+     * bundle_version} existed, recognised by their schema fingerprint.
+     */
     public static AvroSerde<ExpertLoad> expertLoad(AvroEncoding encoding) {
-        return AvroSerde.of(ExpertLoad.class, encoding);
+        AvroCodec<ExpertLoad> codec = AvroCodec.of(ExpertLoad.class, encoding);
+        if (encoding == AvroEncoding.SINGLE_OBJECT) {
+            codec = codec.withWriterSchema(expertLoadWithoutBundle());
+        }
+        return new AvroSerde<>(codec);
+    }
+
+    /** The {@link ExpertLoad} schema before {@code bundle_name} and {@code bundle_version} were added. */
+    static Schema expertLoadWithoutBundle() {
+        return without(ExpertLoad.getClassSchema(), "bundle_name", "bundle_version");
+    }
+
+    private static Schema without(Schema current, String... names) {
+        List<String> drop = List.of(names);
+        List<Schema.Field> fields = current.getFields().stream()
+                .filter(f -> !drop.contains(f.name()))
+                .map(f -> new Schema.Field(f, f.schema()))
+                .toList();
+        return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
     }
 
     /** Returns a serde for {@link PlacementPlan}, the records of the plans topic ({@code topics.plans}), written in plain binary whatever {@code topics.encoding} says. */

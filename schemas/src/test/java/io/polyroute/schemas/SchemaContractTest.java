@@ -53,7 +53,7 @@ class SchemaContractTest {
             SensorReading.class, "C5C7F1F3A1A3D606",
             Prediction.class, "77B2FF289A5EA672",
             DeadLetter.class, "B543CAB428D3DEA0",
-            ExpertLoad.class, "02C0141D59E14D54",
+            ExpertLoad.class, "04C64A70944F2AC1",
             PlacementPlan.class, "1AC876A1D2E9E715",
             RolloutCommand.class, "CE58A4BE619FE276",
             RolloutStatus.class, "73EEC190754B38AA",

@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.polyroute.avro.DeadLetter;
 import io.polyroute.avro.DeadLetterReason;
 import io.polyroute.avro.ExpertChoice;
+import io.polyroute.avro.ExpertLoad;
 import io.polyroute.avro.Prediction;
 import io.polyroute.avro.SensorReading;
 import io.polyroute.schemas.RecordDecodeException.Reason;
@@ -296,6 +297,74 @@ class SchemaEvolutionTest {
                 .decode(binary(later, deadLetter(later, "SOMETHING_NEW")));
 
         assertThat(read.getReason()).isEqualTo(DeadLetterReason.MODEL_ERROR);
+    }
+
+    @Test
+    void shouldReadLoadReportsWrittenWithoutTheBundleAsTheJobsOwnBundle() throws IOException {
+        Schema old = AvroSerdes.expertLoadWithoutBundle();
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(ExpertLoad.getClassSchema(), old)
+                        .getType())
+                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        ExpertLoad current = SampleRecords.expertLoad();
+
+        ExpertLoad read = AvroCodec.of(ExpertLoad.class, AvroEncoding.BINARY)
+                .withWriterSchema(old)
+                .decode(asOld(current, old));
+
+        assertThat(read.getBundleName()).isEmpty();
+        assertThat(read.getBundleVersion()).isEmpty();
+        assertThat(read).isEqualTo(current);
+    }
+
+    @Test
+    void shouldReadSingleObjectLoadReportsOfTheSchemaWithoutTheBundleThroughTheLoadSerde() throws IOException {
+        Schema old = AvroSerdes.expertLoadWithoutBundle();
+        assertThat(SingleObjectHeader.format(SingleObjectHeader.fingerprint(old)))
+                .as("the fingerprint ExpertLoad had before bundle_name and bundle_version")
+                .isEqualTo("02C0141D59E14D54");
+        ExpertLoad current = SampleRecords.expertLoad();
+        GenericRecord oldRecord = new GenericDatumReader<GenericRecord>(ExpertLoad.getClassSchema(), old)
+                .read(null, DecoderFactory.get().binaryDecoder(AvroCodec.encode(current, AvroEncoding.BINARY), null));
+        byte[] oldBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), old)
+                .encode(oldRecord)
+                .array();
+        ExpertLoad versioned = ExpertLoad.newBuilder(current)
+                .setBundleName("factory-moe")
+                .setBundleVersion("4")
+                .build();
+        AvroSerde<ExpertLoad> serde = AvroSerdes.expertLoad(AvroEncoding.SINGLE_OBJECT);
+
+        assertThat(serde.deserialize("load", oldBytes)).isEqualTo(current);
+        assertThat(serde.deserialize("load", serde.serialize("load", versioned)))
+                .isEqualTo(versioned);
+        assertThat(catchThrowableOfType(
+                                RecordDecodeException.class,
+                                () -> AvroCodec.of(ExpertLoad.class, AvroEncoding.SINGLE_OBJECT)
+                                        .decode(oldBytes))
+                        .reason())
+                .isEqualTo(Reason.UNKNOWN_FINGERPRINT);
+    }
+
+    @Test
+    void shouldLetReadersWithoutTheBundleReadCurrentLoadReports() throws IOException {
+        Schema old = AvroSerdes.expertLoadWithoutBundle();
+        ExpertLoad versioned = ExpertLoad.newBuilder(SampleRecords.expertLoad())
+                .setBundleName("factory-moe")
+                .setBundleVersion("4")
+                .build();
+
+        GenericRecord read = new GenericDatumReader<GenericRecord>(ExpertLoad.getClassSchema(), old)
+                .read(null, DecoderFactory.get().binaryDecoder(AvroCodec.encode(versioned, AvroEncoding.BINARY), null));
+
+        assertThat(read.get("plan_version")).isEqualTo(7L);
+        assertThat(read.hasField("bundle_version")).isFalse();
+    }
+
+    /** {@code current} as a writer of the schema {@code old} (which lacks some of its fields) wrote it. */
+    private static byte[] asOld(ExpertLoad current, Schema old) throws IOException {
+        GenericRecord record = new GenericDatumReader<GenericRecord>(ExpertLoad.getClassSchema(), old)
+                .read(null, DecoderFactory.get().binaryDecoder(AvroCodec.encode(current, AvroEncoding.BINARY), null));
+        return writeBinary(old, record);
     }
 
     /** The DeadLetter schema with the reason symbols from the first up to {@code last}, then {@code extra}. */

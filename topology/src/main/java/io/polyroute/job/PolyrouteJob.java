@@ -420,7 +420,8 @@ public final class PolyrouteJob {
         // Plans (published by the rebalancer or pinned by hand) reach every GATE and EXPERT subtask.
         // Only plans for this job and bundle that fit its stages, experts and slots pass (PlanFilter).
         PlanFilter planFilter = planFilter(config, bundle);
-        DataStream<byte[]> plans = env.fromSource(planSource(config), WatermarkStrategy.noWatermarks(), "kafka-plans")
+        SingleOutputStreamOperator<byte[]> plans = env.fromSource(
+                        planSource(config), WatermarkStrategy.noWatermarks(), "kafka-plans")
                 .setParallelism(1)
                 .uid("kafka-plans")
                 .process(
@@ -429,11 +430,16 @@ public final class PolyrouteJob {
                 .setParallelism(1)
                 .name("plan-filter")
                 .uid("plan-filter");
+        // With rollouts GATE and the rebalancer also take the plans of the other versions
+        // (docs/rollouts.md); EXPERT hosts by the plans of the job's own bundle only.
+        DataStream<byte[]> gatePlans =
+                rollouts ? plans.union(plans.getSideOutput(PlanFilterFunction.OTHER_VERSIONS)) : plans;
         // With rollouts the first stage's GATE chooses every record's version (docs/rollouts.md): it
         // reads the commands, tagged, on the broadcast input that carries its plans.
         DataStream<byte[]> firstControl = !rollouts
-                ? plans
-                : plans.map(ControlInput::plan, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                ? gatePlans
+                : gatePlans
+                        .map(ControlInput::plan, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
                         .setParallelism(1)
                         .name("plans-tagged")
                         .uid("plans-tagged")
@@ -446,7 +452,8 @@ public final class PolyrouteJob {
         DataStream<InFlight> stream = in;
         for (int s = 0; s < bundle.stageCount(); s++) {
             boolean chooses = rollouts && s == 0;
-            SingleOutputStreamOperator<ExpertTask> gate = stream.connect((chooses ? firstControl : plans).broadcast())
+            SingleOutputStreamOperator<ExpertTask> gate = stream.connect(
+                            (chooses ? firstControl : gatePlans).broadcast())
                     .transform(
                             "gate-" + s,
                             TypeInformation.of(ExpertTask.class),
@@ -503,7 +510,7 @@ public final class PolyrouteJob {
         if (config.get(RebalanceOptions.ENABLED)) {
             RebalanceSettings settings = OperatorSettings.rebalance(config, bundle);
             load.keyBy(r -> 0)
-                    .connect(plans.keyBy(p -> 0))
+                    .connect(gatePlans.keyBy(p -> 0))
                     .process(
                             new RebalanceFunction(settings, planFilter.origin()),
                             PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
@@ -534,7 +541,8 @@ public final class PolyrouteJob {
         return new PlanFilter(
                 new PlanOrigin(config.get(JobOptions.NAME), bundle.name(), bundle.version()),
                 experts,
-                config.get(JobOptions.SLOTS));
+                config.get(JobOptions.SLOTS),
+                config.get(RolloutOptions.ENABLED));
     }
 
     private static KafkaSource<byte[]> planSource(JobConfig config) {

@@ -36,6 +36,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class PlanWatcher implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<PlanVersion> plans = new ArrayList<>();
+    /** The bundle version each plan names (empty when it names none), parallel to {@link #plans}. */
+    private final List<String> bundleVersions = new ArrayList<>();
 
     public PlanWatcher(Properties clientProperties, String topic) {
         Properties p = new Properties();
@@ -54,8 +56,20 @@ public final class PlanWatcher implements AutoCloseable {
     public List<PlanVersion> poll(Duration wait) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(wait)) {
             plans.add(PlanCodec.decode(r.value()));
+            bundleVersions.add(PlanCodec.decodeAvro(r.value()).getBundleVersion());
         }
         return List.copyOf(plans);
+    }
+
+    /** Every plan seen so far that names bundle version {@code version}, in topic order. */
+    public List<PlanVersion> plansOf(String version) {
+        List<PlanVersion> out = new ArrayList<>();
+        for (int i = 0; i < plans.size(); i++) {
+            if (bundleVersions.get(i).equals(version)) {
+                out.add(plans.get(i));
+            }
+        }
+        return out;
     }
 
     /** Every plan seen so far, in topic order. */

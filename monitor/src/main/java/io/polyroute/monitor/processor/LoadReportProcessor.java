@@ -47,7 +47,11 @@ public final class LoadReportProcessor implements Processor<byte[], ExpertLoad, 
     @Override
     public void process(Record<byte[], ExpertLoad> record) {
         ExpertLoad report = record.value();
-        if (report == null || report.getEntries().isEmpty()) {
+        if (report == null
+                || report.getEntries().isEmpty()
+                || !report.getBundleVersion().isEmpty()) {
+            // Reports of another version than the job's own bundle (rollouts) count experts of
+            // another model, possibly of another count: the matrix is the job's own bundle's.
             return;
         }
         boolean gate = report.getSource() == LoadSource.GATE;

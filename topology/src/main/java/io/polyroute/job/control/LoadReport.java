@@ -18,6 +18,8 @@ package io.polyroute.job.control;
 /**
  * The load one operator subtask saw for one stage in one window: records routed to (GATE) or
  * served by (EXPERT) each expert, the service time, and the queue depth at the window's end.
+ * During a rollout GATE reports each version it routed apart: {@link #bundleName} and {@link
+ * #bundleVersion} name it, both null for the job's own bundle.
  */
 public class LoadReport {
     public static final String GATE = "GATE";
@@ -32,6 +34,10 @@ public class LoadReport {
     public long[] records;
     public long[] serviceNanos;
     public int[] queueDepth;
+    /** The bundle version the window counts, null for the job's own bundle. */
+    public String bundleName;
+
+    public String bundleVersion;
 
     public LoadReport() {}
 
@@ -48,5 +54,10 @@ public class LoadReport {
         r.serviceNanos = new long[experts];
         r.queueDepth = new int[experts];
         return r;
+    }
+
+    /** The version key ({@code name:version}) of the version counted, or null for the job's own bundle. */
+    public String versionKey() {
+        return bundleVersion == null || bundleVersion.isEmpty() ? null : bundleName + ":" + bundleVersion;
     }
 }

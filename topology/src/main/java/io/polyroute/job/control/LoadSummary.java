@@ -49,11 +49,18 @@ public final class LoadSummary {
                 reports.stream().mapToLong(ExpertLoad::getPlanVersion).max().orElse(0);
     }
 
-    /** One summary per window of {@code reports}, oldest first. */
+    /**
+     * One summary per window of {@code reports}, oldest first. Only reports of the job's own bundle
+     * count: during a rollout GATE reports other versions apart ({@code bundle_version} set), and
+     * their experts are another model's.
+     */
     public static List<LoadSummary> windows(List<ExpertLoad> reports) {
         Map<Long, List<ExpertLoad>> byWindow = new TreeMap<>();
         Map<Long, Long> ends = new TreeMap<>();
         for (ExpertLoad r : reports) {
+            if (!r.getBundleVersion().isEmpty()) {
+                continue;
+            }
             long start = r.getWindowStart().toEpochMilli();
             byWindow.computeIfAbsent(start, k -> new ArrayList<>()).add(r);
             ends.put(start, r.getWindowEnd().toEpochMilli());

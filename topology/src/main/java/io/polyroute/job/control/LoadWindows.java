@@ -37,6 +37,10 @@ import java.util.TreeMap;
  * shrunk towards the stage's pooled cost per record with the weight of {@value #PRIOR_RECORDS}
  * records: an expert that served many records keeps its own cost, one that served few gets
  * nearly the pooled one.
+ *
+ * <p>The rebalancer keeps one per bundle version. A version other than the job's own may have other
+ * expert counts: it starts with them unknown and learns each stage's from the first GATE report of
+ * that stage ({@link #expertsPerStage()}); a report of another count for a known stage is dropped.
  */
 final class LoadWindows {
     /** Records of evidence the pooled cost counts as when estimating one expert's cost. */
@@ -45,22 +49,57 @@ final class LoadWindows {
     static final int LATEST_WINDOWS = 3;
 
     private final RebalanceSettings settings;
+    /** Experts per stage, -1 while unknown. */
+    private final int[] experts;
+
     private final Map<Long, List<LoadReport>> pending = new TreeMap<>();
     /** Start of the newest window planned, {@link Long#MIN_VALUE} before the first. */
     private long plannedUpTo = Long.MIN_VALUE;
 
     private long dropped;
 
+    /** Windows of the job's own bundle, whose expert counts {@code settings} give. */
     LoadWindows(RebalanceSettings settings) {
+        this(settings, true);
+    }
+
+    /** Windows of a version whose expert counts are learnt from its reports unless {@code known}. */
+    LoadWindows(RebalanceSettings settings, boolean known) {
         this.settings = settings;
+        this.experts = new int[settings.expertsPerStage().size()];
+        for (int s = 0; s < experts.length; s++) {
+            experts[s] = known ? settings.expertsPerStage().get(s) : -1;
+        }
+    }
+
+    /** The experts per stage, or null while some stage has not reported yet. */
+    List<Integer> expertsPerStage() {
+        List<Integer> out = new ArrayList<>(experts.length);
+        for (int n : experts) {
+            if (n < 0) {
+                return null;
+            }
+            out.add(n);
+        }
+        return out;
     }
 
     /** One window's reports, ready to plan. */
     record Window(long start, List<LoadReport> reports) {}
 
-    /** Adds a report; returns false (and drops it) when its window has already been planned. */
+    /**
+     * Adds a report; returns false (and drops it) when its window has already been planned, or when
+     * it counts another number of experts than its stage has.
+     */
     boolean add(LoadReport report) {
-        if (report.windowStart <= plannedUpTo) {
+        if (report.stage < 0 || report.stage >= experts.length) {
+            dropped++;
+            return false;
+        }
+        if (experts[report.stage] < 0) {
+            experts[report.stage] = report.records.length;
+        }
+        if (report.windowStart <= plannedUpTo || report.records.length != experts[report.stage]) {
             dropped++;
             return false;
         }
@@ -119,7 +158,7 @@ final class LoadWindows {
      * did not report (each sees about the same share of the input).
      */
     double[] demand(Window w, int stage) {
-        double[] d = new double[settings.expertsPerStage().get(stage)];
+        double[] d = new double[experts[stage]];
         double seconds = settings.windowMillis() / 1000.0;
         int gates = 0;
         for (LoadReport r : w.reports()) {
@@ -143,7 +182,7 @@ final class LoadWindows {
      * all {@code NaN} (keep the previous estimate) when no expert served a record.
      */
     double[] cost(Window w, int stage) {
-        int experts = settings.expertsPerStage().get(stage);
+        int experts = this.experts[stage];
         double[] nanos = new double[experts];
         double[] records = new double[experts];
         double totalNanos = 0;

@@ -31,6 +31,11 @@ import java.util.Objects;
  * restore from a checkpoint or savepoint. An ignored plan is logged and counted, never thrown:
  * one bad record on a shared topic must not stop or restart the job.
  *
+ * <p>A job that serves rollouts ({@code versions}) also accepts plans for this job that name another
+ * bundle version ({@link Verdict#version()}): such a plan must have the job's stage and slot counts;
+ * its expert counts are checked by GATE against the version it serves ({@link #misfit(PlanVersion,
+ * List, int)} with the version's counts), since only GATE opens that version.
+ *
  * <pre>{@code
  * PlanFilter filter = new PlanFilter(new PlanOrigin("polyroute", "factory-moe", "3"), List.of(8), 4);
  * PlanFilter.Verdict v = filter.check(bytes);
@@ -43,6 +48,8 @@ public final class PlanFilter implements Serializable {
     private final PlanOrigin origin;
     private final List<Integer> expertsPerStage;
     private final int slots;
+    /** Whether plans of other versions of this job are accepted (the job serves rollouts). */
+    private final boolean versions;
 
     /**
      * @param origin this job and its bundle
@@ -50,13 +57,31 @@ public final class PlanFilter implements Serializable {
      * @param slots the job's expert slots ({@code job.slots})
      */
     public PlanFilter(PlanOrigin origin, List<Integer> expertsPerStage, int slots) {
+        this(origin, expertsPerStage, slots, false);
+    }
+
+    /**
+     * @param origin this job and its bundle
+     * @param expertsPerStage the bundle's expert count per stage
+     * @param slots the job's expert slots ({@code job.slots})
+     * @param versions whether the job serves other versions (rollouts) and takes plans for them
+     */
+    public PlanFilter(PlanOrigin origin, List<Integer> expertsPerStage, int slots, boolean versions) {
         this.origin = Objects.requireNonNull(origin, "origin");
         this.expertsPerStage = List.copyOf(expertsPerStage);
         this.slots = slots;
+        this.versions = versions;
     }
 
-    /** The plan, when accepted, or why it was not. */
-    public record Verdict(PlanVersion plan, String refusal) {
+    /**
+     * The plan, when accepted, or why it was not; {@code version} is the version key ({@code
+     * name:version}) of a plan for another version than the job's own bundle, null otherwise.
+     */
+    public record Verdict(PlanVersion plan, String refusal, String version) {
+        public Verdict(PlanVersion plan, String refusal) {
+            this(plan, refusal, null);
+        }
+
         public boolean accepted() {
             return refusal == null;
         }
@@ -82,6 +107,10 @@ public final class PlanFilter implements Serializable {
         } catch (RuntimeException e) {
             return new Verdict(null, "the record is not a PlacementPlan: " + e.getMessage());
         }
+        String other = versions ? versionOf(avro, origin) : null;
+        if (other != null) {
+            return checkOtherVersion(avro, other);
+        }
         String foreign = origin.mismatch(PlanOrigin.of(avro));
         if (foreign != null) {
             return new Verdict(null, "plan " + avro.getVersion() + " is not for this job: " + foreign);
@@ -96,6 +125,39 @@ public final class PlanFilter implements Serializable {
         return misfit == null ? new Verdict(plan, null) : new Verdict(null, misfit);
     }
 
+    private Verdict checkOtherVersion(PlacementPlan avro, String version) {
+        PlanOrigin named = PlanOrigin.of(avro);
+        if (!named.job().isEmpty() && !origin.job().isEmpty() && !named.job().equals(origin.job())) {
+            return new Verdict(null, "plan " + avro.getVersion() + " is not for this job: " + origin.mismatch(named));
+        }
+        PlanVersion plan;
+        try {
+            plan = PlanCodec.fromAvro(avro);
+        } catch (RuntimeException e) {
+            return new Verdict(null, "plan " + avro.getVersion() + " is not a valid placement: " + e.getMessage());
+        }
+        List<Integer> unknownExperts = new java.util.ArrayList<>();
+        expertsPerStage.forEach(x -> unknownExperts.add(-1));
+        String misfit = misfit(plan, unknownExperts, slots);
+        return misfit == null
+                ? new Verdict(plan, null, version)
+                : new Verdict(null, misfit + " (a plan for " + version + ")", version);
+    }
+
+    /**
+     * The version key ({@code name:version}) of the bundle version a plan names when that is not
+     * {@code own}'s bundle version; null for a plan of {@code own}'s version or one that names no
+     * version (plans written before the fields existed, or by a job of unknown bundle).
+     */
+    public static String versionOf(PlacementPlan plan, PlanOrigin own) {
+        String version = plan.getBundleVersion();
+        if (version.isEmpty() || own.bundleVersion().isEmpty()) {
+            return null;
+        }
+        String name = plan.getBundleName().isEmpty() ? own.bundleName() : plan.getBundleName();
+        return name.equals(own.bundleName()) && version.equals(own.bundleVersion()) ? null : name + ":" + version;
+    }
+
     /** Why {@code plan} does not fit this job's stages, experts and slots, or null when it does. */
     public String misfit(PlanVersion plan) {
         return misfit(plan, expertsPerStage, slots);
@@ -103,7 +165,7 @@ public final class PlanFilter implements Serializable {
 
     /**
      * Why {@code plan} does not fit a job of {@code expertsPerStage} experts per stage on {@code
-     * slots} slots, or null when it does.
+     * slots} slots, or null when it does. A negative expert count is unknown and fits any.
      */
     public static String misfit(PlanVersion plan, List<Integer> expertsPerStage, int slots) {
         if (plan.stageCount() != expertsPerStage.size()) {
@@ -112,7 +174,7 @@ public final class PlanFilter implements Serializable {
         }
         for (int s = 0; s < plan.stageCount(); s++) {
             Placement p = plan.stage(s);
-            if (p.experts() != expertsPerStage.get(s)) {
+            if (expertsPerStage.get(s) >= 0 && p.experts() != expertsPerStage.get(s)) {
                 return "plan " + plan.version() + " places " + p.experts() + " experts in stage " + s
                         + ", but the bundle has " + expertsPerStage.get(s);
             }

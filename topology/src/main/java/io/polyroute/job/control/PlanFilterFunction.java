@@ -20,17 +20,23 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@link PlanFilter} to the records of the plans topic, right after its source: plans that
  * fit pass on unchanged to GATE, EXPERT and the rebalancer; every other record is dropped with a
- * WARN line and counted in {@value JobMetrics#PLANS_IGNORED}.
+ * WARN line and counted in {@value JobMetrics#PLANS_IGNORED}. Plans for another version of the
+ * job's bundle (a job that serves rollouts) go to {@link #OTHER_VERSIONS} instead, which feeds GATE
+ * and the rebalancer only: EXPERT hosts by the plans of the job's own bundle.
  */
 public final class PlanFilterFunction extends ProcessFunction<byte[], byte[]> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(PlanFilterFunction.class);
+
+    /** Plans for other versions than the job's own bundle, unchanged. */
+    public static final OutputTag<byte[]> OTHER_VERSIONS = new OutputTag<>("plans-of-other-versions") {};
 
     private final PlanFilter filter;
     private final String topic;
@@ -49,7 +55,9 @@ public final class PlanFilterFunction extends ProcessFunction<byte[], byte[]> {
     @Override
     public void processElement(byte[] value, Context ctx, Collector<byte[]> out) {
         PlanFilter.Verdict v = filter.check(value);
-        if (v.accepted()) {
+        if (v.accepted() && v.version() != null) {
+            ctx.output(OTHER_VERSIONS, value);
+        } else if (v.accepted()) {
             out.collect(value);
         } else {
             ignored.inc();

@@ -111,6 +111,24 @@ public record RebalanceSettings(
         }
     }
 
+    /** These settings for a bundle version of {@code experts} experts per stage. */
+    public RebalanceSettings withExpertsPerStage(List<Integer> experts) {
+        return new RebalanceSettings(
+                experts,
+                slots,
+                gateSubtasks,
+                windowMillis,
+                smoothing,
+                hysteresis,
+                stickiness,
+                cooldownWindows,
+                replicaBudget,
+                slotCapacity,
+                minRowsPerReplicaBatch,
+                expertBatchSize,
+                expertMaxDelayMillis);
+    }
+
     /** A builder with the options' defaults for the planner thresholds and nothing else set. */
     public static Builder builder() {
         return new Builder();

@@ -80,6 +80,8 @@ public final class LoadReportSerializer implements KafkaRecordSerializationSchem
                 .setSubtask(r.subtask)
                 .setPlanVersion(r.planVersion)
                 .setEntries(entries)
+                .setBundleName(r.bundleName == null ? "" : r.bundleName)
+                .setBundleVersion(r.bundleVersion == null ? "" : r.bundleVersion)
                 .build();
     }
 }

@@ -15,6 +15,7 @@
  */
 package io.polyroute.job.io;
 
+import io.polyroute.avro.ExpertLoad;
 import io.polyroute.avro.Prediction;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.config.TopicEncoding;
@@ -102,12 +103,18 @@ public final class TopicDeserializer<T extends SpecificRecord> implements Deseri
                         : null);
     }
 
-    /** Predictions also read the single-object bytes of releases before {@code output_names}. */
+    /**
+     * Predictions also read the single-object bytes of releases before {@code output_names}, load
+     * reports those before {@code bundle_name} and {@code bundle_version}.
+     */
     @SuppressWarnings("unchecked")
     private static <T extends SpecificRecord> AvroCodec<T> selfContained(Class<T> type, TopicEncoding encoding) {
         var avro = encoding.avro("topics.encoding", "this reader");
         if (type == Prediction.class) {
             return (AvroCodec<T>) AvroSerdes.prediction(avro).codec();
+        }
+        if (type == ExpertLoad.class) {
+            return (AvroCodec<T>) AvroSerdes.expertLoad(avro).codec();
         }
         return AvroCodec.of(type, avro);
     }

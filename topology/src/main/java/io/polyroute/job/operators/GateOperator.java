@@ -18,8 +18,10 @@ package io.polyroute.job.operators;
 import io.polyroute.avro.DeadLetterReason;
 import io.polyroute.job.control.LoadReport;
 import io.polyroute.job.control.PlanCodec;
+import io.polyroute.job.control.PlanOrigin;
 import io.polyroute.job.control.PlanState;
 import io.polyroute.job.control.PlanTracker;
+import io.polyroute.job.control.VersionPlans;
 import io.polyroute.job.model.ExpertTask;
 import io.polyroute.job.model.InFlight;
 import io.polyroute.job.model.RecordHeader;
@@ -37,7 +39,6 @@ import io.polyroute.runtime.routing.BiasBalancer;
 import io.polyroute.runtime.routing.Choices;
 import io.polyroute.runtime.routing.RoutingDecision;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,9 +70,10 @@ import org.apache.flink.util.OutputTag;
  * checkpoint barrier, and every record is stamped with the version chosen for it. The GATE of a
  * later stage follows the stamp, opening a version on its first record ({@link VersionCache}).
  * Records of the job's own bundle route by the plan in force and are balanced; records of another
- * version route by the plain gate over that version's round-robin placement. During a live shadow
- * the first stage's GATE also sends a copy of every record stamped with the shadow version
- * ({@link ShadowCopies}); a copy the gate fails on is dropped, not dead-lettered.
+ * version route by the plain gate over the newest plan of that version ({@link VersionPlans}), its
+ * round-robin placement until one arrives, and are counted in load reports of their own.
+ * During a live shadow the first stage's GATE also sends a copy of every record stamped with the
+ * shadow version ({@link ShadowCopies}); a copy the gate fails on is dropped, not dead-lettered.
  */
 public final class GateOperator extends MicroBatchOperator<ExpertTask>
         implements TwoInputStreamOperator<InFlight, byte[], ExpertTask> {
@@ -100,8 +102,8 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
     private transient RolloutVersions<GateRuntime> versions;
     /** Versions that records name (later stages); null in the first stage with rollouts. */
     private transient VersionCache<GateRuntime> others;
-    /** The round-robin placement of each version other than the job's own bundle, by version id. */
-    private transient Map<String, Placement> defaultPlacements;
+    /** The plans of each version other than the job's own bundle, by version id. */
+    private transient VersionPlans versionPlans;
 
     private transient List<InFlight> buffer;
     private transient PlanTracker plans;
@@ -110,6 +112,9 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
     private transient long pendingActivation;
 
     private transient LoadReport window;
+    /** This window's load of each other version that routed a record in it, by version id. */
+    private transient Map<String, LoadReport> versionWindows;
+
     private transient Counter rejected;
     private transient Counter rerouted;
     /** The stage's balancing bias (one entry; null when bias balancing is off or the stage has no gate). */
@@ -152,6 +157,8 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
         biasState = BiasState.open(context, bias);
         ModelBundle manifest = opener.manifest();
         base = new VersionRef(manifest.name(), manifest.version(), opener.bundlePath(), "");
+        versionPlans =
+                VersionPlans.open(context, new PlanOrigin("", manifest.name(), manifest.version()), stageIndex, slots);
         if (rollout != null) {
             rolloutStore = RolloutStateStore.open(
                     context,
@@ -167,7 +174,7 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
         ModelBundle own = opener.bundle();
         stage = GateRuntime.open(own, stageIndex, opener.options());
         stageName = stage.spec().name();
-        defaultPlacements = new HashMap<>();
+        versionWindows = new LinkedHashMap<>();
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         if (rollout != null) {
             versions = new RolloutVersions<>(
@@ -222,6 +229,9 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
             }
             message = ControlInput.body(message);
         }
+        if (versionPlans.offer(message)) {
+            return;
+        }
         // Plans reach here through PlanFilterFunction, so they decode and fit the job.
         plans.offer(
                 PlanCodec.decode(message),
@@ -257,6 +267,7 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         planState.store(plans.current(), plans.pending(), pendingActivation);
+        versionPlans.store();
         biasState.store(bias);
         if (versions != null) {
             rolloutStore.store(versions.state());
@@ -311,9 +322,7 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
         if (id == null) {
             return new Served(gate, plans.current().stage(stageIndex), null, null);
         }
-        // A new version starts from the default placement; plans are made for the job's own bundle.
-        Placement p = defaultPlacements.computeIfAbsent(id, k -> Placement.roundRobin(gate.expertCount(), slots));
-        return new Served(gate, p, id, rec.modelPath);
+        return new Served(gate, versionPlans.placement(id, gate.expertCount()), id, rec.modelPath);
     }
 
     private void routeIsolated(List<InFlight> batch, Served by) {
@@ -397,12 +406,15 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
         for (StreamRecord<ExpertTask> t : tasksOut) {
             output.collect(t);
         }
-        if (!own) {
-            // Load reports and balancing are about the job's own bundle (the one plans are made for).
-            return;
-        }
+        LoadReport counted = own
+                ? window
+                : versionWindows.computeIfAbsent(by.model(), k -> versionWindow(batch.get(0), routed.length));
         for (int e = 0; e < routed.length; e++) {
-            window.records[e] += routed[e];
+            counted.records[e] += routed[e];
+        }
+        if (!own) {
+            // Balancing is about the job's own bundle only.
+            return;
         }
         if (bias[0] != null) {
             bias[0].count(decisions);
@@ -427,10 +439,24 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
         getProcessingTimeService().registerTimer(start + windowMillis, this::endWindow);
     }
 
+    /** An empty report of this window for the version {@code rec} is stamped with, of {@code experts} experts. */
+    private LoadReport versionWindow(InFlight rec, int experts) {
+        LoadReport r = LoadReport.empty(
+                LoadReport.GATE, window.subtask, stageIndex, experts, window.windowStart, window.windowEnd, 0);
+        r.bundleName = rec.modelName;
+        r.bundleVersion = rec.modelVersion;
+        return r;
+    }
+
     private void endWindow(long time) {
         LoadReport done = window;
         done.planVersion = plans.current().version();
         output.collect(LoadReports.TAG, new StreamRecord<>(done));
+        for (Map.Entry<String, LoadReport> v : versionWindows.entrySet()) {
+            v.getValue().planVersion = versionPlans.version(v.getKey());
+            output.collect(LoadReports.TAG, new StreamRecord<>(v.getValue()));
+        }
+        versionWindows.clear();
         if (bias[0] != null) {
             bias[0].update();
         }

@@ -102,4 +102,31 @@ class LoadWindowsTest {
         assertThat(cost[1]).as("far below the raw 2.5 ms").isLessThan(100_000);
         assertThat(cost[2]).isCloseTo(pooled, within(1e-6));
     }
+
+    @Test
+    void shouldLearnTheExpertCountOfAnotherVersionFromItsFirstReportAndDropReportsOfAnotherCount() {
+        LoadWindows base = new LoadWindows(settings);
+        LoadWindows other = new LoadWindows(settings, false);
+        LoadReport five = LoadReport.empty(LoadReport.GATE, 0, 0, 5, 0, W, 0);
+        five.records = new long[] {1, 2, 3, 4, 5};
+        LoadReport fiveAgain = LoadReport.empty(LoadReport.GATE, 1, 0, 5, 0, W, 0);
+        fiveAgain.records = new long[] {5, 4, 3, 2, 1};
+
+        assertThat(other.expertsPerStage()).isNull();
+        assertThat(base.add(five)).as("the job's own bundle has 3 experts").isFalse();
+        assertThat(other.add(five)).isTrue();
+        assertThat(other.expertsPerStage()).containsExactly(5);
+        assertThat(other.add(gate(1, 0, 1, 1, 1)))
+                .as("3 experts in a version of 5")
+                .isFalse();
+        assertThat(other.add(fiveAgain)).isTrue();
+        List<LoadWindows.Window> ready = other.ready(W + W / 2);
+
+        assertThat(ready).hasSize(1);
+        assertThat(other.demand(ready.get(0), 0)).containsExactly(6, 6, 6, 6, 6);
+        assertThat(other.cost(ready.get(0), 0))
+                .as("no EXPERT reports: no cost sample")
+                .containsOnly(Double.NaN);
+        assertThat(base.expertsPerStage()).containsExactly(3);
+    }
 }

@@ -129,6 +129,70 @@ class PlanFilterTest {
         assertThat(tracker.current().version()).isEqualTo(11);
     }
 
+    @Test
+    void shouldPassAPlanOfAnotherVersionWithAnotherExpertCountWhenTheJobServesVersions() {
+        PlanFilter versions = new PlanFilter(SELF, List.of(8, 4), 4, true);
+        PlanOrigin v4 = new PlanOrigin("line-1", "factory-moe", "4");
+
+        PlanFilter.Verdict other = versions.check(PlanCodec.encode(plan(2, 4, 6, 3), v4));
+        PlanFilter.Verdict own = versions.check(PlanCodec.encode(plan(3, 4, 8, 4), SELF));
+
+        assertThat(other.accepted()).isTrue();
+        assertThat(other.version()).isEqualTo("factory-moe:4");
+        assertThat(other.plan().stage(0).experts()).isEqualTo(6);
+        assertThat(own.accepted()).isTrue();
+        assertThat(own.version()).isNull();
+        assertThat(versions.check(PlanCodec.encode(plan(3, 4, 6, 4), SELF)).refusal())
+                .as("the job's own version keeps its expert counts")
+                .contains("6 experts in stage 0, but the bundle has 8");
+        assertThat(FILTER.check(PlanCodec.encode(plan(2, 4, 6, 3), v4)).refusal())
+                .as("a job without rollouts refuses other versions")
+                .contains("version 4");
+    }
+
+    @Test
+    void shouldRefuseAPlanOfAnotherVersionForAnotherJobOrStageOrSlotCount() {
+        PlanFilter versions = new PlanFilter(SELF, List.of(8, 4), 4, true);
+
+        assertThat(versions.check(PlanCodec.encode(plan(2, 4, 6, 3), new PlanOrigin("line-2", "factory-moe", "4")))
+                        .refusal())
+                .contains("job 'line-2'");
+        assertThat(versions.check(PlanCodec.encode(plan(2, 4, 6), new PlanOrigin("line-1", "factory-moe", "4")))
+                        .refusal())
+                .contains("1 stages, but the bundle has 2");
+        assertThat(versions.check(PlanCodec.encode(plan(2, 3, 6, 3), new PlanOrigin("line-1", "factory-moe", "4")))
+                        .refusal())
+                .contains("3 slots, but the job has job.slots = 4");
+    }
+
+    @Test
+    void shouldFollowTheNewestPlanOfEachVersionThatFitsItsExpertCountInGate() {
+        PlanOrigin own = new PlanOrigin("", "factory-moe", "3");
+        VersionPlans plans = new VersionPlans(own, 1, 4, null);
+        PlanOrigin v4 = new PlanOrigin("line-1", "factory-moe", "4");
+        PlanOrigin v5 = new PlanOrigin("line-1", "factory-moe", "5");
+
+        assertThat(plans.offer(PlanCodec.encode(plan(3, 4, 8, 4), SELF)))
+                .as("the own bundle's plan")
+                .isFalse();
+        assertThat(plans.placement("factory-moe:4", 3)).isEqualTo(Placement.roundRobin(3, 4));
+        assertThat(plans.offer(PlanCodec.encode(plan(2, 4, 6, 3), v4))).isTrue();
+        Placement v4Plan = plans.placement("factory-moe:4", 3);
+        assertThat(plans.version("factory-moe:4")).isEqualTo(2);
+        assertThat(plans.offer(PlanCodec.encode(plan(3, 4, 6, 5), v4))).isTrue();
+        assertThat(plans.version("factory-moe:4"))
+                .as("5 experts in a version of 3 in stage 1")
+                .isEqualTo(2);
+        assertThat(plans.offer(PlanCodec.encode(plan(1, 4, 6, 3), v4))).isTrue();
+        assertThat(plans.version("factory-moe:4")).as("an older plan").isEqualTo(2);
+        assertThat(plans.placement("factory-moe:4", 3)).isEqualTo(v4Plan);
+        // A plan read before its version routed a record is checked when it does.
+        assertThat(plans.offer(PlanCodec.encode(plan(4, 4, 6, 7), v5))).isTrue();
+        assertThat(plans.placement("factory-moe:5", 2)).isEqualTo(Placement.roundRobin(2, 4));
+        assertThat(plans.version("factory-moe:5")).isZero();
+        assertThat(plans.planned()).containsExactly("factory-moe:4");
+    }
+
     private static Object toGeneric(Object v) {
         if (v instanceof java.time.Instant i) {
             return i.toEpochMilli();

@@ -17,6 +17,7 @@ package io.polyroute.job.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.polyroute.avro.PlacementPlan;
 import io.polyroute.runtime.placement.ExpertReplicas;
 import io.polyroute.runtime.placement.Placement;
 import io.polyroute.runtime.placement.PlanVersion;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -56,11 +58,19 @@ class RebalanceFunctionTest {
     }
 
     private void open(int cooldown, int slotCapacity) throws Exception {
+        open(cooldown, slotCapacity, PlanOrigin.UNKNOWN, null);
+    }
+
+    private void open(int cooldown, int slotCapacity, PlanOrigin origin, OperatorSubtaskState restored)
+            throws Exception {
         RebalanceSettings settings = new RebalanceSettings(
                 List.of(EXPERTS), SLOTS, 1, WINDOW, 1.0, 0.05, 0.05, cooldown, -1, slotCapacity, 0, 256, 5);
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new RebalanceFunction(settings)), r -> 0, p -> 0, Types.INT);
+                new KeyedCoProcessOperator<>(new RebalanceFunction(settings, origin)), r -> 0, p -> 0, Types.INT);
         harness.setProcessingTime(0);
+        if (restored != null) {
+            harness.initializeState(restored);
+        }
         harness.open();
     }
 
@@ -202,6 +212,112 @@ class RebalanceFunctionTest {
         assertThat(reissued.pinnedExperts(0)).containsExactly(5);
         assertThat(reissued.stage(0).replicas(5)).isEqualTo(ExpertReplicas.single(0));
         assertThat(reissued.reason()).startsWith("re-issued: pinned by hand");
+    }
+
+    private static final PlanOrigin JOB = new PlanOrigin("line-1", "factory-moe", "1");
+    /** The version rolled out: six experts instead of eight. */
+    private static final int V2_EXPERTS = 6;
+
+    /** A GATE report of version 2 of the bundle (no EXPERT reports: EXPERT counts the job's own bundle). */
+    private void versionWindow(int index, long[] demand) throws Exception {
+        long start = index * WINDOW;
+        LoadReport gate = LoadReport.empty(LoadReport.GATE, 0, 0, V2_EXPERTS, start, start + WINDOW, 0);
+        gate.records = demand.clone();
+        gate.bundleName = "factory-moe";
+        gate.bundleVersion = "2";
+        harness.processElement1(new StreamRecord<>(gate));
+    }
+
+    private static long[] hotV2(int... hotExperts) {
+        long[] d = new long[V2_EXPERTS];
+        java.util.Arrays.fill(d, 10);
+        for (int e : hotExperts) {
+            d[e] = 1_000;
+        }
+        return d;
+    }
+
+    /** The plans published so far, as records (with their origin). */
+    private List<PlacementPlan> publishedRecords() {
+        List<PlacementPlan> out = new ArrayList<>();
+        for (Object o : new ArrayList<>(harness.getOutput())) {
+            @SuppressWarnings("unchecked")
+            byte[] bytes = ((StreamRecord<byte[]>) o).getValue();
+            out.add(PlanCodec.decodeAvro(bytes));
+        }
+        return out;
+    }
+
+    @Test
+    void shouldPlanAnotherVersionWithAnotherExpertCountOnItsOwnFromItsRoundRobinPlacement() throws Exception {
+        open(0, -1, JOB, null);
+        window(0, new long[] {10, 10, 10, 10, 10, 10, 10, 10});
+        // Version 2's hot experts 0, 2 and 4 all sit on slot 0 of its round-robin placement.
+        versionWindow(0, hotV2(0, 2, 4));
+        harness.setProcessingTime(WINDOW + WINDOW / 2);
+
+        List<PlacementPlan> plans = publishedRecords();
+        assertThat(plans).as("only version 2 is skewed").hasSize(1);
+        PlacementPlan v2 = plans.get(0);
+        assertThat(v2.getBundleName()).isEqualTo("factory-moe");
+        assertThat(v2.getBundleVersion()).isEqualTo("2");
+        assertThat(v2.getJobName()).isEqualTo("line-1");
+        PlanVersion p = PlanCodec.fromAvro(v2);
+        assertThat(p.version()).as("the first plan of version 2").isEqualTo(1);
+        assertThat(p.stage(0).experts()).isEqualTo(V2_EXPERTS);
+        assertThat(p.stage(0).imbalance(toLoad(hotV2(0, 2, 4))))
+                .isLessThan(Placement.roundRobin(V2_EXPERTS, SLOTS).imbalance(toLoad(hotV2(0, 2, 4))));
+
+        // The job's own bundle plans on its own: its first plan is its version 1 too.
+        window(1, hot(0, 2, 4));
+        plans = publishedRecords();
+        assertThat(plans).hasSize(2);
+        assertThat(plans.get(1).getBundleVersion()).isEqualTo("1");
+        assertThat(PlanCodec.fromAvro(plans.get(1)).version()).isEqualTo(1);
+        assertThat(PlanCodec.fromAvro(plans.get(1)).stage(0).experts()).isEqualTo(EXPERTS);
+    }
+
+    @Test
+    void shouldRestoreThePlanOfEveryVersionFromACheckpoint() throws Exception {
+        open(0, -1, JOB, null);
+        versionWindow(0, hotV2(0, 2, 4));
+        harness.setProcessingTime(WINDOW + WINDOW / 2);
+        assertThat(publishedRecords()).hasSize(1);
+        OperatorSubtaskState snapshot = harness.snapshot(1, WINDOW + WINDOW / 2);
+        harness.close();
+
+        open(0, -1, JOB, snapshot);
+        harness.setProcessingTime(2 * WINDOW);
+        versionWindow(3, hotV2(1, 3, 5));
+        harness.setProcessingTime(4 * WINDOW + WINDOW / 2);
+
+        List<PlacementPlan> plans = publishedRecords();
+        assertThat(plans).hasSize(1);
+        assertThat(plans.get(0).getBundleVersion()).isEqualTo("2");
+        assertThat(PlanCodec.fromAvro(plans.get(0)).version())
+                .as("version 2's plans continue after the restored plan 1")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void shouldAdoptAPlanOfAnotherVersionFromThePlansTopicWithoutTouchingTheOwnBundles() throws Exception {
+        open(0, -1, JOB, null);
+        PlanVersion pinned = PlanVersion.builder()
+                .version(7)
+                .reason("pinned by hand")
+                .stage(Placement.roundRobin(V2_EXPERTS, SLOTS))
+                .build();
+        harness.processElement2(
+                new StreamRecord<>(PlanCodec.encode(pinned, new PlanOrigin("line-1", "factory-moe", "2"))));
+        versionWindow(0, hotV2(0, 2, 4));
+        window(0, hot(0, 2, 4));
+        harness.setProcessingTime(WINDOW + WINDOW / 2);
+
+        List<PlacementPlan> plans = publishedRecords();
+        assertThat(plans).hasSize(2);
+        assertThat(plans)
+                .extracting(pl -> pl.getBundleVersion() + "@" + pl.getVersion())
+                .containsExactlyInAnyOrder("2@8", "1@1");
     }
 
     private static Placement replace(Placement p, int expert, ExpertReplicas replicas) {

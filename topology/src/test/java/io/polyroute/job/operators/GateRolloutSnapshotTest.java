@@ -22,6 +22,9 @@ import io.polyroute.avro.RolloutKind;
 import io.polyroute.avro.RolloutMode;
 import io.polyroute.avro.RolloutPhase;
 import io.polyroute.avro.RolloutStatus;
+import io.polyroute.job.control.LoadReport;
+import io.polyroute.job.control.PlanCodec;
+import io.polyroute.job.control.PlanOrigin;
 import io.polyroute.job.model.ExpertTask;
 import io.polyroute.job.model.InFlight;
 import io.polyroute.job.model.RecordHeader;
@@ -34,6 +37,9 @@ import io.polyroute.job.rollout.RolloutSettings;
 import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.ModelBundle;
 import io.polyroute.runtime.onnx.RuntimeOptions;
+import io.polyroute.runtime.placement.ExpertReplicas;
+import io.polyroute.runtime.placement.Placement;
+import io.polyroute.runtime.placement.PlanVersion;
 import io.polyroute.schemas.AvroCodec;
 import io.polyroute.schemas.AvroEncoding;
 import io.polyroute.testing.Poll;
@@ -153,6 +159,67 @@ class GateRolloutSnapshotTest {
                         assertThat(t.slot()).isBetween(0, SLOTS - 1);
                     });
         }
+    }
+
+    @Test
+    void shouldRouteTheNewVersionByItsOwnPlanCountItsLoadApartAndRestoreThePlan() throws Exception {
+        // Version 2 (4 experts) placed entirely on slot 2; the job's own bundle keeps round-robin.
+        List<ExpertReplicas> onSlot2 = new ArrayList<>();
+        for (int e = 0; e < 4; e++) {
+            onSlot2.add(ExpertReplicas.single(2));
+        }
+        PlanVersion v2Plan = PlanVersion.builder()
+                .version(1)
+                .reason("test")
+                .stage(Placement.of(SLOTS, onSlot2))
+                .build();
+        OperatorSubtaskState snapshot;
+        try (var before = harness()) {
+            before.setProcessingTime(0);
+            before.open();
+            before.processElement2(command(RolloutKind.START, RolloutMode.SWITCH, 0), 0L);
+            awaitState(before, RolloutPhase.ACTIVE);
+            assertThat(serve(before, "r", 60).values()).containsOnly("2");
+            assertThat(slotsOf(before, "r-"))
+                    .as("v2's round-robin placement before its plan")
+                    .contains(0, 1);
+            before.processElement2(ControlInput.plan(PlanCodec.encode(v2Plan, new PlanOrigin(JOB, "g", "2"))), 0L);
+            assertThat(serve(before, "p", 60).values()).containsOnly("2");
+            assertThat(slotsOf(before, "p-")).containsOnly(2);
+            before.setProcessingTime(3_600_000);
+            List<LoadReport> reports = new ArrayList<>();
+            before.getSideOutput(LoadReports.TAG).forEach(r -> reports.add(r.getValue()));
+            LoadReport v2Load = reports.stream()
+                    .filter(r -> "2".equals(r.bundleVersion))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(v2Load.bundleName).isEqualTo("g");
+            assertThat(v2Load.records).hasSize(4);
+            assertThat(java.util.Arrays.stream(v2Load.records).sum())
+                    .as("top-1 of 120 records")
+                    .isEqualTo(120);
+            assertThat(v2Load.planVersion).isEqualTo(1);
+            snapshot = before.snapshot(CHECKPOINT.incrementAndGet(), 3_600_000);
+        }
+        try (var after = harness()) {
+            after.initializeState(snapshot);
+            after.open();
+            assertThat(serve(after, "q", 60).values()).as("the restored switch").containsOnly("2");
+            assertThat(slotsOf(after, "q-"))
+                    .as("the restored plan of version 2")
+                    .containsOnly(2);
+        }
+    }
+
+    private static java.util.Set<Integer> slotsOf(
+            TwoInputStreamOperatorTestHarness<InFlight, byte[], ExpertTask> h, String prefix) {
+        java.util.Set<Integer> slots = new java.util.TreeSet<>();
+        for (ExpertTask t : h.extractOutputValues()) {
+            if (t.eventId().startsWith(prefix)) {
+                slots.add(t.slot());
+            }
+        }
+        return slots;
     }
 
     @Test
