@@ -98,6 +98,13 @@ public final class RolloutVersions<R extends AutoCloseable> implements AutoClose
     private final RolloutCodec voteCodec;
 
     private final Queue<OwnVote> ownVotes = new ConcurrentLinkedQueue<>();
+    /**
+     * Set first thing in {@link #close()}: a load that ends after it was abandoned (closing interrupts
+     * the loader thread), not failed, and casts no vote — a failure vote for it would refuse the
+     * version on every subtask of the job that restores after a failover.
+     */
+    private volatile boolean closing;
+
     private RolloutState state;
     /** This subtask's load of the candidate in the state, once taken over at a barrier; null while it runs. */
     private RolloutState.LoadOutcome own;
@@ -329,8 +336,17 @@ public final class RolloutVersions<R extends AutoCloseable> implements AutoClose
         return "Loading " + v.id() + " from " + v.path() + " failed on subtask " + subtask + ": " + cause.getMessage();
     }
 
+    /** Votes kept for the next barrier (no vote topic); for tests. */
+    int uncountedOwnVotes() {
+        return ownVotes.size();
+    }
+
     /** Publishes (or, without a vote topic, keeps for the next barrier) this subtask's vote; any thread. */
     private void vote(String commandId, VersionRef version, String failure) {
+        if (closing) {
+            LOG.info("{}: closing; its abandoned load of {} casts no vote", label, version.id());
+            return;
+        }
         if (votePublisher == null) {
             ownVotes.add(new OwnVote(commandId, version, failure));
             return;
@@ -419,10 +435,11 @@ public final class RolloutVersions<R extends AutoCloseable> implements AutoClose
 
     @Override
     public void close() {
-        loaderThread.shutdownNow();
+        closing = true;
         if (votePublisher != null) {
             votePublisher.close();
         }
+        loaderThread.shutdownNow();
         for (Pending<R> p : pending) {
             if (p.future().isDone()) {
                 try {

@@ -159,6 +159,44 @@ class RolloutVotesTest {
     }
 
     @Test
+    void shouldCastNoVoteForALoadThatClosingInterrupts() throws Exception {
+        List<RolloutStatus> statuses = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch loading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        RolloutVersions<Models> versions = versions(
+                new RolloutSettings(JOB, AvroEncoding.BINARY, null),
+                v -> {
+                    try {
+                        loading.countDown();
+                        // A load that takes longer than the task lives: a failover cancels the task.
+                        new java.util.concurrent.CountDownLatch(1).await();
+                        return new Models();
+                    } finally {
+                        ended.countDown();
+                    }
+                },
+                statuses);
+        versions.open();
+        versions.onCommand(RolloutMessages.command(start(V2)));
+        assertThat(loading.await(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+                .isTrue();
+
+        versions.close();
+
+        assertThat(ended.await(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+                .as("the interrupted load ended")
+                .isTrue();
+        // The vote is cast after the loader returns; give its completion stage the same deadline.
+        long until = System.nanoTime() + java.time.Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < until && versions.uncountedOwnVotes() == 0) {
+            Thread.onSpinWait();
+        }
+        assertThat(versions.uncountedOwnVotes())
+                .as("an abandoned load is no failed load: no vote")
+                .isZero();
+    }
+
+    @Test
     void shouldRefuseSeveralSubtasksWithoutATopicToVoteOn() {
         assertThatThrownBy(() -> new RolloutVersions<>(
                         "TEST subtask 0",
