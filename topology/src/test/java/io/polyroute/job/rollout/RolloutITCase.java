@@ -29,7 +29,6 @@ import io.polyroute.avro.SensorReading;
 import io.polyroute.avro.ShadowPair;
 import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.ModelBundle;
-import io.polyroute.runtime.eval.ReferenceModel;
 import io.polyroute.testing.KafkaBrokerExtension;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -201,28 +200,7 @@ class RolloutITCase {
             // records before the shadow went live or after its rollback have none.
             Map<String, ShadowPair> pairs = job.awaitShadowPairs(shadowed.size());
             assertThat(pairs.keySet()).isEqualTo(ids(shadowed));
-            Map<String, float[]> want1 = RolloutJob.referenceOutputs(v1, shadowed);
-            Map<String, float[]> want2 = RolloutJob.referenceOutputs(v2, shadowed);
-            for (ShadowPair p : pairs.values()) {
-                String id = p.getEventId().toString();
-                assertThat(p.getServed().getBundleVersion().toString()).isEqualTo(v1.version());
-                assertThat(p.getShadow().getBundleVersion().toString()).isEqualTo(v2.version());
-                assertThat(RolloutJob.relativeError(p.getServed().getOutput(), want1.get(id)))
-                        .as("served output of %s against %s", id, id(v1))
-                        .isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
-                assertThat(RolloutJob.relativeError(p.getShadow().getOutput(), want2.get(id)))
-                        .as("shadow output of %s against %s", id, id(v2))
-                        .isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
-                assertThat(p.getServed().getOutput()).isEqualTo(all.get(id).getOutput());
-                double diff = 0;
-                for (int i = 0; i < p.getServed().getOutput().size(); i++) {
-                    diff = Math.max(
-                            diff,
-                            Math.abs((double) p.getServed().getOutput().get(i)
-                                    - p.getShadow().getOutput().get(i)));
-                }
-                assertThat(p.getMaxAbsDifference()).isEqualTo(diff);
-            }
+            RolloutJob.assertPairsEqualTheirReferences(pairs, shadowed, all, v1, v2);
         }
     }
 

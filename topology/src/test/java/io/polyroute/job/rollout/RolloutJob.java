@@ -230,6 +230,43 @@ final class RolloutJob implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Asserts that every pair of {@code pairs} is one of {@code shadowed}, served by {@code served}
+     * and shadowed by {@code candidate}, that each side equals its version's reference model within
+     * {@link ReferenceModel#TOLERANCE}, that the served side is the committed prediction in {@code
+     * all}, and that the pair's largest absolute difference is that of its two outputs.
+     */
+    static void assertPairsEqualTheirReferences(
+            Map<String, ShadowPair> pairs,
+            List<SensorReading> shadowed,
+            Map<String, Prediction> all,
+            ModelBundle served,
+            ModelBundle candidate) {
+        Map<String, float[]> want1 = referenceOutputs(served, shadowed);
+        Map<String, float[]> want2 = referenceOutputs(candidate, shadowed);
+        assertThat(want1.keySet()).as("event ids of the shadow pairs").containsAll(pairs.keySet());
+        for (ShadowPair p : pairs.values()) {
+            String id = p.getEventId().toString();
+            assertThat(p.getServed().getBundleVersion().toString()).isEqualTo(served.version());
+            assertThat(p.getShadow().getBundleVersion().toString()).isEqualTo(candidate.version());
+            assertThat(relativeError(p.getServed().getOutput(), want1.get(id)))
+                    .as("served output of %s against %s", id, id(served))
+                    .isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
+            assertThat(relativeError(p.getShadow().getOutput(), want2.get(id)))
+                    .as("shadow output of %s against %s", id, id(candidate))
+                    .isLessThanOrEqualTo(ReferenceModel.TOLERANCE);
+            assertThat(p.getServed().getOutput()).isEqualTo(all.get(id).getOutput());
+            double diff = 0;
+            for (int i = 0; i < p.getServed().getOutput().size(); i++) {
+                diff = Math.max(
+                        diff,
+                        Math.abs((double) p.getServed().getOutput().get(i)
+                                - p.getShadow().getOutput().get(i)));
+            }
+            assertThat(p.getMaxAbsDifference()).isEqualTo(diff);
+        }
+    }
+
     /** The fused subtask that serves {@code eventId}: the job keys records by {@link EventKey} before serving. */
     static int subtaskOf(String eventId) {
         return KeyGroupRangeAssignment.assignKeyToParallelOperator(

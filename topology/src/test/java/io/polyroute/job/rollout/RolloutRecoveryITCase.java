@@ -18,6 +18,7 @@ package io.polyroute.job.rollout;
 import static io.polyroute.job.rollout.RolloutJob.DEADLINE;
 import static io.polyroute.job.rollout.RolloutJob.assertEachEqualsItsVersionsReference;
 import static io.polyroute.job.rollout.RolloutJob.id;
+import static io.polyroute.job.rollout.RolloutJob.version;
 import static io.polyroute.job.rollout.RolloutJob.versions;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,6 +26,7 @@ import io.polyroute.avro.Prediction;
 import io.polyroute.avro.RolloutMode;
 import io.polyroute.avro.RolloutPhase;
 import io.polyroute.avro.SensorReading;
+import io.polyroute.avro.ShadowPair;
 import io.polyroute.job.JobHooks;
 import io.polyroute.job.model.InFlight;
 import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
@@ -33,6 +35,8 @@ import io.polyroute.testing.JobHarness;
 import io.polyroute.testing.KafkaBrokerExtension;
 import io.polyroute.testing.Poll;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +44,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -53,24 +59,30 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A TaskManager lost during a rollout (docs/rollouts.md, "Checkpoints"), in both execution modes.
  *
- * <p>During a switch: the first record the new version serves is held on its way to the sink, so
- * the barrier that switched may or may not have completed its checkpoint, and the only TaskManager
- * is terminated and a fresh one started. While the new version is still loading: every serving
- * subtask's load is held, a checkpoint with the rollout in {@code LOADING} completes, and the
- * TaskManager is terminated before the barrier that would activate it; the restored subtasks load
- * it again and switch. After recovery every input has exactly one committed prediction, each equal
- * to the reference of the version it names (so no record is committed by two versions), records
- * before the command (and, for the loading case, while the load was held) are all served by
- * version 1, and the recovered job goes on to serve version 2.
+ * <p>During a switch or a canary: the first record the new version serves is held on its way to
+ * the sink, so the barrier that activated it may or may not have completed its checkpoint, and the
+ * only TaskManager is terminated and a fresh one started. During a shadow: after every subtask
+ * reported it live and a checkpoint after that committed, the first prediction of the next readings
+ * is held (its pair written but not committed) and the TaskManager is terminated. While the new
+ * version is still loading: every serving subtask's load is held, a checkpoint with the rollout in
+ * {@code LOADING} completes, and the TaskManager is terminated before the barrier that would
+ * activate it; the restored subtasks load it again and switch. After recovery every input has
+ * exactly one committed prediction, each equal to the reference of the version it names (so no
+ * record is committed by two versions), records before the command (and, for the loading case,
+ * while the load was held) are all served by version 1, the recovered job goes on to serve by the
+ * rule of its rollout, and a shadow leaves exactly one committed pair per shadowed reading, each
+ * side equal to its version's reference.
  */
 @Timeout(300)
 class RolloutRecoveryITCase {
     private static final int BATCH = 1_500;
+    private static final double CANARY_SHARE = 0.5;
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -109,41 +121,124 @@ class RolloutRecoveryITCase {
                 .build(bundles.resolve("rr-2"));
     }
 
-    /** Both execution modes serve switches, so both are recovered here. */
+    /** Both execution modes serve rollouts, so both are recovered here. */
     static Stream<String> modes() {
         return Stream.of("fused", "expert-parallel");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("modes")
-    void shouldServeEveryRecordOnceByOneVersionWhenTheTaskManagerDiesDuringASwitch(
-            String mode, @InjectMiniCluster MiniCluster cluster) throws Exception {
-        HoldFirst.arm(id(v2));
+    /** Every rollout mode in every execution mode. */
+    static Stream<Arguments> rolloutsAndModes() {
+        return Stream.of(RolloutMode.SWITCH, RolloutMode.CANARY, RolloutMode.SHADOW)
+                .flatMap(rollout -> modes().map(mode -> Arguments.of(rollout, mode)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("rolloutsAndModes")
+    void shouldServeEveryRecordOnceByOneVersionWhenTheTaskManagerDiesDuringARollout(
+            RolloutMode rollout, String mode, @InjectMiniCluster MiniCluster cluster) throws Exception {
         try (RolloutJob job =
                 RolloutJob.start(KAFKA, mode, v1, HoldFirst::insert, JobHarness.restartingEnvironment())) {
             List<SensorReading> before = job.feed("a", BATCH);
             job.awaitPredictions();
-
-            job.start(v2, RolloutMode.SWITCH, 0);
-            // The switch takes effect at the first barrier after the load has finished, whenever
-            // that is: records keep arriving until one is served by version 2 (a single batch fed
-            // with the command may be served before the load ends, and nothing would follow it).
-            Poll.until(DEADLINE, "a subtask to hold the first record of " + id(v2), () -> {
-                if (!HoldFirst.holding()) {
-                    job.feed("b" + job.fed.size(), 50);
-                }
-                return HoldFirst.holding();
-            });
-            restartTaskManager(cluster);
-            HoldFirst.release();
-
-            awaitServingOnly(job, v2);
-            Map<String, Prediction> all = job.awaitPredictions();
-            assertThat(versions(all, before)).containsOnlyKeys(id(v1));
-            assertEachEqualsItsVersionsReference(all, job.fed, v1, v2);
+            if (rollout == RolloutMode.SHADOW) {
+                recoverDuringAShadow(job, cluster, before);
+            } else {
+                recoverDuringASwitchOrCanary(job, cluster, rollout, before);
+            }
         } finally {
             HoldFirst.release();
         }
+    }
+
+    /**
+     * A switch or canary: the first record served by version 2 is held, so the barrier that
+     * activated it may or may not have completed its checkpoint when the TaskManager dies.
+     */
+    private static void recoverDuringASwitchOrCanary(
+            RolloutJob job, MiniCluster cluster, RolloutMode rollout, List<SensorReading> before) throws Exception {
+        double share = rollout == RolloutMode.CANARY ? CANARY_SHARE : 0;
+        HoldFirst.arm(rec -> id(v2).equals(rec.modelName + ":" + rec.modelVersion));
+        job.start(v2, rollout, share);
+        // The rollout takes effect at the first barrier after the load has finished, whenever
+        // that is: records keep arriving until one is served by version 2 (a single batch fed
+        // with the command may be served before the load ends, and nothing would follow it).
+        Poll.until(DEADLINE, "a subtask to hold the first record of " + id(v2), () -> {
+            if (!HoldFirst.holding()) {
+                job.feed("b" + job.fed.size(), 50);
+            }
+            return HoldFirst.holding();
+        });
+        restartTaskManager(cluster);
+        HoldFirst.release();
+
+        // Once recovered, every record goes by the rule of the rollout: all to version 2 for a
+        // switch, the canary's hash share for a canary.
+        Function<SensorReading, String> rule = rollout == RolloutMode.CANARY
+                ? r -> CanaryHash.inCanary(r.getEventId(), share) ? id(v2) : id(v1)
+                : r -> id(v2);
+        awaitServingByTheRule(job, rule);
+        List<SensorReading> after = job.feed("c", BATCH / 3);
+        Map<String, Prediction> all = job.awaitPredictions();
+        assertThat(versions(all, before)).containsOnlyKeys(id(v1));
+        for (SensorReading r : after) {
+            assertThat(version(all.get(r.getEventId())))
+                    .as("the version serving %s", r.getEventId())
+                    .isEqualTo(rule.apply(r));
+        }
+        if (rollout == RolloutMode.CANARY) {
+            // Before the canary went live (and in a replay from a checkpoint before it) records
+            // are served by version 1; never is a record outside the share served by version 2.
+            for (SensorReading r : job.fed) {
+                if (version(all.get(r.getEventId())).equals(id(v2))) {
+                    assertThat(CanaryHash.inCanary(r.getEventId(), share))
+                            .as("%s, served by %s, is in the canary share", r.getEventId(), id(v2))
+                            .isTrue();
+                }
+            }
+            assertThat(versions(all, after)).containsOnlyKeys(id(v1), id(v2));
+        }
+        assertEachEqualsItsVersionsReference(all, job.fed, v1, v2);
+    }
+
+    /**
+     * A shadow: once every subtask reported it live and a checkpoint after that committed, the
+     * first prediction of the next readings is held (its pair already on its way to the shadow
+     * topic, uncommitted) and the TaskManager dies. Every reading fed after the shadow was
+     * reported live is shadowed, so each has exactly one committed pair; every prediction names
+     * version 1.
+     */
+    private static void recoverDuringAShadow(RolloutJob job, MiniCluster cluster, List<SensorReading> before)
+            throws Exception {
+        String command = job.start(v2, RolloutMode.SHADOW, 0);
+        job.awaitStates(command, RolloutPhase.ACTIVE);
+        // Committed after every subtask went live: the checkpoint that committed them holds the
+        // shadow live, so a restore from it or a later one shadows every reading after them too.
+        List<SensorReading> shadowed = new ArrayList<>(job.feed("s", BATCH / 3));
+        job.awaitPredictions();
+
+        HoldFirst.arm(rec -> rec.eventId.startsWith("held-"));
+        shadowed.addAll(job.feed("held", 200));
+        Poll.until(DEADLINE, "a subtask to hold the first prediction of the held readings", HoldFirst::holding);
+        restartTaskManager(cluster);
+        HoldFirst.release();
+
+        shadowed.addAll(job.feed("c", BATCH / 3));
+        Map<String, Prediction> all = job.awaitPredictions();
+        assertThat(versions(all, job.fed)).containsOnlyKeys(id(v1));
+        assertEachEqualsItsVersionsReference(all, job.fed, v1);
+
+        // Pairs commit with the predictions' checkpoint (fused) or a later one (expert-parallel):
+        // wait until every shadowed reading has one; a second pair for any fails the read.
+        Set<String> want = ids(shadowed);
+        AtomicReference<Map<String, ShadowPair>> pairs = new AtomicReference<>();
+        Poll.until(DEADLINE, "a shadow pair for each of " + want.size() + " shadowed readings", () -> {
+            pairs.set(job.awaitShadowPairs(0));
+            return pairs.get().keySet().containsAll(want);
+        });
+        assertThat(pairs.get().keySet())
+                .as("event ids of the committed shadow pairs")
+                .isEqualTo(want);
+        RolloutJob.assertPairsEqualTheirReferences(pairs.get(), shadowed, all, v1, v2);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -189,6 +284,21 @@ class RolloutRecoveryITCase {
         cluster.terminateTaskManager(liveTaskManager).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         cluster.startTaskManager();
         liveTaskManager++;
+    }
+
+    /** Feeds small batches until every record of one is served by the version {@code rule} names. */
+    private static void awaitServingByTheRule(RolloutJob job, Function<SensorReading, String> rule) throws Exception {
+        Poll.until(DEADLINE, "the recovered job to serve by the rule of its rollout", () -> {
+            List<SensorReading> probe = job.feed("p" + job.fed.size(), 50);
+            Map<String, Prediction> all = job.awaitPredictions();
+            return probe.stream().allMatch(r -> version(all.get(r.getEventId())).equals(rule.apply(r)));
+        });
+    }
+
+    private static Set<String> ids(List<SensorReading> readings) {
+        Set<String> out = new HashSet<>();
+        readings.forEach(r -> out.add(r.getEventId().toString()));
+        return out;
     }
 
     /** Feeds small batches until one is served by {@code version} alone. */
@@ -238,14 +348,14 @@ class RolloutRecoveryITCase {
     }
 
     /**
-     * Passes finished records on, except the first one served by the armed version, which it holds
+     * Passes finished records on, except the first one the armed condition accepts, which it holds
      * (blocking its subtask, so no later checkpoint completes there) until released or cancelled;
      * once per arming across all subtasks and restarts. Static, because the MiniCluster runs in this
      * JVM and the arming must outlive the restarted instances.
      */
     static final class HoldFirst implements MapFunction<InFlight, InFlight> {
         private static final long serialVersionUID = 1L;
-        private static final AtomicReference<String> ARMED = new AtomicReference<>();
+        private static final AtomicReference<Predicate<InFlight>> ARMED = new AtomicReference<>();
         private static volatile boolean holding;
         private static volatile CountDownLatch released = new CountDownLatch(0);
 
@@ -255,10 +365,10 @@ class RolloutRecoveryITCase {
                     .name("hold-first");
         }
 
-        static void arm(String version) {
+        static void arm(Predicate<InFlight> condition) {
             holding = false;
             released = new CountDownLatch(1);
-            ARMED.set(version);
+            ARMED.set(condition);
         }
 
         static boolean holding() {
@@ -272,10 +382,8 @@ class RolloutRecoveryITCase {
 
         @Override
         public InFlight map(InFlight rec) throws Exception {
-            String armed = ARMED.get();
-            if (armed != null
-                    && armed.equals(rec.modelName + ":" + rec.modelVersion)
-                    && ARMED.compareAndSet(armed, null)) {
+            Predicate<InFlight> armed = ARMED.get();
+            if (armed != null && armed.test(rec) && ARMED.compareAndSet(armed, null)) {
                 holding = true;
                 released.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
             }
