@@ -16,13 +16,13 @@ Usage: ops/chaos/soak.sh --minutes M [--rate R] [--mode M] [--rollout-every K]
 
 Runs the job on the local cluster (started here unless it already runs) under R readings per
 second for M minutes, with bias balancing on (balancing.bias.enabled). With rollouts on (the
-default), the job runs in job.mode fused with rollout.enabled, and every K minutes the script rolls
+default), the job runs with rollout.enabled (job.mode fused unless --mode says otherwise), and every K minutes the script rolls
 it forward with 'polyroute rollout start --mode switch' to the other of two versions of the
 synthetic bundle (synthetic-moe:1, seed 11, and synthetic-moe:2, seed 12, built once): 1 -> 2 -> 1
 ...; it waits for every subtask to report ACTIVE and records the time from the command to the
 first committed prediction of the new version. The verifier checks every prediction against the
 reference.onnx of the version it names (a balanced one by replaying its recorded routing).
-With --mode expert-parallel the job refuses rollouts, so the rollout step is recorded as skipped.
+With --rollout-every 0 no rollout is made and the job runs in job.mode expert-parallel by default.
 
 At the start and every minute it prints, per process (brokers, JobManager, TaskManagers): RSS,
 RSS outside the Java heap, heap in use, the heap's low-water mark, open file descriptors,
@@ -170,7 +170,7 @@ ops_tool topics "${KAFKA_ARGS[@]}" --partitions 4 \
   "$RUN-sensors" "$RUN-predictions" "$RUN-dlq" "$RUN-load" "$RUN-plans" >&2
 write_job_file "$RUN" "$MODE" "2 s"
 ROLLOUTS_ON=0
-((ROLLOUT_EVERY > 0)) && [ "$MODE" = fused ] && ROLLOUTS_ON=1
+((ROLLOUT_EVERY > 0)) && ROLLOUTS_ON=1
 cat >>"$RUN_DIR/$RUN.yaml" <<YAML
 dedupe:
   horizon: $HORIZON s
@@ -282,7 +282,7 @@ rollout_step() {
   local minute="$1" target dir t0 rc out issued issued_ms
   ROLLOUTS_DUE=$((ROLLOUTS_DUE + 1))
   if [ "$ROLLOUTS_ON" != 1 ]; then
-    say "soak: minute $minute: rollout due, skipped: rollouts are served in job.mode fused only and this soak runs $MODE"
+    say "soak: minute $minute: rollout due, skipped: rollouts are off (--rollout-every 0)"
     return
   fi
   if [ "$SERVING" = 1 ]; then target=2 dir="$BUNDLE_V2"; else target=1 dir="$BUNDLE_V1"; fi
