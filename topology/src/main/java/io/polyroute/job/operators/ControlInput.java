@@ -15,7 +15,7 @@
  */
 package io.polyroute.job.operators;
 
-import java.util.Arrays;
+import io.polyroute.job.model.TaggedBytes;
 
 /**
  * The second input of the first stage's GATE when the job serves rollouts: placement plans and
@@ -40,19 +40,16 @@ public final class ControlInput {
     }
 
     private static byte[] tag(byte kind, byte[] body) {
-        byte[] out = new byte[body.length + 1];
-        out[0] = kind;
-        System.arraycopy(body, 0, out, 1, body.length);
-        return out;
+        return TaggedBytes.tag(kind, body);
     }
 
     /** The tag of {@code message}. */
     static byte kind(byte[] message) {
-        return message.length == 0 ? 0 : message[0];
+        return TaggedBytes.kind(message);
     }
 
     /** The message without its tag. */
     static byte[] body(byte[] message) {
-        return Arrays.copyOfRange(message, 1, message.length);
+        return TaggedBytes.body(message);
     }
 }

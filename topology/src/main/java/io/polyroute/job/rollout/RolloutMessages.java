@@ -15,8 +15,8 @@
  */
 package io.polyroute.job.rollout;
 
+import io.polyroute.job.model.TaggedBytes;
 import io.polyroute.kafka.RolloutTopics;
-import java.util.Arrays;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -47,18 +47,15 @@ public final class RolloutMessages {
     }
 
     private static byte[] tag(byte kind, byte[] body) {
-        byte[] out = new byte[body.length + 1];
-        out[0] = kind;
-        System.arraycopy(body, 0, out, 1, body.length);
-        return out;
+        return TaggedBytes.tag(kind, body);
     }
 
     static byte kind(byte[] message) {
-        return message.length == 0 ? 0 : message[0];
+        return TaggedBytes.kind(message);
     }
 
     static byte[] body(byte[] message) {
-        return Arrays.copyOfRange(message, 1, message.length);
+        return TaggedBytes.body(message);
     }
 
     /** The rollouts source's deserializer: every record's value, tagged by its kind; a record without value is skipped. */
