@@ -37,6 +37,8 @@ public final class RuntimeSettings {
                         config.get(ModelRuntimeOptions.CUDA_MEMORY_LIMIT).getBytes())
                 .cudaArenaStrategy(
                         config.get(ModelRuntimeOptions.CUDA_ARENA_STRATEGY).ortName())
+                .maxRowsPerRun(config.getOptional(ModelRuntimeOptions.MAX_ROWS_PER_RUN)
+                        .orElse(RuntimeOptions.AUTO_ROWS_PER_RUN))
                 .build();
     }
 

@@ -78,4 +78,27 @@ class RuntimeSettingsTest {
                 .hasMessageContaining("runtime.cuda.arena-strategy")
                 .hasMessageContaining("next-power-of-two, same-as-requested");
     }
+
+    @Test
+    void shouldLimitRowsPerRunByDeviceUnlessConfigured() {
+        RuntimeOptions auto = RuntimeSettings.from(JobConfig.defaults());
+        assertThat(auto.maxRowsPerRun()).isEqualTo(RuntimeOptions.AUTO_ROWS_PER_RUN);
+        assertThat(auto.maxRowsPerRun(false)).isEqualTo(RuntimeOptions.CPU_ROWS_PER_RUN);
+        assertThat(auto.maxRowsPerRun(true)).isEqualTo(Integer.MAX_VALUE);
+
+        RuntimeOptions set = RuntimeSettings.from(JobConfig.of(Map.of("runtime.max-rows-per-run", "64")));
+        assertThat(set.maxRowsPerRun(false)).isEqualTo(64);
+        assertThat(set.maxRowsPerRun(true)).isEqualTo(64);
+
+        RuntimeOptions none = RuntimeSettings.from(JobConfig.of(Map.of("runtime.max-rows-per-run", "0")));
+        assertThat(none.maxRowsPerRun(false)).isEqualTo(Integer.MAX_VALUE);
+    }
+
+    @Test
+    void shouldRefuseANegativeRowLimitNamingTheKey() {
+        assertThatThrownBy(() -> JobConfig.of(Map.of("runtime.max-rows-per-run", "-2")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("runtime.max-rows-per-run")
+                .hasMessageContaining("at least 0");
+    }
 }

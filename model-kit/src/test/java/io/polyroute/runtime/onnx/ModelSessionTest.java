@@ -21,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.polyroute.kit.onnx.Attrs;
+import io.polyroute.kit.onnx.OnnxGraph;
 import io.polyroute.kit.synthetic.SyntheticBundleBuilder;
 import io.polyroute.runtime.bundle.ModelBundle;
 import java.nio.FloatBuffer;
@@ -126,6 +128,79 @@ class ModelSessionTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void shouldSplitABatchLargerThanTheRowLimitIntoRunsOfAtMostThatManyRows() throws Exception {
+        // A model that writes the row count of its run into every output value shows the split.
+        Path counter = dir.resolve("rows.onnx");
+        OnnxGraph g = new OnnxGraph("rows");
+        String x = g.input("x", 3);
+        String n = g.op(
+                "Cast",
+                Attrs.of().i("to", 1),
+                g.op("Shape", Attrs.of().i("start", 0).i("end", 1), x));
+        g.output(g.op("Add", g.op("Mul", x, g.constant("zero", new float[] {0f}, 1)), n), "y", 3);
+        g.save(counter);
+        RuntimeOptions four =
+                RuntimeOptions.builder().device(Device.CPU).maxRowsPerRun(4).build();
+        try (ModelSession limited = ModelSession.open(counter, "rows", four)) {
+            assertThat(limited.maxRowsPerRun()).isEqualTo(4);
+            float[] y = limited.run("x", new float[10 * 3], 10, "y");
+            float[] expected = new float[30];
+            for (int r = 0; r < 10; r++) {
+                java.util.Arrays.fill(expected, r * 3, r * 3 + 3, r < 8 ? 4f : 2f);
+            }
+            assertThat(y).containsExactly(expected);
+            float[] gathered = limited.runRows("x", new float[6 * 3], 3, new int[] {5, 4, 3, 2, 1, 0}, 6, "y");
+            assertThat(gathered)
+                    .containsExactly(4f, 4f, 4f, 4f, 4f, 4f, 4f, 4f, 4f, 4f, 4f, 4f, 2f, 2f, 2f, 2f, 2f, 2f);
+            float[] two = limited.run(new String[] {"x"}, new float[][] {new float[5 * 3]}, 5, "y");
+            assertThat(two).containsExactly(4f, 4f, 4f, 4f, 4f, 4f, 4f, 4f, 4f, 4f, 4f, 4f, 1f, 1f, 1f);
+        }
+        try (ModelSession unlimited = ModelSession.open(
+                counter,
+                "rows",
+                RuntimeOptions.builder().device(Device.CPU).maxRowsPerRun(0).build())) {
+            assertThat(unlimited.run("x", new float[10 * 3], 10, "y")).containsOnly(10f);
+        }
+        assertThat(RuntimeOptions.cpu().maxRowsPerRun(false)).isEqualTo(RuntimeOptions.CPU_ROWS_PER_RUN);
+    }
+
+    @Test
+    void shouldGiveTheSameOutputsInRunsOfAnySizeAsInOneRun() {
+        Random rnd = new Random(4);
+        int rows = 1000;
+        float[] x = random(rnd, rows * D);
+        int[] rowIndex = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            rowIndex[i] = rnd.nextInt(rows);
+        }
+        try (ModelSession one = ModelSession.open(
+                        expertFile,
+                        "expert 0",
+                        RuntimeOptions.builder()
+                                .device(Device.CPU)
+                                .maxRowsPerRun(0)
+                                .build());
+                ModelSession split = ModelSession.open(
+                        expertFile,
+                        "expert 0",
+                        RuntimeOptions.builder()
+                                .device(Device.CPU)
+                                .maxRowsPerRun(37)
+                                .build())) {
+            assertThat(split.run("x", x, rows, "y")).containsExactly(one.run("x", x, rows, "y"));
+            assertThat(split.runRows("x", x, D, rowIndex, rows, "y"))
+                    .containsExactly(one.runRows("x", x, D, rowIndex, rows, "y"));
+        }
+    }
+
+    @Test
+    void shouldRefuseANegativeRowLimit() {
+        assertThatThrownBy(() -> RuntimeOptions.builder().maxRowsPerRun(-5).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("runtime.max-rows-per-run");
     }
 
     /** The same model run with ONNX Runtime directly, output read back from the result. */

@@ -49,13 +49,17 @@ public final class ModelSession implements AutoCloseable {
     private final OrtSession session;
     private final List<TensorSignature> inputs;
     private final List<TensorSignature> outputs;
+    /** Rows of one ONNX Runtime run; a larger batch is run as consecutive runs of this many rows. */
+    private final int maxRowsPerRun;
+
     private final ThreadLocal<Scratch> scratches = ThreadLocal.withInitial(Scratch::new);
     private volatile boolean closed;
 
-    private ModelSession(String label, OrtEnvironment env, OrtSession session) throws OrtException {
+    private ModelSession(String label, OrtEnvironment env, OrtSession session, int maxRowsPerRun) throws OrtException {
         this.label = label;
         this.env = env;
         this.session = session;
+        this.maxRowsPerRun = maxRowsPerRun;
         this.inputs = signatures(session.getInputInfo());
         this.outputs = signatures(session.getOutputInfo());
     }
@@ -86,7 +90,7 @@ public final class ModelSession implements AutoCloseable {
         try (OrtSession.SessionOptions so = OrtRuntime.sessionOptions(options)) {
             OrtSession session = factory.create(env, so);
             try {
-                return new ModelSession(label, env, session);
+                return new ModelSession(label, env, session, options.maxRowsPerRun(onCuda(options)));
             } catch (OrtException | RuntimeException e) {
                 session.close();
                 throw e;
@@ -94,6 +98,18 @@ public final class ModelSession implements AutoCloseable {
         } catch (OrtException e) {
             throw new ModelRuntimeException("ONNX Runtime refused model " + label + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Whether sessions of {@code options} run on CUDA, asked only when the row limit depends on it. */
+    private static boolean onCuda(RuntimeOptions options) {
+        return options.maxRowsPerRun() == RuntimeOptions.AUTO_ROWS_PER_RUN
+                && options.device() != Device.CPU
+                && OrtRuntime.cudaUsable(options);
+    }
+
+    /** The most rows one ONNX Runtime run of this session takes ({@code Integer.MAX_VALUE}: no limit). */
+    public int maxRowsPerRun() {
+        return maxRowsPerRun;
     }
 
     public String label() {
@@ -150,6 +166,30 @@ public final class ModelSession implements AutoCloseable {
     }
 
     private float[] runOne(String inputName, FloatBuffer buf, int rows, int width, String outputName, Scratch scratch) {
+        if (rows <= maxRowsPerRun) {
+            return runChunk(inputName, buf, rows, width, outputName, scratch);
+        }
+        // Rows are independent, so a large batch runs as consecutive runs of at most maxRowsPerRun
+        // rows: the intermediate tensors stay small enough for the caches, where one run of
+        // thousands of rows through a wide hidden layer streams through memory.
+        float[] out = null;
+        int outWidth = 0;
+        for (int start = 0; start < rows; start += maxRowsPerRun) {
+            int n = Math.min(maxRowsPerRun, rows - start);
+            FloatBuffer chunk = buf.duplicate();
+            chunk.position(start * width).limit((start + n) * width);
+            float[] part = runChunk(inputName, chunk.slice(), n, width, outputName, scratch);
+            if (out == null) {
+                outWidth = part.length / n;
+                out = new float[rows * outWidth];
+            }
+            System.arraycopy(part, 0, out, start * outWidth, part.length);
+        }
+        return out;
+    }
+
+    private float[] runChunk(
+            String inputName, FloatBuffer buf, int rows, int width, String outputName, Scratch scratch) {
         OnnxTensor tensor = null;
         try {
             tensor = OnnxTensor.createTensor(env, buf, new long[] {rows, width});
@@ -175,20 +215,53 @@ public final class ModelSession implements AutoCloseable {
         if (rows == 0) {
             return new float[0];
         }
+        Scratch scratch = scratches.get();
+        FloatBuffer[] bufs = new FloatBuffer[inputNames.length];
+        int[] widths = new int[inputNames.length];
+        for (int i = 0; i < inputNames.length; i++) {
+            float[] data = inputData[i];
+            checkRows(inputNames[i], data.length, rows);
+            bufs[i] = scratch.input(i, data.length);
+            bufs[i].put(data, 0, data.length);
+            bufs[i].flip();
+            widths[i] = data.length / rows;
+        }
+        float[] out = null;
+        int outWidth = 0;
+        for (int start = 0; start < rows; start += maxRowsPerRun) {
+            int n = Math.min(maxRowsPerRun, rows - start);
+            float[] part = runFeed(inputNames, bufs, widths, start, n, outputName, scratch);
+            if (n == rows) {
+                return part;
+            }
+            if (out == null) {
+                outWidth = part.length / n;
+                out = new float[rows * outWidth];
+            }
+            System.arraycopy(part, 0, out, start * outWidth, part.length);
+        }
+        return out;
+    }
+
+    /** One run on rows {@code [start, start + n)} of several inputs. */
+    private float[] runFeed(
+            String[] inputNames,
+            FloatBuffer[] bufs,
+            int[] widths,
+            int start,
+            int n,
+            String outputName,
+            Scratch scratch) {
         Map<String, OnnxTensor> feed = new HashMap<>(inputNames.length * 2);
         try {
-            Scratch scratch = scratches.get();
             for (int i = 0; i < inputNames.length; i++) {
-                float[] data = inputData[i];
-                checkRows(inputNames[i], data.length, rows);
-                FloatBuffer buf = scratch.input(i, data.length);
-                buf.put(data, 0, data.length);
-                buf.flip();
-                feed.put(inputNames[i], OnnxTensor.createTensor(env, buf, new long[] {rows, data.length / rows}));
+                FloatBuffer chunk = bufs[i].duplicate();
+                chunk.position(start * widths[i]).limit((start + n) * widths[i]);
+                feed.put(inputNames[i], OnnxTensor.createTensor(env, chunk.slice(), new long[] {n, widths[i]}));
             }
-            return execute(feed, rows, outputName, scratch);
+            return execute(feed, n, outputName, scratch);
         } catch (OrtException e) {
-            throw failure(rows, e);
+            throw failure(n, e);
         } finally {
             for (OnnxTensor t : feed.values()) {
                 t.close();

@@ -42,6 +42,14 @@ public final class ModelRuntimeOptions {
             .withDescription("Threads ONNX Runtime uses inside one operator; Flink's subtasks already use "
                     + "the other cores.");
 
+    public static final ConfigOption<Integer> MAX_ROWS_PER_RUN = ConfigOptions.key("runtime.max-rows-per-run")
+            .intType()
+            .noDefaultValue()
+            .withDescription("Most rows one ONNX Runtime run of a gate or expert takes; a larger batch runs "
+                    + "as consecutive runs of this many rows, with the same results. Unset: 256 on CPU, "
+                    + "where runs of thousands of rows through a wide hidden layer no longer fit the "
+                    + "caches, and no limit on CUDA; 0 = no limit.");
+
     public static final ConfigOption<Integer> CUDA_DEVICE_ID = ConfigOptions.key("runtime.cuda.device-id")
             .intType()
             .defaultValue(0)
@@ -76,12 +84,14 @@ public final class ModelRuntimeOptions {
                 List.of(
                         DEVICE,
                         INTRA_OP_THREADS,
+                        MAX_ROWS_PER_RUN,
                         CUDA_DEVICE_ID,
                         CUDA_DEVICE_COUNT,
                         CUDA_MEMORY_LIMIT,
                         CUDA_ARENA_STRATEGY),
                 List.of(
                         OptionCheck.atLeast(INTRA_OP_THREADS, 1),
+                        OptionCheck.atLeast(MAX_ROWS_PER_RUN, 0),
                         OptionCheck.atLeast(CUDA_DEVICE_ID, 0),
                         OptionCheck.atLeast(CUDA_DEVICE_COUNT, 0)));
     }

@@ -34,11 +34,11 @@ public interface OptionCheck {
      */
     void check(ReadableConfig config);
 
-    /** The integer option must be at least {@code min}. */
+    /** The integer option, when set, must be at least {@code min}. */
     static OptionCheck atLeast(ConfigOption<Integer> option, int min) {
         return config -> {
-            int value = config.get(option);
-            if (value < min) {
+            Integer value = config.get(option);
+            if (value != null && value < min) {
                 throw new ConfigException(
                         option.key(),
                         "Invalid value " + value + " for '" + option.key() + "': it must be at least " + min + ".");
