@@ -50,6 +50,9 @@ public final class CompareBench {
      * @param jobOptions extra job options for the Polyroute runs
      * @param latency whether to run the latency pass
      * @param only names of the systems to run; empty runs all
+     * @param jfrDir where to write flight recordings of the measured passes; null for none
+     * @param warmup records each system drains unmeasured before its pass (0: a fifth of the input,
+     *     at most 40,000, or 10,000 with {@code quick})
      */
     public record Options(
             Workload workload,
@@ -60,7 +63,22 @@ public final class CompareBench {
             Map<String, String> jobOptions,
             boolean latency,
             List<String> only,
-            Path jfrDir) {
+            Path jfrDir,
+            long warmup) {
+        /** The options with the default warm-up. */
+        public Options(
+                Workload workload,
+                long records,
+                boolean quick,
+                Path resultsDir,
+                int workers,
+                Map<String, String> jobOptions,
+                boolean latency,
+                List<String> only,
+                Path jfrDir) {
+            this(workload, records, quick, resultsDir, workers, jobOptions, latency, only, jfrDir, 0);
+        }
+
         /** The options without a flight recording. */
         public Options(
                 Workload workload,
@@ -84,6 +102,9 @@ public final class CompareBench {
 
         /** Records each system drains, unmeasured, right before its measured run (JIT, sessions, caches). */
         long warmupRecords() {
+            if (warmup > 0) {
+                return warmup;
+            }
             return Math.max(1, Math.min(inputRecords() / 5, quick ? 10_000 : 40_000));
         }
 

@@ -18,6 +18,8 @@ package io.polyroute.bench;
 import io.polyroute.embedded.EmbeddedKafka;
 import io.polyroute.runtime.eval.ReferenceModel;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
@@ -83,6 +85,7 @@ final class SystemRunner {
                         input.count(),
                         loadBefore));
         long t0 = System.nanoTime();
+        long jit0 = jitMillis();
         Recording jfr = startRecording();
         BenchSystem.Running running = system.start(c, inTopic, out, input.count());
         AtomicBoolean done = new AtomicBoolean();
@@ -96,6 +99,7 @@ final class SystemRunner {
             done.set(true);
             ticker.interrupt();
         }
+        double jitSeconds = (jitMillis() - jit0) / 1e3;
         double peak = rssReset ? meter.peakRssMib() : -1;
         double loadAfter = ResourceMeter.loadAverage();
         OutputScan.Stats s =
@@ -121,7 +125,7 @@ final class SystemRunner {
                 .accept(String.format(
                         Locale.ROOT,
                         "%s: %,.0f records/s over %,d records%s in %.1f s wall; %.1f CPU-s per M records; peak RSS %.0f MiB; "
-                                + "checked %d against reference.onnx, max rel. error %.2g%s; load %.1f",
+                                + "JIT compiling %.1f s; checked %d against reference.onnx, max rel. error %.2g%s; load %.1f",
                         system.name(),
                         r.throughput(),
                         r.records(),
@@ -129,6 +133,7 @@ final class SystemRunner {
                         (System.nanoTime() - t0) / 1e9,
                         cpuPerMillion,
                         peak,
+                        jitSeconds,
                         s.checked(),
                         s.maxError(),
                         r.agrees()
@@ -137,6 +142,15 @@ final class SystemRunner {
                                         + s.distinct() + " of " + input.count() + " answered)",
                         loadAfter));
         return r;
+    }
+
+    /**
+     * Time the JVM's JIT compiler threads have spent compiling, in ms, summed over the threads: a
+     * pass of a few seconds on a job whose code is still being compiled pays for it in its CPU-s.
+     */
+    private static long jitMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     private Recording startRecording() throws IOException, ParseException {
