@@ -17,9 +17,12 @@ package io.polyroute.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Process CPU time and resident memory, for attributing resources to one system at a time when
@@ -40,7 +43,9 @@ public final class ResourceMeter implements AutoCloseable {
     private final Thread sampler;
     private long[] wall = new long[1024];
     private long[] cpu = new long[1024];
+    private long[] jit = new long[1024];
     private int count;
+    private final JitThreads jitThreads = new JitThreads();
     private volatile boolean running = true;
 
     public ResourceMeter() {
@@ -66,9 +71,11 @@ public final class ResourceMeter implements AutoCloseable {
         if (count == wall.length) {
             wall = Arrays.copyOf(wall, count * 2);
             cpu = Arrays.copyOf(cpu, count * 2);
+            jit = Arrays.copyOf(jit, count * 2);
         }
         wall[count] = System.currentTimeMillis();
         cpu[count] = os.getProcessCpuTime();
+        jit[count] = jitThreads.cpuNanos();
         count++;
     }
 
@@ -98,18 +105,97 @@ public final class ResourceMeter implements AutoCloseable {
         return (cpuAt(toMillis) - cpuAt(fromMillis)) / 1e9;
     }
 
+    /**
+     * CPU seconds the JVM's JIT compiler threads spent between two wall-clock times (ms), or -1
+     * where {@code /proc/self/task} cannot be read. Part of {@link #cpuSecondsBetween}.
+     */
+    public synchronized double jitCpuSecondsBetween(long fromMillis, long toMillis) {
+        sample();
+        if (jit[count - 1] < 0) {
+            return -1;
+        }
+        return (valueAt(jit, toMillis) - valueAt(jit, fromMillis)) / 1e9;
+    }
+
     private double cpuAt(long t) {
+        return valueAt(cpu, t);
+    }
+
+    private double valueAt(long[] values, long t) {
         if (t <= wall[0]) {
-            return cpu[0];
+            return values[0];
         }
         for (int i = 1; i < count; i++) {
             if (wall[i] >= t) {
                 long span = wall[i] - wall[i - 1];
                 double f = span == 0 ? 1 : (double) (t - wall[i - 1]) / span;
-                return cpu[i - 1] + f * (cpu[i] - cpu[i - 1]);
+                return values[i - 1] + f * (values[i] - values[i - 1]);
             }
         }
-        return cpu[count - 1];
+        return values[count - 1];
+    }
+
+    /**
+     * CPU time of HotSpot's compiler threads ({@code C1 CompilerThreadN}, {@code C2 CompilerThreadN}),
+     * which the platform beans do not list, read from {@code /proc/self/task/<tid>/stat}. The thread
+     * list is looked up again every {@value #RESCAN_MILLIS} ms, so compiler threads the JVM adds are
+     * counted from then on; the time of a compiler thread that has exited is no longer counted.
+     */
+    static final class JitThreads {
+        static final long RESCAN_MILLIS = 2_000;
+        private static final Path TASKS = Path.of("/proc/self/task");
+        private static final long NANOS_PER_TICK = 10_000_000L; // USER_HZ = 100 on Linux
+
+        private List<Path> stats = List.of();
+        private long scannedAt;
+        private boolean unreadable;
+
+        /** Summed user + system time of the compiler threads, ns; -1 when unknown. */
+        long cpuNanos() {
+            if (unreadable) {
+                return -1;
+            }
+            long now = System.currentTimeMillis();
+            if (now - scannedAt >= RESCAN_MILLIS) {
+                scannedAt = now;
+                rescan();
+            }
+            long ticks = 0;
+            for (Path stat : stats) {
+                ticks += ticks(stat);
+            }
+            return unreadable ? -1 : ticks * NANOS_PER_TICK;
+        }
+
+        private void rescan() {
+            List<Path> found = new ArrayList<>();
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
+                for (Path task : tasks) {
+                    try {
+                        String comm = Files.readString(task.resolve("comm")).trim();
+                        if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                            found.add(task.resolve("stat"));
+                        }
+                    } catch (IOException e) {
+                        // The thread exited while listing.
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                unreadable = true;
+            }
+            stats = found;
+        }
+
+        /** utime + stime of one thread, in clock ticks; 0 when the thread has exited. */
+        private static long ticks(Path stat) {
+            try {
+                String s = Files.readString(stat);
+                String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            } catch (IOException | RuntimeException e) {
+                return 0;
+            }
+        }
     }
 
     /** Runs a full GC and resets the peak-RSS mark; returns false where the kernel does not allow it. */

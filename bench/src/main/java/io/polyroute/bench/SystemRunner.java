@@ -18,8 +18,6 @@ package io.polyroute.bench;
 import io.polyroute.embedded.EmbeddedKafka;
 import io.polyroute.runtime.eval.ReferenceModel;
 import java.io.IOException;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
@@ -85,7 +83,6 @@ final class SystemRunner {
                         input.count(),
                         loadBefore));
         long t0 = System.nanoTime();
-        long jit0 = jitMillis();
         Recording jfr = startRecording();
         BenchSystem.Running running = system.start(c, inTopic, out, input.count());
         AtomicBoolean done = new AtomicBoolean();
@@ -99,13 +96,14 @@ final class SystemRunner {
             done.set(true);
             ticker.interrupt();
         }
-        double jitSeconds = (jitMillis() - jit0) / 1e3;
         double peak = rssReset ? meter.peakRssMib() : -1;
         double loadAfter = ResourceMeter.loadAverage();
         OutputScan.Stats s =
                 OutputScan.read(c.clientProperties(), out, input, system.outputKind(), ReferenceModel.TOLERANCE);
         double cpu = s.windowRecords() > 1 ? meter.cpuSecondsBetween(s.windowStartMillis(), s.windowEndMillis()) : 0;
         double cpuPerMillion = s.windowRecords() > 1 ? cpu / s.windowRecords() * 1e6 : 0;
+        double jitCpu =
+                s.windowRecords() > 1 ? meter.jitCpuSecondsBetween(s.windowStartMillis(), s.windowEndMillis()) : 0;
         SystemResult r = new SystemResult(
                 system.name(),
                 input.count(),
@@ -125,7 +123,7 @@ final class SystemRunner {
                 .accept(String.format(
                         Locale.ROOT,
                         "%s: %,.0f records/s over %,d records%s in %.1f s wall; %.1f CPU-s per M records; peak RSS %.0f MiB; "
-                                + "JIT compiling %.1f s; checked %d against reference.onnx, max rel. error %.2g%s; load %.1f",
+                                + "%s; checked %d against reference.onnx, max rel. error %.2g%s; load %.1f",
                         system.name(),
                         r.throughput(),
                         r.records(),
@@ -133,7 +131,13 @@ final class SystemRunner {
                         (System.nanoTime() - t0) / 1e9,
                         cpuPerMillion,
                         peak,
-                        jitSeconds,
+                        jitCpu < 0
+                                ? "JIT compiler CPU unknown"
+                                : String.format(
+                                        Locale.ROOT,
+                                        "JIT compiler threads %.1f CPU-s (%.0f%% of it)",
+                                        jitCpu,
+                                        cpu > 0 ? 100 * jitCpu / cpu : 0),
                         s.checked(),
                         s.maxError(),
                         r.agrees()
@@ -142,15 +146,6 @@ final class SystemRunner {
                                         + s.distinct() + " of " + input.count() + " answered)",
                         loadAfter));
         return r;
-    }
-
-    /**
-     * Time the JVM's JIT compiler threads have spent compiling, in ms, summed over the threads: a
-     * pass of a few seconds on a job whose code is still being compiled pays for it in its CPU-s.
-     */
-    private static long jitMillis() {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     private Recording startRecording() throws IOException, ParseException {
