@@ -65,33 +65,6 @@ public final class CompareBench {
             List<String> only,
             Path jfrDir,
             long warmup) {
-        /** The options with the default warm-up. */
-        public Options(
-                Workload workload,
-                long records,
-                boolean quick,
-                Path resultsDir,
-                int workers,
-                Map<String, String> jobOptions,
-                boolean latency,
-                List<String> only,
-                Path jfrDir) {
-            this(workload, records, quick, resultsDir, workers, jobOptions, latency, only, jfrDir, 0);
-        }
-
-        /** The options without a flight recording. */
-        public Options(
-                Workload workload,
-                long records,
-                boolean quick,
-                Path resultsDir,
-                int workers,
-                Map<String, String> jobOptions,
-                boolean latency,
-                List<String> only) {
-            this(workload, records, quick, resultsDir, workers, jobOptions, latency, only, null);
-        }
-
         long inputRecords() {
             return records > 0 ? records : workload.records(quick);
         }

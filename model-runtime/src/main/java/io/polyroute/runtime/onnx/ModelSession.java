@@ -166,41 +166,8 @@ public final class ModelSession implements AutoCloseable {
     }
 
     private float[] runOne(String inputName, FloatBuffer buf, int rows, int width, String outputName, Scratch scratch) {
-        if (rows <= maxRowsPerRun) {
-            return runChunk(inputName, buf, rows, width, outputName, scratch);
-        }
-        // Rows are independent, so a large batch runs as consecutive runs of at most maxRowsPerRun
-        // rows: the intermediate tensors stay small enough for the caches, where one run of
-        // thousands of rows through a wide hidden layer streams through memory.
-        float[] out = null;
-        int outWidth = 0;
-        for (int start = 0; start < rows; start += maxRowsPerRun) {
-            int n = Math.min(maxRowsPerRun, rows - start);
-            FloatBuffer chunk = buf.duplicate();
-            chunk.position(start * width).limit((start + n) * width);
-            float[] part = runChunk(inputName, chunk.slice(), n, width, outputName, scratch);
-            if (out == null) {
-                outWidth = part.length / n;
-                out = new float[rows * outWidth];
-            }
-            System.arraycopy(part, 0, out, start * outWidth, part.length);
-        }
-        return out;
-    }
-
-    private float[] runChunk(
-            String inputName, FloatBuffer buf, int rows, int width, String outputName, Scratch scratch) {
-        OnnxTensor tensor = null;
-        try {
-            tensor = OnnxTensor.createTensor(env, buf, new long[] {rows, width});
-            return execute(Collections.singletonMap(inputName, tensor), rows, outputName, scratch);
-        } catch (OrtException e) {
-            throw failure(rows, e);
-        } finally {
-            if (tensor != null) {
-                tensor.close();
-            }
-        }
+        return runInRuns(
+                new String[] {inputName}, new FloatBuffer[] {buf}, new int[] {width}, rows, outputName, scratch);
     }
 
     /**
@@ -226,14 +193,25 @@ public final class ModelSession implements AutoCloseable {
             bufs[i].flip();
             widths[i] = data.length / rows;
         }
+        return runInRuns(inputNames, bufs, widths, rows, outputName, scratch);
+    }
+
+    /**
+     * Runs {@code rows} rows of the filled input buffers. Rows are independent, so a batch larger
+     * than {@link #maxRowsPerRun} runs as consecutive runs of at most that many rows: the hidden
+     * activations of one run then stay small enough for the caches, where one run of thousands of
+     * rows through a wide hidden layer streams them through memory.
+     */
+    private float[] runInRuns(
+            String[] inputNames, FloatBuffer[] bufs, int[] widths, int rows, String outputName, Scratch scratch) {
+        if (rows <= maxRowsPerRun) {
+            return runFeed(inputNames, bufs, widths, 0, rows, outputName, scratch);
+        }
         float[] out = null;
         int outWidth = 0;
         for (int start = 0; start < rows; start += maxRowsPerRun) {
             int n = Math.min(maxRowsPerRun, rows - start);
             float[] part = runFeed(inputNames, bufs, widths, start, n, outputName, scratch);
-            if (n == rows) {
-                return part;
-            }
             if (out == null) {
                 outWidth = part.length / n;
                 out = new float[rows * outWidth];
@@ -243,7 +221,7 @@ public final class ModelSession implements AutoCloseable {
         return out;
     }
 
-    /** One run on rows {@code [start, start + n)} of several inputs. */
+    /** One run on rows {@code [start, start + n)} of the inputs; one input needs no map of its own. */
     private float[] runFeed(
             String[] inputNames,
             FloatBuffer[] bufs,
@@ -252,19 +230,34 @@ public final class ModelSession implements AutoCloseable {
             int n,
             String outputName,
             Scratch scratch) {
-        Map<String, OnnxTensor> feed = new HashMap<>(inputNames.length * 2);
+        OnnxTensor[] tensors = new OnnxTensor[inputNames.length];
         try {
             for (int i = 0; i < inputNames.length; i++) {
-                FloatBuffer chunk = bufs[i].duplicate();
-                chunk.position(start * widths[i]).limit((start + n) * widths[i]);
-                feed.put(inputNames[i], OnnxTensor.createTensor(env, chunk.slice(), new long[] {n, widths[i]}));
+                FloatBuffer rowsOf = bufs[i];
+                if (start > 0 || rowsOf.limit() != n * widths[i]) {
+                    rowsOf = bufs[i].duplicate();
+                    rowsOf.position(start * widths[i]).limit((start + n) * widths[i]);
+                    rowsOf = rowsOf.slice();
+                }
+                tensors[i] = OnnxTensor.createTensor(env, rowsOf, new long[] {n, widths[i]});
+            }
+            Map<String, OnnxTensor> feed;
+            if (tensors.length == 1) {
+                feed = Collections.singletonMap(inputNames[0], tensors[0]);
+            } else {
+                feed = new HashMap<>(inputNames.length * 2);
+                for (int i = 0; i < tensors.length; i++) {
+                    feed.put(inputNames[i], tensors[i]);
+                }
             }
             return execute(feed, n, outputName, scratch);
         } catch (OrtException e) {
             throw failure(n, e);
         } finally {
-            for (OnnxTensor t : feed.values()) {
-                t.close();
+            for (OnnxTensor t : tensors) {
+                if (t != null) {
+                    t.close();
+                }
             }
         }
     }
