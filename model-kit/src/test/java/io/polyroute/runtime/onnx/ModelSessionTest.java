@@ -197,6 +197,22 @@ class ModelSessionTest {
     }
 
     @Test
+    void shouldTakeTheCpuRowLimitWhenAutoFallsBackToCpu() {
+        // The suite runs the CPU artifact: device auto falls back to CPU, and so does the row limit.
+        RuntimeOptions auto = RuntimeOptions.builder().device(Device.AUTO).build();
+        assertThat(OrtRuntime.cudaUsable(auto)).isFalse();
+        try (ModelSession s = ModelSession.open(expertFile, "expert 0", auto)) {
+            assertThat(s.maxRowsPerRun()).isEqualTo(RuntimeOptions.CPU_ROWS_PER_RUN);
+        }
+        try (ModelSession s = ModelSession.open(
+                expertFile,
+                "expert 0",
+                RuntimeOptions.builder().device(Device.AUTO).maxRowsPerRun(0).build())) {
+            assertThat(s.maxRowsPerRun()).isEqualTo(Integer.MAX_VALUE);
+        }
+    }
+
+    @Test
     void shouldRefuseANegativeRowLimit() {
         assertThatThrownBy(() -> RuntimeOptions.builder().maxRowsPerRun(-5).build())
                 .isInstanceOf(IllegalArgumentException.class)

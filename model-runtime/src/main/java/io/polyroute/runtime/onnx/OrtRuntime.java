@@ -20,7 +20,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
+import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,7 @@ public final class OrtRuntime {
     private static int environmentThreads;
     private static final AtomicBoolean THREAD_MISMATCH_LOGGED = new AtomicBoolean();
     private static final AtomicBoolean CUDA_FALLBACK_LOGGED = new AtomicBoolean();
+    private static final Map<Integer, Boolean> CUDA_USABLE = new ConcurrentHashMap<>();
 
     private OrtRuntime() {}
 
@@ -122,17 +125,22 @@ public final class OrtRuntime {
         }
     }
 
-    /** Whether sessions created with {@code options} would run on CUDA. */
+    /**
+     * Whether sessions created with {@code options} would run on CUDA. The answer of each CUDA
+     * device is found once per process (adding the provider can take a while) and remembered.
+     */
     public static boolean cudaUsable(RuntimeOptions options) {
         if (options.device() == Device.CPU) {
             return false;
         }
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            so.addCUDA(cudaOptions(options));
-            return true;
-        } catch (OrtException | RuntimeException e) {
-            return false;
-        }
+        return CUDA_USABLE.computeIfAbsent(options.deviceId(), id -> {
+            try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+                so.addCUDA(cudaOptions(options));
+                return true;
+            } catch (OrtException | RuntimeException e) {
+                return false;
+            }
+        });
     }
 
     private static void addCuda(OrtSession.SessionOptions so, RuntimeOptions options) {
