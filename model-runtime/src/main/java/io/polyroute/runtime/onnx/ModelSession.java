@@ -205,23 +205,29 @@ public final class ModelSession implements AutoCloseable {
     private float[] runInRuns(
             String[] inputNames, FloatBuffer[] bufs, int[] widths, int rows, String outputName, Scratch scratch) {
         if (rows <= maxRowsPerRun) {
-            return runFeed(inputNames, bufs, widths, 0, rows, outputName, scratch);
+            return runFeed(inputNames, bufs, widths, 0, rows, outputName, scratch, null);
         }
-        float[] out = null;
-        int outWidth = 0;
+        // A pinned output's runs write straight into the one result array; others are copied in.
+        int pinned = pinnableWidth(outputName);
+        float[] out = pinned > 0 ? new float[rows * pinned] : null;
         for (int start = 0; start < rows; start += maxRowsPerRun) {
             int n = Math.min(maxRowsPerRun, rows - start);
-            float[] part = runFeed(inputNames, bufs, widths, start, n, outputName, scratch);
-            if (out == null) {
-                outWidth = part.length / n;
-                out = new float[rows * outWidth];
+            float[] part = runFeed(inputNames, bufs, widths, start, n, outputName, scratch, out);
+            if (part != out) {
+                int outWidth = part.length / n;
+                if (out == null) {
+                    out = new float[rows * outWidth];
+                }
+                System.arraycopy(part, 0, out, start * outWidth, part.length);
             }
-            System.arraycopy(part, 0, out, start * outWidth, part.length);
         }
         return out;
     }
 
-    /** One run on rows {@code [start, start + n)} of the inputs; one input needs no map of its own. */
+    /**
+     * One run on rows {@code [start, start + n)} of the inputs; one input needs no map of its own.
+     * A pinned output is written into rows {@code [start, start + n)} of {@code dest} when given.
+     */
     private float[] runFeed(
             String[] inputNames,
             FloatBuffer[] bufs,
@@ -229,7 +235,8 @@ public final class ModelSession implements AutoCloseable {
             int start,
             int n,
             String outputName,
-            Scratch scratch) {
+            Scratch scratch,
+            float[] dest) {
         OnnxTensor[] tensors = new OnnxTensor[inputNames.length];
         try {
             for (int i = 0; i < inputNames.length; i++) {
@@ -250,7 +257,7 @@ public final class ModelSession implements AutoCloseable {
                     feed.put(inputNames[i], tensors[i]);
                 }
             }
-            return execute(feed, n, outputName, scratch);
+            return execute(feed, n, outputName, scratch, dest, start);
         } catch (OrtException e) {
             throw failure(n, e);
         } finally {
@@ -265,10 +272,12 @@ public final class ModelSession implements AutoCloseable {
     /**
      * Runs on {@code feed} and copies output {@code outputName} into a new array. An output of
      * shape {@code [N, W]} with a fixed W is written by ONNX Runtime straight into this thread's
-     * direct output buffer (a pinned output), so it is copied once; other outputs are read back
-     * from the result.
+     * direct output buffer (a pinned output), so it is copied once, into rows {@code destRow...}
+     * of {@code dest} when one is given (then returned); other outputs are read back from the
+     * result into a new array.
      */
-    private float[] execute(Map<String, OnnxTensor> feed, int rows, String outputName, Scratch scratch)
+    private float[] execute(
+            Map<String, OnnxTensor> feed, int rows, String outputName, Scratch scratch, float[] dest, int destRow)
             throws OrtException {
         int width = pinnableWidth(outputName);
         if (width > 0) {
@@ -277,9 +286,13 @@ public final class ModelSession implements AutoCloseable {
             out.limit(size);
             try (OnnxTensor pinned = OnnxTensor.createTensor(env, out, new long[] {rows, width})) {
                 session.run(feed, Collections.singletonMap(outputName, pinned)).close();
-                float[] copy = new float[size];
-                out.get(0, copy);
-                return copy;
+                if (dest == null) {
+                    float[] copy = new float[size];
+                    out.get(0, copy);
+                    return copy;
+                }
+                out.get(0, dest, destRow * width, size);
+                return dest;
             }
         }
         try (OrtSession.Result result = session.run(feed, Collections.singleton(outputName))) {
