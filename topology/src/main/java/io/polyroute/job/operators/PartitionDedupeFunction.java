@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -49,7 +48,7 @@ import org.apache.flink.util.Collector;
  * partition is not caught.
  *
  * <p><b>Memory and expiry.</b> Per partition, the 128-bit {@link EventKey} hashes of the ids with
- * their first-seen processing time, in insertion order. Each record first drops the expired
+ * their first-seen processing time, in insertion order, in primitive arrays ({@link SeenIdTable}). Each record first drops the expired
  * entries at the head, so the sweep costs in proportion to inserts, and an id is served again once
  * {@code dedupe.horizon} has passed since its first sighting.
  *
@@ -74,10 +73,14 @@ public final class PartitionDedupeFunction extends ProcessFunction<InFlight, InF
 
     private final Duration horizon;
     private final long horizonMillis;
-    private transient Map<SourcePartition, SeenIds> read;
+    private transient Map<SourcePartition, SeenIdTable> read;
     private transient Map<SourcePartition, long[]> restored;
     private transient ListState<Tuple4<String, Integer, Boolean, long[]>> state;
     private transient long latestTime;
+    /** The partition of the previous record and its ids: a subtask reads runs of records from one partition. */
+    private transient SourcePartition lastPartition;
+
+    private transient SeenIdTable lastIds;
     private transient Counter duplicates;
     private transient Counter rejected;
 
@@ -126,10 +129,10 @@ public final class PartitionDedupeFunction extends ProcessFunction<InFlight, InF
     public void processElement(InFlight rec, Context ctx, Collector<InFlight> out) {
         long now = ctx.timerService().currentProcessingTime();
         latestTime = Math.max(latestTime, now);
-        SeenIds ids = idsOf(rec);
+        SeenIdTable ids = idsOf(rec);
         ids.expire(now - horizonMillis);
-        var key = EventKey.of(rec.eventId);
-        if (!ids.addIfAbsent(key.f0, key.f1, now, now - horizonMillis)) {
+        long[] key = EventKey.hash(rec.eventId);
+        if (!ids.addIfAbsent(key[0], key[1], now, now - horizonMillis)) {
             duplicates.inc();
             rejected.inc();
             ctx.output(
@@ -148,7 +151,7 @@ public final class PartitionDedupeFunction extends ProcessFunction<InFlight, InF
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
         long cutoff = latestTime == Long.MIN_VALUE ? Long.MIN_VALUE : latestTime - horizonMillis;
         List<Tuple4<String, Integer, Boolean, long[]>> out = new ArrayList<>(read.size() + restored.size());
-        for (Map.Entry<SourcePartition, SeenIds> e : read.entrySet()) {
+        for (Map.Entry<SourcePartition, SeenIdTable> e : read.entrySet()) {
             e.getValue().expire(cutoff);
             out.add(Tuple4.of(
                     e.getKey().topic(),
@@ -176,17 +179,23 @@ public final class PartitionDedupeFunction extends ProcessFunction<InFlight, InF
     }
 
     /** The ids of the record's partition, adopting the restored ones at its first record here. */
-    private SeenIds idsOf(InFlight rec) {
-        SourcePartition p = new SourcePartition(rec.topic == null ? "" : rec.topic, rec.partition);
-        SeenIds ids = read.get(p);
+    private SeenIdTable idsOf(InFlight rec) {
+        String topic = rec.topic == null ? "" : rec.topic;
+        if (lastIds != null && rec.partition == lastPartition.partition() && topic.equals(lastPartition.topic())) {
+            return lastIds;
+        }
+        SourcePartition p = new SourcePartition(topic, rec.partition);
+        SeenIdTable ids = read.get(p);
         if (ids == null) {
-            ids = new SeenIds();
+            ids = new SeenIdTable();
             long[] entries = restored.remove(p);
             if (entries != null) {
                 ids.addAll(entries);
             }
             read.put(p, ids);
         }
+        lastPartition = p;
+        lastIds = ids;
         return ids;
     }
 
@@ -202,7 +211,7 @@ public final class PartitionDedupeFunction extends ProcessFunction<InFlight, InF
             }
         }
         triples.sort(Comparator.comparingLong(t -> t[2]));
-        SeenIds ids = new SeenIds();
+        SeenIdTable ids = new SeenIdTable();
         for (long[] t : triples) {
             ids.addIfAbsent(t[0], t[1], t[2], Long.MIN_VALUE);
         }
@@ -227,56 +236,6 @@ public final class PartitionDedupeFunction extends ProcessFunction<InFlight, InF
         /** The subtask that keeps this partition's restored ids while no subtask reads it. */
         int keeper(int parallelism) {
             return Math.floorMod(31 * topic.hashCode() + partition, parallelism);
-        }
-    }
-
-    /** A 128-bit id hash. */
-    private record IdHash(long high, long low) {}
-
-    /** The ids of one partition with their first sighting, oldest first. */
-    private static final class SeenIds {
-        private final LinkedHashMap<IdHash, Long> firstSeen = new LinkedHashMap<>();
-
-        /** Drops the entries first seen at or before {@code cutoff} from the head. */
-        void expire(long cutoff) {
-            Iterator<Long> it = firstSeen.values().iterator();
-            while (it.hasNext() && it.next() <= cutoff) {
-                it.remove();
-            }
-        }
-
-        /**
-         * Adds the id unless it was seen after {@code cutoff}; an older entry left behind a clock
-         * step back counts as expired and is replaced.
-         */
-        boolean addIfAbsent(long high, long low, long time, long cutoff) {
-            IdHash key = new IdHash(high, low);
-            Long seen = firstSeen.get(key);
-            if (seen != null) {
-                if (seen > cutoff) {
-                    return false;
-                }
-                firstSeen.remove(key);
-            }
-            firstSeen.put(key, time);
-            return true;
-        }
-
-        void addAll(long[] entries) {
-            for (int i = 0; i + 2 < entries.length; i += 3) {
-                firstSeen.put(new IdHash(entries[i], entries[i + 1]), entries[i + 2]);
-            }
-        }
-
-        long[] toArray() {
-            long[] out = new long[firstSeen.size() * 3];
-            int i = 0;
-            for (Map.Entry<IdHash, Long> e : firstSeen.entrySet()) {
-                out[i++] = e.getKey().high();
-                out[i++] = e.getKey().low();
-                out[i++] = e.getValue();
-            }
-            return out;
         }
     }
 }
