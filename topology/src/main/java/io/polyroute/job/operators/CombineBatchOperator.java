@@ -30,8 +30,6 @@ import org.apache.flink.streaming.api.SimpleTimerService;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamUtils;
-import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.streaming.api.operators.AbstractUdfStreamOperator;
@@ -87,14 +85,13 @@ public final class CombineBatchOperator extends AbstractUdfStreamOperator<InFlig
     }
 
     /**
-     * Wires the batched COMBINE of stage {@code stage}: each batch stream goes through the custom
-     * partitioner to the subtask it was grouped for, into an identity step ({@code combine-in-s} for
-     * results, {@code combine-headers-in-s} for headers) that keeps that partitioning from being
-     * replaced by the forward partitioning of the keyed view; both are then viewed as keyed by their
-     * first element's COMBINE key and connected into {@code combine-s} (uid {@code combine-s}, the
-     * record-by-record COMBINE's, whose state it restores). Every step runs with {@code parallelism}
-     * subtasks and {@code maxParallelism} key groups, which must be those the batches were grouped
-     * for.
+     * Wires the batched COMBINE of stage {@code stage}: each batch stream is keyed by its first
+     * element's COMBINE key ({@link ResultsKey}, {@link HeadersKey}), which sends the whole batch to
+     * the subtask that owns that key's key group, the subtask it was grouped for, since every element
+     * of a batch belongs to that subtask; both are connected into {@code combine-s} (uid
+     * {@code combine-s}, the record-by-record COMBINE's, whose state it restores). COMBINE runs with
+     * {@code parallelism} subtasks and {@code maxParallelism} key groups, which must be those the
+     * batches were grouped for; the operator refuses a batch that reached another subtask.
      */
     public static SingleOutputStreamOperator<InFlight> wire(
             DataStream<ExpertResultBatch> results,
@@ -103,28 +100,8 @@ public final class CombineBatchOperator extends AbstractUdfStreamOperator<InFlig
             int stage,
             int parallelism,
             int maxParallelism) {
-        SingleOutputStreamOperator<ExpertResultBatch> resultsIn = results.partitionCustom(
-                        new PartRouting.ToTarget<ExpertResultBatch>("EXPERT -> COMBINE of stage " + stage),
-                        new PartRouting.Whole<ExpertResultBatch>())
-                .map(b -> b, TypeInformation.of(ExpertResultBatch.class))
-                .name("combine-in-" + stage)
-                .uid("combine-in-" + stage)
-                .setParallelism(parallelism)
-                .setMaxParallelism(maxParallelism);
-        SingleOutputStreamOperator<RecordHeaderBatch> headersIn = headers.partitionCustom(
-                        new PartRouting.ToTarget<RecordHeaderBatch>("GATE -> COMBINE of stage " + stage),
-                        new PartRouting.Whole<RecordHeaderBatch>())
-                .map(b -> b, TypeInformation.of(RecordHeaderBatch.class))
-                .name("combine-headers-in-" + stage)
-                .uid("combine-headers-in-" + stage)
-                .setParallelism(parallelism)
-                .setMaxParallelism(maxParallelism);
-        KeyedStream<ExpertResultBatch, String> keyedResults =
-                DataStreamUtils.reinterpretAsKeyedStream(resultsIn, new ResultsKey(), Types.STRING);
-        KeyedStream<RecordHeaderBatch, String> keyedHeaders =
-                DataStreamUtils.reinterpretAsKeyedStream(headersIn, new HeadersKey(), Types.STRING);
-        return keyedResults
-                .connect(keyedHeaders)
+        return results.keyBy(new ResultsKey(), Types.STRING)
+                .connect(headers.keyBy(new HeadersKey(), Types.STRING))
                 .transform(
                         "combine-" + stage,
                         TypeInformation.of(InFlight.class),
@@ -200,8 +177,8 @@ public final class CombineBatchOperator extends AbstractUdfStreamOperator<InFlig
         if (batch.target != subtask || batch.subtasks != subtasks) {
             throw new IllegalStateException("A COMBINE batch of " + what + " for subtask " + batch.target + " of "
                     + batch.subtasks + " reached subtask " + subtask + " of " + subtasks
-                    + "; batches must be routed with PartRouting.ToTarget to a COMBINE of the parallelism "
-                    + "they were grouped for.");
+                    + "; batches must be keyed by their first element (CombineBatchOperator.wire) into a COMBINE "
+                    + "of the parallelism and max parallelism they were grouped for.");
         }
     }
 

@@ -34,22 +34,20 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.graph.StreamEdge;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
-import org.apache.flink.streaming.runtime.partitioner.CustomPartitionerWrapper;
-import org.apache.flink.streaming.runtime.partitioner.ForwardPartitioner;
+import org.apache.flink.streaming.runtime.partitioner.KeyGroupStreamPartitioner;
 import org.junit.jupiter.api.Test;
 
 /**
- * The graph {@link CombineBatchOperator#wire} builds: results and headers batches reach their
- * identity steps through the custom partitioner, and COMBINE (uid {@code combine-s}, the
- * record-by-record COMBINE's) reads both by forward edges, keyed by a {@code String} as before,
- * with the parallelism and max parallelism the batches are grouped for.
+ * The graph {@link CombineBatchOperator#wire} builds: results and headers batches reach COMBINE
+ * (uid {@code combine-s}, the record-by-record COMBINE's) keyed by a {@code String} as before, each
+ * by its first element's key, with the parallelism and max parallelism the batches are grouped for.
  */
 class CombineBatchGraphTest {
     private static final int PARALLELISM = 3;
     private static final int MAX_PARALLELISM = 256;
 
     @Test
-    void shouldRouteBothBatchStreamsByTheCustomPartitionerIntoTheKeyedCombine() throws Exception {
+    void shouldKeyBothBatchStreamsIntoCombine() throws Exception {
         StreamGraph graph = graph();
 
         StreamNode combine = node(graph, "combine-1");
@@ -60,19 +58,9 @@ class CombineBatchGraphTest {
         assertThat(combine.getStatePartitioners()).hasSize(2).doesNotContainNull();
         assertThat(combine.getInEdges()).hasSize(2);
 
-        assertThat(edge(graph, "expert-1", "combine-in-1").getPartitioner())
-                .isInstanceOf(CustomPartitionerWrapper.class);
-        assertThat(edge(graph, "gate-1", "combine-headers-in-1").getPartitioner())
-                .isInstanceOf(CustomPartitionerWrapper.class);
-        assertThat(edge(graph, "combine-in-1", "combine-1").getPartitioner()).isInstanceOf(ForwardPartitioner.class);
-        assertThat(edge(graph, "combine-headers-in-1", "combine-1").getPartitioner())
-                .isInstanceOf(ForwardPartitioner.class);
-        for (String in : List.of("combine-in-1", "combine-headers-in-1")) {
-            StreamNode n = node(graph, in);
-            assertThat(n.getTransformationUID()).isEqualTo(in);
-            assertThat(n.getMaxParallelism()).isEqualTo(MAX_PARALLELISM);
-            assertThat(n.getParallelism()).isEqualTo(PARALLELISM);
-        }
+        // One hop: each batch goes straight to the subtask owning its first element's key group.
+        assertThat(edge(graph, "expert-1", "combine-1").getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class);
+        assertThat(edge(graph, "gate-1", "combine-1").getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class);
 
         JobGraph job = graph.getJobGraph();
         JobVertex vertex = vertexWith(job, "combine-1");
@@ -80,14 +68,26 @@ class CombineBatchGraphTest {
         assertThat(vertex.getParallelism()).isEqualTo(PARALLELISM);
         assertThat(vertex.getInputs()).hasSize(2);
         for (JobEdge input : vertex.getInputs()) {
-            // Forward from an identity step whose own input is the all-to-all custom partitioning.
-            assertThat(input.getDistributionPattern()).isEqualTo(DistributionPattern.POINTWISE);
-            JobVertex identity = input.getSource().getProducer();
-            assertThat(identity.getMaxParallelism()).isEqualTo(MAX_PARALLELISM);
-            assertThat(identity.getInputs())
-                    .singleElement()
-                    .satisfies(e -> assertThat(e.getDistributionPattern()).isEqualTo(DistributionPattern.ALL_TO_ALL));
+            assertThat(input.getDistributionPattern()).isEqualTo(DistributionPattern.ALL_TO_ALL);
         }
+    }
+
+    @Test
+    void shouldSendABatchToTheSubtaskItWasGroupedFor() throws Exception {
+        // The keyed edge routes a batch by its first element's key: the subtask PartRouting grouped it for.
+        for (int i = 0; i < 2_000; i++) {
+            String id = "evt-" + i;
+            int target = PartRouting.combineSubtask(id, MAX_PARALLELISM, PARALLELISM);
+            int keyed = org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                    new CombineBatchOperator.ResultsKey().getKey(batchOf(id, target)), MAX_PARALLELISM, PARALLELISM);
+            assertThat(keyed).as(id).isEqualTo(target);
+        }
+    }
+
+    private static ExpertResultBatch batchOf(String eventId, int target) {
+        ExpertResultBatch b = new ExpertResultBatch(target, PARALLELISM, 1);
+        b.add(new io.polyroute.job.model.ExpertResult(eventId, 0, 0, 0, new float[] {1f}, null));
+        return b;
     }
 
     private static StreamGraph graph() {
