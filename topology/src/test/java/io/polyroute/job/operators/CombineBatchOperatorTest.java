@@ -189,7 +189,7 @@ class CombineBatchOperatorTest {
             assertThatThrownBy(() -> h.processElement1(new StreamRecord<>(results)))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("for subtask 0 of 2 reached subtask 1 of 2")
-                    .hasMessageContaining("PartRouting.ToTarget");
+                    .hasMessageContaining("CombineBatchOperator.wire");
 
             RecordHeaderBatch headers = new RecordHeaderBatch(SUBTASK, 3, 1);
             headers.add(header(record(A, 0), 1));
