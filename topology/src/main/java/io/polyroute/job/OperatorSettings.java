@@ -15,6 +15,7 @@
  */
 package io.polyroute.job;
 
+import io.polyroute.job.config.BatchTransport;
 import io.polyroute.job.config.BatchingOptions;
 import io.polyroute.job.config.JobConfig;
 import io.polyroute.job.config.JobOptions;
@@ -49,7 +50,29 @@ final class OperatorSettings {
                 .build();
     }
 
+    /**
+     * The GATE settings of {@code stage} with the record transport, whatever {@code
+     * batching.transport} says: for a layout that sends tasks and headers one by one.
+     */
     static GateSettings gate(JobConfig config, ModelBundle bundle, int stage) {
+        return gateBuilder(config, bundle, stage).build();
+    }
+
+    /**
+     * The GATE settings of {@code stage} with the transport of {@code batching.transport}, grouping
+     * for EXPERT's {@code job.slots} subtasks and COMBINE's {@code job.parallelism} subtasks under
+     * {@code combineMaxParallelism} key groups ({@link
+     * io.polyroute.job.operators.PartRouting#combineMaxParallelism}).
+     */
+    static GateSettings gate(JobConfig config, ModelBundle bundle, int stage, int combineMaxParallelism) {
+        return gateBuilder(config, bundle, stage)
+                .transport(config.get(BatchingOptions.TRANSPORT))
+                .expertParallelism(config.get(JobOptions.SLOTS))
+                .combine(config.get(JobOptions.PARALLELISM), combineMaxParallelism)
+                .build();
+    }
+
+    private static GateSettings.Builder gateBuilder(JobConfig config, ModelBundle bundle, int stage) {
         return GateSettings.builder()
                 .stageIndex(stage)
                 .expertsPerStage(expertsPerStage(bundle))
@@ -62,10 +85,30 @@ final class OperatorSettings {
                 // A stage that inherits its routing has no gate to balance.
                 .balancing(
                         bundle.stage(stage).routingMode() == RoutingMode.GATE ? Balancing.of(config) : Balancing.off())
+                .transport(BatchTransport.RECORD);
+    }
+
+    /**
+     * The EXPERT settings of {@code stage} with the record transport, whatever {@code
+     * batching.transport} says: for a layout that sends tasks and results one by one.
+     */
+    static ExpertSettings expert(JobConfig config, ModelBundle bundle, int stage) {
+        return expertBuilder(config, bundle, stage).build();
+    }
+
+    /**
+     * The EXPERT settings of {@code stage} with the transport of {@code batching.transport},
+     * grouping results for COMBINE's {@code job.parallelism} subtasks under {@code
+     * combineMaxParallelism} key groups.
+     */
+    static ExpertSettings expert(JobConfig config, ModelBundle bundle, int stage, int combineMaxParallelism) {
+        return expertBuilder(config, bundle, stage)
+                .transport(config.get(BatchingOptions.TRANSPORT))
+                .combine(config.get(JobOptions.PARALLELISM), combineMaxParallelism)
                 .build();
     }
 
-    static ExpertSettings expert(JobConfig config, ModelBundle bundle, int stage) {
+    private static ExpertSettings.Builder expertBuilder(JobConfig config, ModelBundle bundle, int stage) {
         return ExpertSettings.builder()
                 .stageIndex(stage)
                 .expertsPerStage(expertsPerStage(bundle))
@@ -75,7 +118,7 @@ final class OperatorSettings {
                 .windowMillis(config.get(RebalanceOptions.WINDOW).toMillis())
                 .batchSize(config.get(BatchingOptions.EXPERT_SIZE))
                 .maxDelayMillis(config.get(BatchingOptions.EXPERT_MAX_DELAY).toMillis())
-                .build();
+                .transport(BatchTransport.RECORD);
     }
 
     static RebalanceSettings rebalance(JobConfig config, ModelBundle bundle) {

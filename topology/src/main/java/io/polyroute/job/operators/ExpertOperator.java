@@ -15,12 +15,15 @@
  */
 package io.polyroute.job.operators;
 
+import io.polyroute.job.config.BatchTransport;
 import io.polyroute.job.control.LoadReport;
 import io.polyroute.job.control.PlanCodec;
 import io.polyroute.job.control.PlanState;
 import io.polyroute.job.control.PlanTracker;
 import io.polyroute.job.model.ExpertResult;
+import io.polyroute.job.model.ExpertResultBatch;
 import io.polyroute.job.model.ExpertTask;
+import io.polyroute.job.model.ExpertTaskBatch;
 import io.polyroute.runtime.eval.ExpertRuntime;
 import io.polyroute.runtime.onnx.ModelSession;
 import io.polyroute.runtime.placement.Placement;
@@ -85,9 +88,24 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * another version is never assigned, so it is released after the grace period once no record used
  * it, and a plan's preload evicts it only after that period. Load reports count the job's own
  * bundle only.
+ *
+ * <h2>Transport</h2>
+ *
+ * <p>{@link ExpertSettings#transport()} decides what crosses the shuffles from GATE and to COMBINE.
+ * With {@link BatchTransport#RECORD} ({@link #records}) every task arrives and every result leaves
+ * as one element. With {@link BatchTransport#BATCH} ({@link #batches}) tasks arrive in {@link
+ * ExpertTaskBatch}es addressed to this subtask (a batch for another subtask fails the task), each
+ * task handled as a single one would be; each run of an expert's queue (its one-by-one retry and
+ * error results included) leaves as one {@link ExpertResultBatch} per COMBINE subtask that gets
+ * results of it ({@link PartRouting#combineSubtask}).
+ *
+ * @param <IN> the task input: {@link ExpertTask} for the record transport, {@link ExpertTaskBatch}
+ *     for the batch transport
+ * @param <OUT> the result output: {@link ExpertResult} for the record transport, {@link
+ *     ExpertResultBatch} for the batch transport
  */
-public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
-        implements TwoInputStreamOperator<ExpertTask, byte[], ExpertResult> {
+public final class ExpertOperator<IN, OUT> extends MicroBatchOperator<OUT>
+        implements TwoInputStreamOperator<IN, byte[], OUT> {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -103,6 +121,11 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
     private final long releaseGraceMillis;
     private final int slotCapacity;
     private final long windowMillis;
+    private final BatchTransport transport;
+    /** COMBINE subtasks a result batch is grouped for (batch transport). */
+    private final int combineSubtasks;
+    /** COMBINE's key groups (batch transport). */
+    private final int combineMaxParallelism;
 
     /** The stage of the job's own bundle; its experts are the keys {@code 0 .. experts-1}. */
     private transient ExpertRuntime stage;
@@ -130,7 +153,13 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
     /** Runs on the loader thread before each load; tests slow loads down with it. */
     private transient volatile IntConsumer beforeLoad;
 
-    /** An EXPERT that opens its models with {@code opener} and runs by {@code settings}. */
+    /** The result batches of the queue run in progress, by COMBINE subtask (batch transport). */
+    private transient ExpertResultBatch[] results;
+
+    /**
+     * An EXPERT that opens its models with {@code opener} and runs by {@code settings}, with the
+     * transport they name; {@link #records} and {@link #batches} type its input and output.
+     */
     public ExpertOperator(StageOpener opener, ExpertSettings settings) {
         super(settings.batchSize(), settings.maxDelayMillis());
         this.opener = Objects.requireNonNull(opener, "opener");
@@ -140,6 +169,31 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
         this.releaseGraceMillis = settings.releaseGraceMillis();
         this.slotCapacity = settings.slotCapacity();
         this.windowMillis = settings.windowMillis();
+        this.transport = settings.transport();
+        this.combineSubtasks = settings.combineParallelism();
+        this.combineMaxParallelism = settings.combineMaxParallelism();
+    }
+
+    /**
+     * An EXPERT of the record transport: one {@link ExpertTask} in, one {@link ExpertResult} out.
+     *
+     * @throws IllegalArgumentException when {@code settings} name the batch transport
+     */
+    public static ExpertOperator<ExpertTask, ExpertResult> records(StageOpener opener, ExpertSettings settings) {
+        GateOperator.requireTransport(settings.transport(), BatchTransport.RECORD);
+        return new ExpertOperator<>(opener, settings);
+    }
+
+    /**
+     * An EXPERT of the batch transport: {@link ExpertTaskBatch}es for this subtask in, one {@link
+     * ExpertResultBatch} per COMBINE subtask and queue run out.
+     *
+     * @throws IllegalArgumentException when {@code settings} name the record transport
+     */
+    public static ExpertOperator<ExpertTaskBatch, ExpertResultBatch> batches(
+            StageOpener opener, ExpertSettings settings) {
+        GateOperator.requireTransport(settings.transport(), BatchTransport.BATCH);
+        return new ExpertOperator<>(opener, settings);
     }
 
     @Override
@@ -199,8 +253,26 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
     }
 
     @Override
-    public void processElement1(StreamRecord<ExpertTask> element) throws Exception {
-        ExpertTask task = element.getValue();
+    public void processElement1(StreamRecord<IN> element) throws Exception {
+        Object in = element.getValue();
+        if (transport == BatchTransport.RECORD) {
+            accept((ExpertTask) in);
+            return;
+        }
+        ExpertTaskBatch batch = (ExpertTaskBatch) in;
+        int subtasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        if (batch.target != slot || batch.subtasks != subtasks) {
+            throw new IllegalStateException("A batch on GATE -> EXPERT of stage " + stageIndex + " for subtask "
+                    + batch.target + " of " + batch.subtasks + " reached subtask " + slot + " of " + subtasks
+                    + "; tasks must be partitioned by PartRouting.ToTarget to an EXPERT of job.slots subtasks.");
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            accept(batch.get(i));
+        }
+    }
+
+    /** Queues one task for its (version, expert) and runs the queue when it is full and the session resident. */
+    private void accept(ExpertTask task) throws Exception {
         int k = keyOf(task);
         List<ExpertTask> q = keys.get(k).queue;
         q.add(task);
@@ -524,9 +596,14 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
         if (key.model == null) {
             served[key.expert].inc(all.size());
         }
+        if (transport == BatchTransport.BATCH) {
+            // A run that failed the task may have left batches behind; they were never emitted.
+            results = new ExpertResultBatch[combineSubtasks];
+        }
         for (int from = 0; from < all.size(); from += batchSize) {
             runBatch(k, all.subList(from, Math.min(all.size(), from + batchSize)));
         }
+        emitResults();
         key.lastUse = getProcessingTimeService().getCurrentProcessingTime();
         if (!waiting.isEmpty()) {
             startLoads();
@@ -560,7 +637,38 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
         for (int i = 0; i < batch.size(); i++) {
             float[] y = new float[p];
             System.arraycopy(out, i * p, y, 0, p);
-            output.collect(new StreamRecord<>(batch.get(i).result(y, null)));
+            result(batch.get(i).result(y, null));
+        }
+    }
+
+    /** Emits {@code r} (record transport) or adds it to its COMBINE subtask's batch of this run. */
+    @SuppressWarnings("unchecked")
+    private void result(ExpertResult r) {
+        if (transport == BatchTransport.RECORD) {
+            output.collect(new StreamRecord<>((OUT) r));
+            return;
+        }
+        int c = PartRouting.combineSubtask(r.eventId(), combineMaxParallelism, combineSubtasks);
+        ExpertResultBatch b = results[c];
+        if (b == null) {
+            b = new ExpertResultBatch(c, combineSubtasks, Math.min(batchSize, 64));
+            results[c] = b;
+        }
+        b.add(r);
+    }
+
+    /** Emits the result batches of the queue run that just ended (batch transport). */
+    @SuppressWarnings("unchecked")
+    private void emitResults() {
+        if (transport == BatchTransport.RECORD) {
+            return;
+        }
+        ExpertResultBatch[] done = results;
+        results = null;
+        for (ExpertResultBatch b : done) {
+            if (b != null) {
+                output.collect(new StreamRecord<>((OUT) b));
+            }
         }
     }
 
@@ -576,9 +684,8 @@ public final class ExpertOperator extends MicroBatchOperator<ExpertResult>
                 "EXPERT slot " + slot + " (" + expert + ")",
                 batch,
                 failed,
-                t -> output.collect(new StreamRecord<>(t.result(st.runExpert(e, t.row(), 1), null))),
-                (t, one) -> output.collect(
-                        new StreamRecord<>(t.result(null, expert + " failed on this record: " + one.getMessage()))));
+                t -> result(t.result(st.runExpert(e, t.row(), 1), null)),
+                (t, one) -> result(t.result(null, expert + " failed on this record: " + one.getMessage())));
     }
 
     private void startWindow(long now) {

@@ -15,6 +15,7 @@
  */
 package io.polyroute.job.operators;
 
+import io.polyroute.job.config.BatchTransport;
 import io.polyroute.job.config.BatchingOptions;
 import io.polyroute.job.config.ModelRuntimeOptions;
 import io.polyroute.job.config.RebalanceOptions;
@@ -35,6 +36,13 @@ import java.util.List;
  * @param windowMillis load window length ({@code rebalance.window})
  * @param batchSize records per expert batch ({@code batching.expert.size})
  * @param maxDelayMillis longest a record waits in a batch ({@code batching.expert.max-delay})
+ * @param transport how tasks reach and results leave the EXPERT ({@code batching.transport}): one
+ *     element each, or one batch per receiving subtask
+ * @param combineParallelism COMBINE subtasks ({@code job.parallelism}); the batch transport groups results
+ *     by the COMBINE subtask of their event id
+ * @param combineMaxParallelism COMBINE's max parallelism, its number of key groups ({@code
+ *     pipeline.max-parallelism}, otherwise Flink's default for {@code combineParallelism}: {@link
+ *     PartRouting#keyedMaxParallelism})
  */
 public record ExpertSettings(
         int stageIndex,
@@ -44,7 +52,10 @@ public record ExpertSettings(
         int slotCapacity,
         long windowMillis,
         int batchSize,
-        long maxDelayMillis)
+        long maxDelayMillis,
+        BatchTransport transport,
+        int combineParallelism,
+        int combineMaxParallelism)
         implements Serializable {
 
     /** Checks every value. */
@@ -60,6 +71,10 @@ public record ExpertSettings(
         SettingsChecks.atLeast(RebalanceOptions.WINDOW.key(), windowMillis, 1);
         SettingsChecks.atLeast(BatchingOptions.EXPERT_SIZE.key(), batchSize, 1);
         SettingsChecks.atLeast(BatchingOptions.EXPERT_MAX_DELAY.key(), maxDelayMillis, 0);
+        SettingsChecks.notNull(BatchingOptions.TRANSPORT.key(), transport);
+        if (transport == BatchTransport.BATCH) {
+            PartRouting.checkCombineParallelism(combineParallelism, combineMaxParallelism);
+        }
     }
 
     /** A builder with no value set. */
@@ -77,6 +92,9 @@ public record ExpertSettings(
         private long windowMillis;
         private int batchSize;
         private long maxDelayMillis;
+        private BatchTransport transport = BatchTransport.RECORD;
+        private int combineParallelism;
+        private int combineMaxParallelism;
 
         private Builder() {}
 
@@ -121,6 +139,19 @@ public record ExpertSettings(
             return this;
         }
 
+        /** How tasks reach and results leave the EXPERT; {@link BatchTransport#RECORD} unless set. */
+        public Builder transport(BatchTransport transport) {
+            this.transport = transport;
+            return this;
+        }
+
+        /** COMBINE subtasks and key groups; needed by the batch transport only. */
+        public Builder combine(int parallelism, int maxParallelism) {
+            this.combineParallelism = parallelism;
+            this.combineMaxParallelism = maxParallelism;
+            return this;
+        }
+
         /**
          * The checked settings.
          *
@@ -135,7 +166,10 @@ public record ExpertSettings(
                     slotCapacity,
                     windowMillis,
                     batchSize,
-                    maxDelayMillis);
+                    maxDelayMillis,
+                    transport,
+                    combineParallelism,
+                    combineMaxParallelism);
         }
     }
 }

@@ -16,6 +16,7 @@
 package io.polyroute.job.operators;
 
 import io.polyroute.avro.DeadLetterReason;
+import io.polyroute.job.config.BatchTransport;
 import io.polyroute.job.control.LoadReport;
 import io.polyroute.job.control.PlanCodec;
 import io.polyroute.job.control.PlanOrigin;
@@ -23,8 +24,10 @@ import io.polyroute.job.control.PlanState;
 import io.polyroute.job.control.PlanTracker;
 import io.polyroute.job.control.VersionPlans;
 import io.polyroute.job.model.ExpertTask;
+import io.polyroute.job.model.ExpertTaskBatch;
 import io.polyroute.job.model.InFlight;
 import io.polyroute.job.model.RecordHeader;
+import io.polyroute.job.model.RecordHeaderBatch;
 import io.polyroute.job.model.Rejected;
 import io.polyroute.job.rollout.RolloutOutputs;
 import io.polyroute.job.rollout.RolloutSettings;
@@ -41,6 +44,7 @@ import io.polyroute.runtime.routing.RoutingDecision;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.metrics.Counter;
@@ -74,13 +78,31 @@ import org.apache.flink.util.OutputTag;
  * round-robin placement until one arrives, and are counted in load reports of their own.
  * During a live shadow the first stage's GATE also sends a copy of every record stamped with the
  * shadow version ({@link ShadowCopies}); a copy the gate fails on is dropped, not dead-lettered.
+ *
+ * <h2>Transport</h2>
+ *
+ * <p>{@link GateSettings#transport()} decides what crosses the shuffles to EXPERT and COMBINE. With
+ * {@link BatchTransport#RECORD} ({@link #records}) every task is one element of the main output and
+ * every header one element of {@link #HEADERS}. With {@link BatchTransport#BATCH} ({@link #batches})
+ * each micro-batch (each version's part of it) leaves as one {@link ExpertTaskBatch} per EXPERT
+ * subtask that gets tasks of it (the task's slot modulo the EXPERT parallelism) on the main output,
+ * and one {@link RecordHeaderBatch} per COMBINE subtask that gets headers of it ({@link
+ * PartRouting#combineSubtask}) on {@link #HEADER_BATCHES}; {@link PartRouting.ToTarget} delivers
+ * each batch to its subtask. Either way a part is emitted only once all of it was routed, and dead
+ * letters, load reports and rollout status leave as before.
+ *
+ * @param <OUT> the main output: {@link ExpertTask} for the record transport, {@link ExpertTaskBatch}
+ *     for the batch transport
  */
-public final class GateOperator extends MicroBatchOperator<ExpertTask>
-        implements TwoInputStreamOperator<InFlight, byte[], ExpertTask> {
+public final class GateOperator<OUT> extends MicroBatchOperator<OUT>
+        implements TwoInputStreamOperator<InFlight, byte[], OUT> {
     private static final long serialVersionUID = 1L;
 
-    /** Side output of the per-record headers. */
+    /** Side output of the per-record headers (record transport). */
     public static final OutputTag<RecordHeader> HEADERS = new OutputTag<>("stage-headers") {};
+
+    /** Side output of the headers, one batch per COMBINE subtask and micro-batch (batch transport). */
+    public static final OutputTag<RecordHeaderBatch> HEADER_BATCHES = new OutputTag<>("stage-header-batches") {};
 
     private final StageOpener opener;
     private final int stageIndex;
@@ -91,6 +113,14 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
     private final Balancing balancing;
     /** Null unless this GATE chooses versions (the first stage of a job that serves rollouts). */
     private final RolloutSettings rollout;
+
+    private final BatchTransport transport;
+    /** EXPERT subtasks a task batch is grouped for (batch transport). */
+    private final int expertSubtasks;
+    /** COMBINE subtasks a header batch is grouped for (batch transport). */
+    private final int combineSubtasks;
+    /** COMBINE's key groups (batch transport). */
+    private final int combineMaxParallelism;
 
     /** The job's own bundle's runtime; owned by {@link #versions} when there is one. */
     private transient GateRuntime stage;
@@ -122,7 +152,10 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
 
     private transient BiasState biasState;
 
-    /** A GATE that opens its models with {@code opener} and runs by {@code settings}. */
+    /**
+     * A GATE that opens its models with {@code opener} and runs by {@code settings}, with the
+     * transport they name; {@link #records} and {@link #batches} type its output.
+     */
     public GateOperator(StageOpener opener, GateSettings settings) {
         this(opener, settings, null);
     }
@@ -130,7 +163,8 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
     /**
      * A GATE that also chooses every record's version by the rollouts of {@code rollout} (null:
      * none); only the first stage's GATE may, and its second input then carries {@link ControlInput}
-     * messages.
+     * messages. Its output follows {@link GateSettings#transport()}; {@link #records} and {@link
+     * #batches} type it.
      */
     public GateOperator(StageOpener opener, GateSettings settings, RolloutSettings rollout) {
         super(settings.batchSize(), settings.maxDelayMillis());
@@ -146,6 +180,46 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
         this.activationDelayMillis = settings.activationDelayMillis();
         this.windowMillis = settings.windowMillis();
         this.balancing = settings.balancing();
+        this.transport = settings.transport();
+        this.expertSubtasks = settings.expertParallelism();
+        this.combineSubtasks = settings.combineParallelism();
+        this.combineMaxParallelism = settings.combineMaxParallelism();
+    }
+
+    /**
+     * A GATE of the record transport: one {@link ExpertTask} per (record, visited expert), one
+     * {@link RecordHeader} per record on {@link #HEADERS}.
+     *
+     * @param rollout the rollouts this GATE chooses versions by (first stage only), or null
+     * @throws IllegalArgumentException when {@code settings} name the batch transport
+     */
+    public static GateOperator<ExpertTask> records(StageOpener opener, GateSettings settings, RolloutSettings rollout) {
+        requireTransport(settings.transport(), BatchTransport.RECORD);
+        return new GateOperator<>(opener, settings, rollout);
+    }
+
+    /**
+     * A GATE of the batch transport: per micro-batch one {@link ExpertTaskBatch} per EXPERT subtask
+     * and one {@link RecordHeaderBatch} per COMBINE subtask on {@link #HEADER_BATCHES}, each for a
+     * subtask that gets elements of it.
+     *
+     * @param rollout the rollouts this GATE chooses versions by (first stage only), or null
+     * @throws IllegalArgumentException when {@code settings} name the record transport
+     */
+    public static GateOperator<ExpertTaskBatch> batches(
+            StageOpener opener, GateSettings settings, RolloutSettings rollout) {
+        requireTransport(settings.transport(), BatchTransport.BATCH);
+        return new GateOperator<>(opener, settings, rollout);
+    }
+
+    /** Refuses settings of another transport than the one the caller types the output for. */
+    static void requireTransport(BatchTransport actual, BatchTransport expected) {
+        if (actual != expected) {
+            throw new IllegalArgumentException("The settings name batching.transport = "
+                    + actual.name().toLowerCase(Locale.ROOT) + ", but the operator was asked for "
+                    + expected.name().toLowerCase(Locale.ROOT) + "; build it with the factory of "
+                    + "the configured transport.");
+        }
     }
 
     @Override
@@ -380,8 +454,8 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
         int w = stage.width();
         int od = stage.outputDim();
         Placement placement = by.placement();
-        List<StreamRecord<ExpertTask>> tasksOut = new ArrayList<>();
-        List<StreamRecord<RecordHeader>> headersOut = new ArrayList<>(n);
+        List<ExpertTask> tasksOut = new ArrayList<>();
+        List<RecordHeader> headersOut = new ArrayList<>(n);
         long[] routed = new long[stage.expertCount()];
         for (int r = 0; r < n; r++) {
             InFlight rec = batch.get(r);
@@ -394,18 +468,12 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
                 int e = dec.visitedExpert(i);
                 slotOf[e] = placement.slotFor(e, hash);
                 routed[e]++;
-                tasksOut.add(new StreamRecord<>(
-                        new ExpertTask(rec.eventId, stageIndex, e, slotOf[e], row, by.model(), by.modelPath())));
+                tasksOut.add(new ExpertTask(rec.eventId, stageIndex, e, slotOf[e], row, by.model(), by.modelPath()));
             }
-            headersOut.add(new StreamRecord<>(header(rec, dec, slotOf, shared, r, od)));
+            headersOut.add(header(rec, dec, slotOf, shared, r, od));
         }
         // Emit only after the whole batch succeeded, so a retry never duplicates parts.
-        for (StreamRecord<RecordHeader> h : headersOut) {
-            output.collect(HEADERS, h);
-        }
-        for (StreamRecord<ExpertTask> t : tasksOut) {
-            output.collect(t);
-        }
+        emit(headersOut, tasksOut);
         LoadReport counted = own
                 ? window
                 : versionWindows.computeIfAbsent(by.model(), k -> versionWindow(batch.get(0), routed.length));
@@ -422,6 +490,48 @@ public final class GateOperator extends MicroBatchOperator<ExpertTask>
         for (RoutingDecision dec : decisions) {
             if (dec.rerouted()) {
                 rerouted.inc();
+            }
+        }
+    }
+
+    /** Emits one routed part's headers, then its tasks, by the transport. */
+    @SuppressWarnings("unchecked")
+    private void emit(List<RecordHeader> headers, List<ExpertTask> tasks) {
+        if (transport == BatchTransport.RECORD) {
+            for (RecordHeader h : headers) {
+                output.collect(HEADERS, new StreamRecord<>(h));
+            }
+            for (ExpertTask t : tasks) {
+                output.collect(new StreamRecord<>((OUT) t));
+            }
+            return;
+        }
+        RecordHeaderBatch[] headerBatches = new RecordHeaderBatch[combineSubtasks];
+        int perCombine = headers.size() / combineSubtasks + 1;
+        for (RecordHeader h : headers) {
+            int c = PartRouting.combineSubtask(h.eventId(), combineMaxParallelism, combineSubtasks);
+            if (headerBatches[c] == null) {
+                headerBatches[c] = new RecordHeaderBatch(c, combineSubtasks, perCombine);
+            }
+            headerBatches[c].add(h);
+        }
+        ExpertTaskBatch[] taskBatches = new ExpertTaskBatch[expertSubtasks];
+        int perExpert = tasks.size() / expertSubtasks + 1;
+        for (ExpertTask t : tasks) {
+            int x = Math.floorMod(t.slot(), expertSubtasks);
+            if (taskBatches[x] == null) {
+                taskBatches[x] = new ExpertTaskBatch(x, expertSubtasks, perExpert);
+            }
+            taskBatches[x].add(t);
+        }
+        for (RecordHeaderBatch b : headerBatches) {
+            if (b != null) {
+                output.collect(HEADER_BATCHES, new StreamRecord<>(b));
+            }
+        }
+        for (ExpertTaskBatch b : taskBatches) {
+            if (b != null) {
+                output.collect(new StreamRecord<>((OUT) b));
             }
         }
     }

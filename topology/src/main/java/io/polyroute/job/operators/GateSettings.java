@@ -15,6 +15,7 @@
  */
 package io.polyroute.job.operators;
 
+import io.polyroute.job.config.BatchTransport;
 import io.polyroute.job.config.BatchingOptions;
 import io.polyroute.job.config.JobOptions;
 import io.polyroute.job.config.RebalanceOptions;
@@ -34,6 +35,15 @@ import java.util.List;
  * @param batchSize records per micro-batch ({@code batching.gate.size})
  * @param maxDelayMillis longest a record waits in a batch ({@code batching.gate.max-delay})
  * @param balancing the stage's balancing ({@code balancing.*}); {@link Balancing#off()} for none
+ * @param transport how tasks and headers leave the GATE ({@code batching.transport}): one element each,
+ *     or one batch per receiving subtask
+ * @param expertParallelism EXPERT subtasks, one per slot ({@code job.slots}); the batch transport groups
+ *     tasks by {@code slot mod expertParallelism}
+ * @param combineParallelism COMBINE subtasks ({@code job.parallelism}); the batch transport groups headers
+ *     by the COMBINE subtask of their event id
+ * @param combineMaxParallelism COMBINE's max parallelism, its number of key groups ({@code
+ *     pipeline.max-parallelism}, otherwise Flink's default for {@code combineParallelism}: {@link
+ *     PartRouting#keyedMaxParallelism})
  */
 public record GateSettings(
         int stageIndex,
@@ -43,7 +53,11 @@ public record GateSettings(
         long windowMillis,
         int batchSize,
         long maxDelayMillis,
-        Balancing balancing)
+        Balancing balancing,
+        BatchTransport transport,
+        int expertParallelism,
+        int combineParallelism,
+        int combineMaxParallelism)
         implements Serializable {
     /** Name of the stage index in messages; it comes from the bundle, not from an option. */
     public static final String STAGE = "stage";
@@ -62,6 +76,11 @@ public record GateSettings(
         SettingsChecks.atLeast(BatchingOptions.GATE_SIZE.key(), batchSize, 1);
         SettingsChecks.atLeast(BatchingOptions.GATE_MAX_DELAY.key(), maxDelayMillis, 0);
         SettingsChecks.notNull(BALANCING, balancing);
+        SettingsChecks.notNull(BatchingOptions.TRANSPORT.key(), transport);
+        if (transport == BatchTransport.BATCH) {
+            SettingsChecks.atLeast(JobOptions.SLOTS.key(), expertParallelism, 1);
+            PartRouting.checkCombineParallelism(combineParallelism, combineMaxParallelism);
+        }
     }
 
     /** A builder with no value set. */
@@ -79,6 +98,10 @@ public record GateSettings(
         private int batchSize;
         private long maxDelayMillis;
         private Balancing balancing = Balancing.off();
+        private BatchTransport transport = BatchTransport.RECORD;
+        private int expertParallelism;
+        private int combineParallelism;
+        private int combineMaxParallelism;
 
         private Builder() {}
 
@@ -122,6 +145,25 @@ public record GateSettings(
             return this;
         }
 
+        /** How tasks and headers leave the GATE; {@link BatchTransport#RECORD} unless set. */
+        public Builder transport(BatchTransport transport) {
+            this.transport = transport;
+            return this;
+        }
+
+        /** EXPERT subtasks (one per slot); needed by the batch transport only. */
+        public Builder expertParallelism(int expertParallelism) {
+            this.expertParallelism = expertParallelism;
+            return this;
+        }
+
+        /** COMBINE subtasks and key groups; needed by the batch transport only. */
+        public Builder combine(int parallelism, int maxParallelism) {
+            this.combineParallelism = parallelism;
+            this.combineMaxParallelism = maxParallelism;
+            return this;
+        }
+
         /**
          * The checked settings.
          *
@@ -136,7 +178,11 @@ public record GateSettings(
                     windowMillis,
                     batchSize,
                     maxDelayMillis,
-                    balancing);
+                    balancing,
+                    transport,
+                    expertParallelism,
+                    combineParallelism,
+                    combineMaxParallelism);
         }
     }
 }

@@ -15,10 +15,13 @@
  */
 package io.polyroute.job.operators;
 
+import io.polyroute.job.config.JobOptions;
 import io.polyroute.job.model.PartBatch;
 import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Routing of {@link PartBatch}es across a shuffle: a batch goes to the subtask it was grouped for,
@@ -32,6 +35,44 @@ public final class PartRouting {
     /** The COMBINE subtask of {@code eventId} among {@code subtasks} under {@code maxParallelism} key groups. */
     public static int combineSubtask(String eventId, int maxParallelism, int subtasks) {
         return KeyGroupRangeAssignment.assignKeyToParallelOperator(ShadowCopies.key(eventId), maxParallelism, subtasks);
+    }
+
+    /**
+     * The max parallelism (number of key groups) a keyed operator of {@code parallelism} subtasks
+     * gets when it sets none: {@code configuredMaxParallelism} ({@code pipeline.max-parallelism})
+     * when positive, otherwise Flink's default for the parallelism (at least 128).
+     */
+    public static int keyedMaxParallelism(int configuredMaxParallelism, int parallelism) {
+        return configuredMaxParallelism > 0
+                ? configuredMaxParallelism
+                : KeyGroupRangeAssignment.computeDefaultMaxParallelism(parallelism);
+    }
+
+    /**
+     * COMBINE's max parallelism in {@code env}: what a keyBy of the environment's parallelism gets
+     * by default ({@link #keyedMaxParallelism}), so batches grouped under it reach the subtasks a
+     * record-by-record COMBINE's keyBy would.
+     */
+    public static int combineMaxParallelism(StreamExecutionEnvironment env) {
+        return keyedMaxParallelism(env.getConfig().getMaxParallelism(), env.getParallelism());
+    }
+
+    /**
+     * Checks the COMBINE parallelism and max parallelism that batches are grouped under.
+     *
+     * @throws IllegalArgumentException naming the key that sets the value out of range
+     */
+    static void checkCombineParallelism(int parallelism, int maxParallelism) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("Invalid value " + parallelism + " for '" + JobOptions.PARALLELISM.key()
+                    + "' (COMBINE subtasks, needed by batching.transport = batch): it must be at least 1.");
+        }
+        if (maxParallelism < parallelism || maxParallelism > KeyGroupRangeAssignment.UPPER_BOUND_MAX_PARALLELISM) {
+            throw new IllegalArgumentException("Invalid value " + maxParallelism + " for '"
+                    + PipelineOptions.MAX_PARALLELISM.key() + "' (COMBINE key groups, needed by batching.transport "
+                    + "= batch): it must lie between the COMBINE parallelism " + parallelism + " and "
+                    + KeyGroupRangeAssignment.UPPER_BOUND_MAX_PARALLELISM + ".");
+        }
     }
 
     /** Delivers a batch to the subtask it was grouped for; refuses a receiver of another parallelism. */
