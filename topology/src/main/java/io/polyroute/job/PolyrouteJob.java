@@ -47,12 +47,15 @@ import io.polyroute.job.io.PredictionSerializer;
 import io.polyroute.job.io.RawRecordDeserializer;
 import io.polyroute.job.io.TopicFormats;
 import io.polyroute.job.model.ExpertResult;
+import io.polyroute.job.model.ExpertResultBatch;
 import io.polyroute.job.model.ExpertTask;
+import io.polyroute.job.model.ExpertTaskBatch;
 import io.polyroute.job.model.InFlight;
 import io.polyroute.job.model.InFlightBatch;
 import io.polyroute.job.model.RawRecord;
 import io.polyroute.job.model.RecordHeader;
 import io.polyroute.job.model.Rejected;
+import io.polyroute.job.operators.CombineBatchOperator;
 import io.polyroute.job.operators.CombineFunction;
 import io.polyroute.job.operators.ControlInput;
 import io.polyroute.job.operators.DeadLetters;
@@ -66,6 +69,7 @@ import io.polyroute.job.operators.FusedOperator;
 import io.polyroute.job.operators.GateOperator;
 import io.polyroute.job.operators.InputContract;
 import io.polyroute.job.operators.LoadReports;
+import io.polyroute.job.operators.PartRouting;
 import io.polyroute.job.operators.PartitionDedupeFunction;
 import io.polyroute.job.operators.ShadowCopies;
 import io.polyroute.job.operators.StageOpener;
@@ -94,7 +98,6 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.core.execution.CheckpointingMode;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -270,8 +273,7 @@ public final class PolyrouteJob {
      * the same parallelism had before, so its state restores.
      */
     static int dedupeMaxParallelism(StreamExecutionEnvironment env) {
-        int configured = env.getConfig().getMaxParallelism();
-        return configured > 0 ? configured : KeyGroupRangeAssignment.computeDefaultMaxParallelism(env.getParallelism());
+        return PartRouting.keyedMaxParallelism(env.getConfig().getMaxParallelism(), env.getParallelism());
     }
 
     /**
@@ -407,6 +409,113 @@ public final class PolyrouteJob {
         return builder.build();
     }
 
+    /**
+     * One expert-parallel stage with one element per task, header and result across its shuffles
+     * ({@code batching.transport=record}).
+     */
+    private static SingleOutputStreamOperator<InFlight> recordStage(
+            JobConfig config,
+            ModelBundle bundle,
+            StageOpener opener,
+            int s,
+            DataStream<InFlight> stream,
+            DataStream<byte[]> control,
+            RolloutSettings chooser,
+            DataStream<byte[]> plans,
+            CombineFunction combine,
+            List<DataStream<Rejected>> rejected,
+            List<DataStream<LoadReport>> loads) {
+        SingleOutputStreamOperator<ExpertTask> gate = stream.connect(control)
+                .transform(
+                        "gate-" + s,
+                        TypeInformation.of(ExpertTask.class),
+                        GateOperator.records(opener, OperatorSettings.gate(config, bundle, s), chooser))
+                .uid("gate-" + s);
+        gateOutputs(config, gate, chooser, rejected, loads);
+        SingleOutputStreamOperator<ExpertResult> results = gate.partitionCustom(
+                        (Integer slot, int n) -> Math.floorMod(slot, n), ExpertTask::slot)
+                .connect(plans.broadcast())
+                .transform(
+                        "expert-" + s,
+                        TypeInformation.of(ExpertResult.class),
+                        ExpertOperator.records(opener, OperatorSettings.expert(config, bundle, s)))
+                .setParallelism(config.get(JobOptions.SLOTS))
+                .uid("expert-" + s);
+        loads.add(results.getSideOutput(LoadReports.TAG));
+        DataStream<RecordHeader> headers = gate.getSideOutput(GateOperator.HEADERS);
+        // During a shadow a record and its shadow copy meet at one COMBINE subtask: both are keyed
+        // by the record's event id (ShadowCopies).
+        return results.keyBy(r -> ShadowCopies.key(r.eventId()), Types.STRING)
+                .connect(headers.keyBy(h -> ShadowCopies.key(h.eventId()), Types.STRING))
+                .process(combine, TypeInformation.of(InFlight.class))
+                .name("combine-" + s)
+                .uid("combine-" + s);
+    }
+
+    /**
+     * One expert-parallel stage with batches across its shuffles ({@code batching.transport=batch}):
+     * GATE sends, per flush, one batch of tasks per EXPERT subtask and one batch of headers per
+     * COMBINE subtask; EXPERT answers each run of an expert with one batch of results per COMBINE
+     * subtask; COMBINE (same uid, keyed state and timers as the record layout) takes each element
+     * under its own key. Headers and results are grouped by the COMBINE subtask that owns their key's
+     * key group, under one explicit max parallelism shared by the grouping and COMBINE.
+     */
+    private static SingleOutputStreamOperator<InFlight> batchedStage(
+            JobConfig config,
+            ModelBundle bundle,
+            StageOpener opener,
+            int s,
+            DataStream<InFlight> stream,
+            DataStream<byte[]> control,
+            RolloutSettings chooser,
+            DataStream<byte[]> plans,
+            CombineFunction combine,
+            List<DataStream<Rejected>> rejected,
+            List<DataStream<LoadReport>> loads) {
+        StreamExecutionEnvironment env = stream.getExecutionEnvironment();
+        int combineMaxParallelism = PartRouting.combineMaxParallelism(env);
+        SingleOutputStreamOperator<ExpertTaskBatch> gate = stream.connect(control)
+                .transform(
+                        "gate-" + s,
+                        TypeInformation.of(ExpertTaskBatch.class),
+                        GateOperator.batches(
+                                opener, OperatorSettings.gate(config, bundle, s, combineMaxParallelism), chooser))
+                .uid("gate-" + s);
+        gateOutputs(config, gate, chooser, rejected, loads);
+        SingleOutputStreamOperator<ExpertResultBatch> results = gate.partitionCustom(
+                        new PartRouting.ToTarget<ExpertTaskBatch>("GATE -> EXPERT of stage " + s),
+                        new PartRouting.Whole<ExpertTaskBatch>())
+                .connect(plans.broadcast())
+                .transform(
+                        "expert-" + s,
+                        TypeInformation.of(ExpertResultBatch.class),
+                        ExpertOperator.batches(
+                                opener, OperatorSettings.expert(config, bundle, s, combineMaxParallelism)))
+                .setParallelism(config.get(JobOptions.SLOTS))
+                .uid("expert-" + s);
+        loads.add(results.getSideOutput(LoadReports.TAG));
+        return CombineBatchOperator.wire(
+                results,
+                gate.getSideOutput(GateOperator.HEADER_BATCHES),
+                combine,
+                s,
+                env.getParallelism(),
+                combineMaxParallelism);
+    }
+
+    private static void gateOutputs(
+            JobConfig config,
+            SingleOutputStreamOperator<?> gate,
+            RolloutSettings chooser,
+            List<DataStream<Rejected>> rejected,
+            List<DataStream<LoadReport>> loads) {
+        if (chooser != null) {
+            rolloutStatusSink(config, gate.getSideOutput(RolloutOutputs.STATUS));
+        }
+        rejected.add(gate.getSideOutput(DeadLetters.TAG));
+        loads.add(gate.getSideOutput(LoadReports.TAG));
+    }
+
     private static DataStream<InFlight> expertParallel(
             JobConfig config,
             TopicFormats formats,
@@ -416,7 +525,6 @@ public final class PolyrouteJob {
             List<DataStream<Rejected>> rejected) {
         StreamExecutionEnvironment env = in.getExecutionEnvironment();
         boolean rollouts = config.get(RolloutOptions.ENABLED);
-        int slots = config.get(JobOptions.SLOTS);
         // Plans (published by the rebalancer or pinned by hand) reach every GATE and EXPERT subtask.
         // Only plans for this job and bundle that fit its stages, experts and slots pass (PlanFilter).
         PlanFilter planFilter = planFilter(config, bundle);
@@ -452,46 +560,17 @@ public final class PolyrouteJob {
         DataStream<InFlight> stream = in;
         for (int s = 0; s < bundle.stageCount(); s++) {
             boolean chooses = rollouts && s == 0;
-            SingleOutputStreamOperator<ExpertTask> gate = stream.connect(
-                            (chooses ? firstControl : gatePlans).broadcast())
-                    .transform(
-                            "gate-" + s,
-                            TypeInformation.of(ExpertTask.class),
-                            new GateOperator(
-                                    opener,
-                                    OperatorSettings.gate(config, bundle, s),
-                                    chooses ? rolloutSettings(config, null) : null))
-                    .uid("gate-" + s);
-            if (chooses) {
-                rolloutStatusSink(config, gate.getSideOutput(RolloutOutputs.STATUS));
-            }
-            rejected.add(gate.getSideOutput(DeadLetters.TAG));
-            loads.add(gate.getSideOutput(LoadReports.TAG));
-            SingleOutputStreamOperator<ExpertResult> results = gate.partitionCustom(
-                            (Integer slot, int n) -> Math.floorMod(slot, n), ExpertTask::slot)
-                    .connect(plans.broadcast())
-                    .transform(
-                            "expert-" + s,
-                            TypeInformation.of(ExpertResult.class),
-                            new ExpertOperator(opener, OperatorSettings.expert(config, bundle, s)))
-                    .setParallelism(slots)
-                    .uid("expert-" + s);
-            loads.add(results.getSideOutput(LoadReports.TAG));
-            DataStream<RecordHeader> headers = gate.getSideOutput(GateOperator.HEADERS);
-            // During a shadow a record and its shadow copy meet at one COMBINE subtask: both are keyed
-            // by the record's event id (ShadowCopies).
-            SingleOutputStreamOperator<InFlight> combined = results.keyBy(
-                            r -> ShadowCopies.key(r.eventId()), Types.STRING)
-                    .connect(headers.keyBy(h -> ShadowCopies.key(h.eventId()), Types.STRING))
-                    .process(
-                            new CombineFunction(
-                                    opener,
-                                    s,
-                                    config.get(CombineOptions.TIMEOUT),
-                                    rollouts ? rolloutSettings(config, null).encoding() : null),
-                            TypeInformation.of(InFlight.class))
-                    .name("combine-" + s)
-                    .uid("combine-" + s);
+            DataStream<byte[]> control = (chooses ? firstControl : gatePlans).broadcast();
+            RolloutSettings chooser = chooses ? rolloutSettings(config, null) : null;
+            CombineFunction combine = new CombineFunction(
+                    opener,
+                    s,
+                    config.get(CombineOptions.TIMEOUT),
+                    rollouts ? rolloutSettings(config, null).encoding() : null);
+            SingleOutputStreamOperator<InFlight> combined = config.get(BatchingOptions.TRANSPORT)
+                            == BatchTransport.BATCH
+                    ? batchedStage(config, bundle, opener, s, stream, control, chooser, plans, combine, rejected, loads)
+                    : recordStage(config, bundle, opener, s, stream, control, chooser, plans, combine, rejected, loads);
             rejected.add(combined.getSideOutput(DeadLetters.TAG));
             if (rollouts && s == bundle.stageCount() - 1) {
                 shadowSink(config, combined.getSideOutput(RolloutOutputs.SHADOW));
