@@ -18,6 +18,7 @@ package io.polyroute.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.polyroute.job.config.JobConfig;
+import io.polyroute.job.operators.CombineBatchOperator;
 import io.polyroute.runtime.bundle.BundleLoader;
 import io.polyroute.runtime.bundle.ModelBundle;
 import java.nio.file.Path;
@@ -75,6 +76,42 @@ class BatchedShuffleGraphTest {
         assertThat(graph.getStreamNodes())
                 .extracting(StreamNode::getOperatorName)
                 .doesNotContain("dedupe-in");
+    }
+
+    @Test
+    void shouldExchangeBatchesBetweenGateExpertAndCombineInExpertParallelMode() throws Exception {
+        StreamGraph graph = graph(Map.of("job.mode", "expert-parallel", "job.slots", "2"), -1);
+        int s = 0;
+        assertThat(edge(graph, "gate-" + s, "expert-" + s).getPartitioner())
+                .isInstanceOf(CustomPartitionerWrapper.class);
+        StreamNode combine = node(graph, "combine-" + s);
+        assertThat(combine.getOperatorFactory()
+                        .getStreamOperatorClass(getClass().getClassLoader()))
+                .isEqualTo(CombineBatchOperator.class);
+        // Results and headers each cross one keyed shuffle, grouped under COMBINE's own max parallelism.
+        assertThat(edge(graph, "expert-" + s, "combine-" + s).getPartitioner())
+                .isInstanceOf(KeyGroupStreamPartitioner.class);
+        assertThat(combine.getInEdges())
+                .hasSize(2)
+                .allSatisfy(e -> assertThat(e.getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class));
+        assertThat(combine.getMaxParallelism()).isEqualTo(128);
+        assertThat(combine.getParallelism()).isEqualTo(3);
+        assertThat(node(graph, "expert-" + s).getParallelism()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldKeepSingleElementsBetweenGateExpertAndCombineWithTheRecordTransport() throws Exception {
+        StreamGraph graph =
+                graph(Map.of("job.mode", "expert-parallel", "job.slots", "2", "batching.transport", "record"), -1);
+        StreamNode combine = node(graph, "combine-0");
+        assertThat(combine.getOperatorFactory()
+                        .getStreamOperatorClass(getClass().getClassLoader()))
+                .isNotEqualTo(CombineBatchOperator.class);
+        assertThat(combine.getInEdges())
+                .hasSize(2)
+                .allSatisfy(e -> assertThat(e.getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class));
+        assertThat(node(graph, "gate-0").getTypeSerializerOut().createInstance())
+                .isInstanceOf(io.polyroute.job.model.ExpertTask.class);
     }
 
     private static StreamGraph graph(Map<String, String> options, int maxParallelism) throws Exception {
