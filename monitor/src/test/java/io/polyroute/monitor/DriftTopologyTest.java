@@ -16,6 +16,7 @@
 package io.polyroute.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.polyroute.avro.DeadLetter;
@@ -244,6 +245,38 @@ class DriftTopologyTest {
         assertThat(cleared).hasSize(1);
         assertThat(cleared.get(0).state()).isEqualTo(Alert.State.CLEARED);
         assertThat(cleared.get(0).id()).isEqualTo(raised.get(0).id());
+    }
+
+    @Test
+    void shouldNotCallSourcesSilentWhileTheMonitorReadsBehindItsInput() {
+        // The monitor reads its input 90 s late (started late, restarted, or on a loaded host):
+        // every record it reads is 90 s old, more than silence-after, yet both sources send on.
+        monitor.driver.advanceWallClockTime(Duration.ofSeconds(90));
+        Map<String, IntSupplier> both = new LinkedHashMap<>();
+        both.put("mill-01", () -> 2);
+        both.put("mill-02", () -> 3);
+        run(120, 2, both);
+        assertThat(alerts()).isEmpty();
+
+        // Still behind, mill-01 stops: the records read show its silence, 60 s of them later.
+        long stoppedAt = now;
+        run(90, 2, Map.of("mill-02", () -> 3));
+        List<Alert> raised = alerts();
+        assertThat(raised).extracting(Alert::kind).containsExactly(Alert.Kind.SILENCE);
+        assertThat(raised.get(0).sourceId()).isEqualTo("mill-01");
+        assertThat(raised.get(0).raisedAt() - stoppedAt).isBetween(60_000L, 66_000L);
+    }
+
+    @Test
+    void shouldCallEverySourceSilentWhenTheWholeStreamStops() {
+        Map<String, IntSupplier> both = new LinkedHashMap<>();
+        both.put("mill-01", () -> 2);
+        both.put("mill-02", () -> 3);
+        run(30, 2, both);
+        run(70, 0, both); // no record at all: the clock runs on with the wall clock
+        assertThat(alerts())
+                .extracting(Alert::kind, Alert::sourceId)
+                .containsExactlyInAnyOrder(tuple(Alert.Kind.SILENCE, "mill-01"), tuple(Alert.Kind.SILENCE, "mill-02"));
     }
 
     @Test

@@ -44,6 +44,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       share threshold (with at least {@code min-samples} records); clears below half of it.
  * </ul>
  *
+ * <p>Sources are judged on the stream's clock, not the wall clock: the newest record time this
+ * task has processed, advanced by the wall-clock time since it last processed any record, and
+ * never ahead of the wall clock. A
+ * monitor that has fallen behind its input (at start, after a restart, on a loaded host) therefore
+ * sees a source as silent only when the records it has read show the silence, while a stream whose
+ * records stop altogether still lets the clock, and the silence, run on.
+ *
  * <p>Each transition is forwarded once (an {@link Alert} as JSON, keyed by the source id) and kept
  * in {@link MonitorStores#ALERTS}; the open state lives in the profile, so an episode is raised
  * once and a restart (the stores restored from their changelogs, exactly-once processing)
@@ -64,6 +71,10 @@ public final class DriftProcessor implements Processor<String, RoutingEvent, Str
     private KeyValueStore<String, Alert> alerts;
     private KeyValueStore<String, Long> counters;
     private long tracked;
+    /** Newest record time processed by this task; {@code Long.MIN_VALUE} before the first. */
+    private long streamTime = Long.MIN_VALUE;
+    /** Wall-clock time this task last processed a record (or was initialised). */
+    private long lastArrival;
 
     public DriftProcessor(MonitorSettings options) {
         this.options = options;
@@ -80,10 +91,11 @@ public final class DriftProcessor implements Processor<String, RoutingEvent, Str
         tracked = 0;
         try (KeyValueIterator<String, RoutingProfile> it = profiles.all()) {
             while (it.hasNext()) {
-                it.next();
+                streamTime = Math.max(streamTime, it.next().value.lastSeen());
                 tracked++;
             }
         }
+        lastArrival = context.currentSystemTimeMs();
         context.schedule(options.driftEvaluateInterval(), PunctuationType.WALL_CLOCK_TIME, this::evaluate);
     }
 
@@ -95,6 +107,8 @@ public final class DriftProcessor implements Processor<String, RoutingEvent, Str
             return;
         }
         long time = record.timestamp();
+        streamTime = Math.max(streamTime, time);
+        lastArrival = context.currentSystemTimeMs();
         RoutingProfile profile = profiles.get(source);
         if (profile == null) {
             if (tracked >= options.driftMaxSources()) {
@@ -125,8 +139,23 @@ public final class DriftProcessor implements Processor<String, RoutingEvent, Str
         return now >= end;
     }
 
-    /** Scores every source at wall-clock {@code now}; public for tests that drive it directly. */
-    void evaluate(long now) {
+    /**
+     * The time sources are judged at when the wall clock reads {@code wallNow}: the newest record
+     * time processed plus the wall-clock time since the last record was processed, so a task that
+     * reads continuously but behind its input runs on its records' time, and a task whose input
+     * stopped runs on with the wall clock. It is never ahead of the wall clock (records stamped
+     * by a clock that runs fast), and before any record it is the wall clock.
+     */
+    long streamClock(long wallNow) {
+        if (streamTime == Long.MIN_VALUE) {
+            return wallNow;
+        }
+        return Math.min(wallNow, streamTime + Math.max(0, wallNow - lastArrival));
+    }
+
+    /** Scores every source at wall-clock {@code wallNow}, on the stream's clock ({@link #streamClock}). */
+    void evaluate(long wallNow) {
+        long now = streamClock(wallNow);
         List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, RoutingProfile> it = profiles.all()) {
             while (it.hasNext()) {
