@@ -82,6 +82,8 @@ final class OperatorSettings {
                 .windowMillis(config.get(RebalanceOptions.WINDOW).toMillis())
                 .batchSize(config.get(BatchingOptions.GATE_SIZE))
                 .maxDelayMillis(config.get(BatchingOptions.GATE_MAX_DELAY).toMillis())
+                .maxBatchSize(
+                        Math.max(config.get(BatchingOptions.GATE_SIZE), config.get(BatchingOptions.GATE_MAX_SIZE)))
                 // A stage that inherits its routing has no gate to balance.
                 .balancing(
                         bundle.stage(stage).routingMode() == RoutingMode.GATE ? Balancing.of(config) : Balancing.off())

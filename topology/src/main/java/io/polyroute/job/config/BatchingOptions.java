@@ -45,7 +45,7 @@ public final class BatchingOptions {
     public static final ConfigOption<Integer> GATE_MAX_SIZE = ConfigOptions.key("batching.gate.max-size")
             .intType()
             .defaultValue(4096)
-            .withDescription("Largest fused batch under backlog. A fused batch is cut at its target size or at "
+            .withDescription("Largest FUSED or GATE batch under backlog. A batch is cut at its target size or at "
                     + "max-delay; the target starts at batching.gate.size, doubles after two batches in a row that "
                     + "filled before their deadline, up to this bound, and falls back towards batching.gate.size when a "
                     + "batch leaves at its deadline before it filled. At most batching.gate.size: fixed batches.");

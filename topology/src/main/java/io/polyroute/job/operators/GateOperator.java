@@ -167,7 +167,7 @@ public final class GateOperator<OUT> extends MicroBatchOperator<OUT>
      * #batches} type it.
      */
     public GateOperator(StageOpener opener, GateSettings settings, RolloutSettings rollout) {
-        super(settings.batchSize(), settings.maxDelayMillis());
+        super(settings.batchSize(), settings.maxBatchSize(), settings.maxDelayMillis());
         if (rollout != null && settings.stageIndex() != 0) {
             throw new IllegalArgumentException(
                     "Only the GATE of the first stage chooses versions, not stage " + settings.stageIndex() + ".");
@@ -287,7 +287,7 @@ public final class GateOperator<OUT> extends MicroBatchOperator<OUT>
     public void processElement1(StreamRecord<InFlight> element) throws Exception {
         buffer.add(element.getValue());
         afterBuffering();
-        if (buffer.size() >= batchSize) {
+        if (isFull()) {
             flushAndRecord();
         }
     }

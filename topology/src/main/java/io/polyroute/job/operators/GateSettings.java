@@ -34,6 +34,8 @@ import java.util.List;
  * @param windowMillis load window length ({@code rebalance.window})
  * @param batchSize records per micro-batch ({@code batching.gate.size})
  * @param maxDelayMillis longest a record waits in a batch ({@code batching.gate.max-delay})
+ * @param maxBatchSize largest micro-batch under backlog ({@code batching.gate.max-size}), at least
+ *     {@code batchSize}; equal to it for fixed batches
  * @param balancing the stage's balancing ({@code balancing.*}); {@link Balancing#off()} for none
  * @param transport how tasks and headers leave the GATE ({@code batching.transport}): one element each,
  *     or one batch per receiving subtask
@@ -53,6 +55,7 @@ public record GateSettings(
         long windowMillis,
         int batchSize,
         long maxDelayMillis,
+        int maxBatchSize,
         Balancing balancing,
         BatchTransport transport,
         int expertParallelism,
@@ -75,6 +78,7 @@ public record GateSettings(
         SettingsChecks.atLeast(RebalanceOptions.WINDOW.key(), windowMillis, 1);
         SettingsChecks.atLeast(BatchingOptions.GATE_SIZE.key(), batchSize, 1);
         SettingsChecks.atLeast(BatchingOptions.GATE_MAX_DELAY.key(), maxDelayMillis, 0);
+        SettingsChecks.atLeast(BatchingOptions.GATE_MAX_SIZE.key(), maxBatchSize, batchSize);
         SettingsChecks.notNull(BALANCING, balancing);
         SettingsChecks.notNull(BatchingOptions.TRANSPORT.key(), transport);
         if (transport == BatchTransport.BATCH) {
@@ -97,6 +101,7 @@ public record GateSettings(
         private long windowMillis;
         private int batchSize;
         private long maxDelayMillis;
+        private int maxBatchSize;
         private Balancing balancing = Balancing.off();
         private BatchTransport transport = BatchTransport.RECORD;
         private int expertParallelism;
@@ -132,6 +137,12 @@ public record GateSettings(
 
         public Builder batchSize(int batchSize) {
             this.batchSize = batchSize;
+            return this;
+        }
+
+        /** Largest micro-batch under backlog; unset, batches keep {@link #batchSize(int)}. */
+        public Builder maxBatchSize(int maxBatchSize) {
+            this.maxBatchSize = maxBatchSize;
             return this;
         }
 
@@ -178,6 +189,7 @@ public record GateSettings(
                     windowMillis,
                     batchSize,
                     maxDelayMillis,
+                    maxBatchSize == 0 ? batchSize : maxBatchSize,
                     balancing,
                     transport,
                     expertParallelism,
