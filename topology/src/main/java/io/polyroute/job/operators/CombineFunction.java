@@ -146,7 +146,7 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
     @Override
     public void processElement1(ExpertResult result, Context ctx, Collector<InFlight> out) throws Exception {
         ValueState<Pending> state = stateOf(result.eventId());
-        Pending p = pendingOrNew(state, ctx);
+        Pending p = pendingOrNew(state, ctx, 0);
         if (result.failed()) {
             if (p.failure == null) {
                 p.failure = result.error();
@@ -161,7 +161,7 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
     @Override
     public void processElement2(RecordHeader header, Context ctx, Collector<InFlight> out) throws Exception {
         ValueState<Pending> state = stateOf(header.eventId());
-        Pending p = pendingOrNew(state, ctx);
+        Pending p = pendingOrNew(state, ctx, header.record().readTime);
         p.header = header;
         long byRead = header.record().readTime + timeoutMillis;
         if (header.record().readTime > 0 && byRead < p.deadline) {
@@ -200,7 +200,12 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
         ctx.timerService().deleteProcessingTimeTimer(time);
     }
 
-    private Pending pendingOrNew(ValueState<Pending> state, Context ctx) throws Exception {
+    /**
+     * The entry of the current key, new when there is none; a new entry's timer is set once, at its
+     * deadline: {@code combine.timeout} after {@code readTime} (when the source read the record,
+     * known from its header; 0 when not known) or after now, whichever comes first.
+     */
+    private Pending pendingOrNew(ValueState<Pending> state, Context ctx, long readTime) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         Pending p = state.value();
         if (p != null && p.deadline > 0 && now >= p.deadline) {
@@ -212,7 +217,7 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
             p = new Pending();
         }
         if (p.deadline == 0) {
-            p.deadline = now + timeoutMillis;
+            p.deadline = readTime > 0 ? Math.min(now, readTime) + timeoutMillis : now + timeoutMillis;
             ctx.timerService().registerProcessingTimeTimer(p.deadline);
         }
         return p;
