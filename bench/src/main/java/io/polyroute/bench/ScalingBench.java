@@ -227,8 +227,8 @@ public final class ScalingBench {
      * COMBINE and FUSED subtasks, {@code workers} expert slots, fixed gate and fused batches of
      * {@value #WIDE_BATCH}. A fused subtask runs each expert on about WIDE_BATCH × k / E rows of its own
      * share of the input; an EXPERT slot's queue of an expert collects the rows of every gate subtask.
-     * Both modes run with the same options on the same input; fused also runs with its default,
-     * load-following batches, for reference.
+     * Both modes run with the same options on the same input, then both again with their default,
+     * load-following batches.
      */
     private static ScalingReport.WidePoint wide(
             Options o, EmbeddedKafka kafka, ResourceMeter meter, Consumer<String> progress) throws Exception {
@@ -259,13 +259,21 @@ public final class ScalingBench {
                 new PolyrouteSystem(JobMode.EXPERT_PARALLEL), same, in, input, Duration.ofMinutes(30));
         SystemResult adaptive = runner.throughput(
                 new PolyrouteSystem(JobMode.FUSED), base.withJobOptions(subtasks), in, input, Duration.ofMinutes(30));
-        ScalingReport.WidePoint p =
-                new ScalingReport.WidePoint(WIDE_EXPERTS, fanIn, o.workers(), o.wideFixedBatch(), fused, adaptive, ep);
+        SystemResult epAdaptive = runner.throughput(
+                new PolyrouteSystem(JobMode.EXPERT_PARALLEL),
+                base.withJobOptions(subtasks),
+                in,
+                input,
+                Duration.ofMinutes(30));
+        ScalingReport.WidePoint p = new ScalingReport.WidePoint(
+                WIDE_EXPERTS, fanIn, o.workers(), o.wideFixedBatch(), fused, adaptive, ep, epAdaptive);
         progress.accept(String.format(
                 Locale.ROOT,
-                "wide: expert-parallel / fused = %.2f (same batches), %.2f (fused with load-following batches)",
+                "wide: expert-parallel / fused = %.2f (same fixed batches), %.2f (expert-parallel fixed, fused "
+                        + "load-following), %.2f (both load-following)",
                 p.epVsFused(),
-                p.epVsFusedAdaptive()));
+                p.epVsFusedAdaptive(),
+                p.epAdaptiveVsFusedAdaptive()));
         return p;
     }
 }

@@ -101,9 +101,10 @@ final class ScalingOutput {
         if (w != null) {
             out.print(String.format(
                     Locale.ROOT,
-                    "ep_vs_fused_wide=%.2f ep_vs_fused_adaptive_wide=%.2f ",
+                    "ep_vs_fused_wide=%.2f ep_vs_fused_adaptive_wide=%.2f ep_adaptive_vs_fused_adaptive_wide=%.2f ",
                     w.epVsFused(),
-                    w.epVsFusedAdaptive()));
+                    w.epVsFusedAdaptive(),
+                    w.epAdaptiveVsFusedAdaptive()));
         }
         out.println();
     }

@@ -87,6 +87,7 @@ record ScalingReport(
      * @param fused polyroute-fused with the fixed batches
      * @param fusedAdaptive polyroute-fused with its default, load-following batches
      * @param expertParallel polyroute-expert-parallel with the fixed batches
+     * @param expertParallelAdaptive polyroute-expert-parallel with its default, load-following GATE batches
      */
     record WidePoint(
             int experts,
@@ -95,7 +96,8 @@ record ScalingReport(
             int batch,
             SystemResult fused,
             SystemResult fusedAdaptive,
-            SystemResult expertParallel) {
+            SystemResult expertParallel,
+            SystemResult expertParallelAdaptive) {
         double epVsFused() {
             return fused.throughput() > 0 ? expertParallel.throughput() / fused.throughput() : Double.NaN;
         }
@@ -103,6 +105,13 @@ record ScalingReport(
         double epVsFusedAdaptive() {
             return fusedAdaptive.throughput() > 0
                     ? expertParallel.throughput() / fusedAdaptive.throughput()
+                    : Double.NaN;
+        }
+
+        /** Both modes with their default, load-following batches. */
+        double epAdaptiveVsFusedAdaptive() {
+            return fusedAdaptive.throughput() > 0
+                    ? expertParallelAdaptive.throughput() / fusedAdaptive.throughput()
                     : Double.NaN;
         }
 
@@ -118,6 +127,7 @@ record ScalingReport(
         wideRow(t, wide.fused(), "fixed " + wide.batch());
         wideRow(t, wide.expertParallel(), "fixed " + wide.batch());
         wideRow(t, wide.fusedAdaptive(), "default (load-following)");
+        wideRow(t, wide.expertParallelAdaptive(), "default (load-following)");
         return t;
     }
 
