@@ -21,9 +21,12 @@ import io.polyroute.job.model.InFlight;
 import io.polyroute.job.model.PartBatch;
 import io.polyroute.job.model.RecordHeader;
 import io.polyroute.job.model.RecordHeaderBatch;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.SimpleTimerService;
@@ -72,6 +75,7 @@ public final class CombineBatchOperator extends AbstractUdfStreamOperator<InFlig
     private transient TimerContext timerContext;
     private transient int subtask;
     private transient int subtasks;
+    private transient DeferredTimers deferred;
 
     /** Runs {@code function} on batches grouped under {@code maxParallelism} key groups. */
     public CombineBatchOperator(CombineFunction function, int maxParallelism) {
@@ -126,9 +130,37 @@ public final class CombineBatchOperator extends AbstractUdfStreamOperator<InFlig
         collector = new TimestampedCollector<>(output);
         InternalTimerService<VoidNamespace> timers =
                 getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
-        TimerService timerService = new SimpleTimerService(timers);
-        context = new ElementContext(userFunction, timerService);
-        timerContext = new TimerContext(userFunction, timerService);
+        deferred = new DeferredTimers(new SimpleTimerService(timers), graceMillis(userFunction.timeoutMillis()));
+        context = new ElementContext(userFunction, deferred);
+        timerContext = new TimerContext(userFunction, deferred);
+    }
+
+    /**
+     * How long a processing-time timer the function sets waits outside Flink's timer service: a
+     * quarter of {@code combine.timeout}, at most one second. Most records complete well within it,
+     * and their timers then never touch the timer heap.
+     */
+    static long graceMillis(long timeoutMillis) {
+        return Math.max(1, Math.min(timeoutMillis / 4, 1_000));
+    }
+
+    /** Every deferred timer goes into Flink's timer service before the checkpoint barrier, so snapshots hold them all. */
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        deferred.registerAll();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    /** Also here, for a snapshot taken without the barrier step before it. */
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        deferred.registerAll();
+        super.snapshotState(context);
+    }
+
+    /** Timers the function has set and not deleted: in Flink's timer service, or deferred. */
+    int deferredTimers() {
+        return deferred.size();
     }
 
     /** The key is set per element in {@link #processElement1}; a batch as a whole has none. */
@@ -204,6 +236,118 @@ public final class CombineBatchOperator extends AbstractUdfStreamOperator<InFlig
             timerContext.timer = null;
         }
     }
+
+    /**
+     * The function's timer service, which keeps a processing-time timer out of Flink's timer heap
+     * while it is young. A timer set more than two grace periods ahead is held in a set (young, then
+     * old) and goes into Flink's timer service at the second grace tick after it was set, still
+     * before its time; deleting it before then costs a hash-set removal instead of a heap removal.
+     * Every held timer goes in before each checkpoint barrier ({@link #prepareSnapshotPreBarrier}),
+     * so checkpoints and savepoints hold exactly the timers {@code KeyedCoProcessOperator} would,
+     * and every timer fires at its time. Event-time timers and timers due within two grace periods
+     * go in directly.
+     */
+    private final class DeferredTimers implements TimerService {
+        private final TimerService timers;
+        private final long graceMillis;
+        private Set<Deferred> young = new LinkedHashSet<>();
+        private Set<Deferred> old = new LinkedHashSet<>();
+        private boolean ticking;
+
+        DeferredTimers(TimerService timers, long graceMillis) {
+            this.timers = timers;
+            this.graceMillis = graceMillis;
+        }
+
+        @Override
+        public long currentProcessingTime() {
+            return timers.currentProcessingTime();
+        }
+
+        @Override
+        public long currentWatermark() {
+            return timers.currentWatermark();
+        }
+
+        @Override
+        public void registerProcessingTimeTimer(long time) {
+            long now = timers.currentProcessingTime();
+            if (time - now <= 2 * graceMillis) {
+                timers.registerProcessingTimeTimer(time);
+                return;
+            }
+            young.add(new Deferred(getCurrentKey(), time));
+            if (!ticking) {
+                ticking = true;
+                getProcessingTimeService().registerTimer(now + graceMillis, this::tick);
+            }
+        }
+
+        @Override
+        public void deleteProcessingTimeTimer(long time) {
+            Deferred d = new Deferred(getCurrentKey(), time);
+            if (!young.remove(d) && !old.remove(d)) {
+                timers.deleteProcessingTimeTimer(time);
+            }
+        }
+
+        @Override
+        public void registerEventTimeTimer(long time) {
+            timers.registerEventTimeTimer(time);
+        }
+
+        @Override
+        public void deleteEventTimeTimer(long time) {
+            timers.deleteEventTimeTimer(time);
+        }
+
+        /**
+         * A grace period passed: the old timers go in, the young ones grow old. A tick that runs a
+         * grace period or more after its time (the task was busy or stalled) puts every held timer
+         * in, so none can fire later than it would have in Flink's timer service.
+         */
+        private void tick(long scheduled) {
+            if (getProcessingTimeService().getCurrentProcessingTime() - scheduled >= graceMillis) {
+                registerAll();
+            }
+            register(old);
+            Set<Deferred> spare = old;
+            old = young;
+            young = spare;
+            ticking = !old.isEmpty();
+            if (ticking) {
+                getProcessingTimeService()
+                        .registerTimer(getProcessingTimeService().getCurrentProcessingTime() + graceMillis, this::tick);
+            }
+        }
+
+        void registerAll() {
+            register(old);
+            register(young);
+        }
+
+        private void register(Set<Deferred> timersOf) {
+            if (timersOf.isEmpty()) {
+                return;
+            }
+            Object key = getCurrentKey();
+            for (Deferred d : timersOf) {
+                setCurrentKey(d.key);
+                timers.registerProcessingTimeTimer(d.time);
+            }
+            timersOf.clear();
+            if (key != null) {
+                setCurrentKey(key);
+            }
+        }
+
+        int size() {
+            return young.size() + old.size();
+        }
+    }
+
+    /** A processing-time timer held back: its key and time. */
+    private record Deferred(Object key, long time) {}
 
     /** The context of an element, as {@code KeyedCoProcessOperator} gives it: the batch's timestamp. */
     private final class ElementContext

@@ -158,6 +158,11 @@ public final class CombineFunction extends KeyedCoProcessFunction<String, Expert
         completeOrKeep(state, p, ctx, out);
     }
 
+    /** {@code combine.timeout} in milliseconds. */
+    long timeoutMillis() {
+        return timeoutMillis;
+    }
+
     @Override
     public void processElement2(RecordHeader header, Context ctx, Collector<InFlight> out) throws Exception {
         ValueState<Pending> state = stateOf(header.eventId());

@@ -180,6 +180,53 @@ class CombineBatchOperatorTest {
     }
 
     @Test
+    void shouldKeepTheTimersOfRecordsThatCompleteWithinTheGraceOutOfFlinksTimerService() throws Exception {
+        long grace = CombineBatchOperator.graceMillis(TIMEOUT);
+        assertThat(grace).isEqualTo(1_000);
+        try (Combine c = open(Kind.BATCHES, null, 0)) {
+            c.headers(header(record(A, 0), 1), header(record(D, 0), 1));
+            assertThat(c.timers()).isEqualTo(2);
+            assertThat(c.timersInFlink()).isZero();
+
+            c.time(grace / 2);
+            c.results(result(A, 1, 2f)); // A completes within the grace: its timer never reaches the heap
+            assertThat(c.outputs()).extracting(r -> r.eventId).containsExactly(A);
+            assertThat(c.timers()).isEqualTo(1);
+            assertThat(c.timersInFlink()).isZero();
+
+            c.time(grace);
+            assertThat(c.timersInFlink()).isZero();
+            c.time(2 * grace); // D still waits: its timer goes in, long before its time
+            assertThat(c.timersInFlink()).isEqualTo(1);
+            assertThat(c.timers()).isEqualTo(1);
+
+            c.time(TIMEOUT - 1);
+            assertThat(c.deadLetters()).isEmpty();
+            c.time(TIMEOUT);
+            assertThat(c.deadLetters())
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.eventId).isEqualTo(D));
+            assertThat(c.timers()).isZero();
+            assertThat(c.stateEntries()).isZero();
+        }
+    }
+
+    @Test
+    void shouldSetATimerDueWithinTwoGracePeriodsInFlinksTimerServiceAtOnce() throws Exception {
+        // Read 9.5 s ago: due in 0.5 s, sooner than a deferred timer would go in.
+        try (Combine c = open(Kind.BATCHES, null, TIMEOUT - 500 + 1)) {
+            c.headers(header(record(D, 1), 1));
+            assertThat(c.timersInFlink()).isEqualTo(1);
+            c.time(TIMEOUT);
+            assertThat(c.deadLetters()).isEmpty();
+            c.time(TIMEOUT + 1);
+            assertThat(c.deadLetters())
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.eventId).isEqualTo(D));
+        }
+    }
+
+    @Test
     void shouldRefuseABatchForAnotherSubtaskOrParallelism() throws Exception {
         try (Combine c = open(Kind.BATCHES, null, 0)) {
             var h = ((BatchCombine) c).harness;
@@ -272,7 +319,13 @@ class CombineBatchOperatorTest {
             return harness().numKeyedStateEntries();
         }
 
+        /** Timers the function has set and not deleted. */
         int timers() {
+            return harness().numProcessingTimeTimers();
+        }
+
+        /** Of those, the timers in Flink's timer service. */
+        int timersInFlink() {
             return harness().numProcessingTimeTimers();
         }
 
@@ -311,10 +364,14 @@ class CombineBatchOperatorTest {
                 InFlightSerializer.INSTANCE.serialize(r, bytes);
                 log.add("out " + r.eventId + " " + Base64.getEncoder().encodeToString(bytes.getCopyOfBuffer()));
             }
+            // Timers due at the same millisecond fire in an order Flink leaves open: sorted.
+            List<String> letters = new ArrayList<>();
             for (Rejected r : deadLetters()) {
-                log.add("dlq " + r.reason + " " + r.eventId + " " + r.message + " "
+                letters.add("dlq " + r.reason + " " + r.eventId + " " + r.message + " "
                         + (r.value == null ? "-" : new String(r.value, StandardCharsets.UTF_8)) + " " + r.offset);
             }
+            letters.sort(null);
+            log.addAll(letters);
             for (ShadowPair p : pairs()) {
                 log.add("pair " + p.getEventId() + " " + p);
             }
@@ -380,6 +437,11 @@ class CombineBatchOperatorTest {
         @Override
         KeyedTwoInputStreamOperatorTestHarness<String, ?, ?, InFlight> harness() {
             return harness;
+        }
+
+        @Override
+        int timers() {
+            return harness.numProcessingTimeTimers() + ((CombineBatchOperator) harness.getOperator()).deferredTimers();
         }
 
         @Override
