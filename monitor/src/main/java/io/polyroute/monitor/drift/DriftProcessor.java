@@ -46,10 +46,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Sources are judged on the stream's clock, not the wall clock: the newest record time this
  * task has processed, advanced by the wall-clock time since it last processed any record, and
- * never ahead of the wall clock. A
- * monitor that has fallen behind its input (at start, after a restart, on a loaded host) therefore
- * sees a source as silent only when the records it has read show the silence, while a stream whose
- * records stop altogether still lets the clock, and the silence, run on.
+ * never ahead of the wall clock. A monitor that has fallen behind its input (at start, after a
+ * restart, on a loaded host) therefore sees a source as silent only when the records it has read
+ * show the silence, while a stream whose records stop altogether still lets the clock, and the
+ * silence, run on.
  *
  * <p>Each transition is forwarded once (an {@link Alert} as JSON, keyed by the source id) and kept
  * in {@link MonitorStores#ALERTS}; the open state lives in the profile, so an episode is raised

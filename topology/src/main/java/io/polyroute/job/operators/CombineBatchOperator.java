@@ -158,7 +158,7 @@ public final class CombineBatchOperator extends AbstractUdfStreamOperator<InFlig
         super.snapshotState(context);
     }
 
-    /** Timers the function has set and not deleted: in Flink's timer service, or deferred. */
+    /** Timers the function has set and not deleted that are still held out of Flink's timer service. */
     int deferredTimers() {
         return deferred.size();
     }
@@ -309,8 +309,9 @@ public final class CombineBatchOperator extends AbstractUdfStreamOperator<InFlig
         private void tick(long scheduled) {
             if (getProcessingTimeService().getCurrentProcessingTime() - scheduled >= graceMillis) {
                 registerAll();
+            } else {
+                register(old);
             }
-            register(old);
             Set<Deferred> spare = old;
             old = young;
             young = spare;
