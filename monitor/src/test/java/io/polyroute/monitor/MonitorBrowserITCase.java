@@ -40,6 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -163,8 +164,14 @@ class MonitorBrowserITCase {
                     .until(d -> !page.findElements(
                                     By.cssSelector("#alerts tr.open[data-source='press-03'][data-kind='DRIFT']"))
                             .isEmpty());
-            page.findElement(By.cssSelector("#alerts tr.open[data-source='press-03']"))
-                    .click();
+            // The list is redrawn on every refresh: a row found just before a redraw is gone when clicked.
+            wait.withMessage(() -> "a click on the open alert of press-03")
+                    .ignoring(StaleElementReferenceException.class)
+                    .until(d -> {
+                        page.findElement(By.cssSelector("#alerts tr.open[data-source='press-03']"))
+                                .click();
+                        return true;
+                    });
             wait.withMessage(() -> "the routing of press-03 with its reference and current distributions")
                     .until(d -> "press-03"
                                     .equals(page.findElement(By.id("panel-routing"))
